@@ -1,0 +1,100 @@
+"""Write an audit row for every ORM insert/update/delete, inside the same transaction.
+
+Bulk statements (``session.execute(insert(...), rows)``) bypass ORM events; importers that use
+them call ``record_bulk`` themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import AuditLog
+from .models.base import utcnow
+
+# Columns that change on every save and say nothing to an auditor.
+_NOISE = {"version", "updated_at", "created_at"}
+
+
+def _plain(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, (Decimal, dt.date, dt.datetime)):
+        return str(value)
+    return repr(value)
+
+
+def _record_id(obj) -> str:
+    ident = inspect(obj).identity
+    return "/".join(str(i) for i in ident) if ident else ""
+
+
+def _changes(obj, action: str) -> dict:
+    state = inspect(obj)
+    out = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in _NOISE:
+            continue
+        hist = state.attrs[key].history
+        if action == "insert":
+            value = getattr(obj, key)
+            if value is not None:
+                out[key] = [None, _plain(value)]
+        elif action == "delete":
+            value = hist.unchanged[0] if hist.unchanged else (hist.deleted[0] if hist.deleted else None)
+            if value is not None:
+                out[key] = [_plain(value), None]
+        elif hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if _plain(old) != _plain(new):
+                out[key] = [_plain(old), _plain(new)]
+    return out
+
+
+def _after_flush(session: Session, _ctx) -> None:
+    user = session.info.get("user", "unknown")
+    reason = session.info.get("reason")
+    rows = []
+    ts = utcnow()
+    for action, objs in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objs:
+            if not getattr(obj, "__audited__", False):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            changes = _changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            rows.append({
+                "ts": ts, "user": user, "table_name": obj.__tablename__,
+                "record_id": _record_id(obj), "record_key": obj.audit_key()[:120],
+                "action": action, "changes": changes, "reason": reason,
+            })
+    if rows:
+        session.execute(insert(AuditLog), rows)
+
+
+def record_bulk(session: Session, table_name: str, action: str, entries: list[tuple[str, str, dict]],
+                reason: str | None = None) -> None:
+    """Audit rows for a bulk statement: ``entries`` = [(record_id, record_key, changes), …]."""
+    if not entries:
+        return
+    user = session.info.get("user", "unknown")
+    reason = reason or session.info.get("reason")
+    ts = utcnow()
+    session.execute(insert(AuditLog), [
+        {"ts": ts, "user": user, "table_name": table_name, "record_id": rid,
+         "record_key": key[:120] if key else None, "action": action, "changes": changes,
+         "reason": reason}
+        for rid, key, changes in entries
+    ])
+
+
+def install(factory: sessionmaker) -> None:
+    if not event.contains(factory, "after_flush", _after_flush):
+        event.listen(factory, "after_flush", _after_flush)

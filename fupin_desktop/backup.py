@@ -1,0 +1,144 @@
+"""Backup and restore.
+
+A backup is always a single SQLite file (portable, opens anywhere): made with the SQLite backup
+API from a SQLite database, or by copying every table from PostgreSQL. Restore refuses a file
+that fails ``PRAGMA quick_check`` or was written by a newer program, and takes a safety backup of
+the current data first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, create_engine, insert, select, text
+
+from .database import Database, quick_check_file, sqlite_path
+from .errors import DamagedDatabaseError, InputError
+
+log = logging.getLogger(__name__)
+
+__all__ = ["backup", "restore", "backup_sqlite_file", "check_backup_file", "sqlite_path"]
+
+
+def backup_sqlite_file(engine: Engine, out: Path) -> Path:
+    """Consistent online copy of a SQLite database with the backup API."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    tmp.unlink(missing_ok=True)
+    raw = engine.raw_connection()
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            raw.driver_connection.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        raw.close()
+    tmp.replace(out)
+    return out
+
+
+def _copy_tables(src: Engine, dst: Engine, *, clear_target: bool) -> int:
+    """Copy every row of every table (dependency order) from ``src`` to ``dst``, one transaction."""
+    from .models import Base
+
+    tables = list(Base.metadata.sorted_tables)
+    alembic = MetaData()
+    alembic.reflect(src, only=["alembic_version"])
+    copied = 0
+    with src.connect() as s, dst.begin() as d:
+        if clear_target:
+            for t in reversed(tables):
+                d.execute(t.delete())
+            d.execute(text("DELETE FROM alembic_version"))
+        for t in tables:
+            rows = [dict(r._mapping) for r in s.execute(select(t))]
+            if rows:
+                d.execute(insert(t), rows)
+                copied += len(rows)
+        for row in s.execute(select(alembic.tables["alembic_version"])):
+            d.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+                      {"v": row.version_num})
+        if d.dialect.name == "postgresql":  # keep sequences ahead of the copied ids
+            for t in tables:
+                if "id" in t.c and t.c.id.autoincrement is not False and t.c.id.primary_key:
+                    d.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+                        f"COALESCE((SELECT MAX(id) FROM \"{t.name}\"), 0) + 1, false)"))
+    return copied
+
+
+def backup(db: Database, out: str | Path) -> Path:
+    out = Path(out)
+    if db.is_sqlite:
+        return backup_sqlite_file(db.engine, out)
+    from .models import Base
+
+    tmp = out.with_name(out.name + ".part")
+    tmp.unlink(missing_ok=True)
+    target = create_engine("sqlite:///" + tmp.as_posix())
+    try:
+        Base.metadata.create_all(target)
+        with target.begin() as c:
+            c.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
+        _copy_tables(db.engine, target, clear_target=False)
+    finally:
+        target.dispose()
+    tmp.replace(out)
+    return out
+
+
+def check_backup_file(path: Path) -> None:
+    if not path.is_file():
+        raise InputError(f"找不到备份文件：{path}")
+    try:
+        quick_check_file(path)
+    except DamagedDatabaseError as exc:
+        raise InputError(f"所选文件 {path.name} 已损坏或不是本程序的备份，无法恢复；当前数据未改动。") from exc
+    from . import migrate
+
+    engine = create_engine("sqlite:///" + path.as_posix())
+    try:
+        migrate.check_not_newer(engine)
+        if migrate.current_revision(engine) is None:
+            raise InputError(f"{path.name} 不是本程序的备份文件（缺少数据库结构版本）。")
+    finally:
+        engine.dispose()
+
+
+def restore(db: Database, src: str | Path) -> Path:
+    """Replace the data of ``db`` with the backup at ``src``. Returns the safety backup's path."""
+    src = Path(src)
+    check_backup_file(src)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    here = sqlite_path(db.url)
+    safety_dir = here.parent if here else Path.cwd()
+    safety = backup(db, safety_dir / f"before-restore-{stamp}.db")
+    if db.is_sqlite:
+        with db._write_lock:
+            db.engine.dispose()
+            source = sqlite3.connect(f"file:{src.as_posix()}?mode=ro", uri=True)
+            raw = db.engine.raw_connection()
+            try:
+                source.backup(raw.driver_connection)
+            finally:
+                raw.close()
+                source.close()
+            db.engine.dispose()
+    else:
+        source = create_engine("sqlite:///" + src.as_posix())
+        try:
+            with db._write_lock:
+                _copy_tables(source, db.engine, clear_target=True)
+        finally:
+            source.dispose()
+    from . import migrate
+
+    migrate.upgrade(db, backup=False)
+    log.info("restored from backup; safety copy at %s", safety)
+    return safety
+

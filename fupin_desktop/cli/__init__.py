@@ -1,0 +1,119 @@
+"""The ``fupin`` command line: the same services as the GUI, headless (DESIGN.md §6).
+
+Every command takes ``--db URL`` and ``--json``; with ``--json`` exactly one JSON object is
+printed. Exit 0 on success, 2 on unusable input (one-line reason), 1 on a bug.
+
+Commands live in ``cli/cmd_*.py`` modules. Each may define ``register(subparsers, common)``
+for its own commands and the dictionaries ``IMPORTERS``, ``EXPORTERS`` and ``LEDGERS`` mapping a
+KIND of ``fupin import|export|ledger KIND`` to a handler ``fn(db, args) -> (data, human_text)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+
+from .. import __version__
+from ..errors import UserError
+from .common import Output, add_common, open_db_for
+
+# Known command modules, in help order. A module that does not exist yet is skipped.
+COMMAND_MODULES = ("db", "demo", "households", "posts", "medical", "archive", "check")
+
+log = logging.getLogger("fupin_desktop.cli")
+
+
+def _load_modules():
+    mods = []
+    for name in COMMAND_MODULES:
+        try:
+            mods.append(importlib.import_module(f"{__name__}.cmd_{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.cmd_{name}":
+                raise
+    return mods
+
+
+def _kind_command(sub, common, name: str, help_text: str, table: dict, configure) -> None:
+    p = sub.add_parser(name, help=help_text, parents=[common])
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind, (handler, kind_help, add_args) in table.items():
+        kp = kinds.add_parser(kind, help=kind_help, parents=[common])
+        configure(kp)
+        if add_args:
+            add_args(kp)
+        kp.set_defaults(handler=handler)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    add_common(common)
+    parser = argparse.ArgumentParser(
+        prog="fupin", description="乡村振兴台账管理系统 命令行工具", parents=[common])
+    parser.add_argument("--version", action="version", version=f"fupin {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    importers, exporters, ledgers = {}, {}, {}
+    mods = _load_modules()
+    for mod in mods:
+        importers.update(getattr(mod, "IMPORTERS", {}))
+        exporters.update(getattr(mod, "EXPORTERS", {}))
+        ledgers.update(getattr(mod, "LEDGERS", {}))
+
+    def import_args(p):
+        p.add_argument("file", metavar="FILE.xlsx", help="要导入的 Excel 文件")
+        p.add_argument("--report", metavar="REJECTS.xlsx", help="把被拒绝的行和警告写入此 Excel 文件")
+
+    def export_args(p):
+        p.add_argument("out", metavar="OUT.xlsx", help="输出的 Excel 文件")
+        p.add_argument("--masked", action="store_true", help="证件号码、银行账号、电话打码（公示用）")
+
+    def ledger_args(p):
+        p.add_argument("--out", required=True, metavar="OUT.pdf", help="输出文件（.pdf 或 .xlsx）")
+        p.add_argument("--year", type=int, help="年度")
+        p.add_argument("--month", metavar="YYYY-MM", help="月份")
+        p.add_argument("--village", metavar="NAME", help="只含此行政村")
+
+    if importers:
+        _kind_command(sub, common, "import", "导入 Excel 数据", importers, import_args)
+    if exporters:
+        _kind_command(sub, common, "export", "导出 Excel", exporters, export_args)
+    if ledgers:
+        _kind_command(sub, common, "ledger", "生成台账（PDF）", ledgers, ledger_args)
+    for mod in mods:
+        if hasattr(mod, "register"):
+            mod.register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    out = Output(json_mode=getattr(args, "json", False))
+    try:
+        handler = args.handler
+        db = open_db_for(args) if getattr(handler, "needs_db", True) else None
+        try:
+            data, human = handler(db, args)
+        finally:
+            if db is not None:
+                db.dispose()
+        out.success(data, human)
+        return int(data.get("exit_code", 0)) if isinstance(data, dict) else 0
+    except UserError as exc:
+        out.failure(str(exc), exc.exit_code)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        out.failure("已取消。", 2)
+        return 2
+    except Exception as exc:  # a bug: full traceback on stderr, one line (or object) on stdout
+        log.exception("unexpected error")
+        out.failure(f"程序内部错误：{exc.__class__.__name__}: {exc}", 1)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Shared CLI plumbing: common options, opening the database, printing results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from decimal import Decimal
+import datetime as dt
+
+
+def add_common(p: argparse.ArgumentParser) -> None:
+    # SUPPRESS so an option given before the subcommand is not reset by the subparser default
+    p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                   help="数据库地址（SQLite 文件路径或 postgresql://…）；默认用户数据目录中的 fupin.db，"
+                        "也可用环境变量 FUPIN_DB_URL 指定")
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                   help="只输出一个 JSON 对象（供脚本使用）")
+
+
+def db_url_from(args) -> str | None:
+    return getattr(args, "db", None) or os.environ.get("FUPIN_DB_URL") or None
+
+
+def open_db_for(args):
+    from ..database import open_database
+
+    return open_database(db_url_from(args))
+
+
+def _json_default(o):
+    if isinstance(o, Decimal):
+        return str(o)
+    if isinstance(o, (dt.date, dt.datetime)):
+        return o.isoformat()
+    if hasattr(o, "to_json"):
+        return o.to_json()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+class Output:
+    def __init__(self, json_mode: bool):
+        self.json_mode = json_mode
+
+    def success(self, data: dict, human: str) -> None:
+        if self.json_mode:
+            payload = {"ok": True, **{k: v for k, v in data.items() if k != "exit_code"}}
+            print(json.dumps(payload, ensure_ascii=False, default=_json_default))
+        elif human:
+            print(human)
+
+    def failure(self, message: str, code: int) -> None:
+        if self.json_mode:
+            print(json.dumps({"ok": False, "error": message, "exit_code": code}, ensure_ascii=False))
+        else:
+            print(f"错误：{message}", file=sys.stderr)
+
+
+def needs_no_db(fn):
+    fn.needs_db = False
+    return fn

@@ -1,0 +1,188 @@
+"""Engine and session factory: SQLite by default, PostgreSQL for an office with several clerks.
+
+``open_database(url)`` is the one way in: it refuses a damaged file or a schema written by a
+newer program, backs up and migrates an older one, and returns a ``Database`` whose
+``write()`` is the single unit of work every change goes through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import ConflictError, DamagedDatabaseError, DatabaseError
+from .paths import default_db_url
+
+log = logging.getLogger(__name__)
+
+
+def normalise_url(url: str | None) -> str:
+    """Accept a URL or a plain file path; pick the psycopg 3 driver for PostgreSQL."""
+    if not url:
+        return default_db_url()
+    if "://" not in url:
+        return "sqlite:///" + Path(url).expanduser().resolve().as_posix()
+    u = make_url(url)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    return u.render_as_string(hide_password=False)
+
+
+def sqlite_path(url: str) -> Path | None:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # WAL lets the GUI read while a background import writes; FULL survives a power cut.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def quick_check_file(path: Path) -> None:
+    """Raise DamagedDatabaseError unless ``path`` is a healthy SQLite database."""
+    try:
+        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DamagedDatabaseError(
+            f"数据库文件已损坏或不是本程序的数据库（{path.name}）：{exc}。"
+            "请从备份恢复（文件 → 恢复…），或选择其他数据库文件。"
+        ) from exc
+    if rows != [("ok",)]:
+        raise DamagedDatabaseError(
+            f"数据库文件已损坏（完整性检查未通过：{rows[0][0]}）。"
+            "为保护数据，程序不会打开它。请从备份恢复（文件 → 恢复…）。"
+        )
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    user: str = field(default_factory=lambda: _current_user())
+    # One writer at a time inside this process (DESIGN.md §1: writes are serialised).
+    _write_lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for the status bar (no password)."""
+        path = sqlite_path(self.url)
+        if path is not None:
+            return str(path)
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self, reason: str | None = None) -> Iterator[Session]:
+        """One transaction: everything inside commits together or not at all.
+
+        A version conflict becomes ConflictError (“该记录已被他人修改，请刷新后重试”).
+        ``reason`` is stored on every audit row of this unit of work.
+        """
+        with self.sessions() as session:
+            session.info["reason"] = reason
+            try:
+                yield session
+            except BaseException:
+                session.rollback()
+                raise
+            self.commit(session)
+
+    def commit(self, session: Session) -> None:
+        """Commit ``session`` as one serialised write, translating lock and version errors."""
+        session.info.setdefault("user", self.user)
+        with self._write_lock:
+            try:
+                session.commit()
+            except StaleDataError as exc:
+                session.rollback()
+                raise ConflictError() from exc
+            except OperationalError as exc:
+                session.rollback()
+                if "locked" in str(exc).lower():
+                    raise DatabaseError("数据库正被其他程序占用，请稍后重试。") from exc
+                raise
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (service account, odd platform)
+        return "unknown"
+
+
+def open_database(url: str | None = None, *, migrate: bool = True, backup: bool = True) -> Database:
+    """Open (creating if needed) and migrate the database at ``url``."""
+    from . import audit_events, migrate as migrations
+    from .services import income  # registers the derived-income flush hook
+
+    url = normalise_url(url)
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.stat().st_size > 0:
+            quick_check_file(path)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseError(f"无法连接数据库：{make_url(url).render_as_string(True)}。请检查地址、网络和权限。") from exc
+    db = Database(url=url, engine=engine,
+                  sessions=sessionmaker(engine, expire_on_commit=False))
+    audit_events.install(db.sessions)
+    income.install(db.sessions)
+    try:
+        migrations.check_not_newer(engine)
+        if migrate:
+            migrations.upgrade(db, backup=backup)
+    except BaseException:
+        engine.dispose()
+        raise
+    return db

@@ -1,0 +1,87 @@
+"""Schema migrations with Alembic, run automatically when the program opens a database.
+
+Before migrating a SQLite file that already holds data, a consistent copy is taken with the
+SQLite backup API (never a raw file copy, which can tear a WAL database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+
+from .errors import SchemaTooNewError
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _config(connection=None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def _script():
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revision() -> str:
+    return _script().get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_not_newer(engine: Engine) -> None:
+    """Refuse a database whose schema this program does not know (written by a newer version)."""
+    rev = current_revision(engine)
+    if rev is None:
+        return
+    script = _script()
+    try:
+        known = script.get_revision(rev) is not None
+    except Exception:  # alembic raises for an unknown id
+        known = False
+    if not known:
+        raise SchemaTooNewError(
+            f"该数据库由更新版本的程序创建（结构版本 {rev}），本程序无法安全打开。"
+            "请升级本程序后再打开，数据未作任何改动。"
+        )
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    return current_revision(engine) != head_revision()
+
+
+def upgrade(db, *, backup: bool = True) -> Path | None:
+    """Bring the schema to head. Returns the path of the safety backup, if one was made."""
+    from alembic import command
+
+    if not needs_upgrade(db.engine):
+        return None
+    backup_path = None
+    if backup and db.is_sqlite and inspect(db.engine).get_table_names():
+        from .backup import backup_sqlite_file, sqlite_path
+
+        src = sqlite_path(db.url)
+        if src is not None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup_path = src.with_name(f"{src.stem}.before-upgrade-{stamp}.db")
+            backup_sqlite_file(db.engine, backup_path)
+            log.info("backup before migration: %s", backup_path)
+    with db.engine.begin() as conn:
+        command.upgrade(_config(conn), "head")
+    return backup_path

@@ -1,0 +1,23 @@
+"""ORM models. Importing this package registers every table on ``Base.metadata``."""
+
+from .audit import AuditLog
+from .base import Base
+from .household import (
+    HOUSEHOLD_TYPES,
+    MEASURE_CATEGORIES,
+    MONITORING_CATEGORIES,
+    RISK_TYPES,
+    Household,
+    HouseholdIncome,
+    Measure,
+    Village,
+    Visit,
+)
+from .member import MEMBER_STATUSES, RELATIONS, Member
+from .settings import Setting
+
+__all__ = [
+    "AuditLog", "Base", "Household", "HouseholdIncome", "Measure", "Member", "Setting",
+    "Village", "Visit", "HOUSEHOLD_TYPES", "MEASURE_CATEGORIES", "MONITORING_CATEGORIES",
+    "RISK_TYPES", "MEMBER_STATUSES", "RELATIONS",
+]

@@ -1,0 +1,63 @@
+"""Where things live: bundled resources (fonts, translations, icons) and the user data dir.
+
+One helper for every way the program runs: from a source checkout (``resources/`` beside the
+package), from an installed wheel (``fupin_desktop/resources`` inside the package) and frozen by
+PyInstaller (``sys._MEIPASS/resources``).
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+FONT_FILE = "fonts/wqy-microhei.ttc"
+# Index of the proportional face inside the TrueType collection (1 is the mono face).
+FONT_SUBFONT_INDEX = 0
+FONT_FAMILY = "WenQuanYi Micro Hei"
+
+
+@lru_cache(maxsize=1)
+def resources_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    candidates = []
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        candidates.append(Path(frozen) / "resources")
+    candidates += [here / "resources", here.parent / "resources"]
+    for c in candidates:
+        if (c / FONT_FILE).is_file():
+            return c
+    raise FileNotFoundError("找不到程序资源目录 resources/（字体缺失），请重新安装本程序。")
+
+
+def resource_path(relative: str) -> Path:
+    """Absolute path of a bundled resource, e.g. ``resource_path("fonts/wqy-microhei.ttc")``."""
+    return resources_dir() / relative
+
+
+def font_path() -> Path:
+    return resource_path(FONT_FILE)
+
+
+def user_data_dir() -> Path:
+    """Where the default database, backups and attachments live (created on demand)."""
+    import os
+
+    override = os.environ.get("FUPIN_DATA_DIR")
+    if override:
+        path = Path(override)
+    else:
+        from platformdirs import user_data_path
+
+        path = user_data_path("fupin_desktop", appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_path() -> Path:
+    return user_data_dir() / "fupin.db"
+
+
+def default_db_url() -> str:
+    return "sqlite:///" + default_db_path().as_posix()
