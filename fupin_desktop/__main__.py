@@ -1,0 +1,5 @@
+import sys
+
+from .gui import main
+
+sys.exit(main())

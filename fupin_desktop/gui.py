@@ -1,0 +1,67 @@
+"""GUI entry point: ``fupin-desktop [--db URL]`` and ``python -m fupin_desktop``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="fupin-desktop", description="乡村振兴台账管理系统")
+    p.add_argument("--db", metavar="URL", help="数据库地址（SQLite 文件或 postgresql://…）")
+    p.add_argument("--no-first-run", action="store_true", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def offer_first_run(window, ctx) -> None:
+    from .services.overview import counts
+    from .views.first_run import IMPORT, LOAD_DEMO, FirstRunDialog
+
+    if counts(ctx.db)["户数"]:
+        return
+    dlg = FirstRunDialog(window)
+    dlg.exec()
+    if dlg.choice == LOAD_DEMO:
+        from .views.demo_action import load_demo
+
+        load_demo(window, ctx)
+    elif dlg.choice == IMPORT:
+        for tab in window.tab_widgets:
+            if hasattr(tab, "start_import"):
+                window.tabs.setCurrentWidget(tab)
+                tab.start_import()
+                break
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from .database import open_database
+    from .errors import UserError
+    from .logsetup import setup_logging
+    from .views.app import create_app
+    from .views.context import AppContext
+    from .views.main_window import MainWindow
+
+    setup_logging()
+    app = create_app(sys.argv[:1])
+    try:
+        db = open_database(args.db or os.environ.get("FUPIN_DB_URL"))
+    except UserError as exc:
+        QMessageBox.critical(None, app.translate("gui", "Cannot open database"), str(exc))
+        return 2
+    ctx = AppContext(db)
+    window = MainWindow(ctx)
+    window.show()
+    if not args.no_first_run:
+        QTimer.singleShot(0, lambda: offer_first_run(window, ctx))
+    code = app.exec()
+    db.dispose()
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,207 @@
+"""The main window: one tab per area, 文件 / 帮助 menus, a status bar with the database and counts."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
+)
+
+from .. import APP_TITLE, __version__
+from .base_tab import BaseTab
+from .context import AppContext, show_error
+from .tasks import run_task
+
+log = logging.getLogger(__name__)
+
+# (module, class) of each tab in display order; a tab whose module is absent is not shown.
+TABS = (
+    ("households_tab", "HouseholdsTab"),
+    ("posts_tab", "PostsTab"),
+    ("medical_tab", "MedicalTab"),
+    ("archive_tab", "ArchiveTab"),
+)
+
+
+def _tab_classes() -> list[type[BaseTab]]:
+    out = []
+    for module, cls in TABS:
+        name = f"{__package__}.{module}"
+        try:
+            out.append(getattr(importlib.import_module(name), cls))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return out
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Rural Revitalisation Ledgers") + f" {__version__}")
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.tab_widgets: list[BaseTab] = []
+        for cls in _tab_classes():
+            tab = cls(ctx, self)
+            self.tab_widgets.append(tab)
+            self.tabs.addTab(tab, cls.tab_title())
+        self._build_menus()
+        self.db_label = QLabel()
+        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.count_label = QLabel()
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.count_label)
+        ctx.changed.connect(lambda *_: self._schedule_counts())
+        ctx.database_replaced.connect(self._update_status)
+        self._counts_timer = QTimer(self, singleShot=True, interval=300)
+        self._counts_timer.timeout.connect(self._update_counts)
+        self._restore_geometry()
+        self._update_status()
+
+    # -- menus -------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(shortcut)
+        act.triggered.connect(slot)
+        return act
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        self.file_menu = mb.addMenu(self.tr("&File"))
+        self.file_menu.addAction(self._action(self.tr("Open Database…"), self.open_database_file,
+                                              QKeySequence.StandardKey.Open))
+        self.file_menu.addAction(self._action(self.tr("Connect to Server Database…"),
+                                              self.open_database_url))
+        self.file_menu.addSeparator()
+        for tab in self.tab_widgets:  # tabs may contribute file actions (导入 …)
+            for act in getattr(tab, "file_actions", lambda: [])():
+                self.file_menu.addAction(act)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self._action(self.tr("Backup…"), self.backup))
+        self.file_menu.addAction(self._action(self.tr("Restore…"), self.restore))
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self._action(self.tr("Exit"), self.close, QKeySequence.StandardKey.Quit))
+        self.help_menu = mb.addMenu(self.tr("&Help"))
+        self.help_menu.addAction(self._action(self.tr("About"), self.about))
+
+    # -- status bar --------------------------------------------------------------------------
+    def _schedule_counts(self) -> None:
+        self._counts_timer.start()
+
+    @Slot()
+    def _update_status(self) -> None:
+        self.db_label.setText(self.tr("Database: %1").replace("%1", self.ctx.db.location))
+        self._update_counts()
+
+    @Slot()
+    def _update_counts(self) -> None:
+        from ..services.overview import counts
+
+        try:
+            c = counts(self.ctx.db)
+        except Exception as exc:  # noqa: BLE001 - a status bar must not crash the window
+            log.warning("counts failed: %s", exc)
+            return
+        self.count_label.setText(
+            self.tr("%1 villages · %2 households · %3 members")
+            .replace("%1", str(c["行政村"])).replace("%2", str(c["户数"])).replace("%3", str(c["人数"])))
+
+    # -- database actions --------------------------------------------------------------------
+    def _switch_to(self, url: str) -> None:
+        from ..database import open_database
+
+        def work(progress):
+            progress(0, 0, self.tr("Opening database…"))
+            return open_database(url)
+
+        run_task(self, self.tr("Open Database"), work, cancellable=False,
+                 on_result=self.ctx.replace_database,
+                 on_error=lambda e: show_error(self, e, self.tr("Cannot open database")))
+
+    @Slot()
+    def open_database_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Open or Create Database"), "", self.tr("Database files (*.db)"),
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if path:
+            self._switch_to(path)
+
+    @Slot()
+    def open_database_url(self) -> None:
+        url, ok = QInputDialog.getText(
+            self, self.tr("Connect to Server Database"),
+            self.tr("PostgreSQL address, e.g. postgresql://user:password@server:5432/fupin"))
+        if ok and url.strip():
+            self._switch_to(url.strip())
+
+    @Slot()
+    def backup(self) -> None:
+        from ..backup import backup
+
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Backup Database"), "fupin-backup.db",
+                                              self.tr("Database files (*.db)"))
+        if not path:
+            return
+        run_task(self, self.tr("Backing up…"), lambda p: backup(self.ctx.db, path), cancellable=False,
+                 on_result=lambda out: QMessageBox.information(
+                     self, self.tr("Backup"), self.tr("Backup saved to %1").replace("%1", str(out))),
+                 on_error=lambda e: show_error(self, e))
+
+    @Slot()
+    def restore(self) -> None:
+        from ..backup import restore
+
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from Backup"), "",
+                                              self.tr("Database files (*.db)"))
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Restore"),
+            self.tr("Replace all current data with the backup %1?\n"
+                    "The current data is saved to a safety copy first.").replace("%1", path))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def done(safety):
+            self.ctx.database_replaced.emit()
+            self.ctx.changed.emit("all", [])
+            QMessageBox.information(self, self.tr("Restore"),
+                                    self.tr("Restored. The previous data was saved to %1")
+                                    .replace("%1", str(safety)))
+
+        run_task(self, self.tr("Restoring…"), lambda p: restore(self.ctx.db, path),
+                 cancellable=False, on_result=done, on_error=lambda e: show_error(self, e))
+
+    @Slot()
+    def about(self) -> None:
+        QMessageBox.about(
+            self, self.tr("About"),
+            self.tr("%1 %2\n\nLedgers, public-welfare posts, medical relief and year-end archives "
+                    "for township rural-revitalisation offices.\n\nDatabase: %3")
+            .replace("%1", APP_TITLE).replace("%2", __version__).replace("%3", self.ctx.db.location))
+
+    # -- window state ------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        s = QSettings()
+        geo = s.value("main/geometry")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1280, 800)
+        for tab in self.tab_widgets:
+            tab.restore_state(s)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        s = QSettings()
+        s.setValue("main/geometry", self.saveGeometry())
+        for tab in self.tab_widgets:
+            tab.save_state(s)
+        super().closeEvent(event)

@@ -1,0 +1,131 @@
+"""The one way views run long work (import, printing, archiving, checks) off the GUI thread.
+
+``run_task`` executes ``fn(progress)`` on the thread pool; ``progress(done, total, text)``
+reports and raises ``Cancelled`` once the clerk pressed 取消. A progress dialog appears only if the
+work takes longer than ~0.5 s. Result and error callbacks run on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ..errors import UserError
+from ..services.progress import Cancelled, Progress
+
+log = logging.getLogger(__name__)
+
+SHOW_AFTER_MS = 500
+
+
+class _Signals(QObject):
+    progressed = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object, str)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn, progress: Progress, signals: _Signals):
+        super().__init__()
+        self.fn, self.progress, self.signals = fn, progress, signals
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self.progress)
+        except Cancelled as exc:
+            self.signals.failed.emit(exc, "")
+        except Exception as exc:  # noqa: BLE001 - every error must reach the GUI thread
+            self.signals.failed.emit(exc, traceback.format_exc())
+        else:
+            self.signals.finished.emit(result)
+
+
+class Task(QObject):
+    """A running task; keeps its signals and dialog alive until it ends."""
+
+    done = Signal(object)
+
+    def __init__(self, parent: QWidget | None, title: str, fn: Callable[[Progress], object],
+                 on_result: Callable[[object], None] | None,
+                 on_error: Callable[[BaseException], None] | None,
+                 cancellable: bool):
+        super().__init__(parent)
+        self._cancel = threading.Event()
+        self.signals = _Signals()
+        self.progress = Progress(report=self.signals.progressed.emit, cancel_event=self._cancel)
+        self.on_result, self.on_error = on_result, on_error
+        self.dialog = QProgressDialog(title, self.tr("Cancel") if cancellable else "", 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(SHOW_AFTER_MS)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        if not cancellable:
+            self.dialog.setCancelButton(None)
+        self.dialog.canceled.connect(self.cancel)
+        self.signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self.signals.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        self.result = None
+        self.error: BaseException | None = None
+        self.running = True
+        QThreadPool.globalInstance().start(_Runnable(fn, self.progress, self.signals))
+
+    @Slot()
+    def cancel(self) -> None:
+        self._cancel.set()
+        self.dialog.setLabelText(self.tr("Cancelling…"))
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        if total > 0:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(min(done, total))
+        if text and not self._cancel.is_set():
+            self.dialog.setLabelText(text)
+
+    def _close(self) -> None:
+        self.running = False
+        self.dialog.hide()
+        self.dialog.deleteLater()
+
+    @Slot(object)
+    def _on_finished(self, result) -> None:
+        self._close()
+        self.result = result
+        if self.on_result:
+            self.on_result(result)
+        self.done.emit(self)
+
+    @Slot(object, str)
+    def _on_failed(self, exc: BaseException, tb: str) -> None:
+        self._close()
+        self.error = exc
+        if tb and not isinstance(exc, UserError):
+            log.error("background task failed:\n%s", tb)
+        if self.on_error:
+            self.on_error(exc)
+        self.done.emit(self)
+
+
+_running: set[Task] = set()
+
+
+def run_task(parent: QWidget | None, title: str, fn: Callable[[Progress], object], *,
+             on_result: Callable[[object], None] | None = None,
+             on_error: Callable[[BaseException], None] | None = None,
+             cancellable: bool = True) -> Task:
+    task = Task(parent, title, fn, on_result, on_error, cancellable)
+    _running.add(task)
+    task.done.connect(lambda t: QTimer.singleShot(0, lambda: _running.discard(t)))
+    return task
