@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import logging
 import sys
 
 from .. import __version__
 from ..errors import UserError
-from .common import Output, add_common, open_db_for
+from .common import Output, add_common, localize_argparse, open_db_for
 
 # Known command modules, in help order. A module that does not exist yet is skipped.
 COMMAND_MODULES = ("db", "demo", "households", "posts", "medical", "archive", "check")
@@ -49,11 +48,13 @@ def _kind_command(sub, common, name: str, help_text: str, table: dict, configure
 
 
 def build_parser() -> argparse.ArgumentParser:
+    localize_argparse()
     common = argparse.ArgumentParser(add_help=False)
     add_common(common)
     parser = argparse.ArgumentParser(
         prog="fupin", description="乡村振兴台账管理系统 命令行工具", parents=[common])
-    parser.add_argument("--version", action="version", version=f"fupin {__version__}")
+    parser.add_argument("--version", action="version", version=f"fupin {__version__}",
+                        help="显示程序版本并退出")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     importers, exporters, ledgers = {}, {}, {}
     mods = _load_modules()
@@ -91,7 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage error: argparse printed it; scripts still get one object
+        if exc.code == 2 and "--json" in argv:
+            Output(json_mode=True).failure("命令行参数有误，请用 --help 查看用法。", 2)
+        raise
     out = Output(json_mode=getattr(args, "json", False))
     try:
         handler = args.handler

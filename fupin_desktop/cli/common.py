@@ -60,3 +60,32 @@ class Output:
 def needs_no_db(fn):
     fn.needs_db = False
     return fn
+
+
+# argparse's own words (usage, errors, -h) go through its module-level gettext alias `_`;
+# a small table turns them into Chinese for clerks who run the command line.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "show program's version number and exit": "显示程序版本并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项：%(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "expected one argument": "需要一个参数值",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+}
+
+
+def localize_argparse() -> None:
+    import argparse as _argparse
+
+    original = _argparse._
+
+    def zh(text: str) -> str:
+        return _ARGPARSE_ZH.get(text, original(text))
+
+    _argparse._ = zh
