@@ -41,10 +41,10 @@ def _info(db, args):
 
 def register(sub, common) -> None:
     p = sub.add_parser("backup", help="备份数据库到一个 SQLite 文件", parents=[common])
-    p.add_argument("out", metavar="OUT.db")
+    p.add_argument("out", metavar="OUT.db", help="备份文件（SQLite）的保存路径")
     p.set_defaults(handler=_backup)
     p = sub.add_parser("restore", help="从备份文件恢复（先检查文件完整性）", parents=[common])
-    p.add_argument("file", metavar="IN.db")
+    p.add_argument("file", metavar="IN.db", help="要恢复的备份文件")
     p.set_defaults(handler=_restore)
     p = sub.add_parser("db", help="数据库维护", parents=[common])
     dsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)

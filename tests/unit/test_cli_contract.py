@@ -75,4 +75,5 @@ def test_help_is_chinese(capsys, argv):
     with pytest.raises(SystemExit) as e:
         cli.main(argv)
     assert e.value.code == 0
-    assert "备份" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "用法" in out and "显示帮助" in out
