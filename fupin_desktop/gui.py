@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     ctx = AppContext(db)
     window = MainWindow(ctx)
     window.show()
-    if not args.no_first_run:
+    if os.environ.get("FUPIN_EXIT_WHEN_SHOWN"):  # bench/bench_startup.py: time to a shown window
+        QTimer.singleShot(0, app.quit)
+    elif not args.no_first_run:
         QTimer.singleShot(0, lambda: offer_first_run(window, ctx))
     code = app.exec()
     db.dispose()

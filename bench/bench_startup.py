@@ -1,0 +1,63 @@
+"""Start-up time to the main window shown, on a 5,000-household demo database.
+
+Target (issue 2): ≤ 1.5 s and ≤ 3× the bare floor measured in the same run (a python process
+importing PySide6.QtWidgets and showing an empty QMainWindow).
+
+    python bench/bench_startup.py [--households 5000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FLOOR = (
+    "from PySide6.QtWidgets import QApplication, QMainWindow\n"
+    "from PySide6.QtCore import QTimer\n"
+    "app = QApplication([])\n"
+    "w = QMainWindow(); w.show()\n"
+    "QTimer.singleShot(0, app.quit)\n"
+    "app.exec()\n"
+)
+
+
+def timed(cmd: list[str], env: dict) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--households", type=int, default=5000)
+    ap.add_argument("--runs", type=int, default=5)
+    a = ap.parse_args()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FUPIN_EXIT_WHEN_SHOWN="1")
+    cache = Path(tempfile.gettempdir()) / f"fupin-bench-demo-{a.households}.db"
+    if not cache.exists():
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "fupin_desktop.cli", "--db", str(cache), "demo",
+                        "--households", str(a.households)], env=env, check=True)
+        print(f"demo --households {a.households}: {time.perf_counter() - t:.1f} s (made once, cached)")
+    # warm the OS file cache so both measurements start alike
+    timed([sys.executable, "-c", FLOOR], env)
+    timed([sys.executable, "-m", "fupin_desktop", "--db", str(cache), "--no-first-run"], env)
+    floor = [timed([sys.executable, "-c", FLOOR], env) for _ in range(a.runs)]
+    prog = [timed([sys.executable, "-m", "fupin_desktop", "--db", str(cache), "--no-first-run"], env)
+            for _ in range(a.runs)]
+    f, p = statistics.median(floor), statistics.median(prog)
+    print(f"floor (PySide6 + empty QMainWindow): {f:.3f} s (median of {a.runs})")
+    print(f"fupin-desktop to main window shown : {p:.3f} s (median of {a.runs})")
+    print(f"ratio {p / f:.2f}× (target ≤ 3×), absolute target ≤ 1.5 s: "
+          f"{'OK' if p <= 1.5 and p / f <= 3 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
