@@ -39,6 +39,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FUPIN_EXIT_WHEN_SHOWN="1")
+    # An installed program has compiled bytecode (pip writes it); let the warm-up run write it too.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cache = Path(tempfile.gettempdir()) / f"fupin-bench-demo-{a.households}.db"
     if not cache.exists():
         t = time.perf_counter()

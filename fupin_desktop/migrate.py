@@ -28,21 +28,26 @@ def _config(connection=None):
     return cfg
 
 
-def _script():
-    from alembic.script import ScriptDirectory
+def known_revisions() -> list[str]:
+    """Revision ids this program ships, oldest first.
 
-    return ScriptDirectory.from_config(_config())
+    Migration files are named ``NNNN_message.py`` with revision id ``NNNN`` (a linear history),
+    so start-up can check the schema without importing Alembic (≈0.3 s).
+    """
+    return sorted(p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))
 
 
 def head_revision() -> str:
-    return _script().get_current_head()
+    return known_revisions()[-1]
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import text
 
+    if "alembic_version" not in inspect(engine).get_table_names():
+        return None
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def check_not_newer(engine: Engine) -> None:
@@ -50,12 +55,7 @@ def check_not_newer(engine: Engine) -> None:
     rev = current_revision(engine)
     if rev is None:
         return
-    script = _script()
-    try:
-        known = script.get_revision(rev) is not None
-    except Exception:  # alembic raises for an unknown id
-        known = False
-    if not known:
+    if rev not in known_revisions():
         raise SchemaTooNewError(
             f"该数据库由更新版本的程序创建（结构版本 {rev}），本程序无法安全打开。"
             "请升级本程序后再打开，数据未作任何改动。"
@@ -68,10 +68,10 @@ def needs_upgrade(engine: Engine) -> bool:
 
 def upgrade(db, *, backup: bool = True) -> Path | None:
     """Bring the schema to head. Returns the path of the safety backup, if one was made."""
-    from alembic import command
-
     if not needs_upgrade(db.engine):
         return None
+    from alembic import command  # only now: importing Alembic costs ≈0.3 s of start-up
+
     backup_path = None
     if backup and db.is_sqlite and inspect(db.engine).get_table_names():
         from .backup import backup_sqlite_file, sqlite_path
