@@ -28,8 +28,9 @@ def _plain(value):
 
 
 def _record_id(obj) -> str:
-    ident = inspect(obj).identity
-    return "/".join(str(i) for i in ident) if ident else ""
+    # after the flush the primary key is on the instance, though the identity key is not set yet
+    ident = inspect(obj).mapper.primary_key_from_instance(obj)
+    return "/".join(str(i) for i in ident if i is not None)
 
 
 def _changes(obj, action: str) -> dict:

@@ -160,6 +160,7 @@ def open_database(url: str | None = None, *, migrate: bool = True, backup: bool 
     """Open (creating if needed) and migrate the database at ``url``."""
     from . import audit_events, migrate as migrations
     from .services import income  # registers the derived-income flush hook
+    from .services import medical_calc  # noqa: F401 - keeps 个人自付 / ratio derived on every flush
 
     url = normalise_url(url)
     path = sqlite_path(url)

@@ -20,7 +20,8 @@ from ..errors import UserError
 from .common import Output, add_common, localize_argparse, open_db_for
 
 # Known command modules, in help order. A module that does not exist yet is skipped.
-COMMAND_MODULES = ("db", "demo", "households", "posts", "medical", "archive", "check")
+COMMAND_MODULES = ("db", "demo", "households", "households_export", "posts", "medical", "archive",
+                   "check")
 
 log = logging.getLogger("fupin_desktop.cli")
 

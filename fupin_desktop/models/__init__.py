@@ -14,10 +14,18 @@ from .household import (
     Visit,
 )
 from .member import MEMBER_STATUSES, RELATIONS, Member
+from .posts import (
+    AttendanceCorrection, AttendanceMonth, Assignment, Inspection, MonthClosure, Post,
+    WageLine, WageRun, WageSlip,
+)
+from .medical import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Settlement
 from .settings import Setting
 
 __all__ = [
     "AuditLog", "Base", "Household", "HouseholdIncome", "Measure", "Member", "Setting",
     "Village", "Visit", "HOUSEHOLD_TYPES", "MEASURE_CATEGORIES", "MONITORING_CATEGORIES",
     "RISK_TYPES", "MEMBER_STATUSES", "RELATIONS",
+    "ChronicCard", "DiseaseType", "DoctorSigning", "FollowUp", "Settlement",
+    "AttendanceCorrection", "AttendanceMonth", "Assignment", "Inspection", "MonthClosure",
+    "Post", "WageLine", "WageRun", "WageSlip",
 ]

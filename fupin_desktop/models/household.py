@@ -81,7 +81,7 @@ class Household(IdMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, Base):
     elimination_date: Mapped[dt.date | None]  # 风险消除时间
 
     family_size: Mapped[int | None]  # 家庭人口数 as declared
-    phone: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(40), index=True)
     bank_name: Mapped[str | None] = mapped_column(String(60))
     bank_account: Mapped[str | None] = mapped_column(String(40))
 
@@ -143,7 +143,7 @@ class HouseholdIncome(IdMixin, TimestampMixin, VersionedMixin, Base):
     __table_args__ = (UniqueConstraint("household_id", "year"),)
 
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
-    year: Mapped[int]
+    year: Mapped[int] = mapped_column(index=True)
     persons: Mapped[int | None]  # 人口数 the per-capita figure is divided by
     wage_income: Mapped[Decimal | None]  # 工资性收入
     business_income: Mapped[Decimal | None]  # 生产经营性收入
@@ -161,7 +161,7 @@ class HouseholdIncome(IdMixin, TimestampMixin, VersionedMixin, Base):
         return f"{self.household_id}/{self.year}"
 
 
-class Measure(IdMixin, TimestampMixin, VersionedMixin, Base):
+class Measure(IdMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, Base):
     """An assistance measure (帮扶措施) given to a household."""
 
     __tablename__ = "measures"
@@ -177,7 +177,7 @@ class Measure(IdMixin, TimestampMixin, VersionedMixin, Base):
     household: Mapped[Household] = relationship(back_populates="measures")
 
 
-class Visit(IdMixin, TimestampMixin, VersionedMixin, Base):
+class Visit(IdMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, Base):
     """A visit (走访记录) to a household."""
 
     __tablename__ = "visits"
@@ -192,3 +192,4 @@ class Visit(IdMixin, TimestampMixin, VersionedMixin, Base):
 
 
 Index("ix_households_village_type", Household.village_id, Household.household_type)
+Index("ix_households_deleted_at", Household.deleted_at)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 12:51:50.502172
+Create Date: 2026-11-22
 
 """
 from typing import Sequence, Union
@@ -37,6 +37,28 @@ def upgrade() -> None:
         batch_op.create_index('ix_audit_log_table_record', ['table_name', 'record_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_ts'), ['ts'], unique=False)
 
+    op.create_table('medical_disease_types',
+    sa.Column('name', sa.String(length=30), nullable=False),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_medical_disease_types')),
+    sa.UniqueConstraint('name', name=op.f('uq_medical_disease_types_name'))
+    )
+    op.create_table('post_wage_runs',
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('computed_by', sa.String(length=64), nullable=True),
+    sa.Column('rules', sa.JSON(), nullable=False),
+    sa.Column('total', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('slip_count', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_wage_runs')),
+    sa.UniqueConstraint('month', name=op.f('uq_post_wage_runs_month'))
+    )
     op.create_table('settings',
     sa.Column('key', sa.String(length=100), nullable=False),
     sa.Column('value', sa.JSON(), nullable=False),
@@ -118,10 +140,48 @@ def upgrade() -> None:
     sa.UniqueConstraint('code', name=op.f('uq_households_code'))
     )
     with op.batch_alter_table('households', schema=None) as batch_op:
+        batch_op.create_index('ix_households_deleted_at', ['deleted_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_households_household_type'), ['household_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_households_monitoring_category'), ['monitoring_category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_households_phone'), ['phone'], unique=False)
         batch_op.create_index(batch_op.f('ix_households_village_id'), ['village_id'], unique=False)
         batch_op.create_index('ix_households_village_type', ['village_id', 'household_type'], unique=False)
+
+    op.create_table('post_month_closures',
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('closed_at', sa.DateTime(), nullable=False),
+    sa.Column('closed_by', sa.String(length=64), nullable=True),
+    sa.Column('note', sa.String(length=300), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['run_id'], ['post_wage_runs.id'], name=op.f('fk_post_month_closures_run_id_post_wage_runs')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_month_closures')),
+    sa.UniqueConstraint('month', name=op.f('uq_post_month_closures_month'))
+    )
+    op.create_table('posts',
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('post_type', sa.String(length=20), nullable=False),
+    sa.Column('village_id', sa.Integer(), nullable=True),
+    sa.Column('duty_area', sa.String(length=100), nullable=True),
+    sa.Column('wage_standard', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('funding_source', sa.String(length=60), nullable=True),
+    sa.Column('required_days', sa.Integer(), nullable=True),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('deleted_reason', sa.String(length=200), nullable=True),
+    sa.CheckConstraint('required_days IS NULL OR (required_days >= 0 AND required_days <= 31)', name=op.f('ck_posts_required_days_range')),
+    sa.CheckConstraint('wage_standard >= 0', name=op.f('ck_posts_wage_not_negative')),
+    sa.ForeignKeyConstraint(['village_id'], ['villages.id'], name=op.f('fk_posts_village_id_villages')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_posts'))
+    )
+    with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_posts_village_id'), ['village_id'], unique=False)
 
     op.create_table('household_incomes',
     sa.Column('household_id', sa.Integer(), nullable=False),
@@ -147,6 +207,7 @@ def upgrade() -> None:
     with op.batch_alter_table('household_incomes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_household_incomes_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_incomes_per_capita_income'), ['per_capita_income'], unique=False)
+        batch_op.create_index(batch_op.f('ix_household_incomes_year'), ['year'], unique=False)
 
     op.create_table('members',
     sa.Column('household_id', sa.Integer(), nullable=False),
@@ -194,6 +255,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('deleted_reason', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_visits_household_id_households')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_visits'))
     )
@@ -212,6 +275,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('deleted_reason', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_measures_household_id_households')),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_measures_member_id_members')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_measures'))
@@ -219,12 +284,304 @@ def upgrade() -> None:
     with op.batch_alter_table('measures', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_measures_household_id'), ['household_id'], unique=False)
 
+    op.create_table('medical_chronic_cards',
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('disease_id', sa.Integer(), nullable=False),
+    sa.Column('card_no', sa.String(length=40), nullable=True),
+    sa.Column('approved_date', sa.Date(), nullable=True),
+    sa.Column('review_date', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('deleted_reason', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['disease_id'], ['medical_disease_types.id'], name=op.f('fk_medical_chronic_cards_disease_id_medical_disease_types')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_medical_chronic_cards_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_medical_chronic_cards'))
+    )
+    with op.batch_alter_table('medical_chronic_cards', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_medical_chronic_cards_disease_id'), ['disease_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_medical_chronic_cards_member_id'), ['member_id'], unique=False)
+
+    op.create_table('medical_doctor_signings',
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('doctor_name', sa.String(length=40), nullable=False),
+    sa.Column('team', sa.String(length=60), nullable=True),
+    sa.Column('institution', sa.String(length=100), nullable=True),
+    sa.Column('doctor_phone', sa.String(length=40), nullable=True),
+    sa.Column('signed_date', sa.Date(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('deleted_reason', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_medical_doctor_signings_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_medical_doctor_signings'))
+    )
+    with op.batch_alter_table('medical_doctor_signings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_medical_doctor_signings_member_id'), ['member_id'], unique=False)
+
+    op.create_table('medical_settlements',
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('hospital_name', sa.String(length=100), nullable=False),
+    sa.Column('hospital_level', sa.String(length=10), nullable=True),
+    sa.Column('care_type', sa.String(length=10), nullable=False),
+    sa.Column('admission_date', sa.Date(), nullable=True),
+    sa.Column('discharge_date', sa.Date(), nullable=True),
+    sa.Column('diagnosis', sa.String(length=200), nullable=True),
+    sa.Column('settlement_no', sa.String(length=60), nullable=False),
+    sa.Column('settlement_date', sa.Date(), nullable=False),
+    sa.Column('total_cost', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('policy_cost', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('basic_insurance', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('critical_insurance', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('medical_assistance', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('other_support', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('other_kind', sa.String(length=10), nullable=True),
+    sa.Column('pay_after_treatment', sa.Boolean(), nullable=False),
+    sa.Column('one_stop', sa.Boolean(), nullable=False),
+    sa.Column('self_paid', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('policy_ratio', sa.Numeric(precision=12, scale=4), nullable=True),
+    sa.Column('source', sa.String(length=10), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('deleted_reason', sa.String(length=200), nullable=True),
+    sa.CheckConstraint('basic_insurance >= 0 AND critical_insurance >= 0 AND medical_assistance >= 0 AND other_support >= 0', name=op.f('ck_medical_settlements_payers_nonneg')),
+    sa.CheckConstraint('policy_cost >= 0', name=op.f('ck_medical_settlements_policy_nonneg')),
+    sa.CheckConstraint('total_cost >= 0', name=op.f('ck_medical_settlements_total_nonneg')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_medical_settlements_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_medical_settlements')),
+    sa.UniqueConstraint('settlement_no', name=op.f('uq_medical_settlements_settlement_no'))
+    )
+    with op.batch_alter_table('medical_settlements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_medical_settlements_care_type'), ['care_type'], unique=False)
+        batch_op.create_index('ix_medical_settlements_date_type', ['settlement_date', 'care_type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_medical_settlements_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_medical_settlements_settlement_date'), ['settlement_date'], unique=False)
+
+    op.create_table('post_assignments',
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('post_id', sa.Integer(), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('end_reason', sa.String(length=200), nullable=True),
+    sa.Column('agreement_no', sa.String(length=60), nullable=True),
+    sa.Column('bank_name', sa.String(length=60), nullable=True),
+    sa.Column('bank_account', sa.String(length=40), nullable=True),
+    sa.Column('override_rules', sa.String(length=200), nullable=True),
+    sa.Column('override_reason', sa.String(length=500), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('deleted_reason', sa.String(length=200), nullable=True),
+    sa.CheckConstraint("status IN ('在岗', '离岗', '撤销')", name=op.f('ck_post_assignments_status_known')),
+    sa.CheckConstraint('end_date IS NULL OR end_date >= start_date', name=op.f('ck_post_assignments_dates_ordered')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_post_assignments_member_id_members')),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_post_assignments_post_id_posts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_assignments')),
+    sa.UniqueConstraint('member_id', 'post_id', 'start_date', name=op.f('uq_post_assignments_member_id_post_id_start_date'))
+    )
+    with op.batch_alter_table('post_assignments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_post_assignments_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_post_assignments_post_id'), ['post_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_post_assignments_start_date'), ['start_date'], unique=False)
+
+    op.create_table('medical_follow_ups',
+    sa.Column('signing_id', sa.Integer(), nullable=False),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('method', sa.String(length=20), nullable=True),
+    sa.Column('doctor_name', sa.String(length=40), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['signing_id'], ['medical_doctor_signings.id'], name=op.f('fk_medical_follow_ups_signing_id_medical_doctor_signings')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_medical_follow_ups'))
+    )
+    with op.batch_alter_table('medical_follow_ups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_medical_follow_ups_date'), ['date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_medical_follow_ups_signing_id'), ['signing_id'], unique=False)
+
+    op.create_table('post_attendance',
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('marks', sa.String(length=31), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['assignment_id'], ['post_assignments.id'], name=op.f('fk_post_attendance_assignment_id_post_assignments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_attendance')),
+    sa.UniqueConstraint('assignment_id', 'month', name=op.f('uq_post_attendance_assignment_id_month'))
+    )
+    with op.batch_alter_table('post_attendance', schema=None) as batch_op:
+        batch_op.create_index('ix_post_attendance_month', ['month'], unique=False)
+
+    op.create_table('post_attendance_corrections',
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('target_month', sa.Date(), nullable=False),
+    sa.Column('old_marks', sa.String(length=31), nullable=False),
+    sa.Column('new_marks', sa.String(length=31), nullable=False),
+    sa.Column('changes', sa.String(length=300), nullable=False),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['assignment_id'], ['post_assignments.id'], name=op.f('fk_post_attendance_corrections_assignment_id_post_assignments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_attendance_corrections'))
+    )
+    with op.batch_alter_table('post_attendance_corrections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_post_attendance_corrections_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index('ix_post_attendance_corrections_target', ['target_month'], unique=False)
+
+    op.create_table('post_inspections',
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('inspector', sa.String(length=40), nullable=True),
+    sa.Column('score', sa.Integer(), nullable=True),
+    sa.Column('grade', sa.String(length=10), nullable=True),
+    sa.Column('flag', sa.String(length=4), nullable=True),
+    sa.Column('problem', sa.Text(), nullable=True),
+    sa.Column('deadline', sa.Date(), nullable=True),
+    sa.Column('rectified', sa.Boolean(), nullable=False),
+    sa.Column('rectified_date', sa.Date(), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(), nullable=True),
+    sa.Column('deleted_reason', sa.String(length=200), nullable=True),
+    sa.CheckConstraint("flag IS NULL OR flag IN ('红旗', '黄旗')", name=op.f('ck_post_inspections_flag_known')),
+    sa.CheckConstraint('score IS NULL OR (score >= 0 AND score <= 100)', name=op.f('ck_post_inspections_score_range')),
+    sa.ForeignKeyConstraint(['assignment_id'], ['post_assignments.id'], name=op.f('fk_post_inspections_assignment_id_post_assignments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_inspections'))
+    )
+    with op.batch_alter_table('post_inspections', schema=None) as batch_op:
+        batch_op.create_index('ix_post_inspections_assignment_date', ['assignment_id', 'date'], unique=False)
+        batch_op.create_index('ix_post_inspections_date', ['date'], unique=False)
+        batch_op.create_index('ix_post_inspections_flag_date', ['flag', 'date'], unique=False)
+
+    op.create_table('post_wage_slips',
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('village_name', sa.String(length=60), nullable=True),
+    sa.Column('worker_name', sa.String(length=40), nullable=False),
+    sa.Column('id_number', sa.String(length=18), nullable=False),
+    sa.Column('post_name', sa.String(length=60), nullable=False),
+    sa.Column('post_type', sa.String(length=20), nullable=True),
+    sa.Column('bank_name', sa.String(length=60), nullable=True),
+    sa.Column('bank_account', sa.String(length=40), nullable=True),
+    sa.Column('wage_standard', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('in_post_days', sa.Integer(), nullable=False),
+    sa.Column('required_days', sa.Integer(), nullable=False),
+    sa.Column('present_days', sa.Integer(), nullable=False),
+    sa.Column('leave_days', sa.Integer(), nullable=False),
+    sa.Column('absent_days', sa.Integer(), nullable=False),
+    sa.Column('grade', sa.String(length=10), nullable=True),
+    sa.Column('red_flags', sa.Integer(), nullable=False),
+    sa.Column('yellow_flags', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('revocation_proposed', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.String(length=300), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['assignment_id'], ['post_assignments.id'], name=op.f('fk_post_wage_slips_assignment_id_post_assignments')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_post_wage_slips_member_id_members')),
+    sa.ForeignKeyConstraint(['run_id'], ['post_wage_runs.id'], name=op.f('fk_post_wage_slips_run_id_post_wage_runs')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_wage_slips')),
+    sa.UniqueConstraint('run_id', 'assignment_id', name=op.f('uq_post_wage_slips_run_id_assignment_id'))
+    )
+    with op.batch_alter_table('post_wage_slips', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_post_wage_slips_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_post_wage_slips_member_id'), ['member_id'], unique=False)
+
+    op.create_table('post_wage_lines',
+    sa.Column('slip_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('label', sa.String(length=300), nullable=False),
+    sa.Column('quantity', sa.Numeric(precision=8, scale=2), nullable=True),
+    sa.Column('rate', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['slip_id'], ['post_wage_slips.id'], name=op.f('fk_post_wage_lines_slip_id_post_wage_slips')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_post_wage_lines'))
+    )
+    with op.batch_alter_table('post_wage_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_post_wage_lines_slip_id'), ['slip_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('post_wage_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_post_wage_lines_slip_id'))
+
+    op.drop_table('post_wage_lines')
+    with op.batch_alter_table('post_wage_slips', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_post_wage_slips_member_id'))
+        batch_op.drop_index(batch_op.f('ix_post_wage_slips_assignment_id'))
+
+    op.drop_table('post_wage_slips')
+    with op.batch_alter_table('post_inspections', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_inspections_flag_date')
+        batch_op.drop_index('ix_post_inspections_date')
+        batch_op.drop_index('ix_post_inspections_assignment_date')
+
+    op.drop_table('post_inspections')
+    with op.batch_alter_table('post_attendance_corrections', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_attendance_corrections_target')
+        batch_op.drop_index(batch_op.f('ix_post_attendance_corrections_assignment_id'))
+
+    op.drop_table('post_attendance_corrections')
+    with op.batch_alter_table('post_attendance', schema=None) as batch_op:
+        batch_op.drop_index('ix_post_attendance_month')
+
+    op.drop_table('post_attendance')
+    with op.batch_alter_table('medical_follow_ups', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_medical_follow_ups_signing_id'))
+        batch_op.drop_index(batch_op.f('ix_medical_follow_ups_date'))
+
+    op.drop_table('medical_follow_ups')
+    with op.batch_alter_table('post_assignments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_post_assignments_start_date'))
+        batch_op.drop_index(batch_op.f('ix_post_assignments_post_id'))
+        batch_op.drop_index(batch_op.f('ix_post_assignments_member_id'))
+
+    op.drop_table('post_assignments')
+    with op.batch_alter_table('medical_settlements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_medical_settlements_settlement_date'))
+        batch_op.drop_index(batch_op.f('ix_medical_settlements_member_id'))
+        batch_op.drop_index('ix_medical_settlements_date_type')
+        batch_op.drop_index(batch_op.f('ix_medical_settlements_care_type'))
+
+    op.drop_table('medical_settlements')
+    with op.batch_alter_table('medical_doctor_signings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_medical_doctor_signings_member_id'))
+
+    op.drop_table('medical_doctor_signings')
+    with op.batch_alter_table('medical_chronic_cards', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_medical_chronic_cards_member_id'))
+        batch_op.drop_index(batch_op.f('ix_medical_chronic_cards_disease_id'))
+
+    op.drop_table('medical_chronic_cards')
     with op.batch_alter_table('measures', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_measures_household_id'))
 
@@ -240,19 +597,29 @@ def downgrade() -> None:
 
     op.drop_table('members')
     with op.batch_alter_table('household_incomes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_household_incomes_year'))
         batch_op.drop_index(batch_op.f('ix_household_incomes_per_capita_income'))
         batch_op.drop_index(batch_op.f('ix_household_incomes_household_id'))
 
     op.drop_table('household_incomes')
+    with op.batch_alter_table('posts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_posts_village_id'))
+
+    op.drop_table('posts')
+    op.drop_table('post_month_closures')
     with op.batch_alter_table('households', schema=None) as batch_op:
         batch_op.drop_index('ix_households_village_type')
         batch_op.drop_index(batch_op.f('ix_households_village_id'))
+        batch_op.drop_index(batch_op.f('ix_households_phone'))
         batch_op.drop_index(batch_op.f('ix_households_monitoring_category'))
         batch_op.drop_index(batch_op.f('ix_households_household_type'))
+        batch_op.drop_index('ix_households_deleted_at')
 
     op.drop_table('households')
     op.drop_table('villages')
     op.drop_table('settings')
+    op.drop_table('post_wage_runs')
+    op.drop_table('medical_disease_types')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_ts'))
         batch_op.drop_index('ix_audit_log_table_record')

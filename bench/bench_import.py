@@ -1,0 +1,140 @@
+"""Benchmark: importing a 150,000-member county export into a fresh database.
+
+Prints the floor (a bare python-calamine read of every row, best of N), the time of
+``import_households`` into an empty database, a re-import of the same file (nothing to change),
+their ratios to the floor, and the peak RSS of the process.
+Targets (issue 3): import ≤ 3 × floor, ≤ 30 s in all, peak memory ≤ 1 GB.
+
+    python bench/bench_import.py [--members 150000] [--db postgresql+psycopg://…] [--repeat 2]
+
+The workbook comes from bench/bench_import_parse.py's generator (cached under /tmp).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from bench_import_parse import generate  # noqa: E402
+
+
+def floor_read(path: Path) -> int:
+    """Bare python-calamine: open, load the sheet, turn every row into Python objects."""
+    import python_calamine
+
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    n = sum(1 for _row in wb.get_sheet_by_index(0).iter_rows())
+    wb.close()
+    return n
+
+
+def timed(fn, *args):
+    """(wall s, CPU s, result): CPU time too, because a shared machine inflates wall time."""
+    gc.collect()
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = fn(*args)
+    return time.perf_counter() - w0, time.process_time() - c0, out
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _fresh_db(url: str | None, tmp: Path):
+    """(database, cleanup): a new SQLite file, or a private schema on the PostgreSQL server
+    (never touching tables others may be using there)."""
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    from fupin_desktop.database import open_database
+    from fupin_desktop.models import Base
+
+    if not url:
+        db = open_database("sqlite:///" + (tmp / f"bench_{uuid.uuid4().hex}.db").as_posix(),
+                           migrate=False)
+        Base.metadata.create_all(db.engine)
+        return db, db.dispose
+    schema = "bench_import_" + uuid.uuid4().hex[:10]
+    admin = create_engine(url)
+    with admin.begin() as c:
+        c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    u = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    db = open_database(u.render_as_string(hide_password=False), migrate=False)
+    Base.metadata.create_all(db.engine)
+
+    def cleanup():
+        db.dispose()
+        with admin.begin() as c:
+            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return db, cleanup
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--members", type=int, default=150_000)
+    ap.add_argument("--db", help="database URL (default: a fresh SQLite file under /tmp)")
+    ap.add_argument("--repeat", type=int, default=2, help="best of N for the floor and import")
+    args = ap.parse_args(argv)
+
+    cache = Path(tempfile.gettempdir()) / "fupin_bench"
+    cache.mkdir(exist_ok=True)
+    path = cache / f"national_export_{args.members}.xlsx"
+    if not path.exists():
+        t0 = time.perf_counter()
+        tmp = path.with_suffix(".tmp.xlsx")
+        generate(tmp, args.members)
+        tmp.replace(path)
+        print(f"generated {path} in {time.perf_counter() - t0:.1f} s")
+    print(f"file: {path} ({path.stat().st_size / 1e6:.1f} MB), database: {args.db or 'SQLite'}")
+
+    from fupin_desktop.services.household_import import import_households
+
+    floor = floor_cpu = None
+    for _ in range(args.repeat):
+        wall, cpu, nrows = timed(floor_read, path)
+        floor = wall if floor is None else min(floor, wall)
+        floor_cpu = cpu if floor_cpu is None else min(floor_cpu, cpu)
+    print(f"floor     (calamine read, {nrows} rows): {floor:6.2f} s wall  {floor_cpu:6.2f} s CPU")
+
+    work = Path(tempfile.mkdtemp(prefix="bench_import_"))
+    best = best_cpu = result = db = cleanup = None
+    for _ in range(args.repeat):
+        if cleanup is not None:
+            cleanup()
+        db, cleanup = _fresh_db(args.db, work)
+        wall, cpu, result = timed(import_households, db, path)
+        best = wall if best is None else min(best, wall)
+        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+    c = result.counts
+    ok = best <= 3 * floor and best <= 30
+    print(f"import    (fresh database):              {best:6.2f} s wall  {best_cpu:6.2f} s CPU"
+          f"   ratio {best / floor:.2f} wall, {best_cpu / floor_cpu:.2f} CPU"
+          f"  (target ≤ 3.0 and ≤ 30 s)  {'OK' if ok else 'SLOW'}")
+    print(f"          households {c['households_created']}, members {c['members_created']}, "
+          f"rejected {result.rows_rejected}, warnings {len(result.warning_rows)}; "
+          f"peak RSS so far {_peak_rss_mb():.0f} MB")
+    wall, cpu, again = timed(import_households, db, path)
+    a = again.counts
+    print(f"re-import (nothing changes):             {wall:6.2f} s wall  {cpu:6.2f} s CPU"
+          f"   ratio {wall / floor:.2f}   created {a['households_created'] + a['members_created']}, "
+          f"updated {a['households_updated'] + a['members_updated']}")
+    cleanup()
+    rss = _peak_rss_mb()
+    print(f"peak RSS: {rss:.0f} MB  (limit 1024 MB)  {'OK' if rss <= 1024 else 'TOO MUCH'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

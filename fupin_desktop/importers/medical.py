@@ -1,0 +1,349 @@
+"""`fupin import medical`: a hospital / medical-insurance settlement sheet (一站式结算明细).
+
+Columns are found by name (synonyms below); rows are matched to members by 证件号码. Same rules
+as the household import: one transaction for the whole file (all or nothing), a refused row never
+stored, re-importing is idempotent by 结算单据号 (an existing settlement is updated, through the ORM
+so the audit log shows old → new).
+
+Reject codes (one per row, the first rule broken): id-not-text, id-length, id-checksum,
+id-birthdate, unknown-member, missing-value, duplicate-settlement, bad-value, dates,
+negative-amount, payers-exceed-total, policy-exceeds-total.
+Warnings (row imported): self-pay-mismatch (the sheet's 个人负担 differs from the computed
+个人自付 by more than 0.01), name-mismatch, member-not-alive, member-changed, bad-value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+
+from ..audit_events import record_bulk
+from ..models import Household, Member, Settlement
+from ..models.medical import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS
+from ..services import medical_calc as calc
+from ..services.idcard import validate_id
+from ..services.normalize import clean_text, parse_amount, parse_bool_cn, parse_date
+from .result import ImportIssue, ImportResult
+from .sheet import SheetSpec, open_sheet
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "患者姓名", "参保人姓名", "就诊人姓名", "就医人员姓名"),
+    "id_number": ("证件号码", "身份证号", "身份证号码", "公民身份号码", "参保人身份证号",
+                  "证件号", "患者身份证号"),
+    "hospital_name": ("医疗机构名称", "医疗机构", "定点医疗机构名称", "定点医疗机构", "就诊医院",
+                      "医院名称", "就诊机构", "就诊医疗机构"),
+    "hospital_level": ("医院等级", "医疗机构等级", "医疗机构级别", "医院级别", "机构级别", "就诊机构级别"),
+    "care_type": ("医疗类别", "就诊类型", "就医类型", "就诊类别", "医疗类型", "结算类别", "就医类别"),
+    "admission_date": ("入院日期", "入院时间"),
+    "discharge_date": ("出院日期", "出院时间"),
+    "settlement_date": ("结算日期", "结算时间", "费用结算日期"),
+    "settlement_no": ("结算单据号", "结算单号", "结算编号", "单据号", "结算流水号", "结算ID"),
+    "diagnosis": ("诊断名称", "诊断", "疾病名称", "出院诊断", "病种名称", "疾病诊断"),
+    "total_cost": ("医疗费总额", "总费用", "医疗总费用", "费用总额", "医疗费用总额", "住院总费用"),
+    "policy_cost": ("符合政策范围金额", "政策范围内费用", "政策范围内金额", "符合政策范围内费用",
+                    "政策内费用", "合规费用"),
+    "basic_insurance": ("统筹基金支出", "基本医保统筹", "基本医疗保险统筹基金支付", "基本医保支付",
+                        "统筹支付", "基本医保统筹支付", "基本医疗保险"),
+    "critical_insurance": ("居民大病保险", "大病保险", "大病保险支付", "大病保险支出", "大病保险基金支出"),
+    "medical_assistance": ("医疗救助基金", "医疗救助", "医疗救助支付", "医疗救助基金支出", "医疗救助金额"),
+    "other_support": ("其他支出", "其他保障", "其他保障支付", "其他保障金额", "其他基金支付"),
+    "other_kind": ("其他保障类型", "其他支出类型", "其他保障类别"),
+    "self_paid": ("个人负担总金额", "个人自付", "个人负担", "个人自付金额", "个人支付", "个人负担金额",
+                  "个人自付总额"),
+    "pay_after_treatment": ("先诊疗后付费", "是否先诊疗后付费"),
+    "one_stop": ("一站式结算", "是否一站式结算"),
+}
+SPEC = SheetSpec(COLUMNS, required=("id_number", "settlement_no", "total_cost"),
+                 what="医疗结算明细")
+
+_TYPE_SYNONYMS = {
+    "门诊": "门诊", "普通门诊": "门诊", "门急诊": "门诊", "急诊": "门诊",
+    "住院": "住院", "普通住院": "住院",
+    "门诊慢特病": "门诊慢特病", "门诊慢性病": "门诊慢特病", "门诊特殊病": "门诊慢特病",
+    "门诊特慢病": "门诊慢特病", "慢特病门诊": "门诊慢特病", "门特": "门诊慢特病", "门慢": "门诊慢特病",
+    "门诊慢特病种": "门诊慢特病", "特殊门诊": "门诊慢特病",
+}
+_LEVEL_SYNONYMS = {
+    "村": "村", "村级": "村", "村卫生室": "村",
+    "乡": "乡镇", "镇": "乡镇", "乡镇": "乡镇", "乡级": "乡镇", "乡镇级": "乡镇", "乡镇卫生院": "乡镇",
+    "社区": "乡镇",
+    "县": "县", "县级": "县", "县区级": "县", "县(区)": "县", "县区": "县",
+    "市": "市", "市级": "市", "州": "市", "州级": "市", "市州级": "市", "地市级": "市",
+    "省": "省及以上", "省级": "省及以上", "省及以上": "省及以上", "省外": "省及以上",
+    "国家级": "省及以上", "省级及以上": "省及以上",
+}
+_AMOUNT_KEYS = calc.AMOUNT_FIELDS
+_FIELDS = tuple(COLUMNS)
+_IDX = {f: i for i, f in enumerate(_FIELDS)}
+_COMPARE = ("member_id", "hospital_name", "hospital_level", "care_type", "admission_date",
+            "discharge_date", "diagnosis", "settlement_date", *_AMOUNT_KEYS, "other_kind",
+            "pay_after_treatment", "one_stop")
+
+assert set(_TYPE_SYNONYMS.values()) <= set(CARE_TYPES)
+assert set(_LEVEL_SYNONYMS.values()) <= set(HOSPITAL_LEVELS)
+
+
+def _norm_no(raw) -> str | None:
+    """结算单据号 as text; a numeric cell keeps its digits (it is an identifier, not a number)."""
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    s = clean_text(raw)
+    return "".join(s.split()) if s else None
+
+
+class _Rows:
+    """Parse and check each row; the database writer runs after the whole file is read."""
+
+    def __init__(self, reader, members: dict[str, tuple], today: dt.date):
+        self.h = reader.header_of
+        self.members = members  # id_number -> (id, name, household code, status, status date)
+        self.today = today
+        self.result = ImportResult()
+        self.seen: dict[str, int] = {}
+        self.good: list[dict] = []
+
+    def reject(self, row, code, msg, fname=None, hh=None, name=None) -> None:
+        self.result.reject(ImportIssue(row, code, msg, fname, hh, name))
+
+    def warn(self, row, code, msg, fname=None, hh=None, name=None) -> None:
+        self.result.warn(ImportIssue(row, code, msg, fname, hh, name))
+
+    def row(self, r: int, v: tuple) -> None:
+        h = self.h
+        g = v.__getitem__
+        name = clean_text(g(_IDX["name"]))
+        raw_id = g(_IDX["id_number"])
+        if raw_id is not None and raw_id.__class__ is not str:
+            self.reject(r, "id-not-text", f"第{r}行“{h('id_number')}”是数字格式（Excel 只保留15位"
+                        "有效数字，后几位已丢失），该行未导入。请把该列设为文本格式，照身份证重新填写后"
+                        "再导入", "id_number", None, name)
+            return
+        chk = validate_id(raw_id, self.today)
+        if not chk.ok:
+            self.reject(r, chk.code, f"第{r}行“{h('id_number')}”：{chk.message}", "id_number",
+                        None, name)
+            return
+        m = self.members.get(chk.normalized)
+        if m is None:
+            self.reject(r, "unknown-member", f"第{r}行证件号码 {chk.normalized[:6]}…"
+                        f"{chk.normalized[-4:]}（{name or '无姓名'}）不是本系统登记的家庭成员，该行未"
+                        "导入。请先在户信息中登记此人，或核对证件号码", "id_number", None, name)
+            return
+        mid, mname, hcode, status, status_date = m
+        no = _norm_no(g(_IDX["settlement_no"]))
+        if not no:
+            self.reject(r, "missing-value", f"第{r}行缺少“{h('settlement_no')}”，该行未导入",
+                        "settlement_no", hcode, mname)
+            return
+        first = self.seen.get(no)
+        if first is not None:
+            self.reject(r, "duplicate-settlement", f"第{r}行“{h('settlement_no')}”{no} 与第{first}行"
+                        "重复，同一张结算单只能导入一次，该行未导入。请核对是否重复粘贴",
+                        "settlement_no", hcode, mname)
+            return
+        self.seen[no] = r
+        rec = {"member_id": mid, "settlement_no": no}
+        if not self._values(r, v, rec, hcode, mname):
+            return
+        for issue in calc.check_amounts({k: rec[k] for k in _AMOUNT_KEYS}):
+            self.reject(r, issue.code, f"第{r}行：{issue.message}，该行未导入",
+                        _src_field(issue.field), hcode, mname)
+            return
+        # warnings: the row is imported
+        declared = rec.pop("declared_self_paid")
+        computed = calc.derive(rec).self_paid
+        if declared is not None and abs(declared - computed) > Decimal("0.01"):
+            self.warn(r, "self-pay-mismatch",
+                      f"第{r}行“{h('self_paid')}”为 {calc.money_text(declared)} 元，按总费用减各项报销"
+                      f"计算的个人自付为 {calc.money_text(computed)} 元，相差 "
+                      f"{calc.money_text(abs(declared - computed))} 元；已按计算值导入，请核对",
+                      "self_paid", hcode, mname)
+        if name and "".join(name.split()) != mname:
+            self.warn(r, "name-mismatch", f"第{r}行姓名“{name}”与系统中该证件号码的姓名“{mname}”"
+                      "不一致；已按证件号码匹配导入，请核对", "name", hcode, mname)
+        msg = calc.member_alive_message(mname, status, status_date, rec["settlement_date"])
+        if msg:
+            self.warn(r, "member-not-alive", f"第{r}行：{msg}（已导入）", "settlement_date",
+                      hcode, mname)
+        rec["_row"], rec["_hh"], rec["_name"] = r, hcode, mname
+        self.good.append(rec)
+
+    def _values(self, r: int, v: tuple, rec: dict, hcode, mname) -> bool:
+        h = self.h
+        g = v.__getitem__
+        for key in _AMOUNT_KEYS + ("self_paid",):
+            raw = g(_IDX[key])
+            try:
+                val = parse_amount(raw)
+            except ValueError as exc:
+                self.reject(r, "bad-value", f"第{r}行“{h(key)}”：{exc}，该行未导入", key, hcode, mname)
+                return False
+            rec["declared_self_paid" if key == "self_paid" else key] = val
+        if rec["total_cost"] is None:
+            self.reject(r, "missing-value", f"第{r}行缺少“{h('total_cost')}”，该行未导入",
+                        "total_cost", hcode, mname)
+            return False
+        for key in ("policy_cost",) + calc.PAYER_FIELDS:
+            if rec[key] is None:
+                rec[key] = calc.ZERO
+        for key in ("admission_date", "discharge_date", "settlement_date"):
+            try:
+                rec[key] = parse_date(g(_IDX[key]))
+            except ValueError as exc:
+                self.reject(r, "dates", f"第{r}行“{h(key)}”：{exc}，该行未导入", key, hcode, mname)
+                return False
+        if rec["settlement_date"] is None:
+            rec["settlement_date"] = rec["discharge_date"]  # 出院即结算 when the column is absent
+        if rec["settlement_date"] is None:
+            self.reject(r, "dates", f"第{r}行缺少“{h('settlement_date')}”，该行未导入",
+                        "settlement_date", hcode, mname)
+            return False
+        raw_type = clean_text(g(_IDX["care_type"]))
+        if raw_type is None:
+            care = "住院" if rec["admission_date"] else "门诊"
+        else:
+            care = _TYPE_SYNONYMS.get("".join(raw_type.split()))
+            if care is None:
+                self.reject(r, "bad-value", f"第{r}行“{h('care_type')}”为“{raw_type}”，应为"
+                            f"{'、'.join(CARE_TYPES)}之一，该行未导入", "care_type", hcode, mname)
+                return False
+        rec["care_type"] = care
+        for issue in calc.check_dates(care, rec["admission_date"], rec["discharge_date"],
+                                      rec["settlement_date"], self.today):
+            self.reject(r, "dates", f"第{r}行：{issue.message}，该行未导入", issue.field, hcode, mname)
+            return False
+        rec["hospital_name"] = clean_text(g(_IDX["hospital_name"])) or "（未填写）"
+        rec["diagnosis"] = clean_text(g(_IDX["diagnosis"]))
+        rec["hospital_level"] = self._choice(r, g(_IDX["hospital_level"]), "hospital_level",
+                                             _LEVEL_SYNONYMS, HOSPITAL_LEVELS, hcode, mname)
+        rec["other_kind"] = self._choice(r, g(_IDX["other_kind"]), "other_kind",
+                                         {k: k for k in OTHER_SUPPORT_KINDS}, OTHER_SUPPORT_KINDS,
+                                         hcode, mname)
+        for key in ("pay_after_treatment", "one_stop"):
+            try:
+                rec[key] = bool(parse_bool_cn(g(_IDX[key])))
+            except ValueError as exc:
+                self.warn(r, "bad-value", f"第{r}行“{h(key)}”：{exc}；按“否”导入", key, hcode, mname)
+                rec[key] = False
+        return True
+
+    def _choice(self, r, raw, key, synonyms, options, hcode, mname):
+        text = clean_text(raw)
+        if text is None:
+            return None
+        val = synonyms.get("".join(text.split()))
+        if val is None:
+            self.warn(r, "bad-value", f"第{r}行“{self.h(key)}”为“{text}”，应为{'、'.join(options)}"
+                      "之一；该项已留空，请核对后补录", key, hcode, mname)
+        return val
+
+
+def _src_field(form_field: str) -> str:
+    # payer errors are reported on 个人自付 in the form; in the sheet the payers are the culprits
+    return "basic_insurance" if form_field == "self_paid" else form_field
+
+
+def _members_by_id(session) -> dict[str, tuple]:
+    q = (select(Member.id_number, Member.id, Member.name, Household.code, Member.status,
+                Member.status_date)
+         .join(Household, Household.id == Member.household_id)
+         .where(Member.deleted_at.is_(None)))
+    return {r[0]: tuple(r[1:]) for r in session.execute(q)}
+
+
+def import_medical(db, path: str | os.PathLike, *, today: dt.date | None = None,
+                   progress: Callable[[int, int, str], None] | None = None) -> ImportResult:
+    """Import a settlement sheet in one transaction; returns the summary (rejects, warnings).
+
+    ``progress(done, total, text)`` may raise ``Cancelled``: nothing is then written.
+    Counters in ``counts``: settlements_created, settlements_updated, settlements_unchanged.
+    """
+    today = today or dt.date.today()
+    reader = open_sheet(path, SPEC)
+    name = os.path.basename(os.fspath(path))
+    with db.write(reason=f"导入医疗结算明细：{name}") as s:
+        parser = _Rows(reader, _members_by_id(s), today)
+        last = reader.last_row
+        for r, vals in reader.iter_values(_FIELDS):
+            if progress is not None and r % 1000 == 0:
+                progress(r, last, f"正在检查第 {r} 行…")
+            parser.row(r, vals)
+        res = parser.result
+        res.rows_skipped = reader.rows_skipped
+        if progress is not None:
+            progress(last, last, "正在写入数据库…")
+        _write(s, parser.good, res)
+        res.rows_imported = len(parser.good)
+    return res
+
+
+def _write(s, recs: list[dict], res: ImportResult) -> None:
+    existing: dict[str, Settlement] = {}
+    nos = [r["settlement_no"] for r in recs]
+    for i in range(0, len(nos), 900):
+        for obj in s.scalars(select(Settlement).where(Settlement.settlement_no.in_(nos[i:i + 900]))):
+            existing[obj.settlement_no] = obj
+    new_rows = []
+    created = updated = unchanged = 0
+    for rec in recs:
+        row, hcode, mname = rec.pop("_row"), rec.pop("_hh"), rec.pop("_name")
+        obj = existing.get(rec["settlement_no"])
+        if obj is None:
+            calc.recompute(rec)
+            new_rows.append({**rec, "source": "导入", "version": 1})
+            continue
+        if obj.member_id != rec["member_id"]:
+            res.warn(ImportIssue(row, "member-changed", f"第{row}行：结算单据号 {rec['settlement_no']} "
+                                 f"已登记在另一人名下，已按本表改为{mname}，请核对", "id_number",
+                                 hcode, mname))
+        changed = False
+        for k in _COMPARE:
+            if getattr(obj, k) != rec[k]:
+                setattr(obj, k, rec[k])
+                changed = True
+        if obj.deleted_at is not None:  # the official sheet says it exists: bring it back
+            obj.deleted_at, obj.deleted_reason = None, None
+            changed = True
+        if changed:
+            calc.recompute(obj)
+            updated += 1
+        else:
+            unchanged += 1
+    if new_rows:
+        ids = s.scalars(insert(Settlement).returning(Settlement.id, sort_by_parameter_order=True),
+                        new_rows).all()
+        record_bulk(s, Settlement.__tablename__, "insert", [
+            (str(i), r["settlement_no"], {"member_id": [None, r["member_id"]],
+                                          "total_cost": [None, str(r["total_cost"])],
+                                          "self_paid": [None, str(r["self_paid"])],
+                                          "source": [None, "导入"]})
+            for i, r in zip(ids, new_rows)])
+        created = len(new_rows)
+    s.flush()
+    res.count("settlements_created", created)
+    res.count("settlements_updated", updated)
+    res.count("settlements_unchanged", unchanged)
+
+
+def write_issue_report(path: str | os.PathLike, res: ImportResult) -> int:
+    """The rejects and warnings as an Excel sheet the clerk can work through (--report)."""
+    from ..exporters.table_xlsx import XlsxColumn, write_table_xlsx
+
+    cols = (XlsxColumn("行号", "int", 7), XlsxColumn("类别", "text", 8),
+            XlsxColumn("代码", "text", 20), XlsxColumn("户编号", "code", 20),
+            XlsxColumn("姓名", "text", 10), XlsxColumn("字段", "text", 16),
+            XlsxColumn("原因", "text", 90))
+    labels = {f: (syn[0] if syn else f) for f, syn in COLUMNS.items()}
+    items = sorted([("未导入", i) for i in res.rejects] + [("已导入，警告", i) for i in res.warning_rows],
+                   key=lambda x: (x[1].row, x[0] != "未导入"))
+    rows = [(i.row, kind, i.code, i.household_code, i.name, labels.get(i.field or "", i.field),
+             i.message) for kind, i in items]
+    return write_table_xlsx(path, cols, rows, title="医疗结算明细导入问题清单",
+                            info=f"未导入 {res.rows_rejected} 行，警告 {len(res.warning_rows)} 条",
+                            sheet_name="导入问题")

@@ -1,0 +1,673 @@
+"""The household export of the national monitoring system (全国防止返贫监测信息系统): the pure part.
+
+One row per member, household columns repeated (or merged) on each member row. This module
+reads the file through :mod:`sheet`, normalises every field, validates ID numbers and returns
+plain records; it knows nothing about the database. The database writer builds on
+:class:`ParsedExport`: it checks the IDs against members already stored (another household →
+``id-duplicate``, via :meth:`ParsedExport.drop_members`) and bulk-inserts
+``HouseholdRecord.as_dict()`` / ``MemberRecord.as_dict()`` rows.
+
+Rules (DESIGN.md §3): an ID cell that is a number is refused, never converted; a bad ID refuses
+its row; the same ID twice in the file refuses the later rows; a household whose rows were all
+refused is not created. Bad household values (a date or amount that cannot be read) only warn
+and leave the field empty.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gc
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from operator import itemgetter
+
+from fupin_desktop.importers.result import ImportIssue, ImportResult
+from fupin_desktop.importers.sheet import SheetReader, SheetSpec, open_sheet
+from fupin_desktop.services.bankcard import luhn_ok, normalize_account
+from fupin_desktop.services.idcard import check_fields
+from fupin_desktop.services.normalize import (
+    clean_text, digits_text, parse_amount, parse_bool_cn, parse_date, parse_int,
+)
+
+# --- columns ---------------------------------------------------------------------------------
+# field -> header texts (header_key() drops units, brackets and spaces before matching).
+HOUSEHOLD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "household_code": ("户编号", "户码", "家庭编号", "户编码"),
+    "county": ("县", "县(市、区)", "县(市区)", "县区", "县(区)", "县市区"),
+    "township": ("乡(镇)", "乡镇", "乡(镇、街道)", "乡镇(街道)"),
+    "village": ("行政村", "村", "村(社区)", "行政村(社区)"),
+    "household_type": ("户类型", "农户类型", "户类别"),
+    "monitoring_category": ("监测对象类别", "监测对象类型", "监测类型"),
+    "monitoring_date": ("识别监测时间", "纳入监测时间", "识别时间", "监测识别时间"),
+    "risk1": ("致贫返贫风险1", "风险类型1"),
+    "risk2": ("致贫返贫风险2", "风险类型2"),
+    "risk3": ("致贫返贫风险3", "风险类型3"),
+    "risk4": ("致贫返贫风险4", "风险类型4"),
+    "risk5": ("致贫返贫风险5", "风险类型5"),
+    "risk_eliminated": ("风险是否已消除", "是否风险消除", "风险是否消除"),
+    "elimination_method": ("风险消除方式", "消除方式"),
+    "elimination_date": ("风险消除时间", "消除监测时间", "风险消除日期", "解除监测时间"),
+    "family_size": ("家庭人口数", "家庭人数", "户人口数", "家庭成员数"),
+    "per_capita_income": ("人均纯收入", "家庭人均纯收入"),
+    "net_income": ("家庭纯收入", "纯收入", "家庭年纯收入"),
+    "wage_income": ("工资性收入",),
+    "business_income": ("生产经营性收入",),
+    "property_income": ("财产性收入",),
+    "transfer_income": ("转移性收入",),
+    "business_expense": ("生产经营性支出",),
+    "compliant_self_paid": ("合规自付支出", "合规自付医疗支出"),
+    "phone": ("户联系电话", "联系电话", "户主联系电话"),
+    "bank_name": ("开户银行", "开户行", "开户银行名称"),
+    "bank_account": ("银行账号", "银行卡号", "开户账号", "银行帐号"),
+    "dangerous_house": ("是否危房户", "是否危房"),
+    "safe_water": ("是否解决安全饮用水", "是否安全饮水"),
+    "dibao": ("享受低保", "是否享受低保", "是否低保户", "低保"),
+    "tekun": ("享受特困", "是否特困供养", "是否享受特困供养", "特困供养", "特困"),
+    "helper_name": ("帮扶责任人", "帮扶责任人姓名", "帮扶人"),
+    "helper_unit": ("帮扶责任人单位", "帮扶单位", "帮扶责任人工作单位"),
+    "helper_phone": ("帮扶责任人联系电话", "帮扶责任人电话", "帮扶人联系电话"),
+    "measure_industry": ("产业帮扶",),
+    "measure_employment": ("就业帮扶",),
+    "measure_public_post": ("公益性岗位帮扶", "公益岗位帮扶"),
+    "measure_health": ("健康帮扶",),
+    "measure_education": ("教育帮扶",),
+    "measure_housing": ("住房安全保障",),
+    "measure_water": ("饮水安全保障",),
+    "measure_social_security": ("综合保障",),
+    "measure_finance": ("金融帮扶",),
+    "measure_social": ("社会帮扶",),
+    "measure_relocation": ("易地搬迁", "搬迁"),
+    "measure_living_conditions": ("生产生活条件改善",),
+    "measure_infrastructure": ("基础设施建设",),
+}
+
+MEMBER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "成员姓名", "家庭成员姓名"),
+    "id_type": ("证件类型",),
+    "id_number": ("证件号码", "身份证号", "身份证号码", "公民身份号码", "身份证件号码"),
+    "sex": ("性别",),
+    "ethnicity": ("民族",),
+    "birth_date": ("出生日期", "出生年月"),
+    "relation": ("与户主关系", "与户主的关系"),
+    "education": ("文化程度",),
+    "school_status": ("在校生状况", "在校生情况"),
+    "health": ("健康状况",),
+    "labour_skill": ("劳动技能",),
+    "work_months": ("务工时间", "务工时间(月)", "务工时间(个月)", "务工月数"),
+    "basic_medical_insurance": ("是否参加城乡居民基本医疗保险", "是否参加基本医疗保险"),
+    "critical_illness_insurance": ("是否参加大病保险",),
+    "pension_insurance": ("是否参加城乡居民基本养老保险", "是否参加基本养老保险"),
+    "member_phone": ("家庭成员联系电话", "成员联系电话", "本人联系电话"),
+}
+
+SPEC = SheetSpec(
+    columns={**HOUSEHOLD_COLUMNS, **MEMBER_COLUMNS},
+    required=("household_code", "name", "id_number"),
+    what="全国防返贫监测信息系统导出表",
+)
+
+HEAD_RELATIONS = frozenset({"户主", "本人"})
+
+# --- records ---------------------------------------------------------------------------------
+@dataclass(slots=True, eq=False)
+class HouseholdRecord:
+    """One household, from the first row carrying its 户编号 (later rows fill empty fields)."""
+
+    household_code: str
+    first_row: int
+    county: str | None = None
+    township: str | None = None
+    village: str | None = None
+    household_type: str | None = None
+    monitoring_category: str | None = None
+    monitoring_date: _dt.date | None = None
+    risk1: str | None = None
+    risk2: str | None = None
+    risk3: str | None = None
+    risk4: str | None = None
+    risk5: str | None = None
+    risk_eliminated: bool | None = None
+    elimination_method: str | None = None
+    elimination_date: _dt.date | None = None
+    family_size: int | None = None
+    per_capita_income: Decimal | None = None
+    net_income: Decimal | None = None
+    wage_income: Decimal | None = None
+    business_income: Decimal | None = None
+    property_income: Decimal | None = None
+    transfer_income: Decimal | None = None
+    business_expense: Decimal | None = None
+    compliant_self_paid: Decimal | None = None
+    phone: str | None = None
+    bank_name: str | None = None
+    bank_account: str | None = None
+    dangerous_house: bool | None = None
+    safe_water: bool | None = None
+    dibao: bool | None = None
+    tekun: bool | None = None
+    helper_name: str | None = None
+    helper_unit: str | None = None
+    helper_phone: str | None = None
+    measure_industry: bool = False
+    measure_employment: bool = False
+    measure_public_post: bool = False
+    measure_health: bool = False
+    measure_education: bool = False
+    measure_housing: bool = False
+    measure_water: bool = False
+    measure_social_security: bool = False
+    measure_finance: bool = False
+    measure_social: bool = False
+    measure_relocation: bool = False
+    measure_living_conditions: bool = False
+    measure_infrastructure: bool = False
+    member_count: int = 0  # accepted member rows in this file
+
+    @property
+    def risks(self) -> tuple[str, ...]:
+        return tuple(r for r in (self.risk1, self.risk2, self.risk3, self.risk4, self.risk5) if r)
+
+    def as_dict(self) -> dict[str, object]:
+        """Column values for a bulk insert (``first_row``/``member_count`` included)."""
+        return {f: getattr(self, f) for f in HOUSEHOLD_RECORD_FIELDS}
+
+
+@dataclass(slots=True, eq=False)
+class MemberRecord:
+    """One accepted member row. ``sex`` and ``birth_date`` come from the ID number."""
+
+    row: int
+    household_code: str
+    name: str
+    id_number: str
+    sex: str
+    birth_date: _dt.date
+    id_type: str | None = None
+    ethnicity: str | None = None
+    relation: str | None = None
+    education: str | None = None
+    school_status: str | None = None
+    health: str | None = None
+    labour_skill: str | None = None
+    work_months: int | None = None
+    basic_medical_insurance: bool | None = None
+    critical_illness_insurance: bool | None = None
+    pension_insurance: bool | None = None
+    member_phone: str | None = None
+
+    @property
+    def is_head(self) -> bool:
+        return self.relation in HEAD_RELATIONS
+
+    def as_dict(self) -> dict[str, object]:
+        return {f: getattr(self, f) for f in MEMBER_RECORD_FIELDS}
+
+
+HOUSEHOLD_RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(HouseholdRecord))
+MEMBER_RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(MemberRecord))
+
+
+@dataclass(slots=True)
+class ParsedExport:
+    """Everything read from one export, before the database is touched."""
+
+    households: dict[str, HouseholdRecord]  # 户编号 -> record, in file order
+    members: list[MemberRecord]  # accepted rows, in file order
+    result: ImportResult  # counters, rejects, warnings (contract of the CLI --json)
+    sheet_name: str = ""
+    header_row: int = 0
+    missing_columns: list[str] = field(default_factory=list)  # known columns absent from file
+
+    def drop_members(self, issues: Mapping[str, ImportIssue]) -> None:
+        """Refuse members after parsing (e.g. the DB writer finds an ID in another household).
+
+        ``issues`` maps ID number -> reject issue. Households left without members are dropped
+        and the counters are updated, so ``result.to_json()`` stays right.
+        """
+        if not issues:
+            return
+        kept: list[MemberRecord] = []
+        for m in self.members:
+            issue = issues.get(m.id_number)
+            if issue is None:
+                kept.append(m)
+            else:
+                self.result.reject(issue)
+                self.households[m.household_code].member_count -= 1
+        self.members = kept
+        for code in [c for c, h in self.households.items() if h.member_count <= 0]:
+            del self.households[code]
+        self.result.rows_imported = len(kept)
+        self.result.counts["households"] = len(self.households)
+        self.result.counts["members"] = len(kept)
+
+
+# --- parsing ---------------------------------------------------------------------------------
+HH_FIELDS: tuple[str, ...] = tuple(HOUSEHOLD_COLUMNS)
+M_FIELDS: tuple[str, ...] = tuple(MEMBER_COLUMNS)
+_NH = len(HH_FIELDS)
+_I_CODE = HH_FIELDS.index("household_code")
+_I_NAME = _NH + M_FIELDS.index("name")
+_I_RELATION = M_FIELDS.index("relation")
+
+
+def _flag(v: object) -> bool:
+    """Measure columns hold 是 or nothing: empty (handled by the caller) means no."""
+    return bool(parse_bool_cn(v))
+
+
+def _phone(v: object) -> str | None:
+    return digits_text(v, "电话号码")
+
+
+def _account(v: object) -> str | None:
+    s = digits_text(v, "银行账号")
+    return normalize_account(s) or None if s else None
+
+
+# How each household field is read, and the warning code when it cannot be read.
+_READERS: dict[str, tuple[Callable[[object], object], str]] = {
+    "monitoring_date": (parse_date, "bad-date"),
+    "elimination_date": (parse_date, "bad-date"),
+    "family_size": (parse_int, "bad-number"),
+    "phone": (_phone, "bad-phone"),
+    "helper_phone": (_phone, "bad-phone"),
+    "bank_account": (_account, "bank-not-text"),
+    **{f: (parse_bool_cn, "bad-flag") for f in ("risk_eliminated", "dangerous_house",
+                                                "safe_water", "dibao", "tekun")},
+    **{f: (parse_amount, "bad-amount") for f in (
+        "per_capita_income", "net_income", "wage_income", "business_income", "property_income",
+        "transfer_income", "business_expense", "compliant_self_paid")},
+    **{f: (_flag, "bad-flag") for f in HOUSEHOLD_COLUMNS if f.startswith("measure_")},
+}
+_TEXT_READER = (clean_text, "bad-value")
+
+# member fields that are parsed (the rest are text): field -> (reader, warning code)
+_MEMBER_READERS: dict[str, tuple[Callable[[object], object], str]] = {
+    "work_months": (parse_int, "bad-number"),
+    "basic_medical_insurance": (parse_bool_cn, "bad-flag"),
+    "critical_illness_insurance": (parse_bool_cn, "bad-flag"),
+    "pension_insurance": (parse_bool_cn, "bad-flag"),
+    "member_phone": (_phone, "bad-phone"),
+}
+
+
+class _Bad:
+    """A cached parse failure: the same bad text on many rows warns on each of them."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+class _Cache:
+    """Raw cell -> parsed value for one reader. Exports repeat the same few values (汉族, 初中,
+    是, 0.0, 12000.0) on every row; a dict lookup is cheaper than NFKC or Decimal each time.
+    ``bool`` cells bypass it (True == 1 would collide with the number 1)."""
+
+    __slots__ = ("fn", "data")
+
+    def __init__(self, fn: Callable[[object], object]):
+        self.fn = fn
+        self.data: dict[object, object] = {None: None, "": fn("") if fn is not _flag else False}
+
+    def __call__(self, raw: object) -> object:
+        if raw.__class__ is bool:
+            return self.compute(raw)
+        try:
+            return self.data[raw]
+        except KeyError:
+            return self.miss(raw)
+
+    def miss(self, raw: object) -> object:
+        value = self.compute(raw)
+        if len(self.data) < 50_000:
+            self.data[raw] = value
+        return value
+
+    def compute(self, raw: object) -> object:
+        try:
+            return self.fn(raw)
+        except ValueError as exc:
+            return _Bad(str(exc))
+
+
+def _member_values(id_type, ethnicity, relation, education, school, health, skill, months,
+                   medical, critical, pension) -> tuple:
+    """Normalised member columns 2–15 (all but name, ID, sex, birth date and phone), with
+    ``_Bad`` markers for values that cannot be read. Cached per distinct combination."""
+    out = []
+    for v in (id_type, ethnicity, relation, education, school, health, skill):
+        out.append(clean_text(v))
+    for v, fn in ((months, parse_int), (medical, parse_bool_cn), (critical, parse_bool_cn),
+                  (pension, parse_bool_cn)):
+        try:
+            out.append(fn(v))
+        except ValueError as exc:
+            out.append(_Bad(str(exc)))
+    return tuple(out)
+
+
+# member cells that make up the cache key of _member_values, by position in M_FIELDS
+_COMBO = itemgetter(1, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14)
+_COMBO_FIELDS = ("id_type", "ethnicity", "relation", "education", "school_status", "health",
+                 "labour_skill", "work_months", "basic_medical_insurance",
+                 "critical_illness_insurance", "pension_insurance")
+
+
+class _Parser:
+    """State of one parse. The per-row path (:meth:`member`, the loop in
+    :func:`parse_national_export`) stays flat: no per-cell dispatch on kinds."""
+
+    def __init__(self, reader: SheetReader, today: _dt.date):
+        self.reader = reader
+        self.today = today
+        self.h = reader.header_of
+        self.result = ImportResult()
+        self.households: dict[str, HouseholdRecord] = {}
+        self.first_raw: dict[str, tuple] = {}  # household code -> raw household cells seen first
+        self.conflicts: set[tuple[str, str]] = set()
+        self.members: list[MemberRecord] = []
+        self.seen_ids: dict[str, tuple[int, str]] = {}  # ID -> (row, household code)
+        self.heads: dict[str, int] = {}
+        self.rejected_in: dict[str, int] = {}  # household code -> refused rows
+        self.rejected_heads: dict[str, int] = {}  # household code -> refused row of its 户主
+        caches: dict[Callable, _Cache] = {}
+
+        def cached(fn: Callable[[object], object]) -> _Cache:
+            if fn not in caches:
+                caches[fn] = _Cache(fn)
+            return caches[fn]
+
+        present = reader.columns
+        # household fields in this file: (tuple index, field, cached reader, warning code);
+        # absent columns keep the dataclass default and cost nothing per household
+        self.hh_plan = []
+        for i, f in enumerate(HH_FIELDS):
+            if f in present and i != _I_CODE:
+                fn, warn_code = _READERS.get(f, _TEXT_READER)
+                cache = cached(fn)
+                self.hh_plan.append((i, f, cache.data, cache, warn_code))
+        self.combos: dict[tuple, tuple] = {}
+        self.phone = cached(_phone)
+
+    # -- messages -------------------------------------------------------------------------
+    def warn(self, row: int, code: str, message: str, fname: str | None = None,
+             household: str | None = None, name: str | None = None) -> None:
+        self.result.warn(ImportIssue(row, code, message, fname, household, name))
+
+    def reject(self, row: int, code: str, message: str, fname: str | None = None,
+               household: str | None = None, name: str | None = None) -> None:
+        self.result.reject(ImportIssue(row, code, message, fname, household, name))
+        if household:
+            self.rejected_in[household] = self.rejected_in.get(household, 0) + 1
+
+    def bad_value(self, row: int, code: str, fname: str, bad: _Bad, household: str,
+                  name: str | None = None) -> None:
+        self.warn(row, code, f"第{row}行“{self.h(fname)}”：{bad.message}；该项已留空，请核对后补录",
+                  fname, household, name)
+
+    # -- households -----------------------------------------------------------------------
+    def new_household(self, code: str, raw: tuple, row: int) -> HouseholdRecord:
+        hh = HouseholdRecord(code, row)
+        for i, fname, known, cache, warn_code in self.hh_plan:
+            v = raw[i]
+            if v is None or v == "":
+                continue
+            # the cache, inlined: this runs for every field of 40,000 households
+            value = known.get(v, _Bad) if v.__class__ is not bool else _Bad
+            if value is _Bad:
+                value = cache(v)
+            if value.__class__ is _Bad:
+                self.bad_value(row, warn_code, fname, value, code)
+                continue
+            setattr(hh, fname, value)
+        if hh.bank_account and not luhn_ok(hh.bank_account):
+            self.warn(row, "bank-luhn", f"第{row}行“{self.h('bank_account')}”{hh.bank_account[:6]}…"
+                      "未通过银行卡号校验（部分存折账号本就如此），请核对账号是否录错",
+                      "bank_account", code)
+        self.households[code] = hh
+        self.first_raw[code] = raw
+        return hh
+
+    def merge_household(self, hh: HouseholdRecord, raw: tuple, row: int) -> None:
+        """A later row of a known household differs from its first row: fill gaps, flag
+        disagreements (once per household and field)."""
+        first = self.first_raw[hh.household_code]
+        for i, fname, _known, read, _warn_code in self.hh_plan:
+            v = raw[i]
+            if v is None or v == "" or v == first[i]:
+                continue
+            new = read(v)
+            if new.__class__ is _Bad or new is None:
+                continue  # a bad value on a repeated row is not worth a second warning
+            old = getattr(hh, fname)
+            if old is None or old is False:
+                setattr(hh, fname, new)
+            elif new != old and (hh.household_code, fname) not in self.conflicts:
+                self.conflicts.add((hh.household_code, fname))
+                self.warn(row, "household-conflict",
+                          f"第{row}行“{self.h(fname)}”为“{_show(new)}”，与本户第{hh.first_row}行的"
+                          f"“{_show(old)}”不一致，已按第{hh.first_row}行导入，请核对",
+                          fname, hh.household_code)
+
+    # -- members --------------------------------------------------------------------------
+    def member(self, row: int, code: str, m: tuple) -> None:
+        if not self._member(row, code, m):
+            rel = m[_I_RELATION]
+            if rel is not None and clean_text(rel) in HEAD_RELATIONS:
+                self.rejected_heads.setdefault(code, row)
+
+    def _member(self, row: int, code: str, m: tuple) -> bool:
+        """Check and record one member row; False when the row is refused."""
+        (name, id_type, raw_id, sex, ethnicity, birth, relation, education, school, health,
+         skill, months, medical, critical, pension, phone) = m
+        name = clean_text(name)
+        h = self.h
+        if name is None:
+            self.reject(row, "missing-name", f"第{row}行缺少“{h('name')}”，该行未导入。"
+                        "请补填姓名后再导入", "name", code)
+            return False
+        if " " in name and not name.isascii():
+            name = "".join(name.split())  # "张 三" typed to line names up
+        if raw_id is not None and raw_id.__class__ is not str:
+            self.reject(row, "id-not-text",
+                        f"第{row}行“{h('id_number')}”是数字格式（Excel 只保留15位有效数字，"
+                        "后几位已丢失），该行未导入。请把该列设为文本格式，照身份证重新填写后再导入",
+                        "id_number", code, name)
+            return False
+        ok, err, message, idno, birth_date, id_sex, region_known = check_fields(raw_id, self.today)
+        if not ok:
+            self.reject(row, err, f"第{row}行“{h('id_number')}”：{message}", "id_number", code, name)
+            return False
+        prev = self.seen_ids.get(idno)
+        if prev is not None:
+            prow, pcode = prev
+            where = "本户" if pcode == code else f"户编号{pcode}"
+            self.reject(row, "id-duplicate",
+                        f"第{row}行“{h('id_number')}”与第{prow}行（{where}）重复，同一人只能"
+                        "登记一次，该行未导入。请核实此人属于哪一户、证件号码是否录错",
+                        "id_number", code, name)
+            return False
+        self.seen_ids[idno] = (row, code)
+
+        key = _COMBO(m)
+        # a boolean cell would hit the entry of 1/0 (True == 1): those rows skip the cache
+        values = self.combos.get(key) if bool not in map(type, key) else None
+        if values is None:
+            values = _member_values(*key)
+            if len(self.combos) < 100_000 and bool not in map(type, key):
+                self.combos[key] = values
+        tel = self.phone(phone) if phone else None
+        rec = MemberRecord(row, code, name, idno, id_sex, birth_date, *values, tel)
+        if tel.__class__ is _Bad or _Bad in map(type, values):
+            self._bad_member_values(rec)
+        self.members.append(rec)
+        self.households[code].member_count += 1
+        if rec.relation in HEAD_RELATIONS:
+            self.heads[code] = self.heads.get(code, 0) + 1
+        if not region_known:
+            self.warn(row, "id-region", f"第{row}行“{h('id_number')}”前两位“{idno[:2]}”不是已知的"
+                      "省级行政区划代码，已导入，请核对", "id_number", code, name)
+        if sex is not None and sex != rec.sex:
+            self._check_sex(rec, sex)
+        if birth is not None and birth != idno[6:14]:
+            self._check_birth(rec, birth)
+        return True
+
+    def _bad_member_values(self, rec: MemberRecord) -> None:
+        """Warn about (and empty) member cells that could not be read."""
+        for fname in (*_COMBO_FIELDS, "member_phone"):
+            value = getattr(rec, fname)
+            if value.__class__ is _Bad:
+                setattr(rec, fname, None)
+                code = _MEMBER_READERS.get(fname, _TEXT_READER)[1]
+                self.bad_value(rec.row, code, fname, value, rec.household_code, rec.name)
+
+    def _check_sex(self, rec: MemberRecord, raw: object) -> None:
+        s = clean_text(raw)
+        if s is not None and s not in (rec.sex, rec.sex + "性"):
+            self.warn(rec.row, "id-mismatch", f"第{rec.row}行“{self.h('sex')}”为“{s}”，但证件号码"
+                      f"显示为{rec.sex}；已按证件号码登记为{rec.sex}，请核对", "sex",
+                      rec.household_code, rec.name)
+
+    def _check_birth(self, rec: MemberRecord, raw: object) -> None:
+        try:
+            d = parse_date(raw)
+        except ValueError:
+            return  # the ID decides the birth date; an unreadable copy is not worth a warning
+        b = rec.birth_date
+        # a month-only value (1980-03) can only be compared by month
+        if d is not None and d != b and not (d.day == 1 and (d.year, d.month) == (b.year, b.month)):
+            self.warn(rec.row, "id-mismatch", f"第{rec.row}行“{self.h('birth_date')}”为{d:%Y-%m-%d}，"
+                      f"但证件号码显示为{b:%Y-%m-%d}；已按证件号码登记，请核对", "birth_date",
+                      rec.household_code, rec.name)
+
+    # -- end of file ----------------------------------------------------------------------
+    def finish(self) -> ParsedExport:
+        res = self.result
+        h = self.h
+        for code in [c for c, hh in self.households.items() if hh.member_count == 0]:
+            del self.households[code]
+        dropped = set(self.first_raw) - set(self.households)
+        if dropped:  # nothing of these households is imported: their warnings are moot
+            res.warning_rows = [w for w in res.warning_rows if w.household_code not in dropped]
+        for code, hh in self.households.items():
+            refused = self.rejected_in.get(code, 0)
+            heads = self.heads.get(code, 0)
+            where = f"户编号{code}（第{hh.first_row}行起）"
+            if heads == 0:
+                head_row = self.rejected_heads.get(code)
+                if head_row is not None:
+                    msg = (f"{where}的户主在第{head_row}行，该行未导入，本户暂无户主；"
+                           "改正该行后重新导入即可")
+                else:
+                    msg = f"{where}没有“{h('relation')}”为“户主”的成员，请核对并指定户主"
+                self.warn(hh.first_row, "no-head", msg, "relation", code)
+            elif heads > 1:
+                self.warn(hh.first_row, "many-heads",
+                          f"{where}有{heads}名户主，请核对“{h('relation')}”", "relation", code)
+            # compare with the rows in the file: rows refused for their ID are reported already
+            rows = hh.member_count + refused
+            if hh.family_size is not None and hh.family_size != rows:
+                note = f"（其中{refused}行未导入）" if refused else ""
+                self.warn(hh.first_row, "family-size",
+                          f"{where}“{h('family_size')}”为{hh.family_size}，表中本户成员有{rows}行"
+                          f"{note}，请核对家庭人口数或是否漏填成员", "family_size", code)
+        res.rows_imported = len(self.members)
+        res.rows_skipped = self.reader.rows_skipped
+        res.counts["households"] = len(self.households)
+        res.counts["members"] = len(self.members)
+        r = self.reader
+        return ParsedExport(self.households, self.members, res, r.sheet_name, r.header_row,
+                            [r.header_of(f) for f in r.missing])
+
+
+_PARSED_MEMBER_FIELDS = ("work_months", "basic_medical_insurance", "critical_illness_insurance",
+                         "pension_insurance", "member_phone")
+# _member() unpacks the member cells positionally and builds MemberRecord positionally
+assert M_FIELDS == ("name", "id_type", "id_number", "sex", "ethnicity", "birth_date", "relation",
+                    "education", "school_status", "health", "labour_skill",
+                    *_PARSED_MEMBER_FIELDS)
+assert MEMBER_RECORD_FIELDS[6:] == ("id_type", "ethnicity", "relation", "education",
+                                    "school_status", "health", "labour_skill",
+                                    *_PARSED_MEMBER_FIELDS)
+assert tuple(_MEMBER_READERS) == _PARSED_MEMBER_FIELDS
+
+
+def _show(v: object) -> str:
+    if v is True:
+        return "是"
+    if v is False:
+        return "否"
+    return str(v)
+
+
+def _household_code(raw: object) -> str | None:
+    if raw is None:
+        return None
+    if raw.__class__ is str:
+        s = raw.strip() if raw.isascii() else clean_text(raw)
+        if s and " " in s:
+            s = "".join(s.split())
+        return s or None
+    return digits_text(raw, "户编号")  # a numeric code is kept only if no digit was lost
+
+
+def parse_national_export(path: str | os.PathLike, today: _dt.date | None = None,
+                          progress: Callable[[int, int], None] | None = None) -> ParsedExport:
+    """Read and check a national monitoring export; raises ``InputError`` if it is unusable.
+
+    ``today`` bounds birth dates (default: the real today). ``progress(row, last_row)`` is
+    called every 2,000 data rows, for a progress dialog; raise from it to cancel.
+    """
+    reader = open_sheet(path, SPEC)
+    # Why: the loop allocates ~1M container objects that all stay alive (records, row tuples);
+    # the cyclic GC would rescan them again and again (a third of the parse time) and can free
+    # nothing, as these structures hold no cycles. Re-enabled however the parse ends.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(reader, today, progress)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _parse(reader: SheetReader, today: _dt.date | None,
+           progress: Callable[[int, int], None] | None) -> ParsedExport:
+    p = _Parser(reader, today or _dt.date.today())
+    households = p.households
+    first_raw = p.first_raw
+    member = p.member
+    last = reader.last_row
+    countdown = 2000
+    # '' (calamine's empty cell) is left as is: every reader here treats it as empty
+    for row, vals in reader.iter_values(HH_FIELDS + M_FIELDS, empty=""):
+        hraw = vals[:_NH]
+        try:
+            code = _household_code(hraw[_I_CODE])
+        except ValueError as exc:
+            p.reject(row, "missing-household-code",
+                     f"第{row}行“{p.h('household_code')}”：{exc}，该行未导入", "household_code")
+            continue
+        if code is None:
+            p.reject(row, "missing-household-code",
+                     f"第{row}行缺少“{p.h('household_code')}”，该行未导入。请补填户编号后再导入",
+                     "household_code", None, clean_text(vals[_I_NAME]))
+            continue
+        hh = households.get(code)
+        if hh is None:
+            p.new_household(code, hraw, row)
+        elif hraw != first_raw[code]:
+            p.merge_household(hh, hraw, row)
+        member(row, code, vals[_NH:])
+        if progress is not None:
+            countdown -= 1
+            if not countdown:
+                countdown = 2000
+                progress(row, last)
+    return p.finish()

@@ -1,0 +1,237 @@
+"""`fupin import posts`: a roster of post holders (公益性岗位人员花名册).
+
+Columns are found by name (synonyms below). Each accepted row names a post (created when no post
+with the same village, name, type, duty area and standard exists) and an assignment, idempotent
+by (member, post, 上岗日期): importing the same roster twice changes nothing.
+
+Reject codes (one per row, the first rule broken): id-not-text, id-length, id-checksum,
+id-birthdate, unknown-member (a valid ID nobody in the database has), not-eligible (the message
+names the rule, services.posts_eligibility), missing-value, bad-value.
+Warnings (row imported): name-mismatch, village-mismatch, post-type, bank-luhn.
+One transaction for the whole file: all accepted rows or nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..models import Household, Member, Village
+from ..models.posts import POST_TYPES, Assignment, Post
+from ..services.bankcard import luhn_ok, normalize_account
+from ..services.idcard import validate_id
+from ..services.normalize import clean_text, digits_text, parse_amount, parse_date, parse_int
+from ..services.posts_assignments import (AssignmentInput, EligibilityError, PostInput,
+                                          create_assignment_in, save_post_in)
+from ..services.posts_eligibility import check_eligibility
+from ..services.posts_rules import load_rules
+from .result import ImportIssue, ImportResult
+from .sheet import SheetSpec, open_sheet
+
+ID_SYNONYMS = ("身份证号", "证件号码", "身份证号码", "公民身份号码", "身份证", "证件号")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "village": ("行政村", "村", "所在村", "村名"),
+    "name": ("姓名", "人员姓名", "岗位人员姓名"),
+    "id_number": ID_SYNONYMS,
+    "post_name": ("岗位名称", "岗位", "公益性岗位名称"),
+    "post_type": ("岗位类型", "岗位类别", "岗位种类"),
+    "duty_area": ("责任区域", "管护区域", "责任区", "服务区域"),
+    "start_date": ("上岗日期", "上岗时间", "聘用日期", "开始日期", "上岗年月"),
+    "end_date": ("离岗日期", "结束日期", "聘用截止日期", "离岗时间"),
+    "wage_standard": ("补贴标准", "岗位补贴标准", "月补贴标准", "工资标准", "月补贴"),
+    "bank_account": ("银行账号", "银行卡号", "社保卡号", "一卡通账号", "收款账号"),
+    "bank_name": ("开户银行", "开户行", "收款银行"),
+    "agreement_no": ("协议编号", "合同编号", "聘用协议编号"),
+    "funding_source": ("资金来源",),
+    "required_days": ("应出勤天数", "每月应出勤天数"),
+}
+SPEC = SheetSpec(COLUMNS, required=("name", "id_number", "post_name", "start_date"),
+                 what="公益性岗位人员花名册")
+
+
+def check_id_cell(raw, row: int, header: str, name: str | None) -> tuple[str | None, ImportIssue | None]:
+    """(normalized ID, None) or (None, the reject) — the household import's ID codes."""
+    if raw is not None and raw.__class__ is not str:
+        return None, ImportIssue(row, "id-not-text",
+                                 f"第{row}行“{header}”是数字格式（Excel 只保留15位有效数字，后几位已丢失），"
+                                 "该行未导入。请把该列设为文本格式，照身份证重新填写后再导入",
+                                 "id_number", None, name)
+    chk = validate_id(raw)
+    if not chk.ok:
+        return None, ImportIssue(row, chk.code, f"第{row}行“{header}”：{chk.message}",
+                                 "id_number", None, name)
+    return chk.normalized, None
+
+
+def members_by_id(session, ids: set[str]) -> dict[str, tuple]:
+    """ID -> (member id, name, household code, village id) for the IDs in the file."""
+    out = {}
+    ids_l = list(ids)
+    for i in range(0, len(ids_l), 900):
+        for mid, idno, name, hcode, vid in session.execute(
+                select(Member.id, Member.id_number, Member.name, Household.code, Household.village_id)
+                .join(Household, Household.id == Member.household_id)
+                .where(Member.id_number.in_(ids_l[i:i + 900]))):
+            out[idno] = (mid, name, hcode, vid)
+    return out
+
+
+def _post_type(raw_type: str | None, post_name: str) -> tuple[str, bool]:
+    """(type, guessed): the type column, else a type named in the post name, else 其他."""
+    t = clean_text(raw_type)
+    if t in POST_TYPES:
+        return t, False
+    for pt in POST_TYPES:
+        stem = pt.rstrip("员")
+        if t and (t.startswith(stem) or stem in t):
+            return pt, False
+    for pt in POST_TYPES:
+        if pt.rstrip("员") in post_name:
+            return pt, t is not None
+    return "其他", True
+
+
+class _RosterImport:
+    def __init__(self, session, reader, file_name: str):
+        self.s = session
+        self.r = reader
+        self.h = reader.header_of
+        self.res = ImportResult()
+        self.rules = load_rules(session)
+        self.file = file_name
+        self.villages = dict(session.execute(select(Village.name, Village.id)).all())
+        self.posts: dict[tuple, int] = {
+            (p.village_id, p.name, p.post_type, p.duty_area or "", p.wage_standard): p.id
+            for p in session.scalars(select(Post).where(Post.deleted_at.is_(None)))}
+
+    def reject(self, row, code, msg, fname=None, hh=None, name=None):
+        self.res.reject(ImportIssue(row, code, msg, fname, hh, name))
+
+    def warn(self, row, code, msg, fname=None, hh=None, name=None):
+        self.res.warn(ImportIssue(row, code, msg, fname, hh, name))
+
+    def run(self):
+        fields = list(COLUMNS)
+        rows = list(self.r.iter_values(fields))
+        self.res.rows_skipped = self.r.rows_skipped
+        ids = set()
+        for _, v in rows:
+            if v[2].__class__ is str:
+                chk = validate_id(v[2])
+                if chk.ok:
+                    ids.add(chk.normalized)
+        self.members = members_by_id(self.s, ids)
+        for r, v in rows:
+            self.row(r, dict(zip(fields, v)))
+        return self.res
+
+    def row(self, r: int, v: dict) -> None:
+        h = self.h
+        name = clean_text(v["name"])
+        idno, issue = check_id_cell(v["id_number"], r, h("id_number"), name)
+        if issue:
+            self.res.reject(issue)
+            return
+        m = self.members.get(idno)
+        if m is None:
+            self.reject(r, "unknown-member", f"第{r}行证件号码有效，但系统中没有此人（{name or '未填姓名'}），"
+                        "该行未导入。请先导入或登记其家庭信息", "id_number", None, name)
+            return
+        mid, mname, hcode, hvillage = m
+        if name and "".join(name.split()) != mname:
+            self.warn(r, "name-mismatch", f"第{r}行姓名“{name}”与系统中该证件号码的姓名“{mname}”不一致，"
+                      "已按证件号码导入，请核对", "name", hcode, mname)
+        post_name = clean_text(v["post_name"])
+        try:
+            start = parse_date(v["start_date"])
+            end = parse_date(v["end_date"])
+            std = parse_amount(v["wage_standard"])
+            req = parse_int(v["required_days"])
+            account = digits_text(v["bank_account"], "银行账号")
+        except ValueError as exc:
+            self.reject(r, "bad-value", f"第{r}行：{exc}，该行未导入", None, hcode, mname)
+            return
+        missing = [h(f) for f, val in (("post_name", post_name), ("start_date", start)) if val is None]
+        if missing:
+            self.reject(r, "missing-value", f"第{r}行缺少“{'”“'.join(missing)}”，该行未导入",
+                        None, hcode, mname)
+            return
+        if end is not None and end < start:
+            self.reject(r, "bad-value", f"第{r}行离岗日期早于上岗日期，该行未导入", "end_date", hcode, mname)
+            return
+        account = normalize_account(account) or None
+        if account and not luhn_ok(account):
+            self.warn(r, "bank-luhn", f"第{r}行银行账号未通过校验（可能是存折号），已导入，请核对",
+                      "bank_account", hcode, mname)
+        village_name = clean_text(v["village"])
+        vid = self.villages.get(village_name) if village_name else hvillage
+        if vid is None:
+            vid = hvillage
+            self.warn(r, "village-mismatch", f"第{r}行行政村“{village_name}”不存在，岗位已记在其家庭所在村",
+                      "village", hcode, mname)
+        elif vid != hvillage:
+            self.warn(r, "village-mismatch", f"第{r}行行政村“{village_name}”与其家庭所在村不同，请核对",
+                      "village", hcode, mname)
+        ptype, guessed = _post_type(v["post_type"], post_name)
+        if guessed:
+            self.warn(r, "post-type", f"第{r}行岗位类型“{clean_text(v['post_type']) or '空'}”无法识别，"
+                      f"已记为“{ptype}”", "post_type", hcode, mname)
+        duty = clean_text(v["duty_area"]) or ""
+        key = (vid, post_name, ptype, duty, std)
+        if std is None:  # no standard in the row: an existing post of that name, type and area
+            known = [pid for (v_, n, t, d, _), pid in self.posts.items()
+                     if (v_, n, t, d) == key[:4]]
+            if not known:
+                self.reject(r, "missing-value", f"第{r}行缺少“{h('wage_standard')}”，该行未导入",
+                            "wage_standard", hcode, mname)
+                return
+            key = next(k for k, pid in self.posts.items() if pid == known[0])
+        pid = self.posts.get(key)
+        existing = None if pid is None else self.s.scalar(select(Assignment).where(
+            Assignment.member_id == mid, Assignment.post_id == pid, Assignment.start_date == start))
+        if existing is not None:
+            changed = False
+            for attr, val in (("bank_account", account), ("bank_name", clean_text(v["bank_name"])),
+                              ("agreement_no", clean_text(v["agreement_no"]))):
+                if val and getattr(existing, attr) != val:
+                    setattr(existing, attr, val)
+                    changed = True
+            self.res.count("assignments_updated" if changed else "assignments_unchanged")
+            self.res.rows_imported += 1
+            return
+        result = check_eligibility(self.s, mid, start, end, rules=self.rules)
+        if not result.ok:
+            self.reject(r, "not-eligible", f"第{r}行{mname}：{result.message}，该行未导入",
+                        "id_number", hcode, mname)
+            return
+        if pid is None:
+            post = save_post_in(self.s, PostInput(name=post_name, post_type=ptype, wage_standard=std,
+                                                  village_id=vid, duty_area=duty or None,
+                                                  funding_source=clean_text(v["funding_source"]),
+                                                  required_days=req))
+            pid = self.posts[key] = post.id
+            self.res.count("posts_created")
+        try:
+            create_assignment_in(self.s, AssignmentInput(
+                mid, pid, start, end, clean_text(v["agreement_no"]), clean_text(v["bank_name"]),
+                account), self.rules)
+        except EligibilityError as exc:
+            self.reject(r, "not-eligible", f"第{r}行{mname}：{exc.result.message}，该行未导入",
+                        "id_number", hcode, mname)
+            return
+        self.res.count("assignments_created")
+        self.res.rows_imported += 1
+
+
+def import_roster(db, path: str | os.PathLike) -> ImportResult:
+    """Import a roster file; raises InputError for an unusable file (nothing is written)."""
+    reader = open_sheet(path, SPEC)
+    name = Path(path).name
+    with db.write(reason=f"导入公益性岗位花名册：{name}") as s:
+        res = _RosterImport(s, reader, name).run()
+    for k in ("posts_created", "assignments_created", "assignments_updated", "assignments_unchanged"):
+        res.counts.setdefault(k, 0)
+    return res
+

@@ -1,0 +1,368 @@
+"""Household ledgers (台账): 户信息, 家庭成员, 监测对象, 帮扶措施, 走访记录 — PDF or Excel.
+
+Each kind is a query returning plain tuples (one SELECT per table, joined in Python: at county
+scale that beats correlated sub-queries) and a list of columns. The PDF goes through the fast
+ledger engine (reports/ledger.py); a path ending in .xlsx gets the same columns as an Excel
+sheet (exporters/table_xlsx.py). Totals rows hold sums of the rows above them, nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+
+from ..errors import InputError
+from ..models import MEASURE_CATEGORIES, Household, HouseholdIncome, Measure, Member, Village, Visit
+from ..services import settings
+
+KINDS = {
+    "households": "户信息台账",
+    "members": "家庭成员信息台账",
+    "monitoring": "防止返贫监测对象台账",
+    "measures": "帮扶措施台账",
+    "visits": "走访记录台账",
+}
+
+
+@dataclass(frozen=True)
+class LCol:
+    """A ledger column: ``kind`` decides alignment, font and the Excel cell type."""
+
+    key: str
+    title: str
+    weight: float = 1.0
+    kind: str = "text"  # text | code | money | int | date | center
+
+
+@dataclass
+class LedgerData:
+    title: str
+    subtitle: str
+    columns: list[LCol]
+    rows: list[tuple]  # raw values: str, int, Decimal, date, None
+    totals: tuple | None = None
+
+
+def money_text(v) -> str:
+    """12,345.60 — two decimals, thousands separators (DESIGN.md §7)."""
+    return "" if v is None else f"{v:,.2f}"
+
+
+def _fmt(v, kind: str) -> str:
+    if v is None:
+        return ""
+    if kind == "money" and not isinstance(v, str):
+        return f"{v:,.2f}"
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v if isinstance(v, str) else str(v)
+
+
+def _bool_text(v) -> str:
+    return "" if v is None else ("是" if v else "否")
+
+
+def _risks(r1, r2, r3, r4, r5) -> str:
+    return "、".join(r for r in (r1, r2, r3, r4, r5) if r)
+
+
+_ACTIVE = (Member.deleted_at.is_(None))
+
+
+def _village_filter(session, village: str | None):
+    if not village:
+        return None
+    vid = session.scalar(select(Village.id).where(Village.name == village.strip()))
+    if vid is None:
+        names = "、".join(session.scalars(select(Village.name).order_by(Village.sort_order,
+                                                                        Village.name)).all()[:20])
+        raise InputError(f"找不到行政村“{village}”。现有的行政村：{names or '（无）'}")
+    return vid
+
+
+def default_income_year(session) -> int:
+    """The latest year that has income figures (the year the last export was for)."""
+    return session.scalar(select(func.max(HouseholdIncome.year))) or dt.date.today().year
+
+
+def _households(session, village_id, monitored_only=False):
+    """[(household_id, village, code, Household row tuple…)] ordered as printed."""
+    q = (select(Household, Village.name).join(Village, Household.village_id == Village.id)
+         .where(Household.deleted_at.is_(None))
+         .order_by(Village.sort_order, Village.name, Household.code))
+    if village_id is not None:
+        q = q.where(Household.village_id == village_id)
+    if monitored_only:
+        q = q.where(Household.monitoring_category.is_not(None),
+                    Household.monitoring_category != "")
+    return session.execute(q).all()
+
+
+def _heads_and_sizes(session, village_id):
+    """household_id -> (head name, head ID) and household_id -> active member count."""
+    q = (select(Member.household_id, Member.name, Member.id_number)
+         .where(_ACTIVE, Member.relation == "户主").order_by(Member.id))
+    s = (select(Member.household_id, func.count()).where(_ACTIVE, Member.status == "正常")
+         .group_by(Member.household_id))
+    if village_id is not None:
+        sub = select(Household.id).where(Household.village_id == village_id)
+        q = q.where(Member.household_id.in_(sub))
+        s = s.where(Member.household_id.in_(sub))
+    heads: dict[int, tuple[str, str]] = {}
+    for hid, name, idno in session.execute(q):
+        heads.setdefault(hid, (name, idno))
+    return heads, dict(session.execute(s).all())
+
+
+def _incomes(session, year: int):
+    q = select(HouseholdIncome.household_id, HouseholdIncome.net_income,
+               HouseholdIncome.per_capita_income).where(HouseholdIncome.year == year)
+    return {hid: (net, pc) for hid, net, pc in session.execute(q)}
+
+
+def _sum(values) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal("0.00"))
+
+
+def _households_data(session, village_id, year) -> LedgerData:
+    year = year or default_income_year(session)
+    heads, sizes = _heads_and_sizes(session, village_id)
+    inc = _incomes(session, year)
+    rows = []
+    for n, (h, vname) in enumerate(_households(session, village_id), 1):
+        head = heads.get(h.id, ("", ""))
+        net, pc = inc.get(h.id, (None, None))
+        rows.append((n, vname, h.code, head[0], head[1], sizes.get(h.id, 0), h.household_type,
+                     h.monitoring_category, _risks(h.risk1, h.risk2, h.risk3, h.risk4, h.risk5),
+                     _bool_text(h.risk_eliminated), net, pc, h.phone, h.helper_name))
+    cols = [LCol("no", "序号", 0.5, "int"), LCol("village", "行政村", 1.0),
+            LCol("code", "户编号", 1.6, "code"), LCol("head", "户主", 0.8),
+            LCol("head_id", "户主证件号码", 1.9, "code"), LCol("size", "人数", 0.5, "int"),
+            LCol("type", "户类型", 0.8, "center"), LCol("mon", "监测对象类别", 1.1, "center"),
+            LCol("risk", "致贫返贫风险", 1.3), LCol("elim", "风险是否消除", 0.7, "center"),
+            LCol("net", f"{year}年纯收入（元）", 1.1, "money"),
+            LCol("pc", f"{year}年人均纯收入（元）", 1.1, "money"),
+            LCol("phone", "联系电话", 1.2, "code"), LCol("helper", "帮扶责任人", 0.8)]
+    totals = ("合计", f"{len(rows)}户", None, None, None, sum(r[5] for r in rows), None, None,
+              None, None, _sum(r[10] for r in rows), None, None, None)
+    kinds = {r[6] for r in rows}
+    title = "脱贫户信息台账" if kinds == {"脱贫户"} else "脱贫户和监测对象信息台账"
+    return LedgerData(title, f"收入年度：{year}年", cols, rows, totals)
+
+
+def _members_data(session, village_id, year) -> LedgerData:
+    q = (select(Village.name, Household.code, Member.name, Member.sex, Member.id_number,
+                Member.birth_date, Member.relation, Member.ethnicity, Member.education,
+                Member.health, Member.labour_skill, Member.work_months, Member.status,
+                Member.status_date, Member.phone)
+         .join(Household, Member.household_id == Household.id)
+         .join(Village, Household.village_id == Village.id)
+         .where(_ACTIVE, Household.deleted_at.is_(None))
+         # 户主 first within a household, then in the order members were recorded
+         .order_by(Village.sort_order, Village.name, Household.code,
+                   case((Member.relation == "户主", 0), else_=1), Member.id))
+    if village_id is not None:
+        q = q.where(Household.village_id == village_id)
+    rows = []
+    for n, (vn, code, name, sex, idno, birth, rel, eth, edu, health, skill, months, status,
+            sdate, phone) in enumerate(session.execute(q), 1):
+        if status and status != "正常" and sdate:
+            status = f"{status}（{sdate.isoformat()}）"
+        rows.append((n, vn, code, name, sex, idno, birth, rel, eth, edu, health, skill, months,
+                     status, phone))
+    cols = [LCol("no", "序号", 0.5, "int"), LCol("village", "行政村", 1.0),
+            LCol("code", "户编号", 1.6, "code"), LCol("name", "姓名", 0.8),
+            LCol("sex", "性别", 0.4, "center"), LCol("id", "证件号码", 1.9, "code"),
+            LCol("birth", "出生日期", 0.9, "date"), LCol("rel", "与户主关系", 0.8, "center"),
+            LCol("eth", "民族", 0.6, "center"), LCol("edu", "文化程度", 0.9),
+            LCol("health", "健康状况", 1.0), LCol("skill", "劳动技能", 1.1),
+            LCol("months", "务工时间（月）", 0.6, "int"), LCol("status", "状态", 0.7, "center"),
+            LCol("phone", "联系电话", 1.2, "code")]
+    totals = ("合计", None, None, f"{len(rows)}人") + (None,) * 11
+    return LedgerData("家庭成员信息台账", "", cols, rows, totals)
+
+
+# short names for a narrow column: 产业帮扶 -> 产业 (保障 categories keep their full name)
+_SHORT = {attr: cn.removesuffix("帮扶") for attr, cn in MEASURE_CATEGORIES}
+
+
+def _measure_flags(h) -> str:
+    return "、".join(_SHORT[attr] for attr, _cn in MEASURE_CATEGORIES
+                    if getattr(h, f"measure_{attr}"))
+
+
+def _monitoring_data(session, village_id, year) -> LedgerData:
+    year = year or default_income_year(session)
+    threshold = settings.monitoring_threshold(session, year)
+    heads, sizes = _heads_and_sizes(session, village_id)
+    inc = _incomes(session, year)
+    rows = []
+    for n, (h, vname) in enumerate(_households(session, village_id, monitored_only=True), 1):
+        head = heads.get(h.id, ("", ""))
+        net, pc = inc.get(h.id, (None, None))
+        below = "" if pc is None or threshold is None else ("是" if pc < threshold else "否")
+        elim = _bool_text(h.risk_eliminated)
+        if h.risk_eliminated and (h.elimination_method or h.elimination_date):
+            elim = "是（" + "，".join(x for x in (h.elimination_method, h.elimination_date
+                                                and h.elimination_date.isoformat()) if x) + "）"
+        rows.append((n, vname, h.code, head[0], head[1], sizes.get(h.id, 0),
+                     h.monitoring_category, h.monitoring_date,
+                     _risks(h.risk1, h.risk2, h.risk3, h.risk4, h.risk5), elim, net, pc, below,
+                     _measure_flags(h), h.helper_name))
+    cols = [LCol("no", "序号", 0.5, "int"), LCol("village", "行政村", 1.0),
+            LCol("code", "户编号", 1.6, "code"), LCol("head", "户主", 0.8),
+            LCol("head_id", "户主证件号码", 1.9, "code"), LCol("size", "人数", 0.5, "int"),
+            LCol("cat", "监测对象类别", 1.1, "center"), LCol("date", "识别监测时间", 0.9, "date"),
+            LCol("risk", "致贫返贫风险", 1.3), LCol("elim", "风险是否消除", 1.2),
+            LCol("net", f"{year}年纯收入（元）", 1.1, "money"),
+            LCol("pc", f"{year}年人均纯收入（元）", 1.1, "money"),
+            LCol("below", "是否低于监测范围", 0.7, "center"),
+            LCol("measures", "帮扶措施", 2.2), LCol("helper", "帮扶责任人", 0.8)]
+    totals = ("合计", f"{len(rows)}户", None, None, None, sum(r[5] for r in rows), None, None,
+              None, None, _sum(r[10] for r in rows), None,
+              f"{sum(r[12] == '是' for r in rows)}户", None, None)
+    sub = f"收入年度：{year}年" + (f"　监测范围：人均纯收入{money_text(threshold)}元"
+                                   if threshold is not None else "")
+    return LedgerData("防止返贫监测对象台账", sub, cols, rows, totals)
+
+
+def _year_range(model, year):
+    return (model.date >= dt.date(year, 1, 1), model.date < dt.date(year + 1, 1, 1))
+
+
+def _measures_data(session, village_id, year) -> LedgerData:
+    heads, _ = _heads_and_sizes(session, village_id)
+    q = (select(Village.name, Household.code, Household.id, Member.name, Measure.category,
+                Measure.date, Measure.content, Measure.amount, Measure.responsible)
+         .join(Household, Measure.household_id == Household.id)
+         .where(Measure.deleted_at.is_(None))
+         .join(Village, Household.village_id == Village.id)
+         .outerjoin(Member, Measure.member_id == Member.id)
+         .where(Household.deleted_at.is_(None))
+         .order_by(Village.sort_order, Village.name, Household.code, Measure.date, Measure.id))
+    if village_id is not None:
+        q = q.where(Household.village_id == village_id)
+    if year:
+        q = q.where(*_year_range(Measure, year))
+    rows = [(n, vn, code, heads.get(hid, ("", ""))[0], who, cat, date, content, amount, resp)
+            for n, (vn, code, hid, who, cat, date, content, amount, resp)
+            in enumerate(session.execute(q), 1)]
+    cols = [LCol("no", "序号", 0.5, "int"), LCol("village", "行政村", 1.0),
+            LCol("code", "户编号", 1.6, "code"), LCol("head", "户主", 0.8),
+            LCol("who", "受益成员", 0.8), LCol("cat", "措施类别", 1.1, "center"),
+            LCol("date", "实施日期", 0.9, "date"), LCol("content", "措施内容", 3.2),
+            LCol("amount", "金额（元）", 1.0, "money"), LCol("resp", "责任人", 0.8)]
+    totals = ("合计", f"{len(rows)}项", None, None, None, None, None, None,
+              _sum(r[8] for r in rows), None)
+    return LedgerData("帮扶措施台账", f"年度：{year}年" if year else "", cols, rows, totals)
+
+
+def _visits_data(session, village_id, year) -> LedgerData:
+    heads, _ = _heads_and_sizes(session, village_id)
+    q = (select(Village.name, Household.code, Household.id, Visit.date, Visit.visitor,
+                Visit.findings, Visit.follow_up)
+         .join(Household, Visit.household_id == Household.id)
+         .where(Visit.deleted_at.is_(None))
+         .join(Village, Household.village_id == Village.id)
+         .where(Household.deleted_at.is_(None))
+         .order_by(Village.sort_order, Village.name, Household.code, Visit.date, Visit.id))
+    if village_id is not None:
+        q = q.where(Household.village_id == village_id)
+    if year:
+        q = q.where(*_year_range(Visit, year))
+    rows = [(n, vn, code, heads.get(hid, ("", ""))[0], date, visitor, findings, follow)
+            for n, (vn, code, hid, date, visitor, findings, follow)
+            in enumerate(session.execute(q), 1)]
+    cols = [LCol("no", "序号", 0.5, "int"), LCol("village", "行政村", 1.0),
+            LCol("code", "户编号", 1.6, "code"), LCol("head", "户主", 0.8),
+            LCol("date", "走访日期", 0.9, "date"), LCol("visitor", "走访人", 0.8),
+            LCol("findings", "走访发现情况", 3.5), LCol("follow", "后续跟进", 2.5)]
+    totals = ("合计", f"{len(rows)}次") + (None,) * 6
+    return LedgerData("走访记录台账", f"年度：{year}年" if year else "", cols, rows, totals)
+
+
+_BUILDERS = {"households": _households_data, "members": _members_data,
+             "monitoring": _monitoring_data, "measures": _measures_data,
+             "visits": _visits_data}
+
+
+def ledger_data(session, kind: str, *, village: str | None = None,
+                year: int | None = None) -> LedgerData:
+    """The rows of one ledger (for PDF, Excel and tests)."""
+    if kind not in _BUILDERS:
+        raise InputError(f"未知的台账类型“{kind}”，可选：{'、'.join(KINDS)}")
+    vid = _village_filter(session, village)
+    data = _BUILDERS[kind](session, vid, year)
+    info = settings.township_info(session)
+    data.title = f"{info.township}{(village or '').strip()}{data.title}"
+    return data
+
+
+def _pdf_column(c: LCol):
+    from .ledger import Column
+
+    if c.kind == "code":
+        return Column(c.key, c.title, c.weight, "left", wrap=False, mono=True)
+    if c.kind in ("money", "int"):
+        return Column(c.key, c.title, c.weight, "right", wrap=False)
+    if c.kind == "date":
+        return Column(c.key, c.title, c.weight, "center", wrap=False)
+    return Column(c.key, c.title, c.weight, "center" if c.kind == "center" else "left")
+
+
+_XLSX_WIDTH = {"code": 21, "money": 14, "int": 7, "date": 11, "center": 12, "text": 14}
+
+
+def _xlsx_width(c: LCol) -> float:
+    if c.weight >= 2:  # long free text (措施内容, 走访发现情况)
+        return 40
+    return max(_XLSX_WIDTH[c.kind], min(30, len(c.title) * 2 + 2))
+
+
+def render_household_ledger(db, kind: str, out, *, village: str | None = None,
+                            year: int | None = None,
+                            progress: Callable[[int, int, str], None] | None = None) -> int:
+    """Write the ``kind`` ledger to ``out`` (.pdf, or .xlsx for Excel). Returns the page count
+    (for Excel: the number of data rows). ``progress(done, total, text)`` may raise
+    ``Cancelled``; the output file is then not created."""
+    if progress:
+        progress(0, 0, "正在读取数据…")
+    with db.read() as s:
+        data = ledger_data(s, kind, village=village, year=year)
+        info = settings.township_info(s)
+    today = dt.date.today()
+    date_text = f"{today.year}年{today.month}月{today.day}日"
+    path = os.fspath(out) if isinstance(out, (str, os.PathLike)) else None
+    if path is not None and path.lower().endswith(".xlsx"):
+        from ..exporters.table_xlsx import XlsxColumn, write_table_xlsx
+
+        cols = [XlsxColumn(c.title, "text" if c.kind == "center" else c.kind, _xlsx_width(c))
+                for c in data.columns]
+        line = "　".join(x for x in (f"编制单位：{info.unit}" if info.unit else "", data.subtitle,
+                                     f"日期：{date_text}") if x)
+        return write_table_xlsx(path, cols, data.rows, title=data.title, info=line,
+                                sheet_name=KINDS[kind], totals=data.totals)
+
+    from .ledger import LedgerSpec, layout_ledger, render_ledger
+
+    kinds = [c.kind for c in data.columns]
+    rows = [tuple(_fmt(v, k) for v, k in zip(r, kinds)) for r in data.rows]
+    totals = tuple(_fmt(v, k) for v, k in zip(data.totals, kinds)) if data.totals else None
+    spec = LedgerSpec(title=data.title, columns=[_pdf_column(c) for c in data.columns],
+                      rows=rows, unit=info.unit, date_text=date_text, subtitle=data.subtitle,
+                      totals=totals)
+    if not progress:
+        return render_ledger(spec, out)
+    lay = layout_ledger(spec)
+    progress(0, lay.page_count, f"正在生成台账，共 {lay.page_count} 页")
+
+    def report(done, total):
+        if done < total:  # the engine's last call comes after the file is complete
+            progress(done, total, f"正在生成第 {done} 页，共 {total} 页")
+
+    return render_ledger(spec, out, progress=report, layout=lay)

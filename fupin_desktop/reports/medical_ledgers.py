@@ -1,0 +1,258 @@
+"""Medical ledgers: 医疗救助台账 (per settlement, per person, per village), 慢性病卡台账 and
+家庭医生签约台账 — PDF or Excel (a path ending in .xlsx).
+
+Rows come from the same services the tab uses. Totals rows are the sums of the rows printed above
+them (Decimal, exact to the fen), and the aggregate ratio follows the settlement rule
+(medical_calc: 报销合计 ÷ 政策范围内费用, half-up to 0.0001).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from ..errors import InputError
+from ..models import Village
+from ..services import medical_calc as calc
+from ..services import settings
+from ..services.medical_period import Period
+from ..services.medical_settlements import SUM_FIELDS, SettlementFilter, list_settlements, summarize
+from .medical_render import MCol, MedicalLedger, render
+
+KINDS = {"medical": "医疗救助台账", "chronic": "慢性病卡台账", "signing": "家庭医生签约台账"}
+GROUPINGS = {"settlement": "结算明细", "person": "个人年度汇总", "village": "分村汇总"}
+
+_PAYER_COLS = [
+    MCol("total_cost", "总费用", 1.1, "money"),
+    MCol("policy_cost", "政策范围内费用", 1.1, "money"),
+    MCol("basic_insurance", "基本医保统筹", 1.1, "money"),
+    MCol("critical_insurance", "大病保险", 1.0, "money"),
+    MCol("medical_assistance", "医疗救助", 1.0, "money"),
+    MCol("other_support", "其他保障", 1.0, "money"),
+    MCol("self_paid", "个人自付", 1.1, "money"),
+    MCol("policy_ratio", "政策范围内报销比例", 0.9, "ratio"),
+]
+
+
+def village_id_by_name(session, village: str | None) -> int | None:
+    if not village or not village.strip():
+        return None
+    vid = session.scalar(select(Village.id).where(Village.name == village.strip()))
+    if vid is None:
+        names = "、".join(session.scalars(select(Village.name).order_by(Village.sort_order,
+                                                                        Village.name)).all()[:20])
+        raise InputError(f"找不到行政村“{village}”。现有的行政村：{names or '（无）'}")
+    return vid
+
+
+def _money_totals(t) -> list:
+    return [getattr(t, f) for f in SUM_FIELDS] + [t.policy_ratio]
+
+
+def _settlement_ledger(rows) -> tuple[list[MCol], list[tuple], tuple]:
+    cols = [MCol("no", "序号", 0.5, "int"), MCol("village", "行政村", 0.9),
+            MCol("name", "姓名", 0.7), MCol("id_number", "证件号码", 1.6, "code"),
+            MCol("hospital", "医疗机构", 1.5), MCol("care_type", "类别", 0.7, "tag"),
+            MCol("admission", "入院日期", 0.9, "date"), MCol("discharge", "出院日期", 0.9, "date"),
+            MCol("settled", "结算日期", 0.9, "date"), MCol("settlement_no", "结算单据号", 1.2, "code"),
+            MCol("diagnosis", "诊断", 1.1)] + _PAYER_COLS
+    out = [(i, r.village_name, r.member_name, r.id_number, r.hospital_name, r.care_type,
+            r.admission_date, r.discharge_date, r.settlement_date, r.settlement_no, r.diagnosis,
+            *[getattr(r, f) for f in SUM_FIELDS], r.policy_ratio)
+           for i, r in enumerate(rows, 1)]
+    t = summarize(rows)
+    totals = ("合计", "", "", f"共{t.count}人次", "", "", "", "", "", "", "", *_money_totals(t))
+    return cols, out, totals
+
+
+class _Acc:
+    __slots__ = ("key", "count", "inpatient", "people", *SUM_FIELDS)
+
+    def __init__(self, key):
+        self.key = key
+        self.count = self.inpatient = 0
+        self.people: set[int] = set()
+        for f in SUM_FIELDS:
+            setattr(self, f, calc.ZERO)
+
+    def add(self, r) -> None:
+        self.count += 1
+        self.inpatient += r.care_type == "住院"
+        self.people.add(r.member_id)
+        for f in SUM_FIELDS:
+            setattr(self, f, getattr(self, f) + getattr(r, f))
+
+    def amounts(self) -> list:
+        payers = sum((getattr(self, f) for f in calc.PAYER_FIELDS), calc.ZERO)
+        return [getattr(self, f) for f in SUM_FIELDS] + [calc.policy_ratio(payers, self.policy_cost)]
+
+
+def _grouped(rows, key) -> list[_Acc]:
+    groups: dict = {}
+    for r in rows:
+        k = key(r)
+        acc = groups.get(k)
+        if acc is None:
+            acc = groups[k] = _Acc(k)
+        acc.add(r)
+    return list(groups.values())
+
+
+def _person_ledger(rows):
+    cols = [MCol("no", "序号", 0.5, "int"), MCol("village", "行政村", 0.9),
+            MCol("household_code", "户编号", 1.4, "code"), MCol("name", "姓名", 0.7),
+            MCol("id_number", "证件号码", 1.6, "code"), MCol("count", "就医人次", 0.6, "int"),
+            MCol("inpatient", "住院次数", 0.6, "int")] + _PAYER_COLS
+    people = _grouped(rows, lambda r: (r.village_name, r.household_code, r.member_id,
+                                       r.member_name, r.id_number))
+    rank = {}  # villages in ledger order (rows arrive sorted by the villages' sort order)
+    for r in rows:
+        rank.setdefault(r.village_name, len(rank))
+    people.sort(key=lambda a: (rank[a.key[0]], a.key[1], a.key[2]))
+    out = [(i, a.key[0], a.key[1], a.key[3], a.key[4], a.count, a.inpatient, *a.amounts())
+           for i, a in enumerate(people, 1)]
+    t = summarize(rows)
+    totals = ("合计", "", "", "", f"共{len(people)}人", t.count, t.inpatient_count,
+              *_money_totals(t))
+    return cols, out, totals
+
+
+def _village_ledger(rows):
+    cols = [MCol("no", "序号", 0.5, "int"), MCol("village", "行政村", 1.0),
+            MCol("people", "就医人数", 0.7, "int"), MCol("count", "就医人次", 0.7, "int"),
+            MCol("inpatient", "住院人次", 0.7, "int")] + _PAYER_COLS
+    villages = _grouped(rows, lambda r: r.village_name)  # rows arrive in village order
+    out = [(i, a.key, len(a.people), a.count, a.inpatient, *a.amounts())
+           for i, a in enumerate(villages, 1)]
+    t = summarize(rows)
+    people = len({r.member_id for r in rows})
+    totals = ("合计", "", people, t.count, t.inpatient_count, *_money_totals(t))
+    return cols, out, totals
+
+
+def medical_ledger(session, period: Period, *, village: str | None = None,
+                   by: str = "settlement", below_target_only: bool = False) -> MedicalLedger:
+    """The 医疗救助台账 of ``period`` (by 结算日期), optionally one village, as raw values."""
+    if by not in GROUPINGS:
+        raise InputError(f"未知的汇总方式“{by}”，可选：{'、'.join(GROUPINGS)}")
+    vid = village_id_by_name(session, village)
+    rows = list_settlements(session, SettlementFilter(period=period, village_id=vid,
+                                                      below_target_only=below_target_only,
+                                                      order="ledger"))
+    cols, out, totals = {"settlement": _settlement_ledger, "person": _person_ledger,
+                         "village": _village_ledger}[by](rows)
+    info = settings.township_info(session)
+    where = (village or "").strip()
+    suffix = "" if by == "settlement" else f"（{GROUPINGS[by]}）"
+    sub = f"结算期间：{period.label}"
+    if below_target_only:
+        sub += "　仅列政策范围内报销比例低于目标的结算"
+    return MedicalLedger(f"{info.township}{where}医疗救助台账{suffix}", sub, cols, out, totals,
+                         sheet_name=f"医疗救助台账{period.key}")
+
+
+def chronic_ledger(session, *, village: str | None = None, unsigned_only: bool = False,
+                   today: dt.date | None = None) -> MedicalLedger:
+    from ..services.medical_chronic import list_chronic_cards
+    from ..services.medical_signing import chronic_without_signing
+
+    vid = village_id_by_name(session, village)
+    info = settings.township_info(session)
+    where = (village or "").strip()
+    today = today or dt.date.today()
+    if unsigned_only:
+        items = chronic_without_signing(session, village_id=vid, today=today)
+        cols = [MCol("no", "序号", 0.5, "int"), MCol("village", "行政村", 1.0),
+                MCol("household_code", "户编号", 1.4, "code"), MCol("name", "姓名", 0.8),
+                MCol("id_number", "证件号码", 1.6, "code"), MCol("health", "健康状况", 1.2),
+                MCol("diseases", "慢性病种", 1.4), MCol("basis", "认定依据", 0.8, "center")]
+        rows = [(i, u.village_name, u.household_code, u.member_name, u.id_number, u.health,
+                 u.diseases, u.basis) for i, u in enumerate(items, 1)]
+        return MedicalLedger(f"{info.township}{where}慢性病患者未签约家庭医生名单",
+                             f"截至 {today.isoformat()}　共 {len(rows)} 人", cols, rows,
+                             sheet_name="未签约慢性病患者")
+    cards = list_chronic_cards(session, village_id=vid, today=today)
+    cols = [MCol("no", "序号", 0.5, "int"), MCol("village", "行政村", 1.0),
+            MCol("household_code", "户编号", 1.4, "code"), MCol("name", "姓名", 0.8),
+            MCol("id_number", "证件号码", 1.6, "code"), MCol("disease", "病种", 1.0),
+            MCol("card_no", "卡号", 1.2, "code"), MCol("approved", "认定日期", 0.9, "date"),
+            MCol("review", "复审日期", 0.9, "date"), MCol("status", "状态", 0.6, "tag"),
+            MCol("signed", "家庭医生签约", 0.7, "tag")]
+    rows = [(i, c.village_name, c.household_code, c.member_name, c.id_number, c.disease_name,
+             c.card_no, c.approved_date, c.review_date, c.status, "已签约" if c.signed else "未签约")
+            for i, c in enumerate(cards, 1)]
+    people = len({c.member_id for c in cards})
+    return MedicalLedger(f"{info.township}{where}慢性病卡台账",
+                         f"截至 {today.isoformat()}　共 {len(rows)} 张卡、{people} 人", cols, rows,
+                         sheet_name="慢性病卡台账")
+
+
+def signing_ledger(session, *, village: str | None = None, year: int | None = None,
+                   overdue_only: bool = False, months: int | None = None,
+                   today: dt.date | None = None) -> MedicalLedger:
+    from ..services.medical_settings import followup_months
+    from ..services.medical_signing import list_signings, signings_without_followup
+
+    vid = village_id_by_name(session, village)
+    info = settings.township_info(session)
+    where = (village or "").strip()
+    today = today or dt.date.today()
+    if overdue_only:
+        n = months or followup_months(session)
+        items = signings_without_followup(session, months=n, today=today, village_id=vid)
+        title = f"{info.township}{where}家庭医生签约超期未随访名单"
+        sub = f"截至 {today.isoformat()}　{n}个月内无随访记录"
+    else:
+        items = list_signings(session, village_id=vid, today=today)
+        if year:
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            items = [g for g in items if g.signed_date <= end
+                     and (g.end_date is None or g.end_date >= start)]
+        title = f"{info.township}{where}家庭医生签约台账"
+        sub = f"{year}年度在约" if year else f"截至 {today.isoformat()}"
+    cols = [MCol("no", "序号", 0.5, "int"), MCol("village", "行政村", 1.0),
+            MCol("household_code", "户编号", 1.4, "code"), MCol("name", "姓名", 0.8),
+            MCol("id_number", "证件号码", 1.6, "code"), MCol("doctor", "签约医生", 0.8),
+            MCol("team", "签约团队", 1.2), MCol("institution", "签约机构", 1.2),
+            MCol("signed", "签约日期", 0.9, "date"), MCol("end", "到期日期", 0.9, "date"),
+            MCol("follow_ups", "随访次数", 0.6, "int"), MCol("last", "最近随访", 0.9, "date"),
+            MCol("state", "状态", 0.6, "tag")]
+    rows = [(i, g.village_name, g.household_code, g.member_name, g.id_number, g.doctor_name,
+             g.team, g.institution, g.signed_date, g.end_date, g.follow_up_count,
+             g.last_follow_up, "在约" if g.active else "已到期")
+            for i, g in enumerate(items, 1)]
+    total_fu = sum(g.follow_up_count for g in items)
+    totals = ("合计", "", "", "", f"共{len(rows)}人", "", "", "", "", "", total_fu, "", "")
+    return MedicalLedger(title, sub + f"　共 {len(rows)} 人", cols, rows, totals if rows else None,
+                         sheet_name="家庭医生签约台账")
+
+
+def render_medical_ledger(db, kind: str, out, *, period: Period | None = None,
+                          village: str | None = None, by: str = "settlement",
+                          below_target_only: bool = False, gaps_only: bool = False,
+                          progress: Callable[[int, int, str], None] | None = None,
+                          today: dt.date | None = None) -> int:
+    """Write ledger ``kind`` (medical | chronic | signing) to ``out`` (.pdf or .xlsx).
+
+    ``gaps_only``: chronic → members without a signing; signing → overdue for a follow-up.
+    Returns the page count (Excel: the number of data rows). ``progress(done, total, text)``
+    may raise ``Cancelled``; the output file is then not created.
+    """
+    if kind not in KINDS:
+        raise InputError(f"未知的台账类型“{kind}”，可选：{'、'.join(KINDS)}")
+    if progress:
+        progress(0, 0, "正在读取数据…")
+    today = today or dt.date.today()
+    with db.read() as s:
+        if kind == "medical":
+            ledger = medical_ledger(s, period or Period(today.year), village=village, by=by,
+                                    below_target_only=below_target_only)
+        elif kind == "chronic":
+            ledger = chronic_ledger(s, village=village, unsigned_only=gaps_only, today=today)
+        else:
+            ledger = signing_ledger(s, village=village, year=period.year if period else None,
+                                    overdue_only=gaps_only, today=today)
+        unit = settings.township_info(s).unit
+    return render(ledger, out, unit=unit, progress=progress, today=today)

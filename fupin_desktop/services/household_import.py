@@ -1,0 +1,359 @@
+"""Import the national monitoring system's household export into the database.
+
+Parsing and row checks are importers/national_export.py; this module is the database half:
+
+* An ID already stored for a member of ANOTHER household rejects the row (``id-duplicate``,
+  the message names that household's 户编号); the file itself is checked by the parser.
+* Villages are created by name. Households are matched by 户编号, members by 证件号码: new ones
+  are bulk-inserted, known ones get only the fields that changed, each change audited old → new.
+* Values: a non-empty cell overwrites; an empty cell never clears what is stored (an import
+  must not wipe what the clerk typed); a column missing from the file is not touched. The 13
+  measure columns hold 是 or nothing, so there an empty cell in a present column means 否.
+* Income: one row per household and year with the components, 家庭人口数 as the persons
+  divided by (the accepted members when it is empty) and the declared 人均纯收入; 纯收入 and
+  人均纯收入 are derived exactly as services/income.py does for edits. The year is, in order: the
+  ``year`` argument (CLI ``--year``), a year named in the title/note rows above the header
+  (“2024年度…” first, else the year of “导出时间:2025-11-20”), or the current year.
+* One transaction: any failure or a cancel (``progress`` raising ``Cancelled``) rolls back all.
+  Bulk statements for speed (150,000 members); updates carry a version check, so a record a
+  clerk saved meanwhile fails the import with ConflictError instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import String, select
+
+from ..audit_events import record_bulk
+from ..errors import ConflictError
+from ..importers.national_export import HOUSEHOLD_COLUMNS, ParsedExport, parse_national_export
+from ..importers.result import ImportIssue, ImportResult
+from ..importers.xlsx_head import head_lines
+from ..models import Household, HouseholdIncome, Member, Village
+from ..models.base import utcnow
+from .bulk_sql import bulk_insert, bulk_update_versioned
+from .income import net_income, per_capita
+
+# parsed record field -> Household column
+HOUSEHOLD_FIELDS = {
+    "county": "county", "township": "township", "household_type": "household_type",
+    "monitoring_category": "monitoring_category", "monitoring_date": "monitoring_date",
+    "risk1": "risk1", "risk2": "risk2", "risk3": "risk3", "risk4": "risk4", "risk5": "risk5",
+    "risk_eliminated": "risk_eliminated", "elimination_method": "elimination_method",
+    "elimination_date": "elimination_date", "family_size": "family_size", "phone": "phone",
+    "bank_name": "bank_name", "bank_account": "bank_account",
+    "dangerous_house": "dangerous_house", "safe_water": "safe_water",
+    "dibao": "low_income_support", "tekun": "extreme_poverty_support",
+    "helper_name": "helper_name", "helper_unit": "helper_unit", "helper_phone": "helper_phone",
+    "measure_industry": "measure_industry", "measure_employment": "measure_employment",
+    "measure_public_post": "measure_public_post", "measure_health": "measure_health",
+    "measure_education": "measure_education", "measure_housing": "measure_housing",
+    "measure_water": "measure_water", "measure_social_security": "measure_comprehensive",
+    "measure_finance": "measure_finance", "measure_social": "measure_social",
+    "measure_relocation": "measure_relocation",
+    "measure_living_conditions": "measure_living_conditions",
+    "measure_infrastructure": "measure_infrastructure",
+}
+INCOME_FIELDS = {
+    "wage_income": "wage_income", "business_income": "business_income",
+    "property_income": "property_income", "transfer_income": "transfer_income",
+    "business_expense": "business_expense", "compliant_self_paid": "compliant_self_paid",
+    "per_capita_income": "declared_per_capita",
+}
+MEMBER_FIELDS = {
+    "id_type": "id_type", "name": "name", "sex": "sex", "ethnicity": "ethnicity",
+    "birth_date": "birth_date", "relation": "relation", "education": "education",
+    "school_status": "school_status", "health": "health", "labour_skill": "labour_skill",
+    "work_months": "work_months", "basic_medical_insurance": "basic_medical_insurance",
+    "critical_illness_insurance": "critical_illness_insurance",
+    "pension_insurance": "pension_insurance", "member_phone": "phone",
+}
+INCOME_COLUMNS = ("persons", *INCOME_FIELDS.values(), "net_income", "per_capita_income")
+MISSING_VILLAGE = "未填写行政村"
+CHUNK = 10_000
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int = 0, text: str = "") -> None:
+    pass
+
+
+def income_year_from_text(lines) -> int | None:
+    """The year an export is for, from its title/note lines: “2024年度…” or “2024年…” first,
+    else the year of “导出时间:2025-11-20”."""
+    text = " ".join(str(x) for x in lines if x)
+    m = re.search(r"(20\d\d)\s*年", text)
+    if m:
+        return int(m[1])
+    m = re.search(r"导出(?:时间|日期)\s*[:：]?\s*(20\d\d)", text)
+    return int(m[1]) if m else None
+
+
+def _plain(v):
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    return str(v)  # Decimal, date
+
+
+def _member_key(name: str, idno: str) -> str:
+    # never the whole ID number in the audit log (same form as Member.audit_key)
+    return f"{name}({idno[:6]}…{idno[-4:]})"
+
+
+def _lengths(model) -> dict[str, int]:
+    return {c.name: c.type.length for c in model.__table__.columns
+            if isinstance(c.type, String) and c.type.length}
+
+
+def import_households(db, path: str | os.PathLike, *, progress: ProgressFn | None = None,
+                      today: dt.date | None = None, year: int | None = None) -> ImportResult:
+    """Import one export file; returns the result (counters, rejects, warnings).
+
+    Raises ``InputError`` for an unusable file, ``Cancelled`` when ``progress`` asks to stop,
+    ``ConflictError`` when a record changed under the import; the database is then unchanged.
+    """
+    report = progress or _no_progress
+    parsed = parse_national_export(path, today=today,
+                                   progress=lambda d, t: report(d, t, "正在读取表格…"))
+    title = getattr(parsed, "title_lines", None) or head_lines(
+        path, parsed.sheet_name, max(0, parsed.header_row - 1))
+    income_year = year or income_year_from_text(title) or (today or dt.date.today()).year
+    name = Path(path).name
+    with db.write(reason=f"导入户信息：{name}") as session:
+        _Writer(session, parsed, income_year, report, name).run()
+    return parsed.result
+
+
+class _Writer:
+    def __init__(self, session, parsed: ParsedExport, year: int, report: ProgressFn, name: str):
+        self.s = session
+        self.p = parsed
+        self.res: ImportResult = parsed.result
+        self.year = year
+        self.report = report
+        self.file = name
+        self.now = utcnow()
+        missing = set(parsed.missing_columns)
+        # a known column absent from the file leaves its field alone
+        self.present = {f for f in HOUSEHOLD_COLUMNS if HOUSEHOLD_COLUMNS[f][0] not in missing}
+        for key in ("households_created", "households_updated", "members_created",
+                    "members_updated", "incomes_created", "incomes_updated", "villages_created"):
+            self.res.counts[key] = 0
+        self.res.counts["income_year"] = year
+
+    def run(self) -> None:
+        s = self.s
+        self.report(0, 0, "正在核对数据库中已有的记录…")
+        hh_cols = ["id", "code", "version", "village_id", *HOUSEHOLD_FIELDS.values()]
+        self.hh = {r.code: r for r in s.execute(
+            select(*(getattr(Household, c) for c in hh_cols)))}
+        m_cols = ["id", "id_number", "household_id", "version", *MEMBER_FIELDS.values()]
+        self.mm = {r.id_number: r for r in s.execute(
+            select(*(getattr(Member, c) for c in m_cols)))}
+        self._reject_other_households()
+        villages = self._villages()
+        hh_ids = self._households(villages)
+        self._incomes(hh_ids)
+        self._members(hh_ids)
+
+    # -- rules against the database -----------------------------------------------------
+    def _reject_other_households(self) -> None:
+        code_of = {r.id: code for code, r in self.hh.items()}
+        issues: dict[str, ImportIssue] = {}
+        for m in self.p.members:
+            ex = self.mm.get(m.id_number)
+            if ex is None:
+                continue
+            mine = self.hh.get(m.household_code)
+            if mine is not None and mine.id == ex.household_id:
+                continue
+            other = code_of.get(ex.household_id, "?")
+            issues[m.id_number] = ImportIssue(
+                m.row, "id-duplicate",
+                f"第{m.row}行“证件号码”已登记为户编号{other}的家庭成员，同一人只能属于一户，该行未"
+                "导入。请核实此人属于哪一户、证件号码是否录错",
+                "id_number", m.household_code, m.name)
+        if issues:
+            before = set(self.p.households)
+            self.p.drop_members(issues)
+            gone = before - set(self.p.households)
+            if gone:  # households not imported at all: their warnings no longer apply
+                self.res.warning_rows = [w for w in self.res.warning_rows
+                                         if w.household_code not in gone]
+
+    def _villages(self) -> dict[str, int]:
+        s = self.s
+        ids = dict(s.execute(select(Village.name, Village.id)).all())
+        new: dict[str, tuple] = {}
+        for hh in self.p.households.values():
+            vname = (hh.village or MISSING_VILLAGE)[:60]
+            if vname not in ids and vname not in new:
+                new[vname] = (hh.township, hh.county)
+            if not hh.village:
+                self.res.warn(ImportIssue(
+                    hh.first_row, "missing-village",
+                    f"户编号{hh.household_code}（第{hh.first_row}行起）没有填写“行政村”，已归入"
+                    f"“{MISSING_VILLAGE}”，请在户信息中改为正确的行政村", "village",
+                    hh.household_code))
+        for vname, (township, county) in new.items():
+            s.add(Village(name=vname, township=township, county=county))  # audited by the ORM
+        if new:
+            s.flush()
+            ids = dict(s.execute(select(Village.name, Village.id)).all())
+            self.res.counts["villages_created"] = len(new)
+        return ids
+
+    # -- households ----------------------------------------------------------------------
+    def _households(self, villages: dict[str, int]) -> dict[str, int]:
+        present, lengths = self.present, _lengths(Household)
+        inserts, updates = [], []
+        for code, rec in self.p.households.items():
+            vals = {"village_id": villages[(rec.village or MISSING_VILLAGE)[:60]]}
+            for f, col in HOUSEHOLD_FIELDS.items():
+                if f in present:
+                    v = getattr(rec, f)
+                    if v.__class__ is str and col in lengths and len(v) > lengths[col]:
+                        v = self._truncate(rec.first_row, code, f, v, lengths[col])
+                    vals[col] = v
+            ex = self.hh.get(code)
+            if ex is None:
+                row = dict.fromkeys(HOUSEHOLD_FIELDS.values())
+                row.update(vals, code=code)
+                inserts.append(row)
+            else:
+                ch = _changes(ex, vals)
+                if ch:
+                    updates.append((ex, ch, code))
+        if inserts:
+            self._bulk_insert(Household, inserts)
+            self._audit_inserts("households", len(inserts))
+        self._bulk_update(Household, "households", updates)
+        self.res.counts["households_created"] = len(inserts)
+        self.res.counts["households_updated"] = len(updates)
+        wanted = set(self.p.households)
+        return {c: i for c, i in self.s.execute(select(Household.code, Household.id))
+                if c in wanted}
+
+    def _truncate(self, row, code, f, v, n) -> str:
+        self.res.warn(ImportIssue(row, "too-long", f"第{row}行“{HOUSEHOLD_COLUMNS[f][0]}”超过"
+                                  f"{n}个字，已截取前{n}个字，请核对", f, code))
+        return v[:n]
+
+    def _incomes(self, hh_ids: dict[str, int]) -> None:
+        year = self.year
+        existing = {r.household_id: r for r in self.s.execute(
+            select(HouseholdIncome.id, HouseholdIncome.household_id, HouseholdIncome.version,
+                   *(getattr(HouseholdIncome, c) for c in INCOME_COLUMNS))
+            .where(HouseholdIncome.year == year))}
+        inserts, updates = [], []
+        for code, rec in self.p.households.items():
+            vals = {col: getattr(rec, f) for f, col in INCOME_FIELDS.items()}
+            if all(v is None for v in vals.values()):
+                continue  # no income columns (or all empty): nothing to record for the year
+            hid = hh_ids[code]
+            ex = existing.get(hid)
+            if ex is not None:  # an empty cell keeps the stored component
+                vals = {c: (getattr(ex, c) if v is None else v) for c, v in vals.items()}
+            vals["persons"] = rec.family_size or rec.member_count
+            net = net_income(vals["wage_income"], vals["business_income"],
+                             vals["property_income"], vals["transfer_income"],
+                             vals["business_expense"])
+            pc = per_capita(net, vals["persons"])
+            vals["net_income"] = net
+            vals["per_capita_income"] = pc if pc is not None else vals["declared_per_capita"]
+            if ex is None:
+                inserts.append({"household_id": hid, "year": year, **vals})
+            else:
+                ch = _changes(ex, vals)
+                if ch:
+                    updates.append((ex, ch, f"{hid}/{year}"))
+        if inserts:
+            self._bulk_insert(HouseholdIncome, inserts)
+            self._audit_inserts("household_incomes", len(inserts))
+        self._bulk_update(HouseholdIncome, "household_incomes", updates)
+        self.res.counts["incomes_created"] = len(inserts)
+        self.res.counts["incomes_updated"] = len(updates)
+
+    # -- members -------------------------------------------------------------------------
+    def _members(self, hh_ids: dict[str, int]) -> None:
+        lengths = _lengths(Member)
+        checked = [(f, col, lengths.get(col)) for f, col in MEMBER_FIELDS.items()]
+        batch, updates = [], []
+        created, total = 0, len(self.p.members)
+        self.report(0, total, "正在写入家庭成员…")
+        for i, m in enumerate(self.p.members):
+            vals = {}
+            for f, col, n in checked:
+                v = getattr(m, f)
+                if n and v.__class__ is str and len(v) > n:
+                    self.res.warn(ImportIssue(m.row, "too-long", f"第{m.row}行“{col}”超过{n}个字，"
+                                              f"已截取前{n}个字，请核对", f, m.household_code, m.name))
+                    v = v[:n]
+                vals[col] = v
+            ex = self.mm.get(m.id_number)
+            if ex is None:
+                vals.update(household_id=hh_ids[m.household_code], id_number=m.id_number,
+                            status="正常")
+                batch.append(vals)
+                if len(batch) >= CHUNK:  # streamed: 150,000 dicts at once would cost ~200 MB
+                    self.report(i, total, "正在写入家庭成员…")
+                    self._bulk_insert(Member, batch)
+                    created += len(batch)
+                    batch = []
+            else:
+                ch = _changes(ex, vals)
+                if ch:
+                    updates.append((ex, ch, _member_key(m.name, m.id_number)))
+        if batch:
+            self._bulk_insert(Member, batch)
+            created += len(batch)
+        if created:
+            self._audit_inserts("members", created)
+        self.report(total, total, "正在更新家庭成员…")
+        self._bulk_update(Member, "members", updates)
+        self.res.counts["members_created"] = created
+        self.res.counts["members_updated"] = len(updates)
+
+    # -- bulk statements -----------------------------------------------------------------
+    def _bulk_insert(self, model, rows: list[dict]) -> None:
+        for r in rows:
+            r["version"] = 1
+            r["created_at"] = r["updated_at"] = self.now
+        for i in range(0, len(rows), CHUNK):  # bounded memory for the driver's parameters
+            bulk_insert(self.s, model.__table__, rows[i:i + CHUNK])
+
+    def _audit_inserts(self, table: str, n: int) -> None:
+        # one summary row per table; each record's own created_at says when it came in
+        record_bulk(self.s, table, "bulk", [(
+            "", self.file, {"action": "import-insert", "rows": n, "file": self.file,
+                            "income_year": self.year})])
+
+    def _bulk_update(self, model, table: str, updates: list[tuple]) -> None:
+        if not updates:
+            return
+        ok = bulk_update_versioned(self.s, model.__table__, [(ex, ch) for ex, ch, _ in updates],
+                                   self.now)
+        if not ok:
+            raise ConflictError("导入期间有记录被他人修改，本次导入已撤销，数据未作改动。"
+                                "请稍后重新导入")
+        record_bulk(self.s, table, "update", [
+            (str(ex.id), key, {c: [_plain(o), _plain(n)] for c, (o, n) in ch.items()})
+            for ex, ch, key in updates])
+
+
+def _changes(ex, vals: dict) -> dict:
+    """column -> (old, new) for the values that differ; ``None`` never overwrites."""
+    out = {}
+    for col, new in vals.items():
+        if new is None:
+            continue
+        old = getattr(ex, col)
+        if old != new:  # Decimal('5.0') == Decimal('5.00'); dates and bools compare by value
+            out[col] = (old, new)
+    return out

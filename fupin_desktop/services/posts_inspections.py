@@ -1,0 +1,202 @@
+"""Inspections (考核 / 检查): weekly score, grade from the thresholds, red / yellow flags.
+
+A yellow flag carries a rectification deadline (default: the rule posts.rectify_days after the
+inspection); if it is not rectified by then it counts against the worker in the wage of the
+month the deadline falls in. Inspections dated in a closed month cannot be added, removed or
+re-scored (the month was paid on them); marking one rectified is always allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..errors import ConflictError, UserError, ValidationError
+from ..models import Member, Village
+from ..models.base import utcnow
+from ..models.posts import FLAGS, Assignment, Inspection, Post
+from .posts_calendar import month_end, month_text, parse_month
+from .posts_payroll import is_month_closed
+from .posts_rules import load_rules
+
+
+@dataclass
+class InspectionInput:
+    assignment_id: int
+    date: dt.date
+    inspector: str | None = None
+    score: int | None = None
+    flag: str | None = None  # 红旗 / 黄旗 / None
+    problem: str | None = None
+    deadline: dt.date | None = None
+    rectified: bool = False
+    rectified_date: dt.date | None = None
+
+
+@dataclass
+class InspectionView:
+    id: int
+    assignment_id: int
+    worker_name: str
+    village_name: str
+    post_name: str
+    date: dt.date
+    inspector: str | None
+    score: int | None
+    grade: str | None
+    flag: str | None
+    problem: str | None
+    deadline: dt.date | None
+    rectified: bool
+    rectified_date: dt.date | None
+    version: int
+
+    def overdue(self, today: dt.date) -> bool:
+        """A yellow flag past its deadline and not rectified."""
+        return (self.flag == "黄旗" and not self.rectified and self.deadline is not None
+                and self.deadline < today)
+
+
+def _validate(s: Session, data: InspectionInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    a = s.get(Assignment, data.assignment_id)
+    if a is None or a.deleted_at is not None:
+        errors["assignment_id"] = "请选择在岗人员"
+    elif data.date < a.start_date or (a.end_date and data.date > a.end_date):
+        errors["date"] = f"检查日期{data.date:%Y-%m-%d}不在该人员上岗期间"
+    if data.score is not None and not 0 <= int(data.score) <= 100:
+        errors["score"] = "得分应在0到100之间"
+    if data.flag not in (None, "", *FLAGS):
+        errors["flag"] = "旗帜只能是红旗、黄旗或空"
+    if data.flag == "黄旗" and not (data.problem or "").strip():
+        errors["problem"] = "黄旗须写明存在的问题"
+    if data.deadline and data.deadline < data.date:
+        errors["deadline"] = "整改期限不能早于检查日期"
+    if data.rectified_date and data.rectified_date < data.date:
+        errors["rectified_date"] = "整改日期不能早于检查日期"
+    return errors
+
+
+def _apply(obj: Inspection, data: InspectionInput, rules) -> None:
+    obj.assignment_id = data.assignment_id
+    obj.date = data.date
+    obj.inspector = (data.inspector or "").strip() or None
+    obj.score = None if data.score is None else int(data.score)
+    obj.grade = rules.grade_for_score(obj.score)
+    obj.flag = data.flag or None
+    obj.problem = (data.problem or "").strip() or None
+    if obj.flag == "黄旗":
+        obj.deadline = data.deadline or data.date + dt.timedelta(days=rules.rectify_days)
+    else:
+        obj.deadline = data.deadline
+    obj.rectified = bool(data.rectified)
+    obj.rectified_date = (data.rectified_date or dt.date.today()) if data.rectified else None
+
+
+def _refuse_closed(s: Session, day: dt.date, what: str) -> None:
+    if is_month_closed(s, day):
+        raise UserError(f"{month_text(day.replace(day=1))}已关账，不能{what}该月的检查记录")
+
+
+def add_inspection(db, data: InspectionInput) -> InspectionView:
+    with db.write() as s:
+        rules = load_rules(s)
+        errors = _validate(s, data)
+        if errors:
+            raise ValidationError("；".join(errors.values()), errors=errors)
+        _refuse_closed(s, data.date, "新增")
+        obj = Inspection()
+        _apply(obj, data, rules)
+        s.add(obj)
+        s.flush()
+        return _views(s, [obj.id])[0]
+
+
+def update_inspection(db, inspection_id: int, data: InspectionInput, version: int) -> InspectionView:
+    with db.write() as s:
+        obj = s.get(Inspection, inspection_id)
+        if obj is None or obj.deleted_at is not None:
+            raise UserError("找不到该检查记录，可能已被删除，请刷新后重试")
+        if obj.version != version:
+            raise ConflictError()
+        rules = load_rules(s)
+        errors = _validate(s, data)
+        if errors:
+            raise ValidationError("；".join(errors.values()), errors=errors)
+        scored = (obj.date, obj.score, obj.flag, obj.assignment_id, obj.deadline)
+        if scored != (data.date, data.score, data.flag or None, data.assignment_id,
+                      data.deadline or obj.deadline):
+            _refuse_closed(s, obj.date, "修改")
+            _refuse_closed(s, data.date, "修改")
+        _apply(obj, data, rules)
+        s.flush()
+        return _views(s, [obj.id])[0]
+
+
+def rectify(db, inspection_id: int, rectified_date: dt.date, version: int | None = None) -> InspectionView:
+    """Record that a flagged problem was fixed (allowed even in a closed month)."""
+    with db.write() as s:
+        obj = s.get(Inspection, inspection_id)
+        if obj is None or obj.deleted_at is not None:
+            raise UserError("找不到该检查记录，可能已被删除，请刷新后重试")
+        if version is not None and obj.version != version:
+            raise ConflictError()
+        if rectified_date < obj.date:
+            raise ValidationError("整改日期不能早于检查日期", field="rectified_date")
+        obj.rectified = True
+        obj.rectified_date = rectified_date
+        s.flush()
+        return _views(s, [obj.id])[0]
+
+
+def delete_inspection(db, inspection_id: int, reason: str) -> None:
+    if not (reason or "").strip():
+        raise ValidationError("删除检查记录须填写原因", field="reason")
+    with db.write(reason=reason) as s:
+        obj = s.get(Inspection, inspection_id)
+        if obj is None or obj.deleted_at is not None:
+            return
+        _refuse_closed(s, obj.date, "删除")
+        obj.deleted_at = utcnow()
+        obj.deleted_reason = reason.strip()[:200]
+
+
+def _views(s: Session, ids=None, where=()) -> list[InspectionView]:
+    q = (select(Inspection, Member.name, Village.name, Post.name)
+         .join(Assignment, Assignment.id == Inspection.assignment_id)
+         .join(Member, Member.id == Assignment.member_id)
+         .join(Post, Post.id == Assignment.post_id)
+         .outerjoin(Village, Village.id == Post.village_id)
+         .where(Inspection.deleted_at.is_(None), *where)
+         .order_by(Inspection.date, Village.name, Member.name, Inspection.id))
+    if ids is not None:
+        q = q.where(Inspection.id.in_(ids))
+    return [InspectionView(i.id, i.assignment_id, mname, vname or "", pname, i.date, i.inspector,
+                           i.score, i.grade, i.flag, i.problem, i.deadline, i.rectified,
+                           i.rectified_date, i.version)
+            for i, mname, vname, pname in s.execute(q)]
+
+
+def list_inspections(db, *, month=None, assignment_id: int | None = None,
+                     village_id: int | None = None, flag: str | None = None,
+                     overdue_on: dt.date | None = None) -> list[InspectionView]:
+    """Inspections filtered for the inspections tab; ``overdue_on`` keeps overdue yellow flags."""
+    where = []
+    if month is not None:
+        m0 = parse_month(month)
+        where += [Inspection.date >= m0, Inspection.date <= month_end(m0)]
+    if assignment_id is not None:
+        where.append(Inspection.assignment_id == assignment_id)
+    if village_id is not None:
+        where.append(Post.village_id == village_id)
+    if flag:
+        where.append(Inspection.flag == flag)
+    if overdue_on is not None:
+        where += [Inspection.flag == "黄旗", Inspection.deadline < overdue_on,
+                  or_(Inspection.rectified.is_(False), Inspection.rectified_date.is_(None))]
+    with db.read() as s:
+        return _views(s, where=where)
+
