@@ -3,6 +3,9 @@
 Target (issue 2): ≤ 1.5 s and ≤ 3× the bare floor measured in the same run (a python process
 importing PySide6.QtWidgets and showing an empty QMainWindow).
 
+Two figures: "shown" (the main window with its menus is on screen; the database opens right
+after) and "ready" (database opened, migrated if needed, tabs built, first tab's data shown).
+
     python bench/bench_startup.py [--households 5000] [--runs 5]
 """
 
@@ -39,6 +42,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     a = ap.parse_args()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FUPIN_EXIT_WHEN_SHOWN="1")
+    env_ready = {k: v for k, v in env.items() if k != "FUPIN_EXIT_WHEN_SHOWN"}
+    env_ready["FUPIN_EXIT_WHEN_READY"] = "1"
     # An installed program has compiled bytecode (pip writes it); let the warm-up run write it too.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     cache = Path(tempfile.gettempdir()) / f"fupin-bench-demo-{a.households}.db"
@@ -51,13 +56,15 @@ def main() -> int:
     timed([sys.executable, "-c", FLOOR], env)
     timed([sys.executable, "-m", "fupin_desktop", "--db", str(cache), "--no-first-run"], env)
     floor = [timed([sys.executable, "-c", FLOOR], env) for _ in range(a.runs)]
-    prog = [timed([sys.executable, "-m", "fupin_desktop", "--db", str(cache), "--no-first-run"], env)
-            for _ in range(a.runs)]
-    f, p = statistics.median(floor), statistics.median(prog)
+    cmd = [sys.executable, "-m", "fupin_desktop", "--db", str(cache), "--no-first-run"]
+    prog = [timed(cmd, env) for _ in range(a.runs)]
+    ready = [timed(cmd, env_ready) for _ in range(a.runs)]
+    f, p, r = statistics.median(floor), statistics.median(prog), statistics.median(ready)
     print(f"floor (PySide6 + empty QMainWindow): {f:.3f} s (median of {a.runs})")
-    print(f"fupin-desktop to main window shown : {p:.3f} s (median of {a.runs})")
-    print(f"ratio {p / f:.2f}× (target ≤ 3×), absolute target ≤ 1.5 s: "
-          f"{'OK' if p <= 1.5 and p / f <= 3 else 'MISSED'}")
+    print(f"fupin-desktop, main window shown   : {p:.3f} s  ratio {p / f:.2f}× "
+          f"(targets ≤ 3× and ≤ 1.5 s: {'OK' if p <= 1.5 and p / f <= 3 else 'MISSED'})")
+    print(f"fupin-desktop, data ready          : {r:.3f} s  ratio {r / f:.2f}× "
+          f"(≤ 1.5 s: {'OK' if r <= 1.5 else 'MISSED'})")
     return 0
 
 

@@ -39,30 +39,46 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
-    from .database import open_database
-    from .errors import UserError
     from .logsetup import setup_logging
     from .views.app import create_app
-    from .views.context import AppContext
     from .views.main_window import MainWindow
 
     setup_logging()
     app = create_app(sys.argv[:1])
-    try:
-        db = open_database(args.db or os.environ.get("FUPIN_DB_URL"))
-    except UserError as exc:
-        QMessageBox.critical(None, app.translate("gui", "Cannot open database"), str(exc))
-        return 2
-    ctx = AppContext(db)
-    window = MainWindow(ctx)
+    # Show the window first (menus, status line) and open the database right after: importing
+    # SQLAlchemy and the models alone takes longer than showing a window.
+    window = MainWindow(None)
     window.show()
+    state = {"code": 0, "db": None}
+
+    def open_and_attach() -> None:
+        from .database import open_database
+        from .errors import UserError
+        from .views.context import AppContext
+
+        try:
+            db = open_database(args.db or os.environ.get("FUPIN_DB_URL"))
+        except UserError as exc:
+            QMessageBox.critical(window, app.translate("gui", "Cannot open database"), str(exc))
+            state["code"] = 2
+            app.exit(2)
+            return
+        state["db"] = db
+        ctx = AppContext(db)
+        window.attach(ctx)
+        if os.environ.get("FUPIN_EXIT_WHEN_READY"):  # bench/bench_startup.py: time to the data
+            QTimer.singleShot(0, app.quit)
+        elif not args.no_first_run:
+            QTimer.singleShot(0, lambda: offer_first_run(window, ctx))
+
     if os.environ.get("FUPIN_EXIT_WHEN_SHOWN"):  # bench/bench_startup.py: time to a shown window
         QTimer.singleShot(0, app.quit)
-    elif not args.no_first_run:
-        QTimer.singleShot(0, lambda: offer_first_run(window, ctx))
+    else:
+        QTimer.singleShot(0, open_and_attach)
     code = app.exec()
-    db.dispose()
-    return code
+    if state["db"] is not None:
+        state["db"].dispose()
+    return state["code"] or code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,6 +23,8 @@ PG_URL = os.environ.get("FUPIN_TEST_PG_URL")
 def _private_data_dir(tmp_path, monkeypatch):
     # never touch the clerk's real data directory from a test
     monkeypatch.setenv("FUPIN_DATA_DIR", str(tmp_path / "userdata"))
+    # QSettings (window geometry, column widths) must not leak between tests or into ~/.config
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv("FUPIN_DB_URL", raising=False)
 
 

@@ -58,7 +58,8 @@ def fill(table: dict[str, str], ts: Path = TS) -> int:
     for msg in tree.getroot().iter("message"):
         src = msg.findtext("source")
         tr = msg.find("translation")
-        if src in table and (tr.get("type") == "unfinished" or not tr.text):
+        # the TSV is the source of truth: a corrected line there replaces the old translation
+        if src in table and (tr.get("type") == "unfinished" or tr.text != table[src]):
             tr.text = table[src]
             tr.attrib.pop("type", None)
             n += 1

@@ -40,30 +40,50 @@ def _tab_classes() -> list[type[BaseTab]]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext | None, parent: QWidget | None = None):
+        """With ``ctx`` None the window starts as a shell (menus, status bar) that is shown at
+        once while the database opens; ``attach(ctx)`` then adds the tabs."""
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx: AppContext | None = None
         self.setWindowTitle(self.tr("Rural Revitalisation Ledgers") + f" {__version__}")
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.tab_widgets: list[BaseTab] = []
-        for cls in _tab_classes():
-            tab = cls(ctx, self)
-            self.tab_widgets.append(tab)
-            self.tabs.addTab(tab, cls.tab_title())
         self._build_menus()
         self.db_label = QLabel()
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.count_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
-        ctx.changed.connect(lambda *_: self._schedule_counts())
-        ctx.database_replaced.connect(self._update_status)
         self._counts_timer = QTimer(self, singleShot=True, interval=300)
         self._counts_timer.timeout.connect(self._update_counts)
         self._restore_geometry()
+        if ctx is not None:
+            self.attach(ctx)
+        else:
+            self.db_label.setText(self.tr("Opening database…"))
+            self._set_database_actions(False)
+
+    def attach(self, ctx: AppContext) -> None:
+        """Build the tabs over the opened database (done once)."""
+        self.ctx = ctx
+        settings = QSettings()
+        for cls in _tab_classes():
+            tab = cls(ctx, self)
+            self.tab_widgets.append(tab)
+            self.tabs.addTab(tab, cls.tab_title())
+            tab.restore_state(settings)
+            for act in getattr(tab, "file_actions", lambda: [])():  # 导入 … in the 文件 menu
+                self.file_menu.insertAction(self._tab_actions_end, act)
+        ctx.changed.connect(lambda *_: self._schedule_counts())
+        ctx.database_replaced.connect(self._update_status)
+        self._set_database_actions(True)
         self._update_status()
+
+    def _set_database_actions(self, enabled: bool) -> None:
+        for act in self._database_actions:
+            act.setEnabled(enabled)
 
     # -- menus -------------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None) -> QAction:
@@ -81,12 +101,13 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self._action(self.tr("Connect to Server Database…"),
                                               self.open_database_url))
         self.file_menu.addSeparator()
-        for tab in self.tab_widgets:  # tabs may contribute file actions (导入 …)
-            for act in getattr(tab, "file_actions", lambda: [])():
-                self.file_menu.addAction(act)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self._action(self.tr("Backup…"), self.backup))
-        self.file_menu.addAction(self._action(self.tr("Restore…"), self.restore))
+        # tabs insert their file actions (导入 …) before this separator when attached
+        self._tab_actions_end = self.file_menu.addSeparator()
+        backup_act = self._action(self.tr("Backup…"), self.backup)
+        restore_act = self._action(self.tr("Restore…"), self.restore)
+        self.file_menu.addAction(backup_act)
+        self.file_menu.addAction(restore_act)
+        self._database_actions = [backup_act, restore_act]
         self.file_menu.addSeparator()
         self.file_menu.addAction(self._action(self.tr("Exit"), self.close, QKeySequence.StandardKey.Quit))
         self.help_menu = mb.addMenu(self.tr("&Help"))
@@ -196,8 +217,6 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         else:
             self.resize(1280, 800)
-        for tab in self.tab_widgets:
-            tab.restore_state(s)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         s = QSettings()
