@@ -18,7 +18,7 @@ def offer_first_run(window, ctx) -> None:
     from .services.overview import counts
     from .views.first_run import IMPORT, LOAD_DEMO, FirstRunDialog
 
-    if counts(ctx.db)["户数"]:
+    if counts(ctx.db)["households"]:
         return
     dlg = FirstRunDialog(window)
     dlg.exec()

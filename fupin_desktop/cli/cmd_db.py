@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+COUNT_LABELS = {"villages": "行政村", "households": "户数", "members": "人数"}
 
 
 
@@ -35,7 +36,7 @@ def _info(db, args):
 
     data = {"location": db.location, "revision": migrate.current_revision(db.engine), "counts": c}
     human = "\n".join([f"数据库：{db.location}", f"结构版本：{data['revision']}"] +
-                      [f"{k}：{v}" for k, v in c.items()])
+                      [f"{COUNT_LABELS[k]}：{v}" for k, v in c.items()])
     return data, human
 
 

@@ -10,9 +10,9 @@ from ..models import Household, Member, Village
 def counts(db) -> dict[str, int]:
     with db.read() as s:
         return {
-            "行政村": s.scalar(select(func.count()).select_from(Village)) or 0,
-            "户数": s.scalar(select(func.count()).select_from(Household)
+            "villages": s.scalar(select(func.count()).select_from(Village)) or 0,
+            "households": s.scalar(select(func.count()).select_from(Household)
                              .where(Household.deleted_at.is_(None))) or 0,
-            "人数": s.scalar(select(func.count()).select_from(Member)
+            "members": s.scalar(select(func.count()).select_from(Member)
                              .where(Member.deleted_at.is_(None), Member.status == "正常")) or 0,
         }

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
             return
         self.count_label.setText(
             self.tr("%1 villages · %2 households · %3 members")
-            .replace("%1", str(c["行政村"])).replace("%2", str(c["户数"])).replace("%3", str(c["人数"])))
+            .replace("%1", str(c["villages"])).replace("%2", str(c["households"])).replace("%3", str(c["members"])))
 
     # -- database actions --------------------------------------------------------------------
     def _switch_to(self, url: str) -> None:

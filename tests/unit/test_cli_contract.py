@@ -22,7 +22,7 @@ def test_json_is_one_object(capsys, tmp_path):
     code, out, _ = run(capsys, "--db", db, "--json", "db", "info")
     assert code == 0
     data = json.loads(out)  # exactly one object: json.loads fails on anything extra
-    assert data["ok"] is True and data["counts"]["户数"] == 0
+    assert data["ok"] is True and data["counts"]["households"] == 0
     # options also work after the subcommand
     code, out, _ = run(capsys, "db", "info", "--db", db, "--json")
     assert json.loads(out)["location"].endswith("c.db")
