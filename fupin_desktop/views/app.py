@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import APP_NAME
@@ -64,5 +64,6 @@ def create_app(argv: list[str] | None = None) -> QApplication:
         font = QFont(family, 10)
         app.setFont(font)
     install_translations(app)
+    app.setWindowIcon(QIcon(str(resource_path("icons/app.svg"))))
     app.setStyleSheet(STYLE)
     return app
