@@ -17,6 +17,7 @@ from sqlalchemy import Engine, MetaData, create_engine, insert, select, text
 
 from .database import Database, quick_check_file, sqlite_path
 from .errors import DamagedDatabaseError, InputError
+from .paths import user_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def restore(db: Database, src: str | Path) -> Path:
     check_backup_file(src)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     here = sqlite_path(db.url)
-    safety_dir = here.parent if here else Path.cwd()
+    safety_dir = here.parent if here else user_data_dir() / "backups"
     safety = backup(db, safety_dir / f"before-restore-{stamp}.db")
     if db.is_sqlite:
         with db._write_lock:

@@ -35,6 +35,9 @@ def offer_first_run(window, ctx) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the archive renders in worker processes (frozen builds)
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox

@@ -93,8 +93,10 @@ def _cols(*specs):
     return out
 
 
-def build_household_file(session, household_id: int, doc) -> str:
-    """Add one household's file to ``doc`` (a DocumentBuilder); returns its 户编号."""
+def build_household_file(session, household_id: int, doc, today: dt.date | None = None) -> str:
+    """Add one household's file to ``doc`` (a DocumentBuilder); returns its 户编号.
+
+    ``today`` is the date printed on it (the archive passes a fixed one: reproducible PDFs)."""
     h = session.get(Household, household_id)
     members = session.scalars(select(Member).where(Member.household_id == household_id,
                                                    Member.deleted_at.is_(None))
@@ -104,7 +106,7 @@ def build_household_file(session, household_id: int, doc) -> str:
     head = next((m for m in members if m.relation == "户主"), None)
     info = settings.township_info(session)
     thresholds = settings.monitoring_thresholds(session)
-    today = dt.date.today()
+    today = today or dt.date.today()
     village = h.village.name
     place = "".join(x for x in (h.county, h.township, village) if x)
 
@@ -270,12 +272,12 @@ def _write_atomic(out, write: Callable[[str], int]) -> int:
         raise
 
 
-def render_household_file(db, household_id_or_code, out) -> int:
+def render_household_file(db, household_id_or_code, out, today: dt.date | None = None) -> int:
     """Write the 一户一档 of one household (id or 户编号) to ``out``; returns the page count."""
     with db.read() as s:
         hid = find_household_id(s, household_id_or_code)
         doc = _new_doc(s)
-        doc.header_text = f"一户一档　户编号：{build_household_file(s, hid, doc)}"
+        doc.header_text = f"一户一档　户编号：{build_household_file(s, hid, doc, today)}"
         return _write_atomic(out, doc.build)
 
 

@@ -326,7 +326,8 @@ def _xlsx_width(c: LCol) -> float:
 
 def render_household_ledger(db, kind: str, out, *, village: str | None = None,
                             year: int | None = None,
-                            progress: Callable[[int, int, str], None] | None = None) -> int:
+                            progress: Callable[[int, int, str], None] | None = None,
+                            today: dt.date | None = None) -> int:
     """Write the ``kind`` ledger to ``out`` (.pdf, or .xlsx for Excel). Returns the page count
     (for Excel: the number of data rows). ``progress(done, total, text)`` may raise
     ``Cancelled``; the output file is then not created."""
@@ -335,7 +336,7 @@ def render_household_ledger(db, kind: str, out, *, village: str | None = None,
     with db.read() as s:
         data = ledger_data(s, kind, village=village, year=year)
         info = settings.township_info(s)
-    today = dt.date.today()
+    today = today or dt.date.today()  # the archive passes a fixed date: reproducible PDFs
     date_text = f"{today.year}年{today.month}月{today.day}日"
     path = os.fspath(out) if isinstance(out, (str, os.PathLike)) else None
     if path is not None and path.lower().endswith(".xlsx"):

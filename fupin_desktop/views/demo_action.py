@@ -12,8 +12,10 @@ DEMO_HOUSEHOLDS = 300
 
 
 
-def load_demo(parent: QWidget, ctx: AppContext, households: int = DEMO_HOUSEHOLDS):
+def load_demo(parent: QWidget, ctx: AppContext, households: int | None = None):
     from ..services.demo import generate_demo
+
+    households = households or DEMO_HOUSEHOLDS
 
     def done(summary):
         ctx.changed.emit("all", [])

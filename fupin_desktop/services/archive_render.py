@@ -1,0 +1,133 @@
+"""Renderers of archive items, run in the build's worker processes (and for previews).
+
+Everything here is a module-level function taking plain values (database URL, ids, dates) so
+``functools.partial(render_…, …)`` pickles into a "spawn" worker: the worker opens the database
+once (by URL) and renders the ledger or household file there, spreading the slow part — ReportLab
+— over the cores. In the main process ``use_database`` lets the same calls reuse the open
+``Database`` instead of opening a second engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import io
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+# Bump when a renderer's output changes for the same data: resumed builds re-render then.
+RENDER_VERSION = "1"
+
+_DBS: dict[str, object] = {}
+_lock = threading.Lock()
+
+
+def use_database(db) -> None:
+    """Let renderers called in this process reuse ``db`` (same URL) instead of opening another."""
+    _DBS[db.url] = db
+
+
+def database(url: str):
+    db = _DBS.get(url)
+    if db is None:
+        with _lock:
+            db = _DBS.get(url)
+            if db is None:
+                from ..database import open_database
+
+                # a worker only reads: no migration, no backup (the GUI process did both)
+                db = _DBS[url] = open_database(url, migrate=False, backup=False)
+    return db
+
+
+@lru_cache(maxsize=None)
+def _accepts(fn, name: str) -> bool:
+    return name in inspect.signature(fn).parameters
+
+
+def _with_today(fn, *args, today: dt.date, **kw):
+    """Call ``fn`` with ``today=`` when it takes one: the archive prints its own fixed date so
+    the same data gives the same PDF on any day. (Renderers without the parameter print the
+    real date; see the module notes in services/archive_items.py.)"""
+    if _accepts(fn, "today"):
+        kw["today"] = today
+    return fn(*args, **kw)
+
+
+def render_ledger_item(url: str, kind: str, year: int, period: str | None, today_iso: str) -> bytes:
+    """PDF bytes of ledger ``kind`` ("households", "payroll" …) for ``year`` (or month ``period``)."""
+    today = dt.date.fromisoformat(today_iso)
+    db = database(url)
+    buf = io.BytesIO()
+    if kind in ("households", "members", "monitoring", "measures", "visits"):
+        from ..reports.household_ledgers import render_household_ledger
+
+        _with_today(render_household_ledger, db, kind, buf, year=year, today=today)
+    elif kind in ("posts", "attendance", "payroll", "wages-annual"):
+        from ..reports.posts_ledgers import write_ledger
+
+        if kind == "wages-annual":
+            write_ledger(db, kind, buf, year=year, today=today)
+        else:
+            write_ledger(db, kind, buf, month=period, today=today)
+    elif kind in ("medical", "chronic", "signing"):
+        from ..reports.medical_ledgers import render_medical_ledger
+        from .medical_period import Period
+
+        render_medical_ledger(db, kind, buf, period=Period(year), today=today)
+    else:
+        raise ValueError(f"unknown ledger kind {kind!r}")
+    return buf.getvalue()
+
+
+def render_household_item(url: str, household_id: int, today_iso: str) -> bytes:
+    """PDF bytes of one household's 一户一档."""
+    from ..reports.household_file import render_household_file
+
+    buf = io.BytesIO()
+    _with_today(render_household_file, database(url), household_id, buf,
+                today=dt.date.fromisoformat(today_iso))
+    return buf.getvalue()
+
+
+def render_registered_item(path: str, mime: str) -> bytes:
+    """PDF bytes of a registered file: a PDF as it is, an image as A4 PDF page(s)."""
+    data = Path(path).read_bytes()
+    if mime == "application/pdf":
+        return data
+    return image_to_pdf(data)
+
+
+def image_to_pdf(data: bytes) -> bytes:
+    """An image (JPG/PNG, also multi-frame TIFF) as A4 pages, portrait or landscape as the image
+    is, EXIF rotation applied, fitted inside 10 mm margins below a free top band for the 归档章.
+    Deterministic bytes (invariant canvas)."""
+    from PIL import Image, ImageOps, ImageSequence
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ..reports.fonts import FONT, register_fonts
+
+    register_fonts()
+    mm = 72 / 25.4
+    top, side = 22 * mm, 10 * mm  # the stamp sits 3–19 mm from the top edge
+    buf = io.BytesIO()
+    with Image.open(io.BytesIO(data)) as img:
+        frames = [ImageOps.exif_transpose(f.copy()) for f in ImageSequence.Iterator(img)]
+    c = Canvas(buf, pagesize=A4, invariant=1, initialFontName=FONT, pageCompression=1)
+    for frame in frames:
+        if frame.mode not in ("RGB", "L"):
+            rgba = frame.convert("RGBA")  # flatten transparency onto white paper
+            frame = Image.new("RGB", rgba.size, (255, 255, 255))
+            frame.paste(rgba, mask=rgba.getchannel("A"))
+        w, h = frame.size
+        pw, ph = landscape(A4) if w > h else A4
+        c.setPageSize((pw, ph))
+        scale = min((pw - 2 * side) / w, (ph - top - side) / h)
+        dw, dh = w * scale, h * scale
+        c.drawImage(ImageReader(frame), (pw - dw) / 2, ph - top - dh, dw, dh)
+        c.showPage()
+    c.save()
+    return buf.getvalue()

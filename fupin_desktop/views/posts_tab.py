@@ -1,0 +1,290 @@
+"""公益性岗位: posts, who holds them, the attendance month grid, weekly inspections and the
+monthly wages with the payroll — one page each, under one toolbar whose 新增 / 打开 / 删除 /
+Ctrl+F / Ctrl+P act on the page shown.
+
+Pages reload only when shown: a change on one page marks the others stale (``notify``), so
+marking attendance does not recompute the wages until the clerk looks at them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
+
+from .base_tab import BaseTab
+from .context import AppContext, show_error
+from .posts_attendance_page import AttendancePage
+from .posts_inspections_page import InspectionsPage
+from .posts_people_page import PeoplePage
+from .posts_posts_page import PostsListPage
+from .posts_wages_page import WagesPage
+
+# kinds of ctx.changed that may change what the pages show
+WATCHED = {"all", "villages", "households", "members", "posts", "assignments", "attendance",
+           "inspections", "wages", "post_rules"}
+
+
+def _previous_month(today: dt.date | None = None) -> dt.date:
+    first = (today or dt.date.today()).replace(day=1)
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+class PostsTab(BaseTab):
+    @classmethod
+    def tab_title(cls) -> str:
+        return QCoreApplication.translate("PostsTab", "Public-Welfare Posts")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self._villages: list[tuple[int, str]] = []
+        self._stale: set[QWidget] = set()
+        self._notifying = False
+        self.posts = PostsListPage(ctx, self.notify)
+        self.people = PeoplePage(ctx, self.notify)
+        self.attendance = AttendancePage(ctx, self.notify)
+        self.inspections = InspectionsPage(ctx, self.notify)
+        self.wages = WagesPage(ctx, self.notify)
+        self.wages.month.blockSignals(True)  # the page loads when first shown, not now
+        self.wages.month.set_month(_previous_month())  # wages are paid for the month just ended
+        self.wages.month.blockSignals(False)
+        self.pages = QTabWidget()
+        for page, title in ((self.posts, self.tr("Posts")), (self.people, self.tr("Workers")),
+                            (self.attendance, self.tr("Attendance")),
+                            (self.inspections, self.tr("Inspections")),
+                            (self.wages, self.tr("Wages"))):
+            self.pages.addTab(page, title)
+        for page in (self.posts, self.people, self.inspections):
+            page.table.activated.connect(lambda _i, p=page: p.open_current())
+        self.posts.assign_button.clicked.connect(self.assign_to_post)
+        self.pages.currentChanged.connect(self._page_changed)
+        self._build_actions()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.pages, 1)
+        ctx.changed.connect(self._on_changed)
+        self.refresh()
+
+    # -- construction ------------------------------------------------------------------------
+    def _act(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(shortcut)
+            # only while the focus is in this tab: other tabs use the same keys
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if tip:
+            act.setToolTip(tip)
+        act.triggered.connect(lambda _checked=False: slot())  # never pass `checked` as an argument
+        self.addAction(act)
+        return act
+
+    def _build_actions(self) -> None:
+        self.new_action = self._act(self.tr("New"), self.new_record, QKeySequence.StandardKey.New,
+                                    self.tr("New post, assignment (上岗) or inspection (Ctrl+N)"))
+        self.open_action = self._act(self.tr("Open"), self.open_current,
+                                     tip=self.tr("Open the selected record (Enter)"))
+        self.delete_action = self._act(self.tr("Delete…"), self.delete_current)
+        self.import_roster_action = self._act(self.tr("Import Post Roster…"), self.start_import)
+        self.import_attendance_action = self._act(self.tr("Import Attendance Sheet…"),
+                                                  self.start_attendance_import)
+        self.export_action = self._act(self.tr("Export Posts to Excel…"), self.export_excel)
+        self.ledger_action = self._act(self.tr("Print Posts Ledger…"), self.print_ledger,
+                                       QKeySequence.StandardKey.Print)
+        self.rules_action = self._act(self.tr("Post Rules…"), self.edit_rules)
+        self.find_action = self._act(self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find)
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in (self.new_action, self.open_action, self.delete_action, None,
+                    self.import_roster_action, self.import_attendance_action, self.export_action,
+                    self.ledger_action, None, self.rules_action):
+            if act is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(act)
+
+    def file_actions(self) -> list[QAction]:
+        return [self.import_roster_action, self.import_attendance_action, self.export_action,
+                self.ledger_action, self.rules_action]
+
+    # -- pages -------------------------------------------------------------------------------
+    def _all_pages(self) -> list[QWidget]:
+        return [self.pages.widget(i) for i in range(self.pages.count())]
+
+    def current_page(self) -> QWidget:
+        return self.pages.currentWidget()
+
+    def show_page(self, key: str) -> QWidget:
+        page = getattr(self, key)
+        self.pages.setCurrentWidget(page)
+        return page
+
+    @Slot(int)
+    def _page_changed(self, _index: int) -> None:
+        page = self.current_page()
+        editable = page in (self.posts, self.people, self.inspections)
+        for act in (self.new_action, self.open_action, self.delete_action):
+            act.setEnabled(editable)
+        if page in self._stale:
+            self._stale.discard(page)
+            page.reload()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override: catch up after other tabs' changes
+        super().showEvent(event)
+        if self.current_page() in self._stale:
+            self._page_changed(self.pages.currentIndex())
+
+    def notify(self, kind: str, ids: list, page: QWidget | None = None, keep=None, *,
+               reload: bool = True) -> None:
+        """A page saved something: tell the other tabs, reload ``page`` (selecting ``keep``)
+        unless it already shows the change, and leave the other pages to reload when shown."""
+        self._notifying = True
+        try:
+            self.ctx.changed.emit(kind, list(ids))
+        finally:
+            self._notifying = False
+        self._stale.update(p for p in self._all_pages() if p is not page)
+        if page is not None and reload:
+            page.reload(keep=keep)
+
+    @Slot(str, list)
+    def _on_changed(self, kind: str, _ids: list) -> None:
+        if self._notifying or kind not in WATCHED:
+            return
+        if kind in ("all", "villages"):
+            self._load_villages()
+        self._stale.update(self._all_pages())
+        if self.isVisible():
+            self._page_changed(self.pages.currentIndex())
+
+    def _load_villages(self) -> None:
+        from ..services.registry import village_choices
+
+        try:
+            self._villages = list(village_choices(self.ctx.db))
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            self._villages = []
+        for page in self._all_pages():
+            # no reload per page here: the caller marks every page stale; each loads when shown
+            page.blockSignals(True)
+            for combo in page.findChildren(QComboBox):
+                combo.blockSignals(True)
+            try:
+                page.set_villages(self._villages)
+            finally:
+                for combo in page.findChildren(QComboBox):
+                    combo.blockSignals(False)
+                page.blockSignals(False)
+
+    def refresh(self) -> None:
+        self._load_villages()
+        self._stale = set(self._all_pages())
+        if self.isVisible():  # a hidden tab loads when first shown (start-up speed)
+            self._page_changed(self.pages.currentIndex())
+
+    # -- actions on the page shown -----------------------------------------------------------
+    @Slot()
+    def new_record(self):
+        page = self.current_page()
+        return page.new_record() if hasattr(page, "new_record") else None
+
+    @Slot()
+    def assign_to_post(self):
+        """岗位 page → 安排上岗 for the selected post, on the 人员 page."""
+        post = self.posts.current()
+        if post is None:
+            return None
+        return self.show_page("people").new_record(post.id)
+
+    @Slot()
+    def open_current(self):
+        page = self.current_page()
+        return page.open_current() if hasattr(page, "open_current") else None
+
+    @Slot()
+    def delete_current(self):
+        page = self.current_page()
+        return page.delete_current() if hasattr(page, "delete_current") else None
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.current_page().focus_search()
+
+    @Slot()
+    def start_import(self, path: str | None = None):
+        """导入上岗花名册 (also what the first-run dialog offers from this tab)."""
+        from .posts_import import start_import
+
+        return start_import(self, self.ctx, "roster", path=path,
+                            on_done=lambda _r: self.notify("posts", []))
+
+    @Slot()
+    def start_attendance_import(self, path: str | None = None):
+        from .posts_import import start_import
+
+        self.attendance.save_pending()
+        return start_import(self, self.ctx, "attendance", path=path,
+                            on_done=lambda _r: self.notify("attendance", []))
+
+    def _month(self) -> dt.date:
+        page = self.current_page()
+        return page.month.month() if hasattr(page, "month") else self.attendance.month.month()
+
+    def _village_id(self):
+        return self.current_page().village.currentData()
+
+    @Slot()
+    def export_excel(self):
+        from .posts_output import export_excel
+
+        self.attendance.save_pending()
+        return export_excel(self, self.ctx, self._villages, self._month(), self._village_id())
+
+    @Slot()
+    def print_ledger(self):
+        from .posts_output import print_ledger
+
+        page = self.current_page()
+        kind = ("attendance" if page is self.attendance else "payroll" if page is self.wages
+                else "posts")
+        self.attendance.save_pending()
+        return print_ledger(self, self.ctx, self._villages, self._month(), self._village_id(), kind)
+
+    @Slot()
+    def edit_rules(self) -> None:
+        self.wages.edit_rules()
+
+    # -- state -------------------------------------------------------------------------------
+    def _headers(self):
+        return (("posts", self.posts.table), ("people", self.people.table),
+                ("inspections", self.inspections.table), ("wages", self.wages.table),
+                ("wage_lines", self.wages.lines_table))
+
+    def save_state(self, settings: QSettings) -> None:
+        self.attendance.save_pending()  # the window is closing: keep what was typed
+        for key, table in self._headers():
+            settings.setValue(f"posts/header_{key}", table.horizontalHeader().saveState())
+        settings.setValue("posts/splitter_wages", self.wages.splitter.saveState())
+        settings.setValue("posts/grid_post_width", self.attendance.view.columnWidth(0)
+                          or self.attendance.view.post_width)
+        settings.setValue("posts/page", self.pages.currentIndex())
+
+    def restore_state(self, settings: QSettings) -> None:
+        for key, table in self._headers():
+            state = settings.value(f"posts/header_{key}")
+            if state is not None:
+                table.horizontalHeader().restoreState(state)
+        state = settings.value("posts/splitter_wages")
+        if state is not None:
+            self.wages.splitter.restoreState(state)
+        width = settings.value("posts/grid_post_width")
+        if width:
+            self.attendance.view.post_width = int(width)
+            if self.attendance.model.columnCount():
+                self.attendance.view.setColumnWidth(0, int(width))
+        page = settings.value("posts/page")
+        if page is not None:
+            self.pages.setCurrentIndex(int(page))

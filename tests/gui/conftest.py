@@ -1,0 +1,39 @@
+"""GUI fixtures: a window over a fresh database."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def demo_db(db):
+    from fupin_desktop.services.demo import generate_demo
+
+    generate_demo(db, households=40, seed=7)
+    return db
+
+
+@pytest.fixture
+def ctx(qapp, db):
+    from fupin_desktop.views.context import AppContext
+
+    return AppContext(db)
+
+
+@pytest.fixture
+def window_for(qtbot, qapp):
+    """Build a MainWindow over a given database, with the app's font and translations."""
+    from fupin_desktop.views.app import create_app
+    from fupin_desktop.views.context import AppContext
+    from fupin_desktop.views.main_window import MainWindow
+
+    create_app()
+
+    def make(database):
+        w = MainWindow(AppContext(database))
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+
+    return make

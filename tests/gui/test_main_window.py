@@ -1,0 +1,73 @@
+"""The main window: opens, Chinese menus, counts of the demo township, tabs present."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFontDatabase
+
+
+def _menu_texts(menu):
+    return [a.text() for a in menu.actions() if not a.isSeparator()]
+
+
+def test_window_opens_with_chinese_menus_and_counts(window_for, demo_db):
+    w = window_for(demo_db)
+    menus = [m.title() for m in (w.file_menu, w.help_menu)]
+    assert menus == ["文件(&F)", "帮助(&H)"]
+    file_items = _menu_texts(w.file_menu)
+    for item in ("打开数据库…", "备份…", "恢复…", "退出"):
+        assert item in file_items
+    assert _menu_texts(w.help_menu) == ["关于"]
+    assert w.windowTitle().startswith("乡村振兴台账管理系统")
+    from fupin_desktop.services.overview import counts
+
+    c = counts(demo_db)
+    assert c["households"] == 40
+    assert f"{c['households']} 户" in w.count_label.text()
+    assert str(demo_db.location) in w.db_label.text()
+    # the households tab comes first
+    assert w.tabs.count() >= 1
+    assert w.tabs.tabText(0) == "户信息"
+
+
+def test_bundled_font_is_the_application_font(window_for, db):
+    w = window_for(db)
+    families = QFontDatabase.families()
+    assert "WenQuanYi Micro Hei" in families
+    assert w.font().family() == "WenQuanYi Micro Hei"
+
+
+def test_chinese_renders_without_tofu(window_for, db, tmp_path):
+    """Render a label in the app font and compare with a rendering of a missing glyph box."""
+    from PySide6.QtGui import QFontMetrics
+
+    w = window_for(db)
+    fm = QFontMetrics(w.font())
+    # inFontUcs4: PySide's str → QChar conversion misreports some CJK code points in inFont()
+    for ch in "户信息公益性岗位医疗救助档案乡村振兴台账":
+        assert fm.inFontUcs4(ord(ch)), ch
+    path = tmp_path / "window.png"
+    assert w.grab().save(str(path))
+    assert path.stat().st_size > 5000
+
+
+def test_status_counts_follow_changes(window_for, db, qtbot):
+    from fupin_desktop.models import Household, Village
+
+    w = window_for(db)
+    assert "0 户" in w.count_label.text()
+    with db.write() as s:
+        v = Village(name="新村")
+        s.add(v)
+        s.flush()
+        s.add(Household(code="X1", village_id=v.id))
+    w.ctx.changed.emit("households", [])
+    qtbot.waitUntil(lambda: "1 户" in w.count_label.text(), timeout=3000)
+
+
+def test_window_icon_comes_from_the_bundled_resources(window_for, db):
+    from PySide6.QtWidgets import QApplication
+
+    window_for(db)
+    icon = QApplication.instance().windowIcon()
+    assert not icon.isNull()
+    assert not icon.pixmap(32, 32).toImage().isNull()

@@ -1,0 +1,88 @@
+"""岗位 and 考核 pages: the post form names a missing wage next to its field and saves a good one;
+an inspection's grade follows its score and a yellow flag gets its deadline; Ctrl+N / Enter act
+on the page shown; the tab's title and file actions are in Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from fupin_desktop.services.posts_assignments import list_posts
+from fupin_desktop.services.posts_inspections import list_inspections
+from tests.unit import _posts_data as d
+
+OCT = dt.date(2025, 10, 1)
+
+
+@pytest.fixture
+def tab(qtbot, db):
+    from fupin_desktop.views.app import create_app
+    from fupin_desktop.views.context import AppContext
+    from fupin_desktop.views.posts_tab import PostsTab
+
+    create_app()
+    t = PostsTab(AppContext(db))
+    qtbot.addWidget(t)
+    t.show()
+    qtbot.waitExposed(t)
+    return t
+
+
+def test_tab_title_and_file_actions_are_chinese(tab):
+    from fupin_desktop.views.posts_tab import PostsTab
+
+    assert PostsTab.tab_title() == "公益性岗位"
+    texts = [a.text() for a in tab.file_actions()]
+    assert "导入上岗花名册…" in texts and "导入考勤表…" in texts
+    assert [tab.pages.tabText(i) for i in range(tab.pages.count())] == [
+        "岗位", "人员", "考勤", "考核", "工资"]
+
+
+def test_new_post_form(qtbot, tab, db):
+    with db.write() as s:
+        d.village(s, "东风村")
+    tab.refresh()
+    page = tab.show_page("posts")
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Ctrl+N
+    dlg = page.dialog
+    qtbot.addWidget(dlg)
+    dlg.form["name"].set_text("东风村护林员（后山）")
+    dlg.form["post_type"].set_text("护林员")
+    dlg.form["village_id"].widget.setCurrentIndex(1)
+    dlg.accept()  # no wage standard yet
+    assert dlg.isVisible()
+    assert "补贴标准" in dlg.form["wage_standard"].error.text()
+    assert list_posts(db) == []
+    dlg.form["wage_standard"].set_text("650")
+    dlg.accept()
+    (p,) = list_posts(db)
+    assert (p.name, p.post_type, p.village_name, p.wage_standard) == (
+        "东风村护林员（后山）", "护林员", "东风村", Decimal("650.00"))
+    assert page.model.rowCount() == 1 and page.current().id == p.id
+
+
+def test_inspection_grade_follows_the_score_and_yellow_flag_gets_a_deadline(qtbot, tab, db):
+    _mid, aid = d.worker(db, name="张三", start=dt.date(2025, 1, 1))
+    page = tab.show_page("inspections")
+    page.month.set_month(OCT)
+    dlg = page.new_record()
+    qtbot.addWidget(dlg)
+    dlg.form["assignment_id"].set_value(aid)
+    dlg.form["date"].set_text("2025-10-10")
+    dlg.form["score"].widget.setText("")
+    qtbot.keyClicks(dlg.form["score"].widget, "55")
+    grade = dlg.form.layout.itemAt(4, dlg.form.layout.ItemRole.FieldRole).widget()
+    assert grade.text() == "不合格"
+    dlg.form["flag"].set_text("黄旗")
+    dlg.accept()  # a yellow flag must name the problem
+    assert dlg.isVisible() and dlg.form["problem"].error.text()
+    dlg.form["problem"].set_text("河道垃圾未清理")
+    dlg.accept()
+    (i,) = list_inspections(db, month=OCT)
+    assert (i.score, i.grade, i.flag) == (55, "不合格", "黄旗")
+    assert i.deadline == dt.date(2025, 10, 17)  # the rule: 7 days after the inspection
+    assert page.model.rowCount() == 1

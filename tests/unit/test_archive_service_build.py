@@ -1,0 +1,283 @@
+"""A year built from a demo database: the package passes ``fupin archive verify``, rebuilding
+skips unchanged items with identical bytes, an edit re-renders only what it touches, each
+corruption is reported by the command, and the 归档章 sits in the household file's free corner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+from sqlalchemy import select
+
+from fupin_desktop import cli
+from fupin_desktop.archive import catalogue as cat_mod
+from fupin_desktop.archive.bagit import make_bag
+from fupin_desktop.archive.package import default_state_path
+from fupin_desktop.archive.stamp import MM
+from fupin_desktop.models import Member
+from fupin_desktop.services.archive_build import build_year, preview_item
+from fupin_desktop.services.archive_plan import plan_year
+from fupin_desktop.services.demo import generate_demo
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_archive_stamp import stamp_rect_of  # noqa: E402 - the stamp test's geometry helper
+
+YEAR = 2025
+TODAY = dt.date(2025, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A 30-household demo year built once, with two worker processes (the real path)."""
+    from tests.conftest import make_sqlite_db
+
+    base = tmp_path_factory.mktemp("archive")
+    db = make_sqlite_db(base / "town.db")
+    generate_demo(db, households=30, seed=5, today=TODAY)
+    result = build_year(db, YEAR, base / "bag", workers=2)
+    yield db, result, base / "bag"
+    db.dispose()
+
+
+@pytest.fixture
+def pkg(built, tmp_path):
+    copy = tmp_path / "pkg"
+    shutil.copytree(built[2], copy)
+    # the resume state lives beside the bag (a file inside would be unexpected): copy it along
+    shutil.copy(default_state_path(built[2]), default_state_path(copy))
+    return copy
+
+
+def digests(bag: Path) -> dict[str, str]:
+    return {p.relative_to(bag).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((bag / "data").rglob("*.pdf"))}
+
+
+def verify(capsys, path):
+    code = cli.main(["--json", "archive", "verify", str(path)])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_demo_year_passes_verify_with_paper_documents(built, capsys):
+    db, result, bag = built
+    assert result.items == len(plan_year(db, YEAR).items) > 40
+    assert result.rendered == result.items and result.skipped == 0
+    code, rep = verify(capsys, bag)
+    assert code == 0 and rep["ok"] and rep["problems"] == []
+    assert rep["items"] == result.items
+    paper = sorted(p.name for p in (bag / "data" / "纸质文件").iterdir())
+    assert paper == sorted(["归档文件目录.pdf", "盒脊.pdf", "档案盒封面.pdf", "备考表.pdf", "归档范围统计表.pdf"])
+    cat = cat_mod.read_catalogue(bag / "data" / cat_mod.XML_NAME)
+    assert len(cat.others) == 5 and len(cat.boxes) == result.boxes
+    assert sum(e.pages for e in cat.entries) == result.pages
+    # the catalogue PDF lists every 档号
+    from fupin_desktop.reports.pdfcheck import extract_text
+
+    text = extract_text(bag / "data" / "纸质文件" / "归档文件目录.pdf").replace("\n", "")
+    assert all(e.archival_code in text for e in cat.entries)
+
+
+def test_rebuild_skips_everything_and_gives_identical_bytes(built, pkg, tmp_path):
+    db, result, _ = built
+    before = digests(pkg)
+    again = build_year(db, YEAR, pkg, workers=1)
+    assert again.rendered == 0 and again.skipped == result.items
+    assert digests(pkg) == before
+    # from scratch, in another folder and in this process: the same bytes (reproducible)
+    fresh = build_year(db, YEAR, tmp_path / "fresh", workers=1)
+    assert fresh.rendered == result.items
+    assert digests(tmp_path / "fresh") == before
+
+
+def test_an_edit_re_renders_only_that_household_and_the_ledgers(built, pkg, tmp_path):
+    db, result, _ = built
+    before = digests(pkg)
+    with db.write() as s:
+        m = s.scalars(select(Member).where(Member.relation == "户主").order_by(Member.id)).first()
+        old_phone, m.phone, hid = m.phone, "13912345678", m.household_id
+    try:
+        again = build_year(db, YEAR, pkg, workers=1)
+        plan = plan_year(db, YEAR)
+        changed = {k for k, v in digests(pkg).items() if before.get(k) != v}
+        code_of = {f"data/{plan.code(p)}.pdf": p for p in plan.items}
+        kinds = {code_of[k].kind for k in changed if k in code_of}
+        files = [code_of[k].ref_id for k in changed if k in code_of and code_of[k].kind == "household-file"]
+        assert files == [hid]
+        assert kinds - {"household-file"} <= {k for k in kinds if k.startswith("ledger:")}
+        # rendered again: that household's file and the ledgers (they read every table); the
+        # other household files were skipped
+        ledgers = sum(1 for p in plan.items if p.kind.startswith("ledger:"))
+        assert again.rendered == ledgers + 1 and again.skipped == result.items - ledgers - 1
+    finally:
+        with db.write() as s:
+            s.get(Member, m.id).phone = old_phone
+
+
+def _rebag(path: Path) -> None:
+    make_bag(path, source_organization="平塘县清河镇人民政府", external_identifier=f"Z012-WS·{YEAR}",
+             bagging_date=dt.date(2026, 1, 10))
+
+
+def _first_household_file(path: Path, db) -> Path:
+    plan = plan_year(db, YEAR)
+    p = next(p for p in plan.items if p.kind == "household-file")
+    return path / "data" / f"{plan.code(p)}.pdf"
+
+
+def _helvetica_pdf() -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    c = Canvas(buf)
+    c.drawString(72, 700, "not embedded")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _drop_item(path: Path, db) -> None:
+    """Take the 2nd 贫困户类 item out of file, catalogue and bag: a gap in 件号."""
+    xml = path / "data" / cat_mod.XML_NAME
+    cat = cat_mod.read_catalogue(xml)
+    victim = next(e for e in cat.entries if e.category == "PK" and e.item_no == 2)
+    cat.entries.remove(victim)
+    (path / "data" / victim.file_name).unlink()
+    xml.write_bytes(cat_mod.catalogue_xml(cat))
+    (path / "data" / cat_mod.CSV_NAME).write_bytes(cat_mod.catalogue_csv(cat))
+    _rebag(path)
+
+
+def _font(path: Path, db) -> None:
+    """A non-embedded font in an item, with the catalogue and bag updated to match it."""
+    from fupin_desktop.archive.itemfile import make_item_pdf
+    from fupin_desktop.archive.pdfa import PdfaMeta, inspect_pdf
+
+    target = _first_household_file(path, db)
+    facts = inspect_pdf(target)
+    data, _ = make_item_pdf(_helvetica_pdf(), None, PdfaMeta(facts.title, dt.datetime(
+        YEAR, 12, 31, tzinfo=dt.timezone(dt.timedelta(hours=8))), identifier=facts.identifier))
+    target.write_bytes(data)
+    xml = path / "data" / cat_mod.XML_NAME
+    cat = cat_mod.read_catalogue(xml)
+    cat.entries = [e.__class__(**{**e.__dict__, "pages": 1,
+                                  "sha256": hashlib.sha256(data).hexdigest()})
+                   if e.file_name == target.name else e for e in cat.entries]
+    cat.boxes = [b.__class__(**{**b.__dict__, "pages": sum(e.pages for e in cat.entries
+                                                           if e.box_no == b.box_no)})
+                 for b in cat.boxes]
+    xml.write_bytes(cat_mod.catalogue_xml(cat))
+    (path / "data" / cat_mod.CSV_NAME).write_bytes(cat_mod.catalogue_csv(cat))
+    _rebag(path)
+
+
+def _byte(path: Path, db) -> None:
+    target = _first_household_file(path, db)
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+
+
+CORRUPTIONS = {
+    "changed byte": (_byte, {"bag.checksum", "catalogue.sha256"}),
+    "missing file": (lambda p, db: _first_household_file(p, db).unlink(), {"package.missing_file"}),
+    "extra file": (lambda p, db: (p / "data" / "说明.docx").write_bytes(b"x"), {"package.unexpected_file"}),
+    "gap in item numbers": (_drop_item, {"numbering.gap"}),
+    "non-embedded font": (_font, {"pdf.pdfa"}),
+}
+
+
+@pytest.mark.parametrize("name", list(CORRUPTIONS))
+def test_verify_command_reports_each_corruption(name, built, pkg, capsys):
+    corrupt, expected = CORRUPTIONS[name]
+    corrupt(pkg, built[0])
+    code, rep = verify(capsys, pkg)
+    assert code == 2 and rep["ok"] is False
+    codes = {p["code"] for p in rep["problems"]}
+    assert expected <= codes, codes
+    if name == "non-embedded font":
+        assert any("Helvetica" in p["message"] and "未嵌入" in p["message"] for p in rep["problems"])
+        assert codes == {"pdf.pdfa"}  # catalogue and bag were made to agree: only the font fails
+    # the human output lists every problem, one per line
+    assert cli.main(["archive", "verify", str(pkg)]) == 2
+    out = capsys.readouterr().out
+    assert "检测未通过" in out and len(out.strip().splitlines()) == len(rep["problems"]) + 1
+
+
+def test_stamp_sits_45x16mm_in_the_free_top_right_corner_of_a_household_file(built, tmp_path):
+    db, _, bag = built
+    item = _first_household_file(bag, db)
+    (x0, y0, x1, y1, colour), box, pdf = stamp_rect_of(item.read_bytes())
+    assert abs((x1 - x0) - 45 * MM) < 0.5 and abs((y1 - y0) - 16 * MM) < 0.5
+    assert abs(box.urx - x1 - 10 * MM) < 0.5 and abs(box.ury - y1 - 3 * MM) < 0.5
+    assert colour[0] > 0.8 and colour[1] < 0.1  # red
+    # nothing of the household file itself is drawn under the stamp: its page-1 text keeps clear
+    from pypdf import PdfReader
+
+    from fupin_desktop.services.archive_render import render_household_item
+
+    plan = plan_year(db, YEAR)
+    p = next(p for p in plan.items if p.kind == "household-file")
+    original = PdfReader(io.BytesIO(render_household_item(db.url, p.ref_id, "2025-12-31")))
+    hits = []
+
+    def visit(text, cm, tm, font, size):
+        x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+        if text.strip() and x0 - 2 <= x <= x1 + 2 and y0 - 2 <= y <= y1 + 2:
+            hits.append(text)
+
+    original.pages[0].extract_text(visitor_text=visit)
+    assert hits == []
+    # the stamp's 页数 cell is the real page count and its 件号 the catalogue's
+    from fupin_desktop.reports.pdfcheck import extract_text
+
+    stamp_text = extract_text(item)
+    assert f"{p.item.item_no:04d}" in stamp_text and "贫困户类" in stamp_text
+    assert len(pikepdf.open(item).pages) == p.pages
+
+
+def test_preview_renders_an_item_as_archived(built, tmp_path):
+    db = built[0]
+    plan = plan_year(db, YEAR)
+    p = plan.items[0]
+    out = preview_item(db, YEAR, p.item.key, tmp_path / "preview.pdf")
+    from fupin_desktop.archive.pdfa import inspect_pdf
+
+    facts = inspect_pdf(out)
+    assert facts.problems == [] and facts.identifier == plan.code(p) and facts.pages == p.pages
+
+
+def test_cli_list_add_close_and_print(built, tmp_path, capsys):
+    db = built[0]
+    from fupin_desktop.backup import backup_sqlite_file
+
+    url = str(backup_sqlite_file(db.engine, tmp_path / "town.db"))  # a consistent copy (WAL)
+    bag = tmp_path / "bag"
+    assert cli.main(["--db", url, "--json", "archive", "build", "--year", str(YEAR), "--out", str(bag),
+                     "--workers", "1", "--iso"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] and data["items"] > 40 and Path(data["iso"]).is_file()
+    from PIL import Image
+
+    img = tmp_path / "照片.jpg"
+    Image.new("RGB", (400, 300), (200, 30, 30)).save(img, "JPEG")
+    assert cli.main(["--db", url, "--json", "archive", "add", str(img), "--year", str(YEAR),
+                     "--title", "入户核查照片", "--date", "2025-06-01", "--doc-no", "清乡振〔2025〕8号"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "入户核查照片"
+    # a registered file's page count is known when it is added: the year can close at once
+    assert cli.main(["--db", url, "--json", "archive", "close", "--year", str(YEAR)]) == 0
+    closed = json.loads(capsys.readouterr().out)
+    assert closed["items"] == data["items"] + 1
+    assert cli.main(["--db", url, "--json", "archive", "list", "--year", str(YEAR)]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert listing["closed"] and sum(g["items"] for g in listing["groups"]) == closed["items"]
+    assert cli.main(["--db", url, "--json", "archive", "print", "--year", str(YEAR), "--out",
+                     str(tmp_path / "print"), "--doc", "spines", "--doc", "stats"]) == 0
+    files = json.loads(capsys.readouterr().out)["files"]
+    assert [Path(f).name for f in files] == [f"{YEAR}年度盒脊.pdf", f"{YEAR}年度归档范围统计表.pdf"]
