@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -73,10 +74,45 @@ def _copy_tables(src: Engine, dst: Engine, *, clear_target: bool) -> int:
     return copied
 
 
+def copy_attachments(src: Path, dst: Path) -> int:
+    """Copy content-addressed attachments (``xx/sha256``) that ``dst`` lacks; returns how many.
+
+    Files are named by their sha256, so an existing file is already the right one and backups
+    in one folder can share one ``attachments/``."""
+    if not src.is_dir() or src.resolve() == dst.resolve():
+        return 0
+    copied = 0
+    for f in src.glob("??/*"):
+        target = dst / f.parent.name / f.name
+        if f.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            shutil.copyfile(f, tmp)
+            tmp.replace(target)
+            copied += 1
+    return copied
+
+
+def _attachments_of(db: Database) -> Path:
+    from .services.archive_files import attachments_dir
+
+    return attachments_dir(db)
+
+
 def backup(db: Database, out: str | Path) -> Path:
+    """Back up the database to ``out`` (one SQLite file) and the scanned documents to
+    ``attachments/`` beside it (the same layout as beside the live database)."""
     out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     if db.is_sqlite:
-        return backup_sqlite_file(db.engine, out)
+        backup_sqlite_file(db.engine, out)
+    else:
+        _backup_server(db, out)
+    copy_attachments(_attachments_of(db), out.parent / "attachments")
+    return out
+
+
+def _backup_server(db: Database, out: Path) -> Path:
     from .models import Base
 
     tmp = out.with_name(out.name + ".part")
@@ -137,6 +173,7 @@ def restore(db: Database, src: str | Path) -> Path:
                 _copy_tables(source, db.engine, clear_target=True)
         finally:
             source.dispose()
+    copy_attachments(src.parent / "attachments", _attachments_of(db))
     from . import migrate
 
     migrate.upgrade(db, backup=False)

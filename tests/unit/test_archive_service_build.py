@@ -255,9 +255,9 @@ def test_preview_renders_an_item_as_archived(built, tmp_path):
 
 def test_cli_list_add_close_and_print(built, tmp_path, capsys):
     db = built[0]
-    from fupin_desktop.backup import backup_sqlite_file
+    from fupin_desktop.backup import backup
 
-    url = str(backup_sqlite_file(db.engine, tmp_path / "town.db"))  # a consistent copy (WAL)
+    url = str(backup(db, tmp_path / "town.db"))  # a consistent copy, with its scanned documents
     bag = tmp_path / "bag"
     assert cli.main(["--db", url, "--json", "archive", "build", "--year", str(YEAR), "--out", str(bag),
                      "--workers", "1", "--iso"]) == 0

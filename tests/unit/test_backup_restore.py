@@ -86,3 +86,24 @@ def test_backup_is_a_consistent_copy_while_writing(db, tmp_path):
     con.close()
     with db.read() as s2:
         assert s2.scalar(select(func.count()).select_from(Household)) == 50
+
+
+def test_scanned_documents_travel_with_backup_and_restore(db, tmp_path):
+    """Archive scans live beside the database (content-addressed): a backup without them would
+    lose the originals."""
+    import hashlib
+
+    from fupin_desktop.services.archive_files import attachment_path, attachments_dir
+
+    data = "扫描件".encode() * 100
+    sha = hashlib.sha256(data).hexdigest()
+    live = attachment_path(db, sha)
+    live.parent.mkdir(parents=True)
+    live.write_bytes(data)
+    out = backup(db, tmp_path / "backups" / "b.db")
+    copied = out.parent / "attachments" / sha[:2] / sha
+    assert copied.read_bytes() == data
+    live.unlink()  # lost on this PC: the restore brings it back
+    restore(db, out)
+    assert attachment_path(db, sha).read_bytes() == data
+    assert attachments_dir(db).is_dir()
