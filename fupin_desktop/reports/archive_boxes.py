@@ -7,7 +7,7 @@ side by side on A4 portrait with cut lines, so they can be printed at 100 % and 
 from __future__ import annotations
 
 from fupin_desktop.reports.archive_common import (
-    MM, ArchivePaper, PaperBox, canvas, centred, date_cn, fit_size, retention_name, text_width,
+    MM, ArchivePaper, PaperBox, canvas, centred, date_cn, fit_size, retention_name,
     vertical,
 )
 from fupin_desktop.reports.fonts import FONT, metrics, wrap_text
