@@ -86,7 +86,10 @@ def build_package(
     extra_documents: Sequence[ExtraDocument] = (),
     state_path: Path | None = None,
     built_on: dt.date | None = None,
+    existing_boxes: Sequence[Box] = (),
 ) -> BuildResult:
+    """``existing_boxes``: a closed year's stored boxes, kept as printed; later items go into
+    new boxes after them (never a silent re-pack)."""
     settings.validate()
     out_dir = Path(out_dir)
     state_path = state_path or default_state_path(out_dir)
@@ -154,7 +157,7 @@ def build_package(
     numbered = [replace(it, pages=done[item_code(settings.fonds_no, it)].pages) for it in numbering.items]
     boxes = assign_boxes(numbered, settings.box_thickness_mm, settings.box_capacities,
                          category_order=settings.category_codes(),
-                         retention_order=settings.retention_order)
+                         retention_order=settings.retention_order, existing=existing_boxes)
     digests = {f"data/{code}.pdf": d.sha256 for code, d in done.items()}
     others = _write_extras(extra_documents, data_dir, settings, year, digests)
     cat = _catalogue(settings, year, numbered, boxes, done, others)
