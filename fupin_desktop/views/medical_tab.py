@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QToolBar, QVBoxLayout, QWidget
 
-from .base_tab import BaseTab
+from .paged_tab import PagedTab
 from .context import AppContext, show_error
 from .medical_alerts_page import AlertsPage
 from .medical_chronic_page import ChronicPage
@@ -23,22 +23,21 @@ from .medical_signing_page import SigningPage
 PAGE_KEYS = ("settlements", "chronic", "signing", "gaps", "alerts")
 
 
-class MedicalTab(BaseTab):
+class MedicalTab(PagedTab):
+    WATCHED = frozenset({"all", "villages", "settings", "households", "members", "medical",
+                         "incomes"})
+
     @classmethod
     def tab_title(cls) -> str:
         return QCoreApplication.translate("MedicalTab", "Medical Relief")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
-        self._villages: list[tuple[int, str]] = []
-        self._stale: set[QWidget] = set()
-        self._notifying = False
         self.settlements = SettlementsPage(ctx)
         self.chronic = ChronicPage(ctx, self.notify)
         self.signing = SigningPage(ctx, self.notify)
         self.gaps = GapsPage(ctx)
         self.alerts = AlertsPage(ctx, self.notify)
-        self.pages = QTabWidget()
         for page, title in ((self.settlements, self.tr("Settlements")),
                             (self.chronic, self.tr("Chronic Disease Cards")),
                             (self.signing, self.tr("Family Doctors")),
@@ -60,18 +59,6 @@ class MedicalTab(BaseTab):
         self.refresh()
 
     # -- construction ------------------------------------------------------------------------
-    def _act(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(shortcut)
-            # only while the focus is in this tab: other tabs use the same keys
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        if tip:
-            act.setToolTip(tip)
-        act.triggered.connect(slot)
-        self.addAction(act)
-        return act
-
     def _build_actions(self) -> None:
         self.new_action = self._act(self.tr("New"), self.new_record, QKeySequence.StandardKey.New,
                                     self.tr("New settlement, card or signing (Ctrl+N)"))
@@ -98,84 +85,16 @@ class MedicalTab(BaseTab):
         return [self.import_action, self.export_action, self.ledger_action, self.settings_action]
 
     # -- pages -------------------------------------------------------------------------------
-    def current_page(self) -> QWidget:
-        return self.pages.currentWidget()
+    def editable_pages(self) -> tuple[QWidget, ...]:
+        return (self.settlements, self.chronic, self.signing)
 
-    def show_page(self, key: str) -> QWidget:
-        page = getattr(self, key)
-        self.pages.setCurrentWidget(page)
-        return page
-
-    @Slot(int)
-    def _page_changed(self, _index: int) -> None:
-        page = self.current_page()
-        editable = page in (self.settlements, self.chronic, self.signing)
-        for act in (self.new_action, self.open_action, self.delete_action):
-            act.setEnabled(editable)
-        if page in self._stale:
-            self._stale.discard(page)
-            page.reload()
-
-    def _all_pages(self) -> list[QWidget]:
-        return [self.pages.widget(i) for i in range(self.pages.count())]
-
-    def notify(self, kind: str, ids: list, page: QWidget | None = None, keep=None) -> None:
-        """A page saved something: tell the other tabs, reload ``page`` (selecting ``keep``) and
-        leave the other pages to reload when shown."""
-        self._notifying = True
-        try:
-            self.ctx.changed.emit(kind, list(ids))
-        finally:
-            self._notifying = False
-        self._stale.update(p for p in self._all_pages() if p is not page)
-        if page is not None:
-            page.reload(keep=keep)
+    def _after_notify(self, page: QWidget | None) -> None:
         if self.current_page() is not page:  # e.g. a follow-up recorded from the gap list
             self._page_changed(self.pages.currentIndex())
         self._update_titles()
 
-    @Slot(str, list)
-    def _on_changed(self, kind: str, _ids: list) -> None:
-        if self._notifying:
-            return
-        if kind in ("all", "villages", "settings", "households", "members", "medical", "incomes"):
-            if kind in ("all", "villages"):
-                self._load_villages()
-            self._stale.update(self._all_pages())
-            if self.isVisible():
-                self._page_changed(self.pages.currentIndex())
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        # data changed while another tab was shown: bring the visible page up to date now
-        super().showEvent(event)
-        if self.current_page() in self._stale:
-            self._page_changed(self.pages.currentIndex())
-
-    def _load_villages(self) -> None:
-        from ..services.registry import village_choices
-
-        try:
-            self._villages = list(village_choices(self.ctx.db))
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            self._villages = []
-        for page in self._all_pages():
-            # no reload per page here: the caller marks every page stale; each loads when shown
-            page.blockSignals(True)
-            for combo in page.findChildren(QComboBox):
-                combo.blockSignals(True)
-            try:
-                page.set_villages(self._villages)
-            finally:
-                for combo in page.findChildren(QComboBox):
-                    combo.blockSignals(False)
-                page.blockSignals(False)
-
     def refresh(self) -> None:
-        self._load_villages()
-        self._stale = set(self._all_pages())
-        if self.isVisible():  # a hidden tab loads when first shown (start-up speed)
-            self._page_changed(self.pages.currentIndex())
+        super().refresh()
         self._update_titles()
 
     def _update_titles(self) -> None:

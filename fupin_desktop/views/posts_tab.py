@@ -12,10 +12,10 @@ import datetime as dt
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QToolBar, QVBoxLayout, QWidget
 
-from .base_tab import BaseTab
-from .context import AppContext, show_error
+from .paged_tab import PagedTab
+from .context import AppContext
 from .posts_attendance_page import AttendancePage
 from .posts_inspections_page import InspectionsPage
 from .posts_people_page import PeoplePage
@@ -32,16 +32,15 @@ def _previous_month(today: dt.date | None = None) -> dt.date:
     return (first - dt.timedelta(days=1)).replace(day=1)
 
 
-class PostsTab(BaseTab):
+class PostsTab(PagedTab):
+    WATCHED = frozenset(WATCHED)
+
     @classmethod
     def tab_title(cls) -> str:
         return QCoreApplication.translate("PostsTab", "Public-Welfare Posts")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
-        self._villages: list[tuple[int, str]] = []
-        self._stale: set[QWidget] = set()
-        self._notifying = False
         self.posts = PostsListPage(ctx, self.notify)
         self.people = PeoplePage(ctx, self.notify)
         self.attendance = AttendancePage(ctx, self.notify)
@@ -50,7 +49,6 @@ class PostsTab(BaseTab):
         self.wages.month.blockSignals(True)  # the page loads when first shown, not now
         self.wages.month.set_month(_previous_month())  # wages are paid for the month just ended
         self.wages.month.blockSignals(False)
-        self.pages = QTabWidget()
         for page, title in ((self.posts, self.tr("Posts")), (self.people, self.tr("Workers")),
                             (self.attendance, self.tr("Attendance")),
                             (self.inspections, self.tr("Inspections")),
@@ -69,18 +67,6 @@ class PostsTab(BaseTab):
         self.refresh()
 
     # -- construction ------------------------------------------------------------------------
-    def _act(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
-        act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(shortcut)
-            # only while the focus is in this tab: other tabs use the same keys
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        if tip:
-            act.setToolTip(tip)
-        act.triggered.connect(lambda _checked=False: slot())  # never pass `checked` as an argument
-        self.addAction(act)
-        return act
-
     def _build_actions(self) -> None:
         self.new_action = self._act(self.tr("New"), self.new_record, QKeySequence.StandardKey.New,
                                     self.tr("New post, assignment (上岗) or inspection (Ctrl+N)"))
@@ -109,81 +95,8 @@ class PostsTab(BaseTab):
         return [self.import_roster_action, self.import_attendance_action, self.export_action,
                 self.ledger_action, self.rules_action]
 
-    # -- pages -------------------------------------------------------------------------------
-    def _all_pages(self) -> list[QWidget]:
-        return [self.pages.widget(i) for i in range(self.pages.count())]
-
-    def current_page(self) -> QWidget:
-        return self.pages.currentWidget()
-
-    def show_page(self, key: str) -> QWidget:
-        page = getattr(self, key)
-        self.pages.setCurrentWidget(page)
-        return page
-
-    @Slot(int)
-    def _page_changed(self, _index: int) -> None:
-        page = self.current_page()
-        editable = page in (self.posts, self.people, self.inspections)
-        for act in (self.new_action, self.open_action, self.delete_action):
-            act.setEnabled(editable)
-        if page in self._stale:
-            self._stale.discard(page)
-            page.reload()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override: catch up after other tabs' changes
-        super().showEvent(event)
-        if self.current_page() in self._stale:
-            self._page_changed(self.pages.currentIndex())
-
-    def notify(self, kind: str, ids: list, page: QWidget | None = None, keep=None, *,
-               reload: bool = True) -> None:
-        """A page saved something: tell the other tabs, reload ``page`` (selecting ``keep``)
-        unless it already shows the change, and leave the other pages to reload when shown."""
-        self._notifying = True
-        try:
-            self.ctx.changed.emit(kind, list(ids))
-        finally:
-            self._notifying = False
-        self._stale.update(p for p in self._all_pages() if p is not page)
-        if page is not None and reload:
-            page.reload(keep=keep)
-
-    @Slot(str, list)
-    def _on_changed(self, kind: str, _ids: list) -> None:
-        if self._notifying or kind not in WATCHED:
-            return
-        if kind in ("all", "villages"):
-            self._load_villages()
-        self._stale.update(self._all_pages())
-        if self.isVisible():
-            self._page_changed(self.pages.currentIndex())
-
-    def _load_villages(self) -> None:
-        from ..services.registry import village_choices
-
-        try:
-            self._villages = list(village_choices(self.ctx.db))
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            self._villages = []
-        for page in self._all_pages():
-            # no reload per page here: the caller marks every page stale; each loads when shown
-            page.blockSignals(True)
-            for combo in page.findChildren(QComboBox):
-                combo.blockSignals(True)
-            try:
-                page.set_villages(self._villages)
-            finally:
-                for combo in page.findChildren(QComboBox):
-                    combo.blockSignals(False)
-                page.blockSignals(False)
-
-    def refresh(self) -> None:
-        self._load_villages()
-        self._stale = set(self._all_pages())
-        if self.isVisible():  # a hidden tab loads when first shown (start-up speed)
-            self._page_changed(self.pages.currentIndex())
+    def editable_pages(self) -> tuple[QWidget, ...]:
+        return (self.posts, self.people, self.inspections)
 
     # -- actions on the page shown -----------------------------------------------------------
     @Slot()

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AlertsPage</name>
@@ -357,7 +358,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>生成数据包…</translation>
     </message>
     <message>
-        <source>Make the year's electronic archive package</source>
+        <source>Make the year&apos;s electronic archive package</source>
         <translation>生成本年度电子档案数据包</translation>
     </message>
     <message>
@@ -465,7 +466,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>搜索题名或档号（Ctrl+F）</translation>
     </message>
     <message>
-        <source>Reading the year's items…</source>
+        <source>Reading the year&apos;s items…</source>
         <translation>正在读取本年度文件…</translation>
     </message>
     <message>
@@ -528,8 +529,8 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>银行账号</translation>
     </message>
     <message>
-        <source>Worker: %1　%2　household %3</source>
-        <translation>人员：%1　%2　户编号 %3</translation>
+        <source>Worker: %1&#x3000;%2&#x3000;household %3</source>
+        <translation>人员：%1&#x3000;%2&#x3000;户编号 %3</translation>
     </message>
     <message>
         <source>Exception: %1 — %2</source>
@@ -540,7 +541,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>上岗人员：输入姓名、身份证号或户编号</translation>
     </message>
     <message>
-        <source>Only the post's village</source>
+        <source>Only the post&apos;s village</source>
         <translation>只看岗位所在村</translation>
     </message>
     <message>
@@ -699,7 +700,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
     </message>
     <message>
         <source>%1 is closed: its payroll was printed and signed.
-Each change is recorded as a correction and the difference is paid or recovered with the next open month's wages.
+Each change is recorded as a correction and the difference is paid or recovered with the next open month&apos;s wages.
 
 Why is the attendance changed?</source>
         <translation>%1已关账：工资发放花名册已打印签字。
@@ -708,7 +709,7 @@ Why is the attendance changed?</source>
 请填写修改考勤的原因：</translation>
     </message>
     <message>
-        <source>Those days are outside the worker's time in post and cannot be marked.</source>
+        <source>Those days are outside the worker&apos;s time in post and cannot be marked.</source>
         <translation>所选日期不在该人员上岗期间，不能记考勤。</translation>
     </message>
     <message>
@@ -1061,7 +1062,7 @@ Why is the attendance changed?</source>
         <translation>人员</translation>
     </message>
     <message>
-        <source>Days outside a worker's time in post are left alone.</source>
+        <source>Days outside a worker&apos;s time in post are left alone.</source>
         <translation>不在上岗期间的日期不会填写。</translation>
     </message>
 </context>
@@ -1074,7 +1075,7 @@ Why is the attendance changed?</source>
     <message>
         <source>The database is empty.
 
-Load a demo township to try the program, or import the national monitoring system's export (Excel).</source>
+Load a demo township to try the program, or import the national monitoring system&apos;s export (Excel).</source>
         <translation>数据库中还没有数据。
 
 可以先加载示例乡镇熟悉本程序，也可以导入全国防返贫监测信息系统导出的 Excel 数据。</translation>
@@ -1526,7 +1527,7 @@ Load a demo township to try the program, or import the national monitoring syste
         <translation>审核人</translation>
     </message>
     <message>
-        <source>Default: &lt;township&gt; People's Government</source>
+        <source>Default: &lt;township&gt; People&apos;s Government</source>
         <translation>默认：“乡镇名称”人民政府</translation>
     </message>
     <message>
@@ -2942,15 +2943,15 @@ Reason (required):</source>
         <translation>上岗无变化</translation>
     </message>
     <message>
-        <source>Workers' months entered</source>
+        <source>Workers&apos; months entered</source>
         <translation>新录入人月考勤</translation>
     </message>
     <message>
-        <source>Workers' months replaced</source>
+        <source>Workers&apos; months replaced</source>
         <translation>替换人月考勤</translation>
     </message>
     <message>
-        <source>Workers' months unchanged</source>
+        <source>Workers&apos; months unchanged</source>
         <translation>人月考勤无变化</translation>
     </message>
     <message>
@@ -3529,7 +3530,7 @@ Reason (required):</source>
         <translation>低于目标比例</translation>
     </message>
     <message>
-        <source>Only settlements whose reimbursement ratio within policy is below the year's target</source>
+        <source>Only settlements whose reimbursement ratio within policy is below the year&apos;s target</source>
         <translation>只显示政策范围内报销比例低于当年目标的结算</translation>
     </message>
     <message>
@@ -3609,7 +3610,7 @@ Reason (required):</source>
         <translation>诊断名称</translation>
     </message>
     <message>
-        <source>Reimbursement ratio within policy below the year's target for this type of care</source>
+        <source>Reimbursement ratio within policy below the year&apos;s target for this type of care</source>
         <translation>政策范围内报销比例低于当年该就诊类别的目标</translation>
     </message>
     <message>
@@ -3744,7 +3745,7 @@ Reason (required):</source>
         <translation>%1 的随访记录（%2 次）</translation>
     </message>
     <message>
-        <source>Doctor's phone</source>
+        <source>Doctor&apos;s phone</source>
         <translation>医生电话</translation>
     </message>
     <message>
@@ -3833,7 +3834,7 @@ Reason (required):</source>
         <translation>结账并打印花名册…</translation>
     </message>
     <message>
-        <source>Store this month's wages, lock its attendance and print the payroll for signatures</source>
+        <source>Store this month&apos;s wages, lock its attendance and print the payroll for signatures</source>
         <translation>保存本月补贴计算结果、锁定本月考勤，并打印工资发放花名册供签字</translation>
     </message>
     <message>
@@ -3989,7 +3990,7 @@ Reason (required):</source>
 
 %2 workers, amount paid %3 yuan.
 
-The wages are stored as computed now, the month's attendance is locked (later changes need a reason and become corrections in the next month), and the payroll is printed for signatures.</source>
+The wages are stored as computed now, the month&apos;s attendance is locked (later changes need a reason and become corrections in the next month), and the payroll is printed for signatures.</source>
         <translation>对全乡镇%1关账吗？
 
 共 %2 人，实发合计 %3 元。
