@@ -119,6 +119,7 @@ class Database:
         ``reason`` is stored on every audit row of this unit of work.
         """
         with self.sessions() as session:
+            session.info["user"] = self.user  # before any (auto)flush writes an audit row
             session.info["reason"] = reason
             try:
                 yield session
