@@ -84,12 +84,18 @@ def _ledger(kind):
     def handler(db, args):
         from ..reports.medical_ledgers import KINDS, render_medical_ledger
 
+        months = getattr(args, "months", None)
+        if months is not None and not 1 <= months <= 24:
+            from ..errors import InputError
+
+            raise InputError(f"--months {months} 应在 1 到 24 之间（个月）")
         period = _period(args, default_all=kind != "medical")
         n = render_medical_ledger(
             db, kind, args.out, period=period, village=args.village,
             by=getattr(args, "by", "settlement"),
             below_target_only=getattr(args, "below_target", False),
-            gaps_only=getattr(args, "unsigned", False) or getattr(args, "overdue", False))
+            gaps_only=getattr(args, "unsigned", False) or getattr(args, "overdue", False),
+            months=months)
         unit = "行" if str(args.out).lower().endswith(".xlsx") else "页"
         return ({"out": args.out, "kind": kind, ("rows" if unit == "行" else "pages"): n},
                 f"已生成{KINDS[kind]}：{args.out}（{n} {unit}）")
@@ -110,6 +116,8 @@ def _chronic_args(p) -> None:
 
 def _signing_args(p) -> None:
     p.add_argument("--overdue", action="store_true", help="只列超过随访间隔未随访的签约")
+    p.add_argument("--months", type=int, metavar="N",
+                   help="与 --overdue 一起用：N 个月内无随访即列出（默认用设置中的随访间隔）")
 
 
 # ------------------------------------------------------------------------------ alerts

@@ -136,7 +136,15 @@ class _Rows:
                         "导入。请先在户信息中登记此人，或核对证件号码", "id_number", None, name)
             return
         mid, mname, hcode, status, status_date = m
-        no = _norm_no(g(_IDX["settlement_no"]))
+        raw_no = g(_IDX["settlement_no"])
+        if raw_no.__class__ in (int, float) and abs(raw_no) >= 10 ** 15:
+            # a number cell keeps 15 significant digits: a longer 单据号 has lost its tail, and
+            # matching on it could overwrite another settlement
+            self.reject(r, "bad-value", f"第{r}行“{h('settlement_no')}”是数字格式（Excel 只保留15位"
+                        "有效数字，后几位已丢失），该行未导入。请把该列设为文本格式，照结算单重新填写"
+                        "后再导入", "settlement_no", hcode, mname)
+            return
+        no = _norm_no(raw_no)
         if not no:
             self.reject(r, "missing-value", f"第{r}行缺少“{h('settlement_no')}”，该行未导入",
                         "settlement_no", hcode, mname)

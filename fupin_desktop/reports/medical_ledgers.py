@@ -232,11 +232,13 @@ def signing_ledger(session, *, village: str | None = None, year: int | None = No
 def render_medical_ledger(db, kind: str, out, *, period: Period | None = None,
                           village: str | None = None, by: str = "settlement",
                           below_target_only: bool = False, gaps_only: bool = False,
+                          months: int | None = None,
                           progress: Callable[[int, int, str], None] | None = None,
                           today: dt.date | None = None) -> int:
     """Write ledger ``kind`` (medical | chronic | signing) to ``out`` (.pdf or .xlsx).
 
-    ``gaps_only``: chronic → members without a signing; signing → overdue for a follow-up.
+    ``gaps_only``: chronic → members without a signing; signing → overdue for a follow-up
+    (``months`` without one; default: the setting).
     Returns the page count (Excel: the number of data rows). ``progress(done, total, text)``
     may raise ``Cancelled``; the output file is then not created.
     """
@@ -253,6 +255,6 @@ def render_medical_ledger(db, kind: str, out, *, period: Period | None = None,
             ledger = chronic_ledger(s, village=village, unsigned_only=gaps_only, today=today)
         else:
             ledger = signing_ledger(s, village=village, year=period.year if period else None,
-                                    overdue_only=gaps_only, today=today)
+                                    overdue_only=gaps_only, months=months, today=today)
         unit = settings.township_info(s).unit
     return render(ledger, out, unit=unit, progress=progress, today=today)

@@ -25,11 +25,13 @@ from ..models import Household, HouseholdIncome, Measure, Member, Settlement, Vi
 from . import medical_calc as calc
 from .medical_settings import AlertThresholds, alert_thresholds
 from .medical_settlements import reading
+from .normalize import parse_amount
 
 HEALTH_MEASURE = "健康帮扶"
 ILLNESS_RISK = "因病"
 RISK_FIELDS = ("risk1", "risk2", "risk3", "risk4", "risk5")
 _CHUNK = 900  # bound parameters per IN (…) list
+RATIO_HALF = Decimal("0.00005")  # half a unit of the 4th decimal of a share
 
 
 @dataclass(slots=True)
@@ -110,6 +112,9 @@ def compute_alerts(src, year: int, village_id: int | None = None,
                .group_by(Member.household_id)).subquery()
         net = HouseholdIncome.net_income
         tol = Decimal("0.01")  # SQLite sums through float: exact decision happens in Python
+        # the rule compares the share rounded half-up to 4 places: a share down to
+        # threshold − 0.00005 still rounds up to it, so the SQL pre-filter must let it through
+        share_floor = th.income_share - RATIO_HALF
         q = (select(agg.c.hid, agg.c.sp, agg.c.n, agg.c.inp, Household.code, Village.name,
                     Household.household_type, Household.monitoring_category,
                     *[getattr(Household, f) for f in RISK_FIELDS], Household.version, net)
@@ -120,7 +125,7 @@ def compute_alerts(src, year: int, village_id: int | None = None,
              .where(Household.deleted_at.is_(None), agg.c.sp > 0,
                     or_(agg.c.sp >= th.self_paid_amount - tol,
                         net <= 0,
-                        agg.c.sp >= net * th.income_share - tol)))
+                        agg.c.sp >= net * share_floor - tol)))
         if village_id is not None:
             q = q.where(Household.village_id == village_id)
         alerts = []
@@ -171,12 +176,12 @@ def record_health_measure(db, household_id: int, content: str, date: dt.date | N
     content = (content or "").strip()
     if not content:
         raise ValidationError("请填写帮扶措施内容", field="content")
-    if amount not in (None, ""):
-        amount = calc.fen(Decimal(str(amount).replace(",", "")))
-        if amount < 0:
-            raise ValidationError("帮扶金额不能为负数", field="amount")
-    else:
-        amount = None
+    try:
+        amount = calc.fen(amount) if isinstance(amount, Decimal) else parse_amount(amount)
+    except ValueError as exc:  # typed text such as “一千” must not end in a traceback
+        raise ValidationError(f"帮扶金额：{exc}", field="amount") from None
+    if amount is not None and amount < 0:
+        raise ValidationError("帮扶金额不能为负数", field="amount")
     with db.write(reason="因病返贫预警：落实健康帮扶措施") as s:
         hh = s.get(Household, household_id)
         if hh is None or hh.deleted_at is not None:

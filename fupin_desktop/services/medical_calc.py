@@ -28,6 +28,7 @@ from .normalize import parse_amount
 FEN = Decimal("0.01")
 RATIO_PLACES = Decimal("0.0001")
 ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("9999999999.99")  # largest value of Numeric(12, 2)
 
 PAYER_FIELDS = ("basic_insurance", "critical_insurance", "medical_assistance", "other_support")
 AMOUNT_FIELDS = ("total_cost", "policy_cost") + PAYER_FIELDS
@@ -159,6 +160,12 @@ def check_amounts(vals: dict[str, Decimal | None]) -> list[RuleIssue]:
         if v is not None and v < 0:
             out.append(RuleIssue("negative-amount", f,
                                  f"{LABELS[f]}不能为负数（填写的是 {money_text(v)}），请核对"))
+        elif v is not None and v > MAX_AMOUNT:
+            # Numeric(12, 2) holds at most 9,999,999,999.99: typically an ID or bill number
+            # pasted into an amount column; PostgreSQL would refuse the whole write
+            out.append(RuleIssue("bad-value", f,
+                                 f"{LABELS[f]} {money_text(v)} 元超出可录入的最大金额"
+                                 f"（{money_text(MAX_AMOUNT)} 元），请核对是否填错列"))
     if out:
         return out
     total = vals.get("total_cost")

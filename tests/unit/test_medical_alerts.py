@@ -123,6 +123,8 @@ def test_record_health_measure(any_db):
     settle(any_db, a, "12000.00")
     with pytest.raises(ValidationError, match="请填写帮扶措施内容"):
         ma.record_health_measure(any_db, hid, "  ")
+    with pytest.raises(ValidationError, match="帮扶金额：无法识别的金额“三千”"):
+        ma.record_health_measure(any_db, hid, "临时救助", amount="三千")
     ma.record_health_measure(any_db, hid, "申请临时救助并落实大病专项救治", dt.date(2025, 6, 1),
                              amount="3,000", member_id=a)
     alert = ma.compute_alerts(any_db, 2025).alerts[0]
@@ -167,3 +169,14 @@ def test_mark_keeps_existing_category_and_reopens_eliminated_risk(db):
     assert ma.default_monitoring_category("脱贫户") == "脱贫不稳定户"
     with pytest.raises(ValidationError):
         ma.mark_for_monitoring(db, hid, category="不存在的类别")
+
+
+def test_share_that_rounds_up_to_the_threshold_is_not_lost_by_the_sql_prefilter(any_db):
+    # 1999.00 / 20000.00 = 0.09995 -> 0.1000 (half-up) ≥ 10 %: evaluate() alerts, so must the list
+    _, (a,), _ = family(any_db, code="R", names=("甲",), net_income={2025: "20000"})
+    settle(any_db, a, "1999.00")
+    th = AlertThresholds(D("100000.00"), D("0.10"))
+    assert ma.evaluate(D("1999.00"), D("20000.00"), th)[1] == ["share"]
+    res = ma.compute_alerts(any_db, 2025, thresholds=th)
+    assert [(x.household_code, x.income_share, x.triggers) for x in res.alerts] == [
+        ("R", D("0.1000"), ["share"])]

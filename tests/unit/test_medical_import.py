@@ -239,3 +239,33 @@ def test_sample_file(db, samples):
     differ = {no for no, v in stored.items() if v != declared[no]}
     assert differ == {"JS20250000011"}
     assert stored["JS20250000011"] == D("122.33") and declared["JS20250000011"] == D("132.33")
+
+
+def test_amount_beyond_the_column_range_is_rejected(any_db, tmp_path):
+    # an ID number in 医疗费总额: a reject on that row, not a database error for the whole file
+    _, _, (idno,) = family(any_db, names=("陈燕",))
+    p = write_xlsx(tmp_path / "m.xlsx", SAMPLE_HEADER, [
+        row(1, "陈燕", idno, "JS1", 100.0, 90.0, 50.0),
+        row(2, "陈燕", idno, "JS2", "522729199001016165", 90.0, 50.0, self_paid=""),
+    ])
+    res = import_medical(any_db, p, today=TODAY)
+    assert (res.rows_imported, codes(res)) == (1, {4: "bad-value"})
+    assert "超出可录入的最大金额" in res.rejects[0].message
+    with any_db.read() as s:
+        assert s.scalars(select(Settlement.settlement_no)).all() == ["JS1"]
+
+
+def test_long_numeric_settlement_number_is_rejected_not_truncated(db, tmp_path):
+    # a 20-digit 单据号 in a number cell has lost its last digits: matching on what is left could
+    # overwrite another settlement, so the row is refused; a short numeric one is kept as text
+    _, _, (idno,) = family(db, names=("陈燕",))
+    p = write_xlsx(tmp_path / "m.xlsx", SAMPLE_HEADER, [
+        row(1, "陈燕", idno, 20250311000012345678, 100.0, 90.0, 50.0),
+        row(2, "陈燕", idno, 20250311000012345679, 100.0, 90.0, 50.0),
+        row(3, "陈燕", idno, 123456, 100.0, 90.0, 50.0),
+    ])
+    res = import_medical(db, p, today=TODAY)
+    assert (res.rows_imported, codes(res)) == (1, {3: "bad-value", 4: "bad-value"})
+    assert "15位有效数字" in res.rejects[0].message
+    with db.read() as s:
+        assert s.scalars(select(Settlement.settlement_no)).all() == ["123456"]

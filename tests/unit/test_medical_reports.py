@@ -212,3 +212,19 @@ def test_cli_ledger_export_and_alerts(town, tmp_path, capsys):
     code = cli.main(["--db", url, "alerts", "medical", "--year", "2025"])
     human = capsys.readouterr().out
     assert "户编号HB" in human and "10,678.86" in human
+
+
+def test_cli_signing_overdue_months_option(db, tmp_path, capsys):
+    today = dt.date.today()
+    _, (mid,), _ = family(db, names=("孙四",))
+    s = sg.save_signing(db, {"member_id": mid, "doctor_name": "韦芳",
+                             "signed_date": today - dt.timedelta(days=400)})
+    sg.save_follow_up(db, s.id, {"date": today - dt.timedelta(days=45), "content": "随访"})
+    out = str(tmp_path / "s.xlsx")
+    base = ["--db", db.url, "--json", "ledger", "signing", "--overdue", "--out", out]
+    assert cli.main(base) == 0  # default 3 months: followed up 45 days ago, not overdue
+    assert json.loads(capsys.readouterr().out)["rows"] == 0
+    assert cli.main(base + ["--months", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 1
+    assert cli.main(base + ["--months", "0"]) == 2
+    assert "--months 0" in json.loads(capsys.readouterr().out)["error"]

@@ -208,3 +208,15 @@ def test_member_search(db):
     assert [h.name for h in hits] == ["周霞"] and hits[0].id_number == idno
     assert ms.search_members(db, idno[-6:])[0].name == "周霞"
     assert ms.search_members(db, "") == []
+
+
+def test_amount_beyond_the_column_range_is_refused_not_crashing_the_save(any_db):
+    # an ID number pasted into 总费用 would overflow Numeric(12, 2) (PostgreSQL refuses the write)
+    _, (mid,), _ = family(any_db, names=("陈燕",))
+    data = form(mid, total_cost="522729199001016165", policy_cost="1")
+    errs = me.validate_settlement(any_db, data, today=TODAY)
+    assert errs == {"total_cost": "总费用 522,729,199,001,016,165.00 元超出可录入的最大金额"
+                                  "（9,999,999,999.99 元），请核对是否填错列"}
+    with pytest.raises(ValidationError):
+        me.save_settlement(any_db, data, today=TODAY)
+    assert me.validate_settlement(any_db, form(mid, total_cost="9999999999.99"), today=TODAY) == {}
