@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..errors import ValidationError
 from ..models import Household, Member, Village
 from ..models.posts import POST_TYPES, Assignment, Post
 from ..services.bankcard import luhn_ok, normalize_account
@@ -207,10 +208,15 @@ class _RosterImport:
                         "id_number", hcode, mname)
             return
         if pid is None:
-            post = save_post_in(self.s, PostInput(name=post_name, post_type=ptype, wage_standard=std,
-                                                  village_id=vid, duty_area=duty or None,
-                                                  funding_source=clean_text(v["funding_source"]),
-                                                  required_days=req))
+            try:  # a negative standard or 40 required days rejects this row, not the whole file
+                post = save_post_in(self.s, PostInput(name=post_name, post_type=ptype,
+                                                      wage_standard=std, village_id=vid,
+                                                      duty_area=duty or None,
+                                                      funding_source=clean_text(v["funding_source"]),
+                                                      required_days=req))
+            except ValidationError as exc:
+                self.reject(r, "bad-value", f"第{r}行：{exc}，该行未导入", None, hcode, mname)
+                return
             pid = self.posts[key] = post.id
             self.res.count("posts_created")
         try:

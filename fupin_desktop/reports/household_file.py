@@ -103,7 +103,8 @@ def build_household_file(session, household_id: int, doc, today: dt.date | None 
                               .order_by(Member.id)).all()
     members = sorted(members, key=lambda m: m.relation != "户主")
     active = [m for m in members if m.status == "正常"]
-    head = next((m for m in members if m.relation == "户主"), None)
+    head = next((m for m in members if m.relation == "户主" and m.status == "正常"),
+                next((m for m in members if m.relation == "户主"), None))
     info = settings.township_info(session)
     thresholds = settings.monitoring_thresholds(session)
     today = today or dt.date.today()
@@ -309,7 +310,9 @@ def render_household_files(db, ids, out, progress=None) -> BatchResult:
                 hid = find_household_id(s, ref)
                 h = s.get(Household, hid)
                 head = s.scalar(select(Member.name).where(Member.household_id == hid,
-                                                          Member.relation == "户主").limit(1))
+                                                          Member.relation == "户主",
+                                                          Member.deleted_at.is_(None))
+                                   .order_by(Member.status != "正常", Member.id).limit(1))
                 if progress:
                     progress(i, len(ids), f"正在生成 {h.code} {head or ''} 的一户一档")
                 doc = _new_doc(s)

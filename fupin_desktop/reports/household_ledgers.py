@@ -106,7 +106,8 @@ def _households(session, village_id, monitored_only=False):
 def _heads_and_sizes(session, village_id):
     """household_id -> (head name, head ID) and household_id -> active member count."""
     q = (select(Member.household_id, Member.name, Member.id_number)
-         .where(_ACTIVE, Member.relation == "户主").order_by(Member.id))
+         .where(_ACTIVE, Member.relation == "户主")
+         .order_by(Member.status != "正常", Member.id))  # the current 户主, not a late one
     s = (select(Member.household_id, func.count()).where(_ACTIVE, Member.status == "正常")
          .group_by(Member.household_id))
     if village_id is not None:

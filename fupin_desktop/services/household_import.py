@@ -85,9 +85,12 @@ def _no_progress(done: int, total: int = 0, text: str = "") -> None:
 
 
 def income_year_from_text(lines) -> int | None:
-    """The year an export is for, from its title/note lines: “2024年度…” or “2024年…” first,
-    else the year of “导出时间:2025-11-20”."""
+    """The year an export is for, from its title/note lines: “收入年度:2024” (our own
+    exports write it) first, then “2024年度…” or “2024年…”, else the year of “导出时间:2025-11-20”."""
     text = " ".join(str(x) for x in lines if x)
+    m = re.search(r"收入年度\s*[:：]?\s*(20\d\d)", text)
+    if m:
+        return int(m[1])
     m = re.search(r"(20\d\d)\s*年", text)
     if m:
         return int(m[1])
@@ -191,7 +194,9 @@ class _Writer:
         s = self.s
         ids = dict(s.execute(select(Village.name, Village.id)).all())
         new: dict[str, tuple] = {}
-        for hh in self.p.households.values():
+        for code, hh in self.p.households.items():
+            if not hh.village and code in self.hh:
+                continue  # an empty 行政村 never moves a known household (its village stays)
             vname = (hh.village or MISSING_VILLAGE)[:60]
             if vname not in ids and vname not in new:
                 new[vname] = (hh.township, hh.county)
@@ -214,14 +219,15 @@ class _Writer:
         present, lengths = self.present, _lengths(Household)
         inserts, updates = [], []
         for code, rec in self.p.households.items():
-            vals = {"village_id": villages[(rec.village or MISSING_VILLAGE)[:60]]}
+            ex = self.hh.get(code)
+            vals = ({} if ex is not None and not rec.village
+                    else {"village_id": villages[(rec.village or MISSING_VILLAGE)[:60]]})
             for f, col in HOUSEHOLD_FIELDS.items():
                 if f in present:
                     v = getattr(rec, f)
                     if v.__class__ is str and col in lengths and len(v) > lengths[col]:
                         v = self._truncate(rec.first_row, code, f, v, lengths[col])
                     vals[col] = v
-            ex = self.hh.get(code)
             if ex is None:
                 row = dict.fromkeys(HOUSEHOLD_FIELDS.values())
                 row.update(vals, code=code)

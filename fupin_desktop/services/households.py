@@ -161,9 +161,13 @@ def save_household(db, form: HouseholdForm, today: dt.date | None = None) -> int
 
 def _write_income(s: Session, household_id: int, form: IncomeForm) -> HouseholdIncome:
     values = {k: getattr(form, k) for k in INCOME_FIELDS}
+    existing = s.scalar(select(HouseholdIncome.id).where(
+        HouseholdIncome.household_id == household_id, HouseholdIncome.year == form.year))
+    if existing is not None and existing != form.id and form.id is not None:
+        # another row already holds that year (the table allows one per household and year)
+        raise ValidationError(f"{form.year}年的收入已经登记，请直接修改该年的收入",
+                              field=f"income.{form.year}.year")
     if form.id is None:
-        existing = s.scalar(select(HouseholdIncome).where(
-            HouseholdIncome.household_id == household_id, HouseholdIncome.year == form.year))
         if existing is not None:
             raise ValidationError(f"{form.year}年的收入已由他人录入，请刷新后修改",
                                   field=f"income.{form.year}.year")

@@ -66,6 +66,11 @@ def _post_errors(d: PostInput) -> dict[str, str]:
     e = {}
     if not (d.name or "").strip():
         e["name"] = "请填写岗位名称"
+    # column widths (PostgreSQL refuses longer text with a database error, not a message)
+    for key, label, limit in (("name", "岗位名称", 60), ("duty_area", "责任区域", 100),
+                              ("funding_source", "资金来源", 60)):
+        if key not in e and len((getattr(d, key) or "").strip()) > limit:
+            e[key] = f"{label}不能超过{limit}个字，请精简"
     if d.post_type not in POST_TYPES:
         e["post_type"] = f"岗位类型应为：{'、'.join(POST_TYPES)}"
     try:
@@ -259,6 +264,12 @@ def update_assignment(db, assignment_id: int, d: AssignmentInput, version: int,
                 a.override_reason = override_reason.strip()[:500]
         a.member_id, a.post_id, a.start_date, a.end_date = (d.member_id, d.post_id, d.start_date,
                                                             d.end_date)
+        # the status follows the end date (as on creation): an end date typed into the edit
+        # dialog must not leave a departed worker listed as 在岗, nor a cleared one as 离岗
+        if d.end_date is None:
+            a.status, a.end_reason = "在岗", None
+        elif a.status == "在岗":
+            a.status = "离岗"
         a.agreement_no = (d.agreement_no or "").strip() or None
         a.bank_name = (d.bank_name or "").strip() or None
         a.bank_account = normalize_account(d.bank_account) or None

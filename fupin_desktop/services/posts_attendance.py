@@ -238,6 +238,13 @@ def fill_range(db, month, assignment_ids: Iterable[int], first_day: int, last_da
     m0 = parse_month(month)
     skip = set(skip_weekdays)
     ids = list(assignment_ids)
+    try:
+        return _fill_range(db, m0, ids, first_day, last_day, mark, skip, versions, reason)
+    except IntegrityError:  # another clerk created the same worker's month row meanwhile
+        raise ConflictError("该月考勤已被他人修改，请刷新后重试") from None
+
+
+def _fill_range(db, m0, ids, first_day, last_day, mark, skip, versions, reason) -> MarksSaved:
     with db.write(reason=reason) as s:
         periods = {aid: overlap(m0, st, en) for aid, st, en in s.execute(
             select(Assignment.id, Assignment.start_date, Assignment.end_date)

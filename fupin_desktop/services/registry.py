@@ -222,7 +222,7 @@ def latest_income_year(db_or_session) -> int | None:
 def _head_name():
     return (select(M.c.name).where(M.c.household_id == H.c.id, M.c.relation == "户主",
                                    M.c.deleted_at.is_(None))
-            .order_by(M.c.id).limit(1).scalar_subquery())
+            .order_by(M.c.status != "正常", M.c.id).limit(1).scalar_subquery())
 
 
 def _active_count():
@@ -281,14 +281,16 @@ def rows(db_or_session, household_ids: list[int], year: int | None = None) -> li
             select(H, V.c.name.label("village_name")).join(V, V.c.id == H.c.village_id)
             .where(H.c.id.in_(wanted)))}
         heads, sizes = {}, {}
+        old_heads = {}  # a 户主 who died or moved out shows only when there is no current one
         for hid, name, relation, status in s.execute(
                 select(M.c.household_id, M.c.name, M.c.relation, M.c.status)
                 .where(M.c.household_id.in_(wanted), M.c.deleted_at.is_(None))
                 .order_by(M.c.id)):
             if relation == "户主":
-                heads.setdefault(hid, name)
+                (heads if status == "正常" else old_heads).setdefault(hid, name)
             if status == "正常":
                 sizes[hid] = sizes.get(hid, 0) + 1
+        heads = {**old_heads, **heads}
         incomes = dict(s.execute(select(I.c.household_id, I.c.per_capita_income)
                                  .where(I.c.household_id.in_(wanted), I.c.year == y))
                        .all()) if y is not None else {}

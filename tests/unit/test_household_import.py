@@ -276,6 +276,20 @@ def test_missing_village_goes_to_a_placeholder_with_warning(db, tmp_path):
         assert s.scalar(select(Village.name)) == hi.MISSING_VILLAGE
 
 
+def test_empty_or_absent_village_keeps_a_known_households_village(db, tmp_path):
+    import_households(db, make_xlsx(tmp_path / "a.xlsx", household_rows()))
+    res = import_households(db, make_xlsx(tmp_path / "b.xlsx", household_rows(village=None)))
+    res = res.to_json()
+    assert res["households_updated"] == 0 and "missing-village" not in by_code(res["warning_rows"])
+    header = [h for h in HEADER if h != "行政村"]
+    rows = [r[:1] + r[2:] for r in household_rows()]
+    assert import_households(db, make_xlsx(tmp_path / "c.xlsx", rows, header=header)
+                             ).to_json()["households_updated"] == 0
+    with db.read() as s:
+        assert s.scalar(select(Household)).village.name == "青石村"
+        assert list(s.scalars(select(Village.name))) == ["青石村"]
+
+
 def test_sheet_without_header_is_input_error(db, tmp_path):
     path = make_xlsx(tmp_path / "x.xlsx", [["a", "b"]], header=["序号", "名称"])
     with pytest.raises(InputError) as err:

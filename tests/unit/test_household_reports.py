@@ -225,3 +225,36 @@ def test_cli_ledger_and_household_file(town, tmp_path, capsys):
     assert code == 2 and err.startswith("错误：") and len(err.strip().splitlines()) == 1
     code = cli.main(["--db", url, "ledger", "members", "--out", str(tmp_path / "no" / "m.pdf")])
     assert code == 2 and "不存在" in capsys.readouterr().err
+
+
+def test_current_head_shown_after_the_old_one_died(town):
+    """After the 户主 died and another member became 户主, every list names the new one."""
+    from fupin_desktop.services import registry
+
+    with town.write() as s:
+        h = s.scalar(select(Household).where(Household.code == HH))
+        old = s.scalar(select(Member).where(Member.household_id == h.id, Member.relation == "户主"))
+        new = s.scalar(select(Member).where(Member.household_id == h.id, Member.status == "正常",
+                                            Member.id > old.id).order_by(Member.id))
+        old.status, old.status_date = "死亡", dt.date(2025, 2, 1)
+        new.relation = "户主"
+        hid, new_name, new_id = h.id, new.name, new.id_number
+    assert old.id < new.id
+    with town.read() as s:
+        row = next(r for r in ledger_data(s, "households").rows if r[2] == HH)
+        assert (row[3], row[4]) == (new_name, new_id)
+        assert registry.rows(s, [hid])[0].head_name == new_name
+
+        class Doc:
+            def __init__(self):
+                self.calls = []
+
+            def __getattr__(self, name):
+                return lambda *a, **kw: self.calls.append((name, a))
+
+        doc = Doc()
+        hf.build_household_file(s, hid, doc, dt.date(2025, 3, 1))
+    cover = next(a for name, a in doc.calls if name == "cover")
+    assert ("户主", new_name) in cover[1]
+    with town.read() as s:
+        assert registry.ids(s, registry.RegistryFilter(), "head")  # the sort runs

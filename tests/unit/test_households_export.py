@@ -139,3 +139,15 @@ def test_cli_export(demo_db, tmp_path, capsys, monkeypatch):
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and data["ok"] and data["masked"] is True and out.exists()
     assert data["rows"] > 40
+
+
+def test_reimport_keeps_the_exported_income_year(demo_db, tmp_path):
+    """The note row says 收入年度:2025 and 导出时间 of another year: the import takes 2025."""
+    from fupin_desktop.services.household_import import import_households, income_year_from_text
+
+    assert income_year_from_text(["导出时间:2026-11-22 10:00:00    收入年度:2025"]) == 2025
+    out = tmp_path / "m2025.xlsx"
+    export_members(demo_db, out, year=2025)
+    res = import_households(demo_db, out, today=TODAY)
+    assert res.counts["income_year"] == 2025
+    assert res.counts["incomes_updated"] == res.counts["incomes_created"] == 0

@@ -277,6 +277,20 @@ def test_income_years_and_conflicts(village):
     assert hs.load_household(db, hid).incomes == []
 
 
+def test_moving_an_income_to_a_year_already_recorded_is_a_validation_error(village):
+    db, vid = village
+    hid = _household(db, vid)
+    hs.save_income(db, hid, hs.IncomeForm(year=2025, persons=1, wage_income=Decimal("1")),
+                   today=TODAY)
+    other = hs.save_income(db, hid, hs.IncomeForm(year=2026, persons=1,
+                                                  wage_income=Decimal("2")), today=TODAY)
+    other.year = 2025  # not a database IntegrityError: a message next to the year
+    with pytest.raises(ValidationError) as err:
+        hs.save_income(db, hid, other, today=TODAY)
+    assert err.value.field == "income.2025.year"
+    assert sorted(i.year for i in hs.load_household(db, hid).incomes) == [2025, 2026]
+
+
 def test_soft_delete_household(village):
     db, vid = village
     hid = _household(db, vid)

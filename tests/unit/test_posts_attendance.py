@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from fupin_desktop.errors import ConflictError, UserError, ValidationError
 from fupin_desktop.models import AuditLog
-from fupin_desktop.services.posts_assignments import end_assignment
+from fupin_desktop.services.posts_assignments import (AssignmentInput, end_assignment,
+                                                      list_assignments, update_assignment)
 from fupin_desktop.services.posts_attendance import fill_range, month_grid, set_marks
 from fupin_desktop.services.posts_calendar import parse_mark, parse_month
 from fupin_desktop.services.posts_inspections import (InspectionInput, add_inspection,
@@ -90,6 +91,33 @@ def test_end_date_cannot_cut_into_a_paid_month(db):
         end_assignment(db, aid, dt.date(2025, 10, 15), "离岗", "外出务工")
     a = end_assignment(db, aid, dt.date(2025, 11, 15), "撤销", "黄旗累计3面")
     assert (a.status, a.end_reason, a.end_date) == ("撤销", "黄旗累计3面", dt.date(2025, 11, 15))
+
+
+def test_editing_the_end_date_keeps_the_status_in_step(db):
+    mid, aid = d.worker(db)
+    (a,) = list_assignments(db)
+    left = update_assignment(db, aid, AssignmentInput(mid, a.post_id, a.start_date,
+                                                      dt.date(2025, 3, 31)), a.version)
+    assert left.status == "离岗"  # not still 在岗 after an end date was entered
+    assert [x.worker_name for x in list_assignments(db, status="在岗")] == []
+    back = update_assignment(db, aid, AssignmentInput(mid, a.post_id, a.start_date, None),
+                             left.version)
+    assert back.status == "在岗" and back.end_date is None
+
+
+def test_fill_range_race_on_a_new_month_row_is_a_conflict(db, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from fupin_desktop.services import posts_attendance
+
+    _, aid = d.worker(db)
+
+    def racing(*a, **k):  # the other clerk's INSERT of the same (assignment, month) won
+        raise IntegrityError("INSERT", {}, Exception("unique"))
+
+    monkeypatch.setattr(posts_attendance, "set_marks_in", racing)
+    with pytest.raises(ConflictError):
+        fill_range(db, OCT, [aid], 1, 5, "√")
 
 
 def test_inspection_grade_deadline_and_closed_month_rules(db):

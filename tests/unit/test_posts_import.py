@@ -111,6 +111,31 @@ def test_roster_reject_codes(db, tmp_path):
         assert a.bank_account == "6228480402564890018"  # text end to end
 
 
+def test_roster_bad_post_values_reject_the_row_not_the_file(db, tmp_path):
+    from fupin_desktop.models import Member, Village
+
+    ok_id, _ = _people(db)
+    with db.write() as s:
+        vid = s.scalar(select(Village.id))
+        other = d.member(s, d.household(s, vid), name="丙")
+        third = d.member(s, d.household(s, vid), name="丁")
+        s.flush()
+        other_id = s.get(Member, other).id_number
+        third_id = s.get(Member, third).id_number
+    path = _roster(tmp_path, [
+        ["东风村", "甲", ok_id, "东风村保洁员", "保洁员", "一组", "2025-01-01", -500, ""],
+        ["东风村", "丙", other_id, "东风村护路员", "护路员", "二组", "2025-01-01", 400, ""],
+        ["东风村", "丁", third_id, "东风村护林员", "护林员", "三组" * 51, "2025-01-01", 400, ""],
+    ])
+    res = import_roster(db, path)  # used to abort the whole file with no row number
+    assert res.rows_imported == 1
+    assert [(r.row, r.code) for r in res.rejects] == [(3, "bad-value"), (5, "bad-value")]
+    assert "第3行" in res.rejects[0].message and "负数" in res.rejects[0].message
+    assert "责任区域不能超过100个字" in res.rejects[1].message  # PostgreSQL: a DataError
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Post)) == 1
+
+
 def test_roster_import_is_all_or_nothing(db, tmp_path, monkeypatch):
     ok_id, _ = _people(db)
     path = _roster(tmp_path, [["东风村", "甲", ok_id, "东风村保洁员", "保洁员", "一组", "2025-01-01",
