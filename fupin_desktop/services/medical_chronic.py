@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, ValidationError
 from ..models import ChronicCard, DiseaseType, DoctorSigning, Household, Member, Village
-from ..models.base import utcnow
+from .records import live_record, raise_first, soft_delete
 from ..models.medical import CARD_STATUSES, DEFAULT_DISEASES
 from .medical_settlements import reading
 from .normalize import clean_text, parse_date
 
 ACTIVE_CARD = ("有效", "待复审")
+
+CARD_GONE = "该慢性病卡已不存在，请刷新后重试"
 
 
 def ensure_disease_types(session: Session) -> None:
@@ -217,18 +219,12 @@ def save_chronic_card(db, data: dict, card_id: int | None = None,
                       version: int | None = None) -> ChronicCardRow:
     with db.write(reason="登记慢性病卡") as s:
         vals, errors = _parse_card(s, data, card_id)
-        if errors:
-            first = next(iter(errors))
-            raise ValidationError(errors[first], field=first, errors=errors)
+        raise_first(errors)
         if card_id is None:
             obj = ChronicCard()
             s.add(obj)
         else:
-            obj = s.get(ChronicCard, card_id)
-            if obj is None or obj.deleted_at is not None:
-                raise ConflictError("该慢性病卡已不存在，请刷新后重试")
-            if version is not None and obj.version != version:
-                raise ConflictError()
+            obj = live_record(s, ChronicCard, card_id, version, CARD_GONE)
         for k, val in vals.items():
             if getattr(obj, k) != val:
                 setattr(obj, k, val)
@@ -238,12 +234,4 @@ def save_chronic_card(db, data: dict, card_id: int | None = None,
 
 
 def delete_chronic_card(db, card_id: int, version: int | None, reason: str) -> None:
-    if not (reason or "").strip():
-        raise ValidationError("请填写删除原因", field="reason")
-    with db.write(reason=reason) as s:
-        obj = s.get(ChronicCard, card_id)
-        if obj is None or obj.deleted_at is not None:
-            raise ConflictError("该慢性病卡已不存在，请刷新后重试")
-        if version is not None and obj.version != version:
-            raise ConflictError()
-        obj.deleted_at, obj.deleted_reason = utcnow(), reason.strip()[:200]
+    soft_delete(db, ChronicCard, card_id, version, reason, CARD_GONE)

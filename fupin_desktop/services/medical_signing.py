@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, ValidationError
 from ..models import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Household, Member, Village
-from ..models.base import utcnow
+from .records import live_record, raise_first, soft_delete
 from .medical_chronic import ACTIVE_CARD, signed_clause
 from .medical_settings import followup_months
 from .medical_settlements import reading
 from .normalize import clean_text, digits_text, parse_date
+
+SIGNING_GONE = "该签约记录已不存在，请刷新后重试"
 
 
 @dataclass(slots=True)
@@ -229,18 +231,12 @@ def save_signing(db, data: dict, signing_id: int | None = None,
                  version: int | None = None) -> SigningRow:
     with db.write(reason="登记家庭医生签约") as s:
         vals, errors = _parse_signing(s, data)
-        if errors:
-            first = next(iter(errors))
-            raise ValidationError(errors[first], field=first, errors=errors)
+        raise_first(errors)
         if signing_id is None:
             obj = DoctorSigning()
             s.add(obj)
         else:
-            obj = s.get(DoctorSigning, signing_id)
-            if obj is None or obj.deleted_at is not None:
-                raise ConflictError("该签约记录已不存在，请刷新后重试")
-            if version is not None and obj.version != version:
-                raise ConflictError()
+            obj = live_record(s, DoctorSigning, signing_id, version, SIGNING_GONE)
         for k, val in vals.items():
             if getattr(obj, k) != val:
                 setattr(obj, k, val)
@@ -250,15 +246,7 @@ def save_signing(db, data: dict, signing_id: int | None = None,
 
 
 def delete_signing(db, signing_id: int, version: int | None, reason: str) -> None:
-    if not (reason or "").strip():
-        raise ValidationError("请填写删除原因", field="reason")
-    with db.write(reason=reason) as s:
-        obj = s.get(DoctorSigning, signing_id)
-        if obj is None or obj.deleted_at is not None:
-            raise ConflictError("该签约记录已不存在，请刷新后重试")
-        if version is not None and obj.version != version:
-            raise ConflictError()
-        obj.deleted_at, obj.deleted_reason = utcnow(), reason.strip()[:200]
+    soft_delete(db, DoctorSigning, signing_id, version, reason, SIGNING_GONE)
 
 
 def list_follow_ups(src, signing_id: int) -> list[FollowUpRow]:
@@ -288,7 +276,7 @@ def save_follow_up(db, signing_id: int, data: dict, follow_up_id: int | None = N
     with db.write(reason="登记家庭医生随访") as s:
         sg = s.get(DoctorSigning, signing_id)
         if sg is None or sg.deleted_at is not None:
-            raise ConflictError("该签约记录已不存在，请刷新后重试")
+            raise ConflictError(SIGNING_GONE)
         if day and day < sg.signed_date:
             errors.setdefault("date", f"随访日期不能早于签约日期 {sg.signed_date.isoformat()}")
         if errors:
