@@ -75,8 +75,9 @@ class ArchiveSettings:
     box_capacities: Mapping[int, int] = field(
         default_factory=lambda: {20: 200, 30: 300, 40: 400, 50: 500})
     closed: bool = False  # year closed: existing 件号 never change
-    # Metadata dates of every item PDF; None = 31 Dec of the archive year, 00:00 +08:00, so
-    # the same database gives byte-identical PDFs whenever it is built.
+    # Metadata dates (CreationDate/ModDate, xmp:CreateDate/ModifyDate) of the PDFs a build
+    # writes; None = the real time of the build (local zone, whole seconds). An item skipped by
+    # a rebuild keeps the file, so its dates stay those of the build that created it.
     fixed_datetime: dt.datetime | None = None
     bagging_date: dt.date | None = None  # None = today
     source_organization: str = ""  # bag-info Source-Organization; "" = fonds_name
@@ -91,10 +92,10 @@ class ArchiveSettings:
                 return c.name
         return code
 
-    def metadata_datetime(self, year: int) -> dt.datetime:
+    def metadata_datetime(self, year: int) -> dt.datetime:  # noqa: ARG002 - kept for callers
         if self.fixed_datetime is not None:
             return self.fixed_datetime
-        return dt.datetime(year, 12, 31, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        return dt.datetime.now().astimezone().replace(microsecond=0)
 
     def validate(self) -> None:
         """Raise ValidationError (Chinese) for settings that cannot produce valid 档号."""

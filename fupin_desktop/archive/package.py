@@ -6,8 +6,9 @@ PDF/A-2b, write ``data/<档号>.pdf`` → box with the real page counts → 文�
 
 Resumable: a small JSON state file beside the package remembers, per 档号, a fingerprint of
 everything that shapes the item's bytes and the sha256 written; an item whose file is still
-there with that sha256 and whose fingerprint is unchanged is skipped. Reproducible: fixed
-metadata dates, deterministic ordering, content-derived /ID → byte-identical item PDFs.
+there with that sha256 and whose fingerprint is unchanged is skipped (the metadata date is not
+part of the fingerprint: a skipped file keeps the real date it was created). Reproducible for a
+given build time: deterministic ordering, content-derived /ID → byte-identical item PDFs.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ def build_package(
     if numbering.problems:
         raise ValidationError("归档编号有问题，请先处理：\n" +
                               "\n".join(p.message_cn for p in numbering.problems[:20]))
+    # one real date for every PDF this build writes (items and paper documents alike)
+    settings = replace(settings, fixed_datetime=settings.metadata_datetime(year))
     _prepare_out_dir(out_dir, state_path)  # only now: a refused build leaves an old bag intact
     by_key = {pi.item.key: pi for pi in items}
     data_dir = out_dir / "data"
@@ -210,7 +213,7 @@ def _fingerprint(job: ItemJob, pi: PackageItem) -> str:
     else:
         token = pi.fingerprint or f"always:{time.time_ns()}"  # unknown → never equal
     parts = [SOFTWARE, pikepdf.__version__, token, json.dumps(asdict(job.stamp), ensure_ascii=False),
-             job.meta.title, job.meta.author, job.meta.identifier, job.meta.created.isoformat()]
+             job.meta.title, job.meta.author, job.meta.identifier]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

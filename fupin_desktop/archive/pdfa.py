@@ -265,6 +265,8 @@ def inspect_pdf(path: Path | str) -> PdfFacts:
         facts.title = str(title) if title is not None else ""
         _check_xmp(pdf, facts)
         _check_output_intent(pdf, probs)
+        if "/Encrypt" in pdf.trailer and not pdf.is_encrypted:
+            probs.append("文件含有加密字典（PDF/A 禁止加密）")
         _walk_objects(pdf, probs)
     return facts
 
@@ -274,14 +276,54 @@ def check_pdfa(path: Path | str) -> list[str]:
     return inspect_pdf(path).problems
 
 
+_XMP_DATE_RE = {k: re.compile(rb"<xmp:" + k.encode() + rb">([^<]*)</xmp:" + k.encode() + rb">|xmp:"
+                               + k.encode() + rb"\s*=\s*[\"']([^\"']*)[\"']")
+                for k in ("CreateDate", "ModifyDate")}
+_PDF_DATE_RE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz+-])(\d{2})?'?(\d{2})?'?)?")
+
+
+def parse_pdf_date(text: str) -> dt.datetime | None:
+    """``D:20260103101500+08'00'`` → aware datetime (None if unparsable)."""
+    m = _PDF_DATE_RE.match(text.strip())
+    if not m:
+        return None
+    y, mo, d, h, mi, se = (int(v) if v else dflt for v, dflt in zip(m.groups()[:6], (0, 1, 1, 0, 0, 0)))
+    sign, oh, om = m.group(7), int(m.group(8) or 0), int(m.group(9) or 0)
+    off = dt.timedelta(hours=oh, minutes=om) * (-1 if sign == "-" else 1)
+    try:
+        return dt.datetime(y, mo, d, h, mi, se, tzinfo=dt.timezone(off))
+    except ValueError:
+        return None
+
+
+def parse_xmp_date(text: str) -> dt.datetime | None:
+    try:
+        d = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)
+
+
 def _check_xmp(pdf, facts: PdfFacts) -> None:
     md = pdf.Root.get("/Metadata")
     if md is None:
-        facts.problems.append("缺少 XMP 元数据（PDF/A 标识）")
+        facts.problems.append("缺少 XMP 元数据（PDF/A 标识，PDF/A-2b 第 6.6.2.1 条）")
         return
     xmp = md.read_bytes()
     if not (_PART_RE.search(xmp) and _CONF_RE.search(xmp)):
-        facts.problems.append("XMP 元数据中没有 PDF/A-2b 标识（pdfaid:part=2, conformance=B）")
+        facts.problems.append("XMP 元数据中没有 PDF/A-2b 标识（pdfaid:part=2, conformance=B，第 6.6.4 条）")
+    info = pdf.trailer.get("/Info")
+    for key, info_key, label in (("CreateDate", "/CreationDate", "创建日期"),
+                                 ("ModifyDate", "/ModDate", "修改日期")):
+        m = _XMP_DATE_RE[key].search(xmp)
+        xmp_d = parse_xmp_date((m.group(1) or m.group(2)).decode("utf-8", "replace")) if m else None
+        info_v = info.get(info_key) if info is not None else None
+        info_d = parse_pdf_date(str(info_v)) if info_v is not None else None
+        if info_v is None and m is None:
+            continue
+        if xmp_d is None or info_d is None or xmp_d != info_d:
+            facts.problems.append(f"XMP 的{label}（xmp:{key}）与文档信息字典的 {info_key[1:]} 不一致"
+                                  "（PDF/A-2b 第 6.6.3 条）")
     m = _IDENT_RE.search(xmp)
     if m:
         from xml.sax.saxutils import unescape
@@ -329,9 +371,15 @@ def _walk_objects(pdf, probs: list[str]) -> None:
         if "/EmbeddedFiles" in d:
             found.add("含有嵌入文件")
         if "/Type" in d and d.Type == Name.Font:
-            msg = _font_problem(d)
+            msg = _font_problem(d) or _width_problem(d)
             if msg:
                 found.add(msg)
+        if "/Type" in d and d.Type == Name.ExtGState:
+            found.update(_extgstate_problems(d))
+        if d.get("/S") == Name.Transparency and "/CS" in d:
+            cs = d.CS
+            if cs in (Name.DeviceCMYK, Name.DeviceN, Name.Separation):
+                found.add("透明组使用了与输出意图不符的设备色彩空间（PDF/A-2b 第 6.2.10 条）")
         stack.extend(v for v in d.values() if isinstance(v, (Dictionary, Array)) and not v.is_indirect)
     probs.extend(sorted(found))
 
@@ -343,4 +391,111 @@ def _font_problem(font) -> str | None:
     fd = font.get("/FontDescriptor")
     if fd is not None and any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")):
         return None
-    return f"字体 {str(font.get('/BaseFont', '?'))[1:]} 未嵌入"
+    return f"字体 {str(font.get('/BaseFont', '?'))[1:]} 未嵌入（PDF/A-2b 第 6.2.11.4.1 条）"
+
+
+# PDF/A-2 (6.2.10) allows only the blend modes of ISO 32000-1 tables 136 and 137.
+_BLEND_MODES = {"/Normal", "/Compatible", "/Multiply", "/Screen", "/Overlay", "/Darken", "/Lighten",
+                "/ColorDodge", "/ColorBurn", "/HardLight", "/SoftLight", "/Difference", "/Exclusion",
+                "/Hue", "/Saturation", "/Color", "/Luminosity"}
+
+
+def _extgstate_problems(gs) -> list[str]:
+    from pikepdf import Array, Name
+
+    out = []
+    bm = gs.get("/BM")
+    if bm is not None:
+        modes = list(bm) if isinstance(bm, Array) else [bm]
+        if any(str(m) not in _BLEND_MODES for m in modes):
+            out.append("使用了 PDF/A 不允许的混合模式（PDF/A-2b 第 6.2.10 条）")
+    if "/TR" in gs or ("/TR2" in gs and gs.TR2 != Name.Default):
+        out.append("使用了传递函数 /TR（PDF/A-2b 第 6.2.5 条禁止）")
+    if "/HTP" in gs:
+        out.append("使用了 /HTP 半色调（PDF/A-2b 第 6.2.5 条禁止）")
+    return out
+
+
+def _width_problem(font) -> str | None:
+    """PDF/A-2b 6.2.11.5: the widths the font dictionary declares must equal the advance widths
+    of the embedded program (we allow 1/1000 em). Simple TrueType fonts (what ReportLab writes)
+    and CIDFontType2 descendants (/W) are compared; others are left alone."""
+    subtype = str(font.get("/Subtype", ""))
+    fd = font.get("/FontDescriptor")
+    if fd is None or "/FontFile2" not in fd:
+        return None
+    try:
+        declared = _declared_widths(font, subtype)
+        if not declared:
+            return None
+        advances = _program_advances(fd.FontFile2.read_bytes(), font, subtype, declared)
+    except Exception:  # noqa: BLE001 - an unreadable program is itself a failure
+        return f"字体 {str(font.get('/BaseFont', '?'))[1:]} 的嵌入字体程序无法读取（PDF/A-2b 第 6.2.11.4 条）"
+    bad = sum(1 for code, w in declared.items()
+              if code in advances and abs(advances[code] - w) > 1.0)
+    if not bad:
+        return None
+    return (f"字体 {str(font.get('/BaseFont', '?'))[1:]} 声明的字宽（/Widths）与嵌入字体程序的字宽不符，"
+            f"共 {bad} 个字形（PDF/A-2b 第 6.2.11.5 条）")
+
+
+def _declared_widths(font, subtype: str) -> dict[int, float]:
+    if subtype == "/TrueType":
+        first = int(font.get("/FirstChar", 0))
+        return {first + i: float(w) for i, w in enumerate(font.get("/Widths", []))}
+    if subtype == "/CIDFontType2":
+        out: dict[int, float] = {}
+        w = list(font.get("/W", []))
+        i = 0
+        while i < len(w):
+            start = int(w[i])
+            nxt = w[i + 1]
+            if isinstance(nxt, (int, float, Decimal)):
+                for cid in range(start, int(nxt) + 1):
+                    out[cid] = float(w[i + 2])
+                i += 3
+            else:
+                for k, v in enumerate(nxt):
+                    out[start + k] = float(v)
+                i += 2
+        return out
+    return {}
+
+
+def _program_advances(data: bytes, font, subtype: str, declared) -> dict[int, float]:
+    """code (or CID) → advance width in 1/1000 em, from the embedded TrueType program."""
+    from fontTools.ttLib import TTFont
+    from pikepdf import Name, Stream
+
+    tt = TTFont(io.BytesIO(data), lazy=True)
+    scale = 1000.0 / tt["head"].unitsPerEm
+    hmtx = tt["hmtx"]
+    order = tt.getGlyphOrder()
+    out: dict[int, float] = {}
+    if subtype == "/CIDFontType2":
+        m = font.get("/CIDToGIDMap")
+        gids = m.read_bytes() if isinstance(m, Stream) else None
+        for cid in declared:
+            gid = cid if gids is None else (int.from_bytes(gids[2 * cid:2 * cid + 2], "big")
+                                            if 2 * cid + 2 <= len(gids) else None)
+            if gid is not None and gid < len(order):
+                out[cid] = hmtx[order[gid]][0] * scale
+        return out
+    # Simple TrueType: 9.6.6.4 of ISO 32000-1 — (3,0) cmap at 0xF000+code for symbolic fonts,
+    # else (1,0) by code; glyphs not reachable are left out (nothing is drawn with them).
+    cmaps = {(t.platformID, t.platEncID): t.cmap for t in tt["cmap"].tables}
+    sym = cmaps.get((3, 0))
+    mac = cmaps.get((1, 0))
+    uni = cmaps.get((3, 1))
+    non_symbolic = "/Encoding" in font and font.Encoding in (Name.WinAnsiEncoding,)
+    for code in declared:
+        g = None
+        if sym is not None:
+            g = sym.get(0xF000 + code) or sym.get(code)
+        if g is None and mac is not None:
+            g = mac.get(code)
+        if g is None and uni is not None and non_symbolic:
+            g = uni.get(code)
+        if g is not None:
+            out[code] = hmtx[g][0] * scale
+    return out

@@ -20,7 +20,8 @@ from .posts import (
 )
 from .medical import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Settlement
 from .settings import Setting
-from .archive import ArchiveBox, ArchiveItemRecord, ArchivePageCache, ArchiveYear
+from .archive import (ArchiveBox, ArchiveItemRecord, ArchivePackage, ArchivePackageFile, ArchivePageCache,
+                      ArchiveYear)
 
 __all__ = [
     "AuditLog", "Base", "Household", "HouseholdIncome", "Measure", "Member", "Setting",
@@ -29,5 +30,5 @@ __all__ = [
     "ChronicCard", "DiseaseType", "DoctorSigning", "FollowUp", "Settlement",
     "AttendanceCorrection", "AttendanceMonth", "Assignment", "Inspection", "MonthClosure",
     "Post", "WageLine", "WageRun", "WageSlip",
-    "ArchiveBox", "ArchiveItemRecord", "ArchivePageCache", "ArchiveYear",
+    "ArchiveBox", "ArchiveItemRecord", "ArchivePackage", "ArchivePackageFile", "ArchivePageCache", "ArchiveYear",
 ]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Index, Integer, PrimaryKeyConstraint, String, Text, UniqueConstraint,
+    BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, PrimaryKeyConstraint, String,
+    Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, IdMixin, SoftDeleteMixin, TimestampMixin, VersionedMixin
+from .base import Base, IdMixin, SoftDeleteMixin, TimestampMixin, VersionedMixin, utcnow
 
 ITEM_SOURCES = ("generated", "registered")
 RETENTIONS = ("Y", "D30", "D10")
@@ -113,3 +114,49 @@ class ArchivePageCache(Base):
     key: Mapped[str] = mapped_column(String(120))
     pages: Mapped[int] = mapped_column(Integer)
     fingerprint: Mapped[str] = mapped_column(String(64))  # of the data the count was measured on
+
+
+PACKAGE_EVENTS = ("build", "close")
+
+
+class ArchivePackage(IdMixin, Base):
+    """A package as it was built (or as it stood when its year was closed): the tamper record.
+
+    ``digest`` is the SHA-256 of the bag's tagmanifest-sha256.txt (printed on the 移交清单);
+    ``ArchivePackageFile`` rows hold every payload file's SHA-256 and size at that moment, so a
+    package edited and re-hashed afterwards is still told apart from what the program wrote.
+    """
+
+    __tablename__ = "archive_packages"
+    __table_args__ = (
+        CheckConstraint("event IN ('build', 'close')", name="event_known"),
+        Index("ix_archive_packages_year", "year"),
+        Index("ix_archive_packages_digest", "digest"),
+    )
+
+    year: Mapped[int] = mapped_column(Integer)
+    event: Mapped[str] = mapped_column(String(8))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # UTC
+    recorded_by: Mapped[str | None] = mapped_column(String(64))
+    out_dir: Mapped[str] = mapped_column(String(1000))
+    digest: Mapped[str] = mapped_column(String(64))
+    items: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    files: Mapped[int] = mapped_column(Integer)
+    octets: Mapped[int] = mapped_column(BigInteger)
+
+    def audit_key(self) -> str:
+        return f"{self.year}/{self.digest[:16]}"
+
+
+class ArchivePackageFile(Base):
+    """One payload file (data/…) of a recorded package (derived from the package: not audited)."""
+
+    __tablename__ = "archive_package_files"
+    __audited__ = False
+    __table_args__ = (PrimaryKeyConstraint("package_id", "path"),)
+
+    package_id: Mapped[int] = mapped_column(ForeignKey("archive_packages.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(1000))  # "data/Z012-WS·2025-Y-0001.pdf"
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)

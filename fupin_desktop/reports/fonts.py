@@ -14,8 +14,12 @@ import threading
 
 #: Proportional face (subfont 0 of wqy-microhei.ttc). Its digits are already tabular.
 FONT = "FupinCJK"
-#: Monospaced face (subfont 1) for ID/bank/phone columns where digits must line up.
-FONT_MONO = "FupinCJKMono"
+#: Font for ID/bank/phone columns where digits must line up. Deliberately the same face as
+#: ``FONT``: subfont 1 of the collection ("WenQuanYi Micro Hei Mono") comes out of ReportLab's
+#: subsetter with /Widths of 600/1000 em while the embedded program's hmtx says 293, which
+#: breaks PDF/A-2b rule 6.2.11.5 (and makes viewers space digits wrongly). Subfont 0's digits are
+#: tabular already, so ID and bank numbers still line up.
+FONT_MONO = FONT
 #: The .ttc has no bold face. Bold is faked by drawing FONT with text render mode 2
 #: (fill + thin stroke); Paragraph markup <b> maps back to FONT so it never reaches Helvetica-Bold.
 #: Stroke width (as a fraction of the font size) used for fake bold.
@@ -52,12 +56,10 @@ def register_fonts() -> str:
         path = str(font_path())
         regular = TTFont(FONT, path, subfontIndex=FONT_SUBFONT_INDEX)
         pdfmetrics.registerFont(regular)
-        pdfmetrics.registerFont(TTFont(FONT_MONO, path, subfontIndex=1))
-        # Map the families so Paragraph <b>/<i> resolve inside our faces (never to Helvetica).
-        for name in (FONT, FONT_MONO):
-            for bold in (0, 1):
-                for italic in (0, 1):
-                    addMapping(name, bold, italic, name)
+        # Map the family so Paragraph <b>/<i> resolve inside our face (never to Helvetica).
+        for bold in (0, 1):
+            for italic in (0, 1):
+                addMapping(FONT, bold, italic, FONT)
         _registered = True
     return FONT
 
