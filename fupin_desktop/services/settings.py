@@ -197,6 +197,20 @@ def masker(db_or_session):
     return make("id"), make("bank"), make("phone")
 
 
+def _same(value):
+    return value
+
+
+def output_maskers(db_or_session, masked: bool = False):
+    """(mask_id, mask_bank, mask_phone) for an export or ledger: masking functions when the
+    clerk asked for a masked (公示) copy or the reader is an auditor, else the values as they are."""
+    from .access import must_mask
+
+    if must_mask(db_or_session, masked):
+        return masker(db_or_session)
+    return _same, _same, _same
+
+
 @dataclass(frozen=True)
 class TownshipInfo:
     """What headers of ledgers, files and archive documents print."""
