@@ -89,6 +89,9 @@ def set(session: Session, key: str, value) -> None:  # noqa: A001 - the module's
     """Store ``value`` for ``key`` after checking it; audited by the ORM in the same transaction."""
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
+    from .access import require_admin
+
+    require_admin(session)  # settings are the admin's (issue 13)
     value = _clean(key, value)
     row = session.get(Setting, key)
     if row is None:
