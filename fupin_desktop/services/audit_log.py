@@ -53,12 +53,19 @@ class AuditEntry:
                 "entity_id": self.entity_id, "summary": self.summary}
 
 
+# keys of the summaries that bulk imports write (audit_events.record_bulk)
+_BULK_KEYS = {"action": "操作", "rows": "行数", "file": "文件", "income_year": "收入年度",
+              "month": "月份", "count": "条数", "year": "年度", "source": "来源"}
+_BULK_VALUES = {"import-insert": "导入新增", "import-update": "导入更新", "import": "导入", "demo": "示例数据"}
+
+
 def _summary(row: AuditLog) -> str:
     ch = row.changes or {}
     if "summary" in ch and len(ch) == 1:
         text = str(ch["summary"])
     elif row.action == "bulk":
-        text = "；".join(f"{k}：{v}" for k, v in list(ch.items())[:6])
+        text = "；".join(f"{_BULK_KEYS.get(k, k)}：{_BULK_VALUES.get(v, v) if isinstance(v, str) else v}"
+                        for k, v in list(ch.items())[:6])
     else:
         parts = []
         for key, pair in list(ch.items())[:6]:
