@@ -56,7 +56,11 @@ def _flush(s: Session) -> None:
 
 def _check_version(obj, version: int | None) -> None:
     if version is not None and obj.version != version:
-        raise ConflictError()
+        from sqlalchemy.orm import object_session
+
+        from .records import stale
+
+        raise stale(object_session(obj), obj)
 
 
 def _get(s: Session, model, ident: int, what: str):

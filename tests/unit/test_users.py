@@ -228,3 +228,25 @@ def test_reveal_is_audited_and_refused_for_auditors(office):
     users.login(office, "wang", "wang-pass-1")
     with pytest.raises(AccessError):
         users.record_reveal(office, "户", "5227291003000006")
+
+
+def test_a_conflict_names_the_clerk_who_saved_first(office):
+    import dataclasses
+
+    from fupin_desktop.database import Database
+    from fupin_desktop.errors import ConflictError
+    from fupin_desktop.services import households
+    from fupin_desktop.services.demo import generate_demo
+
+    generate_demo(office, households=3, seed=1)
+    users.add_user(office, "zhao", "clerk", "zhao-pass-1")
+    other = Database(url=office.url, engine=office.engine, sessions=office.sessions)  # a second PC
+    users.login(other, "zhao", "zhao-pass-1")
+    users.login(office, "li", "li-pass-1")
+    with office.read() as s:
+        hid = s.scalar(select(Household.id).limit(1))
+    mine = households.load_household(office, hid)
+    theirs = households.load_household(other, hid)
+    households.save_household(other, dataclasses.replace(theirs, helper_name="赵先到"))
+    with pytest.raises(ConflictError, match=r"已被他人修改（zhao，.*）"):
+        households.save_household(office, dataclasses.replace(mine, helper_name="李后到"))
