@@ -250,3 +250,21 @@ def test_a_conflict_names_the_clerk_who_saved_first(office):
     households.save_household(other, dataclasses.replace(theirs, helper_name="赵先到"))
     with pytest.raises(ConflictError, match=r"已被他人修改（zhao，.*）"):
         households.save_household(office, dataclasses.replace(mine, helper_name="李后到"))
+
+
+def test_an_auditor_opens_a_household_with_masked_numbers(office):
+    from fupin_desktop.services import households
+    from fupin_desktop.services.demo import generate_demo
+
+    generate_demo(office, households=3, seed=1)
+    with office.read() as s:
+        hid = s.scalar(select(Household.id).limit(1))
+    full = households.load_household(office, hid)
+    users.login(office, "wang", "wang-pass-1")
+    seen = households.load_household(office, hid)
+    assert full.members and all(FULL_ID_RE.match(m.id_number) for m in full.members)
+    assert all("*" in m.id_number for m in seen.members)
+    assert [m.name for m in seen.members] == [m.name for m in full.members]
+
+
+FULL_ID_RE = re.compile(r"^\d{17}[\dX]$")
