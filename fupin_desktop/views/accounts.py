@@ -137,6 +137,7 @@ class AccountUI(QObject):
         menu = window.menuBar().addMenu(self.tr("&Account"))
         self.switch_action = self._add(menu, self.tr("Switch User…"), self.switch_user)
         self.lock_action = self._add(menu, self.tr("Lock Now"), self.lock, QKeySequence("Ctrl+L"))
+        self.logout_action = self._add(menu, self.tr("Log Out"), self.logout)
         self.password_action = self._add(menu, self.tr("Change My Password…"), self.change_password)
         menu.addSeparator()
         self.users_action = self._add(menu, self.tr("User Management…"), self.manage_users)
@@ -174,7 +175,7 @@ class AccountUI(QObject):
                                .replace("%1", self.db.user).replace("%2", ROLE_LABELS[self.db.role]))
         else:
             self.label.setText(self.tr("Login not enabled"))
-        for act in (self.switch_action, self.lock_action, self.password_action):
+        for act in (self.switch_action, self.lock_action, self.logout_action, self.password_action):
             act.setVisible(logged_in)
         self.users_action.setVisible(self.db.role in (None, "admin"))
         if logged_in:
@@ -211,6 +212,14 @@ class AccountUI(QObject):
 
     def _switch_dialog(self) -> bool:
         return LoginDialog(self.db, self.window).exec() == QDialog.DialogCode.Accepted
+
+    @Slot()
+    def logout(self) -> None:
+        """注销: nobody is logged in until the next login; cancelling it closes the program."""
+        if self._switch_dialog():
+            self._after_login()
+        else:
+            self.window.close()
 
     @Slot()
     def switch_user(self) -> None:
@@ -496,8 +505,27 @@ class AuditLogDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda index: self.open_record(index.row()))
         lay.addWidget(self.table)
+        hint = QLabel(self.tr("Double-click a household entry to open the household."))
+        hint.setProperty("role", "hint")
+        lay.addWidget(hint)
         self.reload()
+
+    def open_record(self, row: int) -> bool:
+        """Open the household an entry is about (households are what clerks look records up by)."""
+        e = self.entries[row] if 0 <= row < len(self.entries) else None
+        if e is None or e.entity != "households" or not e.entity_id.isdigit():
+            return False
+        from .households_tab import HouseholdsTab
+
+        window = self.parent()
+        for tab in getattr(window, "tab_widgets", []):
+            if isinstance(tab, HouseholdsTab):
+                window.tabs.setCurrentWidget(tab)
+                tab._open_dialog(int(e.entity_id))
+                return True
+        return False
 
     def _filters(self) -> dict:
         since = None

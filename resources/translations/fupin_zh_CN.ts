@@ -15,6 +15,10 @@
         <translation>立即锁定</translation>
     </message>
     <message>
+        <source>Log Out</source>
+        <translation>注销</translation>
+    </message>
+    <message>
         <source>Change My Password…</source>
         <translation>修改我的密码…</translation>
     </message>
@@ -843,6 +847,10 @@ Why is the attendance changed?</source>
     <message>
         <source>Summary</source>
         <translation>内容</translation>
+    </message>
+    <message>
+        <source>Double-click a household entry to open the household.</source>
+        <translation>双击“户”的记录可打开该户。</translation>
     </message>
     <message>
         <source>Export Audit Log</source>

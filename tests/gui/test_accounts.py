@@ -138,3 +138,29 @@ def test_idle_lock_asks_for_the_password_and_keeps_unsaved_typing(qtbot, window_
     assert seen["error"] == "用户名或密码错误。"
     assert editor.text() == "未保存的内容"
     assert (office.user, office.role) == ("li", "clerk")
+
+
+def test_audit_log_filters_by_user_and_opens_the_household(qtbot, window_for, office):
+    from fupin_desktop.services import households
+    from fupin_desktop.views.accounts import AuditLogDialog
+
+    users.login(office, "li", "li-pass-1")
+    with office.read() as s:
+        from fupin_desktop.models import Household
+
+        hid = s.scalar(select(Household.id).order_by(Household.id).limit(1))
+    form = households.load_household(office, hid)
+    form.helper_name = "新责任人"
+    households.save_household(office, form)
+    w = window_for(office)
+    dlg = AuditLogDialog(w.ctx, w)
+    qtbot.addWidget(dlg)
+    dlg.user_edit.setText("li")
+    dlg.reload()
+    assert dlg.entries and {e.user for e in dlg.entries} == {"li"}
+    row = next(i for i, e in enumerate(dlg.entries) if e.entity == "households")
+    assert "新责任人" in dlg.entries[row].summary
+    assert dlg.open_record(row)
+    tab = w.tab_widgets[0]
+    assert tab.dialog is not None and tab.dialog.isVisible()
+    tab.dialog.close()
