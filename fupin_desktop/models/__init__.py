@@ -22,6 +22,7 @@ from .medical import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Settleme
 from .settings import Setting
 from .archive import (ArchiveBox, ArchiveItemRecord, ArchivePackage, ArchivePackageFile, ArchivePageCache,
                       ArchiveYear)
+from .user import ROLE_LABELS, ROLES, User
 
 __all__ = [
     "AuditLog", "Base", "Household", "HouseholdIncome", "Measure", "Member", "Setting",
@@ -31,4 +32,5 @@ __all__ = [
     "AttendanceCorrection", "AttendanceMonth", "Assignment", "Inspection", "MonthClosure",
     "Post", "WageLine", "WageRun", "WageSlip",
     "ArchiveBox", "ArchiveItemRecord", "ArchivePackage", "ArchivePackageFile", "ArchivePageCache", "ArchiveYear",
+    "User", "ROLES", "ROLE_LABELS",
 ]
