@@ -164,16 +164,22 @@ def check_bag(bag_dir: Path | str) -> tuple[list[Problem], dict[str, str]]:
             continue
         entries = _read_manifest(mf, problems)
         for rel in sorted(files - entries.keys()):
-            problems.append(Problem("bag.unlisted", f"文件 {rel} 不在清单 {mf.name} 中。", rel))
+            problems.append(Problem("bag.unlisted", f"多出文件：{rel} 不在清单 {mf.name} 中。", rel))
         for rel, expected in sorted(entries.items()):
             if rel not in files:
-                problems.append(Problem("bag.missing", f"清单列出的文件 {rel} 不存在。", rel))
+                problems.append(Problem("bag.missing", f"缺少文件：清单列出的 {rel} 不存在。", rel))
                 continue
             actual = _digest(bag_dir / rel, alg)
             if alg == "sha256":
                 sha256[rel] = actual
             if actual != expected:
-                problems.append(Problem("bag.checksum", f"文件 {rel} 的校验值不符，文件已被改动或损坏。", rel))
+                from fupin_desktop.archive.tamper import looks_truncated
+
+                if looks_truncated(bag_dir / rel):
+                    problems.append(Problem("bag.truncated", f"文件不完整（被截断）：{rel}。", rel))
+                else:
+                    problems.append(Problem("bag.checksum", f"文件 {rel} 的校验值与清单不符，文件已被改动或损坏。",
+                                            rel))
     problems += _check_oxum(bag_dir, files)
     listed_tags: set[str] = set()
     for tm in tagmanifests:
@@ -186,9 +192,9 @@ def check_bag(bag_dir: Path | str) -> tuple[list[Problem], dict[str, str]]:
         for rel, expected in sorted(entries.items()):
             p = bag_dir / rel
             if not p.is_file():
-                problems.append(Problem("bag.missing", f"标签清单列出的文件 {rel} 不存在。", rel))
+                problems.append(Problem("bag.missing", f"缺少文件：标签清单列出的 {rel} 不存在。", rel))
             elif _digest(p, alg) != expected:
-                problems.append(Problem("bag.checksum", f"标签文件 {rel} 的校验值不符。", rel))
+                problems.append(Problem("bag.tag_checksum", f"清单文件被修改：{rel} 的校验值与 {tm.name} 不符。", rel))
     problems += _unexpected(bag_dir, manifests, tagmanifests, listed_tags)
     return problems, sha256
 
@@ -221,7 +227,7 @@ def _unexpected(bag_dir: Path, manifests, tagmanifests, listed: set[str]) -> lis
         for name in sorted(names):
             rel = (Path(root) / name).relative_to(bag_dir).as_posix()
             if rel not in known and rel not in listed:
-                out.append(Problem("bag.unexpected", f"数据包中有多余的文件 {rel}。", rel))
+                out.append(Problem("bag.unexpected", f"多出文件：数据包中有多余的文件 {rel}。", rel))
     return out
 
 

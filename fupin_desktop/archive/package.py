@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -162,7 +163,8 @@ def build_package(
                          category_order=settings.category_codes(),
                          retention_order=settings.retention_order, existing=existing_boxes)
     digests = {f"data/{code}.pdf": d.sha256 for code, d in done.items()}
-    others = _write_extras(extra_documents, data_dir, settings, year, digests)
+    others = _write_extras(extra_documents, data_dir, settings, digests, state)
+    _save_state(state_path, state)
     cat = _catalogue(settings, year, numbered, boxes, done, others)
     built_on = built_on or dt.date.today()
     files = {cat_mod.XML_NAME: cat_mod.catalogue_xml(cat), cat_mod.CSV_NAME: cat_mod.catalogue_csv(cat),
@@ -172,7 +174,10 @@ def build_package(
     for name, data in files.items():
         (data_dir / name).write_bytes(data)
         digests[f"data/{name}"] = hashlib.sha256(data).hexdigest()
-    _remove_stale(data_dir, set(digests))
+    # paper documents of the last build stay until a build that passes documents decides (the
+    # year build's first pass has none yet): unchanged ones then keep their file and date
+    kept_extras = set() if extra_documents else {f"data/{k[6:]}" for k in state if k.startswith("extra:")}
+    _remove_stale(data_dir, set(digests) | kept_extras)
     times["catalogue"] = time.perf_counter() - t2
 
     if cancel():
@@ -262,26 +267,47 @@ def _picklable(job: ItemJob) -> ItemJob:
 
 
 def _write_extras(docs: Sequence[ExtraDocument], data_dir: Path, settings: ArchiveSettings,
-                  year: int, digests: dict[str, str]) -> list[cat_mod.OtherFile]:
+                  digests: dict[str, str], state: dict) -> list[cat_mod.OtherFile]:
+    """Write the paper documents. One whose source is unchanged since the last build keeps its
+    file (and so the date it was first made), like a skipped item."""
     from fupin_desktop.archive.itemfile import make_item_pdf, read_source
 
     reserved = {cat_mod.XML_NAME, cat_mod.CSV_NAME, cat_mod.README_NAME}
+    if docs:
+        for k in [k for k in state if k.startswith("extra:")]:
+            if k[6:] not in {Path(d.file_name).as_posix() for d in docs}:
+                del state[k]
     out = []
     for doc in docs:
         rel = Path(doc.file_name).as_posix()
         if rel in reserved or f"data/{rel}" in digests or rel.startswith("/") or ".." in rel.split("/"):
             raise InputError(f"附加文件名“{doc.file_name}”无效或与归档文件重名。")
         data = read_source(doc.source)
-        if rel.lower().endswith(".pdf"):
-            data, _ = make_item_pdf(data, None, PdfaMeta(doc.title, settings.metadata_datetime(year),
-                                                         author=settings.fonds_name))
         target = data_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        sha = hashlib.sha256(data).hexdigest()
+        fp = hashlib.sha256("\x1f".join([SOFTWARE, doc.title, settings.fonds_name,
+                                         hashlib.sha256(_volatile_free(data)).hexdigest()]).encode()).hexdigest()
+        prev = state.get(f"extra:{rel}")
+        if prev and prev["fp"] == fp and target.is_file() and bagit.file_sha256(target) == prev["sha256"]:
+            sha = prev["sha256"]
+        else:
+            if rel.lower().endswith(".pdf"):
+                data, _ = make_item_pdf(data, None, PdfaMeta(doc.title, settings.metadata_datetime(0),
+                                                             author=settings.fonds_name))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            sha = hashlib.sha256(data).hexdigest()
+            state[f"extra:{rel}"] = {"fp": fp, "sha256": sha}
         digests[f"data/{rel}"] = sha
         out.append(cat_mod.OtherFile(rel, doc.title, sha))
     return out
+
+
+_VOLATILE = re.compile(rb"/ID\s*\[\s*<[0-9a-fA-F]*>\s*<[0-9a-fA-F]*>\s*\]|/(?:CreationDate|ModDate)\s*\([^)]*\)")
+
+
+def _volatile_free(data: bytes) -> bytes:
+    """A writer's /ID and dates removed: what is left changes only when the document does."""
+    return _VOLATILE.sub(b"", data)
 
 
 def _catalogue(settings: ArchiveSettings, year: int, items: list[ArchiveItem], boxes: list[Box],

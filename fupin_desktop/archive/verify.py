@@ -34,6 +34,13 @@ class VerifyReport:
     items: int = 0
     pdfs_checked: int = 0
     seconds: float = 0.0
+    digest: str = ""  # SHA-256 of the package's tagmanifest (the 移交清单's 数据包摘要)
+    # What the contents were compared with besides the package itself: "database" (the build
+    # record), "digest" (a digest given by the user, e.g. from the 移交清单), both, or neither.
+    checked_against: list[str] = field(default_factory=list)
+    scope_note: str = ""  # one Chinese sentence on what was (not) compared
+    payload_sha256: dict[str, str] = field(default_factory=dict, repr=False)
+    year: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -41,9 +48,12 @@ class VerifyReport:
 
     def text(self) -> str:
         if self.ok:
-            return f"检测通过：{self.items} 件，检查 PDF {self.pdfs_checked} 个，用时 {self.seconds:.1f} 秒。"
-        lines = [f"检测未通过，发现 {len(self.problems)} 个问题："]
-        lines += [f"{n}. {p.message_cn}" for n, p in enumerate(self.problems, 1)]
+            lines = [f"检测通过：{self.items} 件，检查 PDF {self.pdfs_checked} 个，用时 {self.seconds:.1f} 秒。"]
+        else:
+            lines = [f"检测未通过，发现 {len(self.problems)} 个问题："]
+            lines += [f"{n}. {p.message_cn}" for n, p in enumerate(self.problems, 1)]
+        if self.scope_note:
+            lines.append(self.scope_note)
         return "\n".join(lines)
 
 
@@ -54,6 +64,7 @@ def verify_package(bag_dir: Path | str, progress: Callable[[int, int], None] | N
     report = VerifyReport()
     probs = report.problems
     bag_probs, digests = check_bag(bag_dir)
+    report.payload_sha256 = digests
     probs += bag_probs
     xml_path = bag_dir / "data" / cat_mod.XML_NAME
     try:
@@ -63,6 +74,7 @@ def verify_package(bag_dir: Path | str, progress: Callable[[int, int], None] | N
         report.seconds = time.perf_counter() - t0
         return report
     report.items = len(cat.entries)
+    report.year = cat.year
     probs += _files_vs_catalogue(bag_dir, cat, digests)
     probs += _codes(cat)
     probs += check_contiguous(_groups(cat))
@@ -88,9 +100,9 @@ def _files_vs_catalogue(bag_dir: Path, cat: cat_mod.Catalogue, digests: dict[str
         listed[f"data/{name}"] = ""
     present = set(payload_files(bag_dir)) if (bag_dir / "data").is_dir() else set()
     for rel in sorted(listed.keys() - present):
-        out.append(Problem("package.missing_file", f"目录中登记的文件 {rel[5:]} 不存在。", rel))
+        out.append(Problem("package.missing_file", f"缺少文件：目录中登记的文件 {rel[5:]} 不存在。", rel))
     for rel in sorted(present - listed.keys()):
-        out.append(Problem("package.unexpected_file", f"文件 {rel[5:]} 未登记在归档文件目录中（多余文件）。", rel))
+        out.append(Problem("package.unexpected_file", f"多出文件：{rel[5:]} 未登记在归档文件目录中。", rel))
     for rel, expected in sorted(listed.items()):
         if expected and rel in present:
             actual = digests.get(rel) or file_sha256(bag_dir / rel)

@@ -42,15 +42,34 @@ def _build(db, args):
 def _verify(db, args):
     from ..services.archive_build import verify_dir
 
-    rep = verify_dir(Path(args.dir), _progress_printer(getattr(args, "json", False)))
+    db = None if args.no_db else _verify_db(args)
+    try:
+        rep = verify_dir(Path(args.dir), _progress_printer(getattr(args, "json", False)), db=db,
+                         digest=args.digest)
+    finally:
+        if db is not None:
+            db.dispose()
     if not getattr(args, "json", False) and sys.stderr.isatty():
         print(file=sys.stderr)
     data = {"ok": rep.ok, "passed": rep.ok, "items": rep.items, "pdfs_checked": rep.pdfs_checked,
-            "seconds": round(rep.seconds, 2),
+            "seconds": round(rep.seconds, 2), "digest": rep.digest,
+            "checked_against": rep.checked_against, "internal_only": not rep.checked_against,
+            "scope": rep.scope_note,
             "problems": [{"code": p.code, "message": p.message_cn, "path": p.path} for p in rep.problems]}
     if not rep.ok:
         data["exit_code"] = 2  # the package is not usable as it is (DESIGN.md §6: unusable input)
     return data, rep.text()
+
+
+def _verify_db(args):
+    """The database to compare with: --db / FUPIN_DB_URL, else the default one if it exists
+    (verify must also run on an archive office's PC that has no database at all)."""
+    from ..paths import default_db_path
+    from .common import db_url_from, open_db_for
+
+    if db_url_from(args) is None and not default_db_path().is_file():
+        return None
+    return open_db_for(args)
 
 
 def _close(db, args):
@@ -123,6 +142,10 @@ def register(sub, common) -> None:
 
     v = a.add_parser("verify", help="检测归档数据包（四性检测），有问题时以非 0 退出并逐条列出", parents=[common])
     v.add_argument("dir", metavar="DIR", help="归档数据包目录")
+    v.add_argument("--digest", metavar="HEX", help="移交清单上的数据包摘要（64 位十六进制，可带空格）："
+                                                   "数据包必须与之相符")
+    v.add_argument("--no-db", dest="no_db", action="store_true",
+                   help="不与数据库中生成时的记录核对（只检查数据包本身）")
     v.set_defaults(handler=_verify)
 
     c = a.add_parser("close", help="关闭年度：固定件号和盒号（以后加入的文件续编）", parents=[common])

@@ -157,6 +157,6 @@ class ArchivePackageFile(Base):
     __table_args__ = (PrimaryKeyConstraint("package_id", "path"),)
 
     package_id: Mapped[int] = mapped_column(ForeignKey("archive_packages.id", ondelete="CASCADE"))
-    path: Mapped[str] = mapped_column(String(1000))  # "data/Z012-WS·2025-Y-0001.pdf"
+    path: Mapped[str] = mapped_column(String(500))  # "data/Z012-WS·2025-Y-0001.pdf"
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)

@@ -42,6 +42,8 @@ class YearBuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     iso_path: Path | None = None
     closed: bool = False
+    digest: str = ""  # SHA-256 of tagmanifest-sha256.txt, recorded in the database
+    files: int = 0  # payload files (data/…)
 
     def to_json(self) -> dict:
         return {"year": self.year, "out": str(self.out_dir), "items": self.items,
@@ -49,12 +51,17 @@ class YearBuildResult:
                 "skipped": self.skipped, "closed": self.closed,
                 "warnings": [{"code": w.code, "message": w.message_cn} for w in self.warnings],
                 "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
-                "iso": str(self.iso_path) if self.iso_path else None}
+                "iso": str(self.iso_path) if self.iso_path else None,
+                "digest": self.digest, "files": self.files}
 
     def text(self) -> str:
         lines = [f"{self.year}年度归档数据包已生成：{self.out_dir}",
                  f"共 {self.items} 件 {self.pages} 页，{self.boxes} 盒；本次生成 {self.rendered} 件，"
                  f"未改动而跳过 {self.skipped} 件；用时 {self.seconds.get('total', 0):.0f} 秒。"]
+        if self.digest:
+            from ..archive.tamper import group_digest
+
+            lines.append(f"数据包摘要（SHA-256，已记入数据库，请打印移交清单）：{group_digest(self.digest)}")
         if self.iso_path:
             lines.append(f"光盘镜像：{self.iso_path}")
         lines += [f"注意：{w.message_cn}" for w in self.warnings]
@@ -106,6 +113,10 @@ def build_year(db, year: int, out_dir: Path | str, progress: Progress | None = N
     result = YearBuildResult(year, out_dir, len(final.items), sum(it.pages for it in final.items),
                              len(final.boxes), first.rendered, first.skipped, warnings,
                              {"items": first.seconds.get("items", 0.0)}, closed=plan.closed)
+    from .archive_record import record_build
+
+    rec = record_build(db, year, out_dir, result.items, result.pages)
+    result.digest, result.files = rec.digest, rec.files
     if iso:
         from ..archive.iso import build_iso
 
@@ -175,8 +186,13 @@ def _closed_box_check(db, plan: YearPlan, boxes) -> list[Problem]:
 
 
 def verify_dir(out_dir: Path | str, progress: Progress | None = None,
-               cancel: Callable[[], bool] | None = None) -> VerifyReport:
-    """``archive verify``: every problem of the package at ``out_dir``, in Chinese."""
+               cancel: Callable[[], bool] | None = None, *, db=None, digest: str | None = None) -> VerifyReport:
+    """``archive verify``: every problem of the package at ``out_dir``, in Chinese.
+
+    With ``db``: also compared with the record of the build (every payload file's sha256 and
+    the package digest), so a package edited and re-hashed afterwards is caught. With
+    ``digest`` (from the 移交清单): the package's tagmanifest must hash to it. Without either,
+    the report says plainly that only the package's internal consistency was checked."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise InputError(f"目录“{out_dir}”不存在。请选择归档数据包所在的文件夹。")
@@ -187,7 +203,39 @@ def verify_dir(out_dir: Path | str, progress: Progress | None = None,
         if progress:
             progress(done, total, f"正在检测第 {done} 个文件，共 {total} 个")
 
-    return verify_package(out_dir, step, cancel)
+    rep = verify_package(out_dir, step, cancel)
+    return _against_records(rep, out_dir, db, digest)
+
+
+def _against_records(rep: VerifyReport, out_dir: Path, db, digest: str | None) -> VerifyReport:
+    from ..archive.tamper import check_digest, group_digest, normalise_digest, package_digest
+    from .archive_record import check_against_record
+
+    rep.digest = package_digest(out_dir) or ""
+    notes = []
+    if digest is not None:
+        want = normalise_digest(digest)
+        if not want:
+            raise InputError(f"数据包摘要“{digest}”无效：应为 64 位十六进制数字（移交清单上的数据包摘要，"
+                             "可带空格）。")
+        rep.problems += check_digest(out_dir, want, "移交清单")
+        rep.checked_against.append("digest")
+        notes.append(f"已与移交清单上的数据包摘要（{group_digest(want)}）核对。")
+    if db is not None:
+        probs, rec = check_against_record(db, out_dir, rep.year, rep.payload_sha256)
+        if rec is None:
+            notes.append("数据库中没有该数据包的生成记录，未能与生成时的记录核对。")
+        else:
+            rep.problems += probs
+            rep.checked_against.append("database")
+            notes.append(f"已与数据库中 {rec.recorded_at:%Y-%m-%d %H:%M}（UTC）生成时记录的 {rec.files} 个文件"
+                         "及数据包摘要逐一核对。")
+    if not rep.checked_against:
+        notes.insert(0, "注意：只检查了数据包内部的一致性（校验值、目录与文件是否相符），没有与生成时的记录"
+                        "或移交清单上的摘要核对；被改动后重新计算过校验值的数据包也会通过。"
+                        "请在有数据库的电脑上检测，或用 --digest 输入移交清单上的数据包摘要。")
+    rep.scope_note = "".join(notes)
+    return rep
 
 
 def preview_item(db, year: int, key: str, out: Path | str) -> Path:

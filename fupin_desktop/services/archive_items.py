@@ -30,7 +30,8 @@ from .archive_settings import CONFIG_KEY, ITEM_KINDS
 
 REGISTERED_TYPES = ("脱贫户", "未脱贫户")  # 建档立卡 households
 HOUSEHOLD_TABLES = ("households", "members", "household_incomes", "measures", "visits")
-ARCHIVE_TABLES = ("archive_years", "archive_items", "archive_boxes", "archive_page_cache")
+ARCHIVE_TABLES = ("archive_years", "archive_items", "archive_boxes", "archive_page_cache", "archive_packages",
+                  "archive_package_files")
 
 
 @dataclass(frozen=True)

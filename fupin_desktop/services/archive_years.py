@@ -193,4 +193,7 @@ def close_year(db, year: int) -> CloseResult:
             s.add(_box_row(b))
         yr = s.scalar(select(ArchiveYear).where(ArchiveYear.year == year))
         yr.closed, yr.closed_at, yr.closed_by = True, utcnow(), db.user
+        from .archive_record import record_close
+
+        record_close(s, year, db.user)
     return CloseResult(year, len(items), sum(it.pages for it in items), len(boxes))

@@ -87,7 +87,8 @@ def test_extra_file_outside_payload(bag):
 def test_tag_file_tampered(bag):
     p = bag / "bag-info.txt"
     p.write_text(p.read_text("utf-8").replace("某某镇", "某镇"), "utf-8")
-    assert codes(bag) == ["bag.checksum"]
+    assert codes(bag) == ["bag.tag_checksum"]
+    assert verify_bag(bag)[0].startswith("清单文件被修改")
 
 
 def test_manifest_line_for_absent_and_escaping_paths(bag):

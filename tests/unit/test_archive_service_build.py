@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from fupin_desktop import cli
@@ -31,6 +32,8 @@ from test_archive_stamp import stamp_rect_of  # noqa: E402 - the stamp test's ge
 
 YEAR = 2025
 TODAY = dt.date(2025, 11, 20)
+# The PDFs carry the real time of the build: builds are compared at one frozen instant.
+BUILT_AT = dt.datetime(2026, 1, 10, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +92,26 @@ def test_rebuild_skips_everything_and_gives_identical_bytes(built, pkg, tmp_path
     before = digests(pkg)
     again = build_year(db, YEAR, pkg, workers=1)
     assert again.rendered == 0 and again.skipped == result.items
-    assert digests(pkg) == before
-    # from scratch, in another folder and in this process: the same bytes (reproducible)
-    fresh = build_year(db, YEAR, tmp_path / "fresh", workers=1)
-    assert fresh.rendered == result.items
-    assert digests(tmp_path / "fresh") == before
+    assert digests(pkg) == before  # skipped files keep the date of the build that wrote them
+    # from scratch, in other folders, at the same instant: the same bytes (reproducible); the
+    # PDFs carry that instant as their creation date, in the XMP and the Info dictionary alike
+    with time_machine.travel(BUILT_AT, tick=False):
+        one = build_year(db, YEAR, tmp_path / "one", workers=1)
+        two = build_year(db, YEAR, tmp_path / "two", workers=1)
+    assert one.rendered == two.rendered == result.items
+    assert digests(tmp_path / "one") == digests(tmp_path / "two")
+    assert digests(tmp_path / "one") != before
+    import re
+
+    from fupin_desktop.archive.pdfa import parse_pdf_date, parse_xmp_date
+
+    for sample in [*(tmp_path / "one" / "data").glob("*.pdf"), *(tmp_path / "one" / "data").glob("*/*.pdf")]:
+        with pikepdf.open(sample) as pdf:
+            xmp = pdf.Root.Metadata.read_bytes().decode()
+            assert parse_pdf_date(str(pdf.docinfo["/CreationDate"])) == BUILT_AT
+            assert parse_pdf_date(str(pdf.docinfo["/ModDate"])) == BUILT_AT
+        for key in ("CreateDate", "ModifyDate"):
+            assert parse_xmp_date(re.search(f"<xmp:{key}>([^<]+)<", xmp).group(1)) == BUILT_AT
 
 
 def test_an_edit_re_renders_only_that_household_and_the_ledgers(built, pkg, tmp_path):
@@ -204,10 +222,11 @@ def test_verify_command_reports_each_corruption(name, built, pkg, capsys):
     if name == "non-embedded font":
         assert any("Helvetica" in p["message"] and "未嵌入" in p["message"] for p in rep["problems"])
         assert codes == {"pdf.pdfa"}  # catalogue and bag were made to agree: only the font fails
-    # the human output lists every problem, one per line
+    # the human output lists every problem, one per line, then says what it compared with
     assert cli.main(["archive", "verify", str(pkg)]) == 2
     out = capsys.readouterr().out
-    assert "检测未通过" in out and len(out.strip().splitlines()) == len(rep["problems"]) + 1
+    assert "检测未通过" in out and len(out.strip().splitlines()) == len(rep["problems"]) + 2
+    assert rep["internal_only"] and "只检查了数据包内部的一致性" in out.strip().splitlines()[-1]
 
 
 def test_stamp_sits_45x16mm_in_the_free_top_right_corner_of_a_household_file(built, tmp_path):

@@ -19,7 +19,8 @@ from fupin_desktop.errors import InputError
 
 SETTINGS = ArchiveSettings("Z012", "示例镇人民政府", box_thickness_mm=20,
                            box_capacities={20: 7, 30: 300, 40: 400, 50: 500},
-                           bagging_date=dt.date(2026, 1, 10))
+                           bagging_date=dt.date(2026, 1, 10),
+                           fixed_datetime=dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))))
 BUILT_ON = dt.date(2026, 1, 10)
 
 

@@ -1,0 +1,107 @@
+"""The database's record of each built package (tamper evidence) and verify against it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from ..archive.model import Problem
+from ..archive.tamper import RecordedFile, check_digest, compare_with_record, package_digest, recorded_files
+from ..models import ArchivePackage, ArchivePackageFile
+
+
+@dataclass(frozen=True)
+class PackageRecord:
+    id: int
+    year: int
+    event: str
+    recorded_at: object  # datetime (UTC)
+    out_dir: str
+    digest: str
+    items: int
+    pages: int
+    files: int
+    octets: int
+
+
+def _plain(row: ArchivePackage) -> PackageRecord:
+    return PackageRecord(row.id, row.year, row.event, row.recorded_at, row.out_dir, row.digest,
+                         row.items, row.pages, row.files, row.octets)
+
+
+def record_build(db, year: int, out_dir: Path, items: int, pages: int) -> PackageRecord:
+    """Store the just-built package's digest and every payload file's sha256 and size."""
+    files = recorded_files(out_dir)
+    digest = package_digest(out_dir) or ""
+    with db.write(reason=f"档案：记录{year}年度数据包摘要") as s:
+        row = ArchivePackage(year=year, event="build", recorded_by=getattr(db, "user", None),
+                             out_dir=str(Path(out_dir).resolve()), digest=digest, items=items,
+                             pages=pages, files=len(files), octets=sum(f.size for f in files.values()))
+        s.add(row)
+        s.flush()
+        if files:
+            s.execute(insert(ArchivePackageFile), [
+                {"package_id": row.id, "path": rel, "sha256": f.sha256, "size": f.size}
+                for rel, f in files.items()])
+        return _plain(row)
+
+
+def record_close(session, year: int, user: str | None) -> None:
+    """Closing a year: the latest build of it becomes the package of record (event 'close')."""
+    last = session.scalar(select(ArchivePackage).where(ArchivePackage.year == year,
+                                                       ArchivePackage.event == "build")
+                          .order_by(ArchivePackage.id.desc()).limit(1))
+    if last is None:
+        return
+    row = ArchivePackage(year=year, event="close", recorded_by=user, out_dir=last.out_dir,
+                         digest=last.digest, items=last.items, pages=last.pages, files=last.files,
+                         octets=last.octets)
+    session.add(row)
+    session.flush()
+    files = session.execute(select(ArchivePackageFile.path, ArchivePackageFile.sha256, ArchivePackageFile.size)
+                            .where(ArchivePackageFile.package_id == last.id)).all()
+    if files:
+        session.execute(insert(ArchivePackageFile), [
+            {"package_id": row.id, "path": p, "sha256": h, "size": n} for p, h, n in files])
+
+
+def latest_record(db, year: int) -> PackageRecord | None:
+    with db.read() as s:
+        row = s.scalar(select(ArchivePackage).where(ArchivePackage.year == year)
+                       .order_by(ArchivePackage.id.desc()).limit(1))
+        return _plain(row) if row is not None else None
+
+
+def _record_for(s, bag_dir: Path, year: int | None):
+    """The record this package should match: one with its current digest (then the files
+    are as built), else — when the package was changed and re-hashed — the latest record of the
+    same folder, else the latest of its year."""
+    digest = package_digest(bag_dir)
+    if digest:
+        row = s.scalar(select(ArchivePackage).where(ArchivePackage.digest == digest)
+                       .order_by(ArchivePackage.id.desc()).limit(1))
+        if row is not None:
+            return row
+    q = select(ArchivePackage).order_by(ArchivePackage.id.desc()).limit(1)
+    row = s.scalar(q.where(ArchivePackage.out_dir == str(bag_dir.resolve())))
+    if row is None and year is not None:
+        row = s.scalar(q.where(ArchivePackage.year == year))
+    return row
+
+
+def check_against_record(db, bag_dir: Path, year: int | None,
+                         current: dict[str, str] | None = None) -> tuple[list[Problem], PackageRecord | None]:
+    """Problems of ``bag_dir`` against the database's build record (None: no record found)."""
+    with db.read() as s:
+        row = _record_for(s, Path(bag_dir), year)
+        if row is None:
+            return [], None
+        rec = _plain(row)
+        files = {p: RecordedFile(h, n) for p, h, n in s.execute(
+            select(ArchivePackageFile.path, ArchivePackageFile.sha256, ArchivePackageFile.size)
+            .where(ArchivePackageFile.package_id == row.id))}
+    probs = check_digest(bag_dir, rec.digest, "生成记录")
+    probs += compare_with_record(bag_dir, files, current)
+    return probs, rec
