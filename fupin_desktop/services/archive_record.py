@@ -74,28 +74,40 @@ def latest_record(db, year: int) -> PackageRecord | None:
         return _plain(row) if row is not None else None
 
 
-def _record_for(s, bag_dir: Path, year: int | None):
+def _record_for(s, bag_dir: Path, year: int | None, current: dict[str, str] | None):
     """The record this package should match: one with its current digest (then the files
-    are as built), else — when the package was changed and re-hashed — the latest record of the
-    same folder, else the latest of its year."""
+    are as built); else — the package was changed and perhaps re-hashed — the recent record of
+    its year that shares the most file contents with it (ties: the newest)."""
     digest = package_digest(bag_dir)
     if digest:
         row = s.scalar(select(ArchivePackage).where(ArchivePackage.digest == digest)
                        .order_by(ArchivePackage.id.desc()).limit(1))
         if row is not None:
             return row
-    q = select(ArchivePackage).order_by(ArchivePackage.id.desc()).limit(1)
-    row = s.scalar(q.where(ArchivePackage.out_dir == str(bag_dir.resolve())))
-    if row is None and year is not None:
-        row = s.scalar(q.where(ArchivePackage.year == year))
-    return row
+    if year is None:
+        return None
+    rows = s.scalars(select(ArchivePackage).where(ArchivePackage.year == year)
+                     .order_by(ArchivePackage.id.desc()).limit(_CANDIDATES)).all()
+    if len(rows) <= 1 or not current:
+        return rows[0] if rows else None
+    have = set(current.items())
+
+    def shared(row) -> int:
+        return sum(1 for p, h in s.execute(select(ArchivePackageFile.path, ArchivePackageFile.sha256)
+                                           .where(ArchivePackageFile.package_id == row.id))
+                   if (p, h) in have)
+
+    return max(rows, key=lambda r: (shared(r), r.id))
+
+
+_CANDIDATES = 20
 
 
 def check_against_record(db, bag_dir: Path, year: int | None,
                          current: dict[str, str] | None = None) -> tuple[list[Problem], PackageRecord | None]:
     """Problems of ``bag_dir`` against the database's build record (None: no record found)."""
     with db.read() as s:
-        row = _record_for(s, Path(bag_dir), year)
+        row = _record_for(s, Path(bag_dir), year, current)
         if row is None:
             return [], None
         rec = _plain(row)

@@ -300,3 +300,122 @@ def test_cli_list_add_close_and_print(built, tmp_path, capsys):
                      str(tmp_path / "print"), "--doc", "spines", "--doc", "stats"]) == 0
     files = json.loads(capsys.readouterr().out)["files"]
     assert [Path(f).name for f in files] == [f"{YEAR}年度盒脊.pdf", f"{YEAR}年度归档范围统计表.pdf"]
+
+
+# ------------------------------------------------------------------ tamper evidence (§3)
+
+def _rehashed_edit(path: Path, db) -> Path:
+    """Edit one item (a valid PDF still) and recompute every hash inside the package."""
+    target = _first_household_file(path, db)
+    with pikepdf.open(target) as pdf:
+        pdf.pages[0].contents_add(pdf.make_stream(b"q 1 0 0 RG 10 10 m 100 100 l S Q"), prepend=False)
+        buf = io.BytesIO()
+        pdf.save(buf)
+    data = buf.getvalue()
+    target.write_bytes(data)
+    xml = path / "data" / cat_mod.XML_NAME
+    cat = cat_mod.read_catalogue(xml)
+    cat.entries = [e.__class__(**{**e.__dict__, "sha256": hashlib.sha256(data).hexdigest()})
+                   if e.file_name == target.name else e for e in cat.entries]
+    xml.write_bytes(cat_mod.catalogue_xml(cat))
+    (path / "data" / cat_mod.CSV_NAME).write_bytes(cat_mod.catalogue_csv(cat))
+    _rebag(path)
+    return target
+
+
+def _db_arg(built) -> list[str]:
+    return ["--db", str(built[0].url).removeprefix("sqlite:///")]
+
+
+def test_build_records_digest_and_files_in_the_database(built):
+    from fupin_desktop.archive.tamper import package_digest
+    from fupin_desktop.models import ArchivePackage
+    from fupin_desktop.services.archive_record import _plain
+
+    db, result, bag = built
+    with db.read() as s:
+        rec = _plain(s.scalar(select(ArchivePackage).where(ArchivePackage.digest == package_digest(bag))))
+    assert rec.digest == result.digest and rec.year == YEAR and rec.event == "build"
+    assert rec.files == result.files == len(list((bag / "data").rglob("*.*")))
+    assert rec.items == result.items and rec.pages == result.pages
+
+
+def test_a_rehashed_package_passes_alone_but_not_against_the_database_or_the_digest(built, pkg, capsys):
+    _, result, _ = built
+    target = _rehashed_edit(pkg, built[0])
+    # internally consistent: only the package itself is checked, and the report says so
+    code, rep = verify(capsys, pkg)
+    assert code == 0 and rep["internal_only"] and "只检查了数据包内部的一致性" in rep["scope"]
+    # with the database: the file edited and the manifests re-hashed are both named
+    assert cli.main([*_db_arg(built), "--json", "archive", "verify", str(pkg)]) == 2
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["checked_against"] == ["database"] and not rep["internal_only"]
+    changed = [p for p in rep["problems"] if p["code"] == "tamper.changed"]
+    # the edited item, and the catalogue whose hash column was rewritten to match it
+    assert sorted(p["path"] for p in changed) == sorted([f"data/{target.name}", f"data/{cat_mod.XML_NAME}",
+                                                         f"data/{cat_mod.CSV_NAME}"])
+    assert all("文件内容与生成时记录不符" in p["message"] for p in changed)
+    assert any(p["code"] == "tamper.digest" and "清单文件被修改" in p["message"] for p in rep["problems"])
+    # with only the 移交清单's digest (typed grouped, as read aloud), and no database at all
+    from fupin_desktop.archive.tamper import group_digest
+
+    assert cli.main(["--json", "archive", "verify", str(pkg), "--no-db",
+                     "--digest", group_digest(result.digest).upper()]) == 2
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["checked_against"] == ["digest"]
+    assert [p["code"] for p in rep["problems"]] == ["tamper.digest"]
+
+
+def test_the_untouched_package_matches_its_record_and_digest(built, pkg, capsys):
+    _, result, _ = built
+    assert cli.main([*_db_arg(built), "--json", "archive", "verify", str(pkg), "--digest", result.digest]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["problems"] == [] and sorted(rep["checked_against"]) == ["database", "digest"]
+    assert rep["digest"] == result.digest
+
+
+def test_messages_name_what_happened(built, pkg, capsys):
+    db = built[0]
+    victim = _first_household_file(pkg, db)
+    victim.write_bytes(victim.read_bytes()[:5000])  # cut off
+    gone = sorted((pkg / "data").glob("*.pdf"))[-1]
+    gone.unlink()
+    (pkg / "data" / "多余.pdf").write_bytes(b"%PDF-1.4\n")
+    m = pkg / "manifest-sha256.txt"
+    m.write_text(m.read_text("utf-8") + "", "utf-8")
+    assert cli.main([*_db_arg(built), "--json", "archive", "verify", str(pkg)]) == 2
+    msgs = [p["message"] for p in json.loads(capsys.readouterr().out)["problems"]]
+    assert any(s.startswith("文件不完整（被截断）") and victim.name in s for s in msgs), msgs
+    assert any(s.startswith("缺少文件") and gone.name in s for s in msgs)
+    assert any(s.startswith("多出文件") and "多余.pdf" in s for s in msgs)
+    # a payload manifest edited by hand (no re-hash of the tag manifest)
+    shutil.rmtree(pkg)
+    shutil.copytree(built[2], pkg)
+    m.write_text(m.read_text("utf-8").replace("0", "1", 1), "utf-8")
+    assert cli.main(["--json", "archive", "verify", str(pkg), "--no-db"]) == 2
+    msgs = [p["message"] for p in json.loads(capsys.readouterr().out)["problems"]]
+    assert any(s.startswith("清单文件被修改") and "manifest-sha256.txt" in s for s in msgs), msgs
+
+
+def test_closing_the_year_records_the_package_of_record(built, tmp_path):
+    from sqlalchemy import func
+
+    from fupin_desktop.backup import backup
+    from fupin_desktop.database import open_database
+    from fupin_desktop.models import ArchivePackage, ArchivePackageFile
+    from fupin_desktop.services.archive_years import close_year
+
+    copy = open_database("sqlite:///" + str(backup(built[0], tmp_path / "c.db")))
+    try:
+        built_now = build_year(copy, YEAR, tmp_path / "bag", workers=1)
+        close_year(copy, YEAR)
+        with copy.read() as s:
+            rows = s.scalars(select(ArchivePackage).where(ArchivePackage.year == YEAR)
+                             .order_by(ArchivePackage.id)).all()
+            assert [r.event for r in rows][-2:] == ["build", "close"]
+            assert rows[-1].digest == built_now.digest
+            n = s.scalar(select(func.count()).select_from(ArchivePackageFile)
+                         .where(ArchivePackageFile.package_id == rows[-1].id))
+            assert n == built_now.files
+    finally:
+        copy.dispose()
