@@ -92,7 +92,9 @@ def compare_with_record(bag_dir: Path | str, recorded: Mapping[str, RecordedFile
         if sha == rec.sha256:
             continue
         size = path.stat().st_size
-        if size < rec.size:
+        # shorter and cut off (a PDF without its %%EOF, or an empty file): truncated; shorter
+        # but complete is an edit like any other
+        if size < rec.size and (size == 0 or looks_truncated(path)):
             out.append(Problem("tamper.truncated", f"文件不完整（被截断）：{rel[5:]} 现为 {size} 字节，"
                                                    f"生成时为 {rec.size} 字节。", rel))
         else:
@@ -101,7 +103,7 @@ def compare_with_record(bag_dir: Path | str, recorded: Mapping[str, RecordedFile
 
 
 def looks_truncated(path: Path) -> bool:
-    """A PDF that no longer ends with %%EOF (within its last 1 KiB) was cut off."""
+    """A PDF whose last 1 KiB holds no %%EOF was cut off (other files: never judged so)."""
     if path.suffix.lower() != ".pdf":
         return False
     try:
