@@ -21,7 +21,7 @@ from fupin_desktop.archive.model import RETENTION_LABELS
 MM = 72 / 25.4
 STAMP_W_MM = 45.0
 STAMP_H_MM = 16.0
-TOP_MM = 3.0  # from the top edge of the page
+TOP_MM = 10.0  # from the top edge of the page (DA/T 22-2015: in the blank top right area)
 RIGHT_MM = 10.0  # from the right edge of the page
 RED = (0.86, 0.0, 0.0)
 LINE_W = 0.7  # pt

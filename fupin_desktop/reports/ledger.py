@@ -187,7 +187,9 @@ def layout_ledger(spec: LedgerSpec, cancel: Callable[[], bool] | None = None) ->
 
     margin = 10 * MM
     weights = [max(0.01, float(c.width_weight)) for c in cols]
-    candidates = ["A4", "A3"] if spec.page_size == "auto" else [spec.page_size.upper()]
+    # A4 landscape always (DA/T 22-2015 paper; a clerk's printer has no A3): a wide ledger wraps its
+    # cells, then shrinks its type, rather than moving to A3. An explicit page_size is honoured.
+    candidates = ["A4"] if spec.page_size == "auto" else [spec.page_size.upper()]
     chosen = None
     # Prefer A4; then A3; then let no-wrap columns wrap; then (below) shrink the type.
     for forced, name in [(f, n) for f in (False, True) for n in candidates]:
@@ -244,6 +246,14 @@ def layout_ledger(spec: LedgerSpec, cancel: Callable[[], bool] | None = None) ->
     return lay
 
 
+def stamp_zone() -> tuple[float, float]:
+    """(width from the right edge, height from the top) in pt kept free for the 归档章, with 2 mm
+    of air around it."""
+    from fupin_desktop.archive.stamp import RIGHT_MM, STAMP_H_MM, STAMP_W_MM, TOP_MM
+
+    return (RIGHT_MM + STAMP_W_MM + 2) * MM, (TOP_MM + STAMP_H_MM + 2) * MM
+
+
 def _paginate(lay: LedgerLayout, margin: float, reg: Metrics) -> None:
     spec, fs = lay.spec, lay.font_size
     W, H = lay.pagesize
@@ -252,12 +262,19 @@ def _paginate(lay: LedgerLayout, margin: float, reg: Metrics) -> None:
     tsize = fs * 1.8
     tlead = tsize * 1.3
     text_w = W - 2 * margin
-    title_lines = wrap_text(spec.title, text_w / tsize, reg) if spec.title else []
-    sub_lines = wrap_text(spec.subtitle, text_w / fs, reg) if spec.subtitle else []
+    # The 归档章 goes into the blank top right corner of page 1 (DA/T 22-2015): the centred
+    # title and subtitle stay narrower than the space between two stamps, and the unit/date
+    # line and the table start below it. The header is the same on every page.
+    zone_x, zone_y = stamp_zone()
+    head_w = min(text_w, W - 2 * zone_x)
+    title_lines = wrap_text(spec.title, head_w / tsize, reg) if spec.title else []
+    sub_lines = wrap_text(spec.subtitle, head_w / fs, reg) if spec.subtitle else []
     left = f"{spec.unit_label}：{spec.unit}" if spec.unit else ""
     right = f"{spec.date_label}：{spec.date_text}" if spec.date_text else ""
     y = H - margin
     y -= len(title_lines) * tlead + len(sub_lines) * lead
+    y = min(y, H - zone_y)
+    info_y = y
     info_rows = 0
     if left or right:
         together = (reg.width(left) + reg.width(right)) * fs + 4 * fs <= text_w
@@ -272,7 +289,7 @@ def _paginate(lay: LedgerLayout, margin: float, reg: Metrics) -> None:
     totals_h = (max(map(len, lay.totals_lines)) * lead + 2 * vpad) if lay.totals_lines else 0.0
     signoff_h = (2.2 * lead + 6) if spec.signoff else 0.0
     lay.geometry = dict(margin=margin, lead=lead, vpad=vpad, tsize=tsize, tlead=tlead,
-                        title_lines=title_lines, sub_lines=sub_lines, left=left, right=right,
+                        title_lines=title_lines, sub_lines=sub_lines, left=left, right=right, info_y=info_y,
                         info_rows=info_rows, table_top=table_top, header_h=header_h,
                         body_top=body_top, body_bottom=body_bottom, totals_h=totals_h,
                         signoff_h=signoff_h)
@@ -435,6 +452,7 @@ def _draw(lay: LedgerLayout, out, progress, cancel) -> None:
     for line in g["sub_lines"]:
         fixed_t.append(text_at(W / 2 - reg.width(line) * fs / 2, y - base_off, line))
         y -= lead
+    y = g["info_y"]
     if g["info_rows"]:
         y -= 2
         if g["left"]:

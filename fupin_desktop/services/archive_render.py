@@ -111,8 +111,10 @@ def image_to_pdf(data: bytes) -> bytes:
     from ..reports.fonts import FONT, register_fonts
 
     register_fonts()
+    from ..archive.stamp import STAMP_H_MM, TOP_MM
+
     mm = 72 / 25.4
-    top, side = 22 * mm, 10 * mm  # the stamp sits 3–19 mm from the top edge
+    top, side = (TOP_MM + STAMP_H_MM + 2) * mm, 10 * mm  # the stamp sits 10–26 mm from the top edge
     buf = io.BytesIO()
     with Image.open(io.BytesIO(data)) as img:
         frames = [ImageOps.exif_transpose(f.copy()) for f in ImageSequence.Iterator(img)]

@@ -234,7 +234,7 @@ def test_stamp_sits_45x16mm_in_the_free_top_right_corner_of_a_household_file(bui
     item = _first_household_file(bag, db)
     (x0, y0, x1, y1, colour), box, pdf = stamp_rect_of(item.read_bytes())
     assert abs((x1 - x0) - 45 * MM) < 0.5 and abs((y1 - y0) - 16 * MM) < 0.5
-    assert abs(box.urx - x1 - 10 * MM) < 0.5 and abs(box.ury - y1 - 3 * MM) < 0.5
+    assert abs(box.urx - x1 - 10 * MM) < 0.5 and abs(box.ury - y1 - 10 * MM) < 0.5
     assert colour[0] > 0.8 and colour[1] < 0.1  # red
     # nothing of the household file itself is drawn under the stamp: its page-1 text keeps clear
     from pypdf import PdfReader
@@ -419,3 +419,59 @@ def test_closing_the_year_records_the_package_of_record(built, tmp_path):
             assert n == built_now.files
     finally:
         copy.dispose()
+
+
+# ------------------------------------------------------------------ paper (§4, DA/T 22-2015)
+
+def _ink_in_stamp_area(pdf_path: Path, tmp_path: Path, dpi: int = 50, pad_mm: float = 1.0) -> tuple[int, int]:
+    """(other ink, red ink) pixels inside the 归档章's rectangle (+pad) on page 1, rendered."""
+    import subprocess
+
+    from PIL import Image
+
+    from fupin_desktop.archive.stamp import RIGHT_MM, STAMP_H_MM, STAMP_W_MM, TOP_MM
+
+    with pikepdf.open(pdf_path) as pdf:
+        box = pdf.pages[0].mediabox
+        w_pt = float(box[2]) - float(box[0])
+    stem = tmp_path / "p"
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf_path), str(stem)], check=True)
+    im = Image.open(f"{stem}.png").convert("RGB")
+    s = im.width / w_pt
+    x0, x1 = (w_pt - (RIGHT_MM + STAMP_W_MM + pad_mm) * MM) * s, (w_pt - (RIGHT_MM - pad_mm) * MM) * s
+    y0, y1 = (TOP_MM - pad_mm) * MM * s, (TOP_MM + STAMP_H_MM + pad_mm) * MM * s
+    px = im.load()
+    other = red = 0
+    for x in range(int(x0), int(x1) + 1):
+        for y in range(int(y0), int(y1) + 1):
+            r, g, b = px[x, y]
+            if r < 180:  # black/grey/colour ink (the stamp's red and its anti-aliasing stay > 200)
+                other += 1
+            elif g < 120:
+                red += 1
+    return other, red
+
+
+def test_the_stamp_rectangle_holds_no_other_ink_on_any_item(built, tmp_path):
+    """Rendered pages: every item's 归档章 sits in blank paper ≥ 10 mm from top and right."""
+    _, _, bag = built
+    cat = cat_mod.read_catalogue(bag / "data" / cat_mod.XML_NAME)
+    crowded = {}
+    for e in cat.entries:
+        other, red = _ink_in_stamp_area(bag / "data" / e.file_name, tmp_path)
+        assert red > 50, e.file_name  # the stamp is there
+        if other:
+            crowded[e.file_name] = other
+    assert crowded == {}
+
+
+def test_every_generated_pdf_is_a4(built):
+    _, _, bag = built
+    a4 = sorted((595.28, 841.89))
+    for p in (bag / "data").rglob("*.pdf"):
+        with pikepdf.open(p) as pdf:
+            for page in pdf.pages:
+                b = page.mediabox
+                size = sorted((float(b[2]) - float(b[0]), float(b[3]) - float(b[1])))
+                assert size == pytest.approx(a4, abs=0.5), p.name

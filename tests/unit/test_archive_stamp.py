@@ -70,7 +70,7 @@ def test_stamp_is_45x16mm_at_top_right_in_red_with_real_page_count():
     (x0, y0, x1, y1, colour), box, pdf = stamp_rect_of(out)
     assert abs((x1 - x0) - 127.56) < 0.5 and abs((y1 - y0) - 45.35) < 0.5
     assert abs(box.urx - x1 - 10 * MM) < 0.5  # 10 mm from the right edge
-    assert abs(box.ury - y1 - 3 * MM) < 0.5  # 3 mm from the top edge
+    assert abs(box.ury - y1 - 10 * MM) < 0.5  # 10 mm from the top edge (DA/T 22-2015)
     assert colour == pytest.approx(RED)
     assert len(pdf.pages) == 3
     # only page 1 is stamped
@@ -82,7 +82,7 @@ def test_landscape_page_gets_stamp_in_its_top_right():
     out, _ = stamp_pdf(render_demo_pdf("台账", pages=1, landscape=True), FIELDS)
     (x0, y0, x1, y1, _), box, _ = stamp_rect_of(out)
     assert box.urx > box.ury  # landscape
-    assert abs(box.urx - x1 - 10 * MM) < 0.5 and abs(box.ury - y1 - 3 * MM) < 0.5
+    assert abs(box.urx - x1 - 10 * MM) < 0.5 and abs(box.ury - y1 - 10 * MM) < 0.5
 
 
 def test_rotated_page_gets_stamp_at_displayed_top_right():
@@ -96,7 +96,7 @@ def test_rotated_page_gets_stamp_at_displayed_top_right():
     # displayed top and its top edge the displayed right, so in user space the stamp is
     # 16 wide × 45 tall near the top-left corner.
     assert abs((x1 - x0) - H_PT) < 0.5 and abs((y1 - y0) - W_PT) < 0.5
-    assert abs(x0 - box.llx - 3 * MM) < 0.5  # 3 mm from the displayed top
+    assert abs(x0 - box.llx - 10 * MM) < 0.5  # 10 mm from the displayed top
     assert abs(box.ury - y1 - 10 * MM) < 0.5  # 10 mm from the displayed right
 
 
