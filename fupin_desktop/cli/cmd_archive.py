@@ -72,6 +72,13 @@ def _verify_db(args):
     return open_db_for(args)
 
 
+def _receipt(db, args):
+    from ..services.archive_record import print_receipt
+
+    path = print_receipt(db, Path(args.dir), Path(args.out) if args.out else None)
+    return {"out": str(path)}, f"移交清单已生成：{path}"
+
+
 def _close(db, args):
     from ..services.archive_years import close_year
 
@@ -147,6 +154,12 @@ def register(sub, common) -> None:
     v.add_argument("--no-db", dest="no_db", action="store_true",
                    help="不与数据库中生成时的记录核对（只检查数据包本身）")
     v.set_defaults(handler=_verify)
+
+    r = a.add_parser("receipt", help="打印数据包的移交清单（数据包摘要、件数页数、双方签字栏；放在数据包外）",
+                     parents=[common])
+    r.add_argument("dir", metavar="DIR", help="归档数据包目录")
+    r.add_argument("--out", help="移交清单 PDF 的位置（默认在数据包旁边：目录名-移交清单.pdf）")
+    r.set_defaults(handler=_receipt)
 
     c = a.add_parser("close", help="关闭年度：固定件号和盒号（以后加入的文件续编）", parents=[common])
     c.add_argument("--year", type=int, required=True, help="年度")

@@ -44,6 +44,7 @@ class YearBuildResult:
     closed: bool = False
     digest: str = ""  # SHA-256 of tagmanifest-sha256.txt, recorded in the database
     files: int = 0  # payload files (data/…)
+    receipt_path: Path | None = None  # 移交清单 PDF, beside the package
 
     def to_json(self) -> dict:
         return {"year": self.year, "out": str(self.out_dir), "items": self.items,
@@ -52,7 +53,8 @@ class YearBuildResult:
                 "warnings": [{"code": w.code, "message": w.message_cn} for w in self.warnings],
                 "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
                 "iso": str(self.iso_path) if self.iso_path else None,
-                "digest": self.digest, "files": self.files}
+                "digest": self.digest, "files": self.files,
+                "receipt": str(self.receipt_path) if self.receipt_path else None}
 
     def text(self) -> str:
         lines = [f"{self.year}年度归档数据包已生成：{self.out_dir}",
@@ -61,7 +63,9 @@ class YearBuildResult:
         if self.digest:
             from ..archive.tamper import group_digest
 
-            lines.append(f"数据包摘要（SHA-256，已记入数据库，请打印移交清单）：{group_digest(self.digest)}")
+            lines.append(f"数据包摘要（SHA-256，已记入数据库）：{group_digest(self.digest)}")
+        if self.receipt_path:
+            lines.append(f"移交清单（请打印，随数据包移交；不在数据包内）：{self.receipt_path}")
         if self.iso_path:
             lines.append(f"光盘镜像：{self.iso_path}")
         lines += [f"注意：{w.message_cn}" for w in self.warnings]
@@ -113,10 +117,11 @@ def build_year(db, year: int, out_dir: Path | str, progress: Progress | None = N
     result = YearBuildResult(year, out_dir, len(final.items), sum(it.pages for it in final.items),
                              len(final.boxes), first.rendered, first.skipped, warnings,
                              {"items": first.seconds.get("items", 0.0)}, closed=plan.closed)
-    from .archive_record import record_build
+    from .archive_record import print_receipt, record_build
 
     rec = record_build(db, year, out_dir, result.items, result.pages)
     result.digest, result.files = rec.digest, rec.files
+    result.receipt_path = print_receipt(db, out_dir)
     if iso:
         from ..archive.iso import build_iso
 

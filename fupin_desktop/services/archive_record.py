@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,3 +118,41 @@ def check_against_record(db, bag_dir: Path, year: int | None,
     probs = check_digest(bag_dir, rec.digest, "生成记录")
     probs += compare_with_record(bag_dir, files, current)
     return probs, rec
+
+
+def receipt_path(out_dir: Path) -> Path:
+    """Where the 移交清单 goes by default: beside the package, never inside it."""
+    out_dir = Path(out_dir)
+    return out_dir.parent / f"{out_dir.name}-移交清单.pdf"
+
+
+def print_receipt(db, out_dir: Path | str, out: Path | str | None = None,
+                  today: dt.date | None = None) -> Path:
+    """The 移交清单 of the package at ``out_dir``, from the database's record of its build (a
+    package that no longer matches any record is refused: verify it first)."""
+    from ..archive import catalogue as cat_mod
+    from ..errors import UserError
+    from ..reports.archive_receipt import ReceiptData, render_receipt
+
+    out_dir = Path(out_dir)
+    digest = package_digest(out_dir)
+    with db.read() as s:
+        row = s.scalar(select(ArchivePackage).where(ArchivePackage.digest == (digest or ""))
+                       .order_by(ArchivePackage.id.desc()).limit(1)) if digest else None
+        rec = _plain(row) if row is not None else None
+    if rec is None:
+        raise UserError(f"“{out_dir}”与数据库中任何一次生成的记录都不符（或不是归档数据包），不能打印移交清单。"
+                        "请先检测数据包，或重新生成。")
+    try:
+        cat = cat_mod.read_catalogue(out_dir / "data" / cat_mod.XML_NAME)
+    except cat_mod.CatalogueError as e:
+        raise UserError(str(e)) from e
+    local = rec.recorded_at.replace(tzinfo=dt.timezone.utc).astimezone()
+    data = ReceiptData(cat.fonds_no, cat.fonds_name, rec.year, out_dir.name, rec.digest, rec.items,
+                       rec.pages, rec.files, len(cat.boxes), rec.octets, local.date(),
+                       today or dt.date.today())
+    target = Path(out) if out is not None else receipt_path(out_dir)
+    if target.resolve().is_relative_to(out_dir.resolve()):
+        raise UserError("移交清单不能放在数据包里面（它记载数据包的摘要），请另选位置。")
+    render_receipt(data, target)
+    return target

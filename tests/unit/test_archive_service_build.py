@@ -475,3 +475,65 @@ def test_every_generated_pdf_is_a4(built):
                 b = page.mediabox
                 size = sorted((float(b[2]) - float(b[0]), float(b[3]) - float(b[1])))
                 assert size == pytest.approx(a4, abs=0.5), p.name
+
+
+def test_the_receipt_is_printed_beside_the_package_and_names_its_digest(built, capsys):
+    from fupin_desktop.archive.tamper import group_digest
+    from fupin_desktop.reports.pdfcheck import extract_text
+
+    _, result, bag = built
+    receipt = result.receipt_path
+    assert receipt.is_file() and receipt.parent == bag.parent  # outside the package
+    text = extract_text(receipt)
+    flat = text.replace("\n", "").replace(" ", "")
+    assert result.digest in flat
+    groups = group_digest(result.digest).split()
+    assert " ".join(groups[:8]) in text and " ".join(groups[8:]) in text  # read-aloud groups
+    assert f"{result.items} 件" in text and f"{result.pages} 页" in text and f"{result.files} 个" in text
+    assert "移交单位" in text and "接收单位" in text and text.count("签字") >= 4
+    assert "--digest" in text
+    assert not [m for m in __import__("fupin_desktop.archive.pdfa", fromlist=["x"]).check_pdfa(receipt)
+                if "字体" in m]
+    # reprinted on its own from the database record; never into the package
+    out = bag.parent / "again.pdf"
+    assert cli.main([*_db_arg(built), "--json", "archive", "receipt", str(bag), "--out", str(out)]) == 0
+    assert json.loads(capsys.readouterr().out)["out"] == str(out) and out.is_file()
+    assert cli.main([*_db_arg(built), "--json", "archive", "receipt", str(bag), "--out",
+                     str(bag / "data" / "x.pdf")]) != 0
+    capsys.readouterr()
+
+
+def test_every_spine_of_the_year_reads_differently(built):
+    """盒脊: 全宗号, 年度, 保管期限, 类别 and 起止件号 (and 盒号) on each; no two alike."""
+    from pypdf import PdfReader
+
+    _, _, bag = built
+    cat = cat_mod.read_catalogue(bag / "data" / cat_mod.XML_NAME)
+    names = {e.category: e.category_name for e in cat.entries}
+    reader = PdfReader(bag / "data" / "纸质文件" / "盒脊.pdf")
+    labels: list[list[tuple[float, float, str]]] = []
+    for page in reader.pages:
+        found: list[tuple[float, float, str]] = []
+        page.extract_text(visitor_text=lambda t, cm, tm, f, s: t.strip() and found.append(
+            (tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], t.strip())))
+        labels.append(found)
+    # one reading per label: the texts of one column (a label is narrower than 60 mm and the
+    # labels stand side by side), top to bottom
+    readings = []
+    for found in labels:
+        cols: dict[int, list[tuple[float, str]]] = {}
+        for x, y, t in found:
+            if y < 15 * MM:  # the page's footnote
+                continue
+            key = next((k for k in cols if abs(k - x) < 12 * MM), None)
+            cols.setdefault(int(x) if key is None else key, []).append((y, t))
+        for k in sorted(cols):
+            readings.append(tuple(t for _, t in sorted(cols[k], key=lambda v: -v[0])))
+    boxes = sorted(cat.boxes, key=lambda b: b.box_no)
+    assert len(readings) == len(boxes)
+    for r, b in zip(readings, boxes):
+        text = "".join(r)
+        assert cat.fonds_no in text and str(b.year) in text and names[b.category] in text, r
+        assert f"{b.first_item_no:04d}" in text and f"{b.last_item_no:04d}" in text
+    assert len(set(readings)) == len(readings)
+    assert len({b.category for b in boxes}) > 1  # the demo year has several 类别
