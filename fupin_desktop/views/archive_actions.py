@@ -185,7 +185,7 @@ class ArchiveActions:
 
         self.task = run_task(self, QCoreApplication.translate("ArchiveTab", "Checking the package…"),
                              lambda p: verify_dir(out_dir, lambda d, t, s: p(d, t, s),
-                                                  cancel=lambda: p.cancelled),
+                                                  cancel=lambda: p.cancelled, db=self.ctx.db),
                              on_result=done, on_error=lambda e: show_error(self, e))
         return self.task
 
