@@ -445,3 +445,25 @@ def sync_findings(db, findings: Iterable, run_at: dt.datetime, *,
                    f"{run_at:%Y-%m-%d %H:%M} 的检查未再发现该疑点，待核验销号。", check_run=run_at)
             res.resolved.append(p.id)
     return res
+
+
+# ------------------------------------------------------------------------------ 清零 progress
+
+def village_names(db) -> list[str]:
+    with db.read() as s:
+        return list(s.scalars(select(Village.name).order_by(Village.sort_order, Village.name)))
+
+
+def progress_by_village(db) -> list[tuple[str, dict[str, int]]]:
+    """(行政村, {status: count}) for villages that have problems: the 清零 progress."""
+    from sqlalchemy import func
+
+    with db.read() as s:
+        rows = s.execute(select(Village.name, Problem.status, func.count())
+                         .join(Village, Village.id == Problem.village_id)
+                         .group_by(Village.sort_order, Village.name, Problem.status)
+                         .order_by(Village.sort_order, Village.name)).all()
+    out: dict[str, dict[str, int]] = {}
+    for village, status, n in rows:
+        out.setdefault(village, dict.fromkeys(rules.STATUSES, 0))[status] = n
+    return list(out.items())

@@ -290,3 +290,11 @@ def list_surveys(db, household_code: str) -> list[SurveyRow]:
                                  {a.question_id: a.value for a in ans},
                                  [a.question_id for a in ans if a.is_problem], files))
         return out
+
+
+def household_code_of(db, household_id: int) -> str:
+    with db.read() as s:
+        hh = s.get(Household, household_id)
+        if hh is None or hh.deleted_at is not None:
+            raise InputError("找不到该农户，可能已被删除，请刷新。")
+        return hh.code

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from fupin_desktop import cli
 from fupin_desktop.errors import AccessError, UserError
-from fupin_desktop.models import AuditLog, EvidenceFile, Problem, ProblemEvent
+from fupin_desktop.models import AuditLog, EvidenceFile, Problem, ProblemEvent, Setting
 from fupin_desktop.services import problems as ps
 from fupin_desktop.services import users
 
@@ -171,3 +171,28 @@ def test_problem_ledger_pdf_and_excel(capsys, reg, tmp_path):
     ws = load_workbook(xlsx).active
     codes = [r[2] for r in ws.iter_rows(min_row=4, values_only=True) if r[2] in CODES]
     assert codes == list(CODES)
+
+
+def test_the_years_problems_are_an_archive_item_of_their_own_category(reg, tmp_path, time_machine):
+    from fupin_desktop.services import archive_settings as cfg_mod
+    from fupin_desktop.services.archive_build import preview_item
+    from fupin_desktop.services.archive_plan import plan_year
+
+    time_machine.move_to(dt.datetime(2026, 11, 20, 9, 0))
+    with reg.write() as s:
+        cfg_mod.save_fonds(s, "Z012", "清河镇人民政府")
+    ps.add_problem(reg, household_code=CODES[0], category="住房安全", text="屋顶漏雨")
+    items = [p for p in plan_year(reg, 2026).items if p.kind == "ledger:problems"]
+    assert [(p.item.category, p.item.retention, p.item.item_no) for p in items] == [("ZG", "D30", 1)]
+    assert "问题整改台账" in items[0].item.title
+    assert [p for p in plan_year(reg, 2025).items if p.kind == "ledger:problems"] == []
+    pdf = preview_item(reg, 2026, items[0].item.key, tmp_path / "item.pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "屋顶漏雨" in text
+    # settings saved before this kind existed still give it its category
+    with reg.write() as s:
+        cfg = cfg_mod.load_config(s)
+        cfg.categories = [c for c in cfg.categories if c.code != "ZG"]
+        cfg.kinds.pop("ledger:problems")
+        s.merge(Setting(key=cfg_mod.CONFIG_KEY, value=cfg.to_json()))
+    assert "ZG" in {c.code for c in cfg_mod.load_config(reg).categories}
