@@ -94,7 +94,9 @@ def test_problem_page_filters_marks_overdue_red_and_moves_a_problem_to_closed(qt
     page.grab().save(str(tmp_path / "problems_page.png"))
 
 
-def test_survey_form_is_prefilled_saves_answers_and_creates_problems(qtbot, qapp, reg, monkeypatch, tmp_path):
+def test_survey_form_is_prefilled_saves_answers_and_creates_problems(qtbot, qapp, reg, monkeypatch, tmp_path,
+                                                                     time_machine):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 9, 0), tick=True)
     from fupin_desktop.views.app import create_app
     from fupin_desktop.views.survey_dialog import SurveyDialog
 

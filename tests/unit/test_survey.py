@@ -131,7 +131,9 @@ def _count(db, model):
         return s.scalar(select(func.count()).select_from(model))
 
 
-def test_entry_sheet_import_creates_visits_and_one_problem_per_problem_answer(capsys, reg, tmp_path):
+def test_entry_sheet_import_creates_visits_and_one_problem_per_problem_answer(capsys, reg, tmp_path,
+                                                                            time_machine):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 9, 0))
     sheet = tmp_path / "entry.xlsx"
     code, data = run(capsys, reg, "survey", "template", str(sheet))
     assert code == 0 and data["households"] == 3
@@ -151,7 +153,8 @@ def test_entry_sheet_import_creates_visits_and_one_problem_per_problem_answer(ca
                                                                  dt.date(2026, 4, 10)]
 
 
-def test_a_bad_row_is_named_and_nothing_is_imported(capsys, reg, tmp_path):
+def test_a_bad_row_is_named_and_nothing_is_imported(capsys, reg, tmp_path, time_machine):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 9, 0))
     sheet = tmp_path / "entry.xlsx"
     run(capsys, reg, "survey", "template", str(sheet))
     _fill(sheet, [
