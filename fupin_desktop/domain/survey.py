@@ -169,4 +169,4 @@ def is_problem(q: Question, answer: str | None) -> bool:
 
 def problem_text(q: Question, answer: str) -> str:
     """What the problem created from a problem answer says."""
-    return f"入户排查：{q.text}——{answer}"
+    return f"{q.text}：{answer}"

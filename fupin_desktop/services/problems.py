@@ -295,28 +295,33 @@ def apply_action(db, problem_id: int, action: str, *, note: str = "",
         p = _load(s, problem_id)
         if version is not None and p.version != version:
             raise ConflictError()
-        err = rules.transition_error(action, p.status)
-        if err:
-            raise UserError(f"问题 {problem_id}：{err}")
-        user = s.info.get("user", "unknown")
-        old = p.status
-        p.status = rules.ACTIONS[action][1]
-        if action == "resolve":
-            p.resolved_by, p.resolved_at = user, utcnow()
-        elif action == "close":
-            if accounts:
-                if p.resolved_by and p.resolved_by == user:
-                    raise AccessError(f"问题 {problem_id} 是您本人标记为“已整改”的，销号须由其他人核验。"
-                                       "请换一个账户登录后再销号。")
-                if confirmer and confirmer != user:
-                    raise ValidationError("已启用账户时，核验人就是当前登录的用户，不能另填 --confirmer。",
-                                          field="confirmer")
-                confirmer = user
-            p.closed_by, p.closed_at = confirmer or user, utcnow()
-        elif action == "reopen":
-            p.closed_by = p.closed_at = None
-        ev = _event(s, p, action, old, note, confirmer=confirmer if action == "close" else None)
+        ev = step_in(s, p, action, note, confirmer=confirmer, accounts=accounts)
         store_evidence(db, s, files, problem_id=p.id, event_id=ev.id)
+
+
+def step_in(s, p: Problem, action: str, note: str, *, confirmer: str | None = None,
+            accounts: bool = False) -> ProblemEvent:
+    """Apply one status step to ``p`` inside an open write session; returns its history row.
+
+    With accounts the confirmer of a 销号 is the logged-in user, who must not be the resolver."""
+    err = rules.transition_error(action, p.status)
+    if err:
+        raise UserError(f"问题 {p.id}：{err}")
+    user = s.info.get("user", "unknown")
+    if action == "close" and accounts:
+        if p.resolved_by and p.resolved_by == user:
+            raise AccessError(f"问题 {p.id} 是您本人标记为“已整改”的，销号须由其他人核验。"
+                              "请换一个账户登录后再销号。")
+        confirmer = user
+    old = p.status
+    p.status = rules.ACTIONS[action][1]
+    if action == "resolve":
+        p.resolved_by, p.resolved_at = user, utcnow()
+    elif action == "close":
+        p.closed_by, p.closed_at = confirmer or user, utcnow()
+    elif action == "reopen":
+        p.closed_by = p.closed_at = None
+    return _event(s, p, action, old, note, confirmer=confirmer if action == "close" else None)
 
 
 def add_evidence(db, problem_id: int, files: Sequence[Path | str]) -> None:

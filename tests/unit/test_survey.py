@@ -20,9 +20,9 @@ from ._problems_data import CODES, make_register
 
 
 @pytest.fixture
-def reg(db):
-    make_register(db)
-    return db
+def reg(any_db):
+    make_register(any_db)
+    return any_db
 
 
 def run(capsys, db, *argv):
