@@ -196,3 +196,15 @@ def test_the_years_problems_are_an_archive_item_of_their_own_category(reg, tmp_p
         cfg.kinds.pop("ledger:problems")
         s.merge(Setting(key=cfg_mod.CONFIG_KEY, value=cfg.to_json()))
     assert "ZG" in {c.code for c in cfg_mod.load_config(reg).categories}
+
+
+def test_a_village_level_problem_and_an_unknown_household(capsys, reg):
+    code, out = run(capsys, reg, "problems", "add", "--village", "新寨村", "--category", "饮水安全",
+                    "--text", "集中供水管网老化", "--to", "村委会", "--source", "上级反馈")
+    assert code == 0 and out["problem"]["household"] is None and out["problem"]["village"] == "新寨村"
+    assert out["problem"]["responsible"] == "村委会" and out["problem"]["source"] == "上级反馈"
+    code, out = run(capsys, reg, "problems", "add", "--household", "0000", "--category", "x", "--text", "y")
+    assert code == 2 and "0000" in out["error"]
+    code, out = run(capsys, reg, "problems", "add", "--household", CODES[0], "--category", "x",
+                    "--text", "y", "--due", "2026-13-01")
+    assert code == 2 and "YYYY-MM-DD" in out["error"]
