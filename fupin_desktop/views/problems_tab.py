@@ -178,6 +178,7 @@ class ProblemsTab(BaseTab):
             self.buttons[key] = b
         layout.addLayout(bar)
         self.progress_label = QLabel()
+        self.progress_label.setWordWrap(True)
         layout.addWidget(self.progress_label)
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -187,8 +188,9 @@ class ProblemsTab(BaseTab):
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setColumnWidth(ProblemsModel.COL_TEXT, 320)
+        self.table.setColumnWidth(ProblemsModel.COL_TEXT, 380)
+        self.table.setColumnWidth(ProblemsModel.COL_STATUS, 150)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(ProblemsModel.COL_HOUSEHOLD, 150)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         split.addWidget(self.table)
