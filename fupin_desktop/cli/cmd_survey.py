@@ -14,7 +14,14 @@ def _print(db, args):
     from ..services import settings
     from ..services.survey import household_facts, template
 
-    facts = household_facts(db, args.households)
+    from ..errors import InputError
+
+    codes = list(args.households or [])
+    if args.village:
+        codes += [c for c, _v, _h in _households(db, args.village)]
+    if not codes:
+        raise InputError("请给出要打印的户编号，或用 --village 打印一个行政村的全部农户。")
+    facts = household_facts(db, codes)
     with db.read() as s:
         tpl = template(s, None)
         unit = settings.township_info(s).unit
@@ -23,25 +30,32 @@ def _print(db, args):
             f"已生成 {len(facts)} 户的入户排查表：{args.out}（{pages} 页）")
 
 
-def _template(db, args):
+def _households(db, village):
+    """(户编号, 行政村, 户主) of the live households, optionally of one village."""
     from sqlalchemy import select
 
-    from ..exporters.survey_sheet import write_survey_sheet
     from ..models import Household, Member, Village
     from ..reports.medical_ledgers import village_id_by_name
-    from ..services.survey import template
 
     with db.read() as s:
-        tpl = template(s, None)
         head = (select(Member.name).where(Member.household_id == Household.id,
                                           Member.relation == "户主", Member.deleted_at.is_(None))
                 .order_by(Member.id).limit(1).correlate(Household).scalar_subquery())
         stmt = (select(Household.code, Village.name, head).join(Village)
                 .where(Household.deleted_at.is_(None))
                 .order_by(Village.sort_order, Village.name, Household.code))
-        if args.village:
-            stmt = stmt.where(Household.village_id == village_id_by_name(s, args.village))
-        rows = s.execute(stmt).all()
+        if village:
+            stmt = stmt.where(Household.village_id == village_id_by_name(s, village))
+        return [tuple(r) for r in s.execute(stmt)]
+
+
+def _template(db, args):
+    from ..exporters.survey_sheet import write_survey_sheet
+    from ..services.survey import template
+
+    with db.read() as s:
+        tpl = template(s, None)
+    rows = _households(db, args.village)
     n = write_survey_sheet(args.out, tpl, rows)
     return ({"out": args.out, "households": n, "version": tpl.version,
              "questions": len(tpl.questions)},
@@ -76,7 +90,8 @@ def register(sub, common) -> None:
     p = sub.add_parser("survey", help="入户排查（调查表打印、录入表、导入）", parents=[common])
     acts = p.add_subparsers(dest="survey_action", metavar="ACTION", required=True)
     pp = acts.add_parser("print", help="打印预填的入户排查表（A4）", parents=[common])
-    pp.add_argument("households", nargs="+", metavar="户编号", help="要打印的户编号")
+    pp.add_argument("households", nargs="*", metavar="户编号", help="要打印的户编号")
+    pp.add_argument("--village", metavar="V", help="打印此行政村的全部农户")
     pp.add_argument("--out", required=True, metavar="FORMS.pdf", help="输出 PDF 文件")
     pp.set_defaults(handler=_print)
     tp = acts.add_parser("template", help="生成入户排查录入表（Excel）", parents=[common])

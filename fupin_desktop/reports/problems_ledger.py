@@ -37,8 +37,13 @@ def render_problems_ledger(db, out, *, status: str | None = None, village: str |
     from ..services import settings
     from ..services.problems import ProblemFilter, list_problems
 
-    rows = list_problems(db, ProblemFilter(status=status, village=village, year=year), today=today)
-    subtitle = "　".join(x for x in (f"{year}年度" if year else "",
+    # a year's ledger (the archive's item) shows the statuses as they stood on 31 Dec
+    as_of = dt.date(year, 12, 31) if year else None
+    if as_of and today and today < as_of:
+        as_of = today
+    rows = list_problems(db, ProblemFilter(status=status, village=village, year=year, as_of=as_of),
+                         today=today)
+    subtitle = "　".join(x for x in (f"{year}年度（状态截至{as_of:%Y年%m月%d日}）" if as_of else "",
                                      f"行政村：{village}" if village else "",
                                      f"状态：{status}" if status else "") if x)
     with db.read() as s:

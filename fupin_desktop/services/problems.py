@@ -8,6 +8,7 @@ with the same storage the archive uses for scans (services/archive_files.py).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -88,6 +89,9 @@ class ProblemFilter:
     source: str | None = None
     overdue: bool = False
     year: int | None = None  # found in that year (the archive's problem ledger)
+    # show each problem's status as it stood at the end of this day (from its history); the
+    # status filter then applies to that status. None: the status now.
+    as_of: dt.date | None = None
 
 
 # ----------------------------------------------------------------------------------- reading
@@ -109,7 +113,7 @@ def list_problems(db, flt: ProblemFilter | None = None, *, today: dt.date | None
             from ..reports.medical_ledgers import village_id_by_name
 
             stmt = stmt.where(Problem.village_id == village_id_by_name(s, flt.village))
-        if flt.status:
+        if flt.status and flt.as_of is None:
             stmt = stmt.where(Problem.status == flt.status)
         if flt.source:
             stmt = stmt.where(Problem.source == flt.source)
@@ -120,7 +124,32 @@ def list_problems(db, flt: ProblemFilter | None = None, *, today: dt.date | None
         if flt.year:
             stmt = stmt.where(Problem.found_on >= dt.date(flt.year, 1, 1),
                               Problem.found_on <= dt.date(flt.year, 12, 31))
-        return [_row(r, today) for r in s.execute(stmt)]
+        if flt.as_of is None:
+            return [_row(r, today) for r in s.execute(stmt)]
+        rows = [_row(r, today) for r in s.execute(stmt.where(Problem.found_on <= flt.as_of))]
+        then = _status_as_of(s, [r.id for r in rows], flt.as_of)
+        out = []
+        for r in rows:
+            status = then.get(r.id, r.status)
+            if flt.status and status != flt.status:
+                continue
+            out.append(dataclasses.replace(r, status=status,
+                                           overdue=rules.is_overdue(status, r.due, flt.as_of)))
+        return out
+
+
+def _status_as_of(s, ids: list[int], day: dt.date) -> dict[int, str]:
+    """Each problem's status after its last history step up to the end of ``day``."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+    out: dict[int, str] = {}
+    for i in range(0, len(ids), 500):
+        for pid, status in s.execute(
+                select(ProblemEvent.problem_id, ProblemEvent.new_status)
+                .where(ProblemEvent.problem_id.in_(ids[i:i + 500]), ProblemEvent.ts < end,
+                       ProblemEvent.new_status.is_not(None))
+                .order_by(ProblemEvent.problem_id, ProblemEvent.id)):
+            out[pid] = status
+    return out
 
 
 def _base_query():

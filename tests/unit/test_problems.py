@@ -208,3 +208,18 @@ def test_a_village_level_problem_and_an_unknown_household(capsys, reg):
     code, out = run(capsys, reg, "problems", "add", "--household", CODES[0], "--category", "x",
                     "--text", "y", "--due", "2026-13-01")
     assert code == 2 and "YYYY-MM-DD" in out["error"]
+
+
+def test_a_years_ledger_shows_each_status_as_it_stood_on_31_december(reg, time_machine):
+    time_machine.move_to(dt.datetime(2025, 11, 3, 9, 0), tick=False)
+    pid = ps.add_problem(reg, household_code=CODES[0], category="住房安全", text="屋顶漏雨",
+                         due=dt.date(2025, 12, 1))
+    ps.apply_action(reg, pid, "start")
+    time_machine.move_to(dt.datetime(2026, 2, 3, 9, 0), tick=False)
+    ps.apply_action(reg, pid, "resolve", note="已修缮")
+    ps.add_problem(reg, household_code=CODES[1], category="饮水安全", text="2026年发现")
+    (row,) = ps.list_problems(reg, ps.ProblemFilter(year=2025, as_of=dt.date(2025, 12, 31)))
+    assert (row.id, row.status, row.overdue) == (pid, "整改中", True)
+    assert ps.list_problems(reg, ps.ProblemFilter(year=2025, as_of=dt.date(2025, 12, 31),
+                                                  status="已整改待核验")) == []
+    assert ps.list_problems(reg, ps.ProblemFilter(year=2025))[0].status == "已整改待核验"

@@ -59,12 +59,19 @@ def test_prefill_comes_from_the_register(reg):
     assert b.prefill["H1"] == "否"  # 危房户
 
 
-def test_saving_a_visit_creates_one_problem_per_problem_answer(reg, time_machine):
+def _png(path):
+    from PIL import Image
+
+    Image.new("RGB", (30, 20), "white").save(path)
+    return str(path)
+
+
+def test_saving_a_visit_creates_one_problem_per_problem_answer(reg, time_machine, tmp_path):
     time_machine.move_to(dt.datetime(2026, 5, 2, 9, 0))
     saved = svc.save_survey(reg, svc.SurveyInput(
         CODES[1], dt.date(2026, 5, 1), "王芳 李军",
         {"F1": "是", "H1": "否", "H2": "C级", "W1": "是", "I1": "8000", "R3": "屋后有滑坡隐患"},
-        notes="户主在家"))
+        notes="户主在家", files=[_png(tmp_path / "scan.png")]))
     assert len(saved.problems) == 2
     with reg.read() as s:
         probs = s.scalars(select(Problem).order_by(Problem.id)).all()
@@ -75,6 +82,7 @@ def test_saving_a_visit_creates_one_problem_per_problem_answer(reg, time_machine
     assert probs[0].survey_answer_id == answers["H1"].id and answers["H1"].is_problem
     (row,) = svc.list_surveys(reg, CODES[1])
     assert row.template_version == 1 and row.problem_answers == ["H1", "H2"]
+    assert row.files == ["scan.png"] and row.notes == "户主在家"
     with pytest.raises(ValidationError, match="W2"):
         svc.save_survey(reg, svc.SurveyInput(CODES[0], dt.date(2026, 5, 1), "王芳", {"W2": "井水"}))
 
@@ -105,6 +113,8 @@ def test_print_gives_one_prefilled_a4_form_per_household(capsys, reg, tmp_path):
     assert CODES[2] in text and "户主2" in text and "住房安全" in text and "排查人员签字" in text
     code, data = run(capsys, reg, "survey", "print", "0000", "--out", str(out))
     assert code == 2 and "0000" in data["error"]
+    code, data = run(capsys, reg, "survey", "print", "--village", "龙潭村", "--out", str(out))
+    assert code == 0 and data["households"] == 2
 
 
 def _fill(path, rows):
