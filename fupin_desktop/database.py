@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import ConflictError, DamagedDatabaseError, DatabaseError
+from .errors import AccessError, ConflictError, DamagedDatabaseError, DatabaseError
 from .paths import default_db_url
 
 log = logging.getLogger(__name__)
@@ -122,9 +122,8 @@ class Database:
         A version conflict becomes ConflictError (“该记录已被他人修改，请刷新后重试”).
         ``reason`` is stored on every audit row of this unit of work.
         """
-        from .services.access import check_can_write
-
-        check_can_write(self)
+        if self.role == "auditor":  # read-only role (issue 13): one guard for every write
+            raise AccessError("权限不足：审计员只能查看，不能修改数据。需要录入员或管理员权限。")
         with self.sessions() as session:
             session.info["user"] = self.user  # before any (auto)flush writes an audit row
             session.info["role"] = self.role

@@ -34,11 +34,6 @@ def require_admin(db_or_session) -> None:
     require(db_or_session, ADMIN)
 
 
-def check_can_write(db) -> None:
-    if db.role == AUDITOR:
-        raise AccessError("权限不足：审计员只能查看，不能修改数据。需要录入员或管理员权限。")
-
-
 def can_write(db_or_session) -> bool:
     return _role(db_or_session) != AUDITOR
 
