@@ -34,7 +34,8 @@ def _list(db, args):
     from ..services.problems import ProblemFilter, list_problems
 
     rows = list_problems(db, ProblemFilter(status=args.status, village=args.village,
-                                           source=args.source, overdue=args.overdue))
+                                           source=args.source, overdue=args.overdue,
+                                           responsible=args.responsible))
     data = {"problems": [r.to_json() for r in rows]}
     human = "\n".join([f"共 {len(rows)} 个问题"] + [_line(r) for r in rows])
     return data, human
@@ -118,6 +119,7 @@ def register(sub, common) -> None:
     lp.add_argument("--village", metavar="V", help="只含此行政村")
     lp.add_argument("--overdue", action="store_true", help="只列超过整改时限仍未整改完成的问题")
     lp.add_argument("--source", metavar="SRC", help="来源：" + "、".join(SOURCES))
+    lp.add_argument("--responsible", metavar="NAME", help="只列此责任人的问题")
     lp.set_defaults(handler=_list)
 
     ap = acts.add_parser("add", help="登记问题", parents=[common])

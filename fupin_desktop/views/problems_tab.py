@@ -376,8 +376,22 @@ class ProblemsTab(BaseTab):
             self._show_detail()
 
     def _open_evidence(self, item: QListWidgetItem) -> None:
-        path = ps.evidence_path(self.ctx.db, item.data(Qt.ItemDataRole.UserRole))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        # the stored copy has no extension (named by its sha256): open a copy under its own name
+        import shutil
+        import tempfile
+
+        src = ps.evidence_path(self.ctx.db, item.data(Qt.ItemDataRole.UserRole))
+        folder = tempfile.mkdtemp(prefix="fupin-evidence-")
+        dst = os.path.join(folder, os.path.basename(item.data(Qt.ItemDataRole.UserRole + 1)))
+        try:
+            shutil.copyfile(src, dst)
+        except OSError as exc:
+            from ..errors import UserError
+
+            show_error(self, UserError(f"佐证材料文件缺失或无法读取：{exc.strerror or exc}。"
+                                       "请从备份恢复 attachments 文件夹。"))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(dst))
 
     def print_ledger(self, out: str | None = None) -> None:
         if out is None:
