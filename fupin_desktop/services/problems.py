@@ -439,12 +439,13 @@ def sync_findings(db, findings: Iterable, run_at: dt.datetime, *,
             Household.deleted_at.is_(None))).all())
         seen: set[str] = set()
         for f in findings:
-            hh = households.get(f.household_code)
+            hcode = getattr(f, "household_code", None) or getattr(f, "household", None)
+            hh = households.get(hcode)
             if hh is None:
-                res.skipped.append(f.household_code)
+                res.skipped.append(str(hcode))
                 continue
             member_id = getattr(f, "member_id", None)
-            key = finding_key(f.code, f.household_code, member_id)
+            key = finding_key(f.code, hcode, member_id)
             if key in seen:
                 continue
             seen.add(key)
