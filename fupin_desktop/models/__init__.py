@@ -23,6 +23,10 @@ from .settings import Setting
 from .archive import (ArchiveBox, ArchiveItemRecord, ArchivePackage, ArchivePackageFile, ArchivePageCache,
                       ArchiveYear)
 from .user import ROLE_LABELS, ROLES, User
+from .problems import (
+    PROBLEM_SOURCES, PROBLEM_STATUSES, EvidenceFile, Problem, ProblemEvent, Survey, SurveyAnswer,
+    SurveyTemplate,
+)
 
 __all__ = [
     "AuditLog", "Base", "Household", "HouseholdIncome", "Measure", "Member", "Setting",
@@ -33,4 +37,6 @@ __all__ = [
     "Post", "WageLine", "WageRun", "WageSlip",
     "ArchiveBox", "ArchiveItemRecord", "ArchivePackage", "ArchivePackageFile", "ArchivePageCache", "ArchiveYear",
     "User", "ROLES", "ROLE_LABELS",
+    "EvidenceFile", "Problem", "ProblemEvent", "Survey", "SurveyAnswer", "SurveyTemplate",
+    "PROBLEM_SOURCES", "PROBLEM_STATUSES",
 ]
