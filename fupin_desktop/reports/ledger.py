@@ -28,6 +28,8 @@ MM = 72.0 / 25.4
 A4_LANDSCAPE = (841.8897637795277, 595.2755905511812)
 A3_LANDSCAPE = (1190.551181102362, 841.8897637795277)
 _SIZES = {"A4": A4_LANDSCAPE, "A3": A3_LANDSCAPE}
+#: A wide ledger's type may shrink to this before its numbers and dates are wrapped.
+SHRINK_MIN_PT = 7.0
 _ALIGN = {"left": 0, "center": 1, "right": 2}
 
 
@@ -187,20 +189,26 @@ def layout_ledger(spec: LedgerSpec, cancel: Callable[[], bool] | None = None) ->
 
     margin = 10 * MM
     weights = [max(0.01, float(c.width_weight)) for c in cols]
-    # A4 landscape always (DA/T 22-2015 paper; a clerk's printer has no A3): a wide ledger wraps its
-    # cells, then shrinks its type, rather than moving to A3. An explicit page_size is honoured.
-    candidates = ["A4"] if spec.page_size == "auto" else [spec.page_size.upper()]
+    # A4 landscape always (DA/T 22-2015 paper; a clerk's printer has no A3). A wide ledger first
+    # shrinks its type a little (down to SHRINK_MIN_PT) so numbers, dates and IDs stay on one
+    # line; only then do no-wrap columns wrap, and at last the type shrinks further. An explicit
+    # page_size is honoured.
+    name = "A4" if spec.page_size == "auto" else spec.page_size.upper()
+    avail = _SIZES[name][0] - 2 * margin
     chosen = None
-    # Prefer A4; then A3; then let no-wrap columns wrap; then (below) shrink the type.
-    for forced, name in [(f, n) for f in (False, True) for n in candidates]:
-        pad, mins, maxs = plan(spec.font_size, forced)
-        ws_ = fit_columns(weights, mins, maxs, _SIZES[name][0] - 2 * margin)
-        if ws_ is not None:
-            chosen = (name, spec.font_size, pad, ws_, forced)
+    sizes = [spec.font_size]
+    while sizes[-1] * 0.92 >= min(SHRINK_MIN_PT, spec.font_size):
+        sizes.append(round(sizes[-1] * 0.92, 2))
+    for forced in (False, True):
+        for fs in sizes if not forced else sizes[:1]:
+            pad, mins, maxs = plan(fs, forced)
+            ws_ = fit_columns(weights, mins, maxs, avail)
+            if ws_ is not None:
+                chosen = (name, fs, pad, ws_, forced)
+                break
+        if chosen is not None:
             break
-    if chosen is None:  # far too many columns: shrink the type on the biggest page
-        name = candidates[-1]
-        avail = _SIZES[name][0] - 2 * margin
+    if chosen is None:  # far too many columns: wrap everything and shrink the type
         fs = spec.font_size
         while chosen is None:
             fs = max(4.0, fs * 0.9)
