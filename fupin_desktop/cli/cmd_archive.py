@@ -64,12 +64,18 @@ def _verify(db, args):
 def _verify_db(args):
     """The database to compare with: --db / FUPIN_DB_URL, else the default one if it exists
     (verify must also run on an archive office's PC that has no database at all)."""
+    from ..errors import AccessError
     from ..paths import default_db_path
     from .common import db_url_from, open_db_for
 
-    if db_url_from(args) is None and not default_db_path().is_file():
+    if db_url_from(args) is not None:
+        return open_db_for(args)  # asked for explicitly: a refused login is an error (exit 3)
+    if not default_db_path().is_file():
         return None
-    return open_db_for(args)
+    try:
+        return open_db_for(args)
+    except AccessError:  # not logged in to the default database: check the package alone
+        return None
 
 
 def _receipt(db, args):
