@@ -1,0 +1,102 @@
+"""Plain data the 疑点 rules read (filled by services/checks from bulk queries)."""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+ACTIVE = "正常"
+LABOUR = frozenset({"普通劳动力", "技能劳动力"})
+NO_LABOUR = frozenset({"无劳动力", "丧失劳动力"})
+_SYNONYMS = {"无劳动能力": "无劳动力", "非在校生": "", "住房出现安全问题": "因安全住房",
+             "饮水安全问题": "因安全饮水"}
+
+
+def norm(value: object) -> str:
+    """Treat the export's interchangeable spellings as one value."""
+    text = "" if value is None else str(value).strip()
+    return _SYNONYMS.get(text, text)
+
+
+@dataclass(frozen=True)
+class Member:
+    id_number: str
+    name: str = ""
+    relation: str = ""          # 与户主关系
+    sex: str = ""
+    birth_date: _dt.date | None = None
+    status: str = ACTIVE        # 状态
+    status_date: _dt.date | None = None
+    ethnicity: str = ""         # 民族
+    health: str = ""            # 健康状况
+    labour: str = ""            # 劳动技能
+    school: str = ""            # 在校生状况
+    education: str = ""         # 文化程度
+    out_of_school_reason: str = ""  # 义务教育阶段未上学原因
+    resident_insurance: str = ""    # 城乡居民基本医疗保险
+    employee_insurance: str = ""    # 职工基本医疗保险
+    critical_insurance: str = ""    # 大病保险
+    pension: str = ""               # 养老保险
+    dibao: str = ""                 # 享受低保 (是/否/"")
+    tekun: str = ""                 # 享受特困供养
+    document_type: str = ""         # 证件类型
+    disability_card: str = ""       # 残疾人证 (empty when not recorded)
+
+
+@dataclass(frozen=True)
+class Income:
+    per_capita: Decimal | None = None
+    wage: Decimal | None = None          # 工资性收入
+    business: Decimal | None = None      # 生产经营性收入
+    self_pay: Decimal | None = None      # 合规自付支出
+
+
+@dataclass(frozen=True)
+class Household:
+    number: str                  # 户编号
+    village: str = ""
+    head_name: str = ""
+    household_type: str = ""     # 户类型
+    monitor_type: str = ""       # 监测对象类别
+    risks: tuple[str, ...] = ()  # 致贫/返贫风险1–5 (in order, may hold "")
+    risk_cleared: str = ""       # 风险是否已消除
+    clear_method: str = ""       # 风险消除方式
+    clear_date: _dt.date | None = None
+    identified: _dt.date | None = None   # 识别监测时间
+    dangerous_house: str = ""    # 是否危房
+    safe_water: str = ""         # 是否安全饮水
+    measures: dict[str, str] = field(default_factory=dict)  # 帮扶措施 kind -> text
+    members: tuple[Member, ...] = ()
+    income: Income | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    as_of: _dt.date
+    year: int
+    threshold: Decimal | None = None
+    all_ids: dict[str, int] = field(default_factory=dict)  # id -> count over every member record
+
+
+def age(member: Member, on: _dt.date) -> int | None:
+    born = member.birth_date or birth_from_id(member.id_number)
+    if born is None:
+        return None
+    years = on.year - born.year
+    if (on.month, on.day) < (born.month, born.day):
+        years -= 1
+    return years
+
+
+def birth_from_id(id_number: str) -> _dt.date | None:
+    text = (id_number or "").strip()
+    if len(text) != 18:
+        return None
+    try:
+        return _dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        return None
+
+
+def active(members):
+    return [m for m in members if m.status == ACTIVE]
