@@ -52,6 +52,43 @@ class Income:
 
 
 @dataclass(frozen=True)
+class Assignment:
+    member_id: str
+    post: str
+    start: _dt.date
+    end: _dt.date | None = None     # None: still active
+    min_age: int | None = None      # the post rules' age range (inclusive min, exclusive max)
+    max_age: int | None = None
+
+
+@dataclass(frozen=True)
+class Settlement:
+    member_id: str
+    admitted: _dt.date | None
+    settled: _dt.date | None
+    self_pay: Decimal = Decimal(0)
+    basic_paid: Decimal = Decimal(0)    # 基本医保 paid
+
+
+@dataclass(frozen=True)
+class Period:
+    member_id: str
+    start: _dt.date | None
+    end: _dt.date | None
+
+
+@dataclass(frozen=True)
+class Ledgers:
+    """What the posts, wages and medical ledgers hold for one household (the check year)."""
+    assignments: tuple[Assignment, ...] = ()
+    last_attendance: dict[str, _dt.date] = field(default_factory=dict)  # member id -> latest mark
+    wages_paid: Decimal = Decimal(0)        # paid to the household's members in the year
+    settlements: tuple[Settlement, ...] = ()
+    chronic_cards: tuple[Period, ...] = ()
+    signings: tuple[Period, ...] = ()
+
+
+@dataclass(frozen=True)
 class Household:
     number: str                  # 户编号
     village: str = ""
@@ -68,6 +105,7 @@ class Household:
     measures: dict[str, str] = field(default_factory=dict)  # 帮扶措施 kind -> text
     members: tuple[Member, ...] = ()
     income: Income | None = None
+    ledgers: Ledgers | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +114,8 @@ class Context:
     year: int
     threshold: Decimal | None = None
     all_ids: dict[str, int] = field(default_factory=dict)  # id -> count over every member record
+    alert_line: Decimal | None = None      # 因病返贫 self-pay alert line
+    payment_ids: tuple[tuple[str, str], ...] = ()  # (ID, where: 工资表/银行代发) from payroll and bank files
 
 
 def age(member: Member, on: _dt.date) -> int | None:

@@ -31,6 +31,7 @@ class Rule:
 
 
 RULES: list[Rule] = []
+TOWNSHIP_RULES: list[Rule] = []  # rules over the whole township (no household), called once
 
 
 def rule(code, name, severity, reads, fix):
@@ -38,6 +39,18 @@ def rule(code, name, severity, reads, fix):
         RULES.append(Rule(code, name, severity, reads, fix, func))
         return func
     return wrap
+
+
+def township_rule(code, name, severity, reads, fix):
+    def wrap(func):
+        TOWNSHIP_RULES.append(Rule(code, name, severity, reads, fix, func))
+        return func
+    return wrap
+
+
+def all_rules() -> list[Rule]:
+    from . import cross  # noqa: F401  (registers X01–X12)
+    return RULES + TOWNSHIP_RULES
 
 
 def _risks(h: Household) -> set[str]:
@@ -404,8 +417,12 @@ def r30(h, ctx):
 
 def run(households: Iterable[Household], ctx: Context, codes: set[str] | None = None) -> list[Finding]:
     """Run the selected rules over every household in one pass."""
+    all_rules()
     rules = [r for r in RULES if codes is None or r.code in codes]
     out: list[Finding] = []
+    for r in TOWNSHIP_RULES:
+        if codes is None or r.code in codes:
+            out.extend(Finding(r.code, "", member, detail) for member, detail in r.func(ctx))
     for h in households:
         for r in rules:
             for member, detail in r.func(h, ctx):
