@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 ACTIVE = "正常"
 LABOUR = frozenset({"普通劳动力", "技能劳动力"})
@@ -12,10 +13,17 @@ _SYNONYMS = {"无劳动能力": "无劳动力", "非在校生": "", "住房出�
              "饮水安全问题": "因安全饮水"}
 
 
+@lru_cache(maxsize=4096)
+def _norm_text(text: str) -> str:
+    text = text.strip()
+    return _SYNONYMS.get(text, text)
+
+
 def norm(value: object) -> str:
     """Treat the export's interchangeable spellings as one value."""
-    text = "" if value is None else str(value).strip()
-    return _SYNONYMS.get(text, text)
+    if value is None:
+        return ""
+    return _norm_text(value if isinstance(value, str) else str(value))
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,12 @@ class Context:
 
 
 def age(member: Member, on: _dt.date) -> int | None:
-    born = member.birth_date or birth_from_id(member.id_number)
+    return _age(member.birth_date, member.id_number, on)
+
+
+@lru_cache(maxsize=65536)
+def _age(birth: _dt.date | None, id_number: str, on: _dt.date) -> int | None:
+    born = birth or birth_from_id(id_number)
     if born is None:
         return None
     years = on.year - born.year
