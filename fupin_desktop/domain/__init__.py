@@ -1,1 +1,1 @@
-"""Pure domain rules (no ORM, no Qt)."""
+"""Pure rules (no I/O, no database): see DESIGN.md §1."""
