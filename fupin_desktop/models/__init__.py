@@ -22,6 +22,7 @@ from .medical import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Settleme
 from .settings import Setting
 from .archive import ArchiveBox, ArchiveItemRecord, ArchivePageCache, ArchiveYear
 from .user import ROLE_LABELS, ROLES, User
+from .checks import CheckExemption
 from .problems import (
     PROBLEM_SOURCES, PROBLEM_STATUSES, EvidenceFile, Problem, ProblemEvent, Survey, SurveyAnswer,
     SurveyTemplate,
@@ -37,5 +38,5 @@ __all__ = [
     "ArchiveBox", "ArchiveItemRecord", "ArchivePageCache", "ArchiveYear",
     "User", "ROLES", "ROLE_LABELS",
     "EvidenceFile", "Problem", "ProblemEvent", "Survey", "SurveyAnswer", "SurveyTemplate",
-    "PROBLEM_SOURCES", "PROBLEM_STATUSES",
+    "PROBLEM_SOURCES", "PROBLEM_STATUSES", "CheckExemption",
 ]

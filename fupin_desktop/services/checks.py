@@ -29,6 +29,7 @@ class FindingRow:
     head: str
     member: str | None  # masked
     detail: str
+    exempted: bool = False
 
 
 @dataclass
@@ -41,21 +42,25 @@ class CheckResult:
     rules: list[dc.Rule]
     findings: list[FindingRow] = field(default_factory=list)
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, exempted: bool = False) -> dict[str, int]:
+        """Findings per rule; exempted ones are counted apart (``exempted=True``)."""
         out = {r.code: 0 for r in self.rules}
         for f in self.findings:
-            out[f.code] += 1
+            if f.exempted == exempted:
+                out[f.code] += 1
         return out
 
     def to_json(self) -> dict:
-        counts = self.counts()
+        counts, ex = self.counts(), self.counts(exempted=True)
         return {"as_of": self.as_of.isoformat(), "year": self.year, "households": self.households,
-                "members": self.members, "seconds": round(self.seconds, 3), "total": len(self.findings),
-                "exempted": 0,
+                "members": self.members, "seconds": round(self.seconds, 3), "total": sum(counts.values()),
+                "exempted": sum(ex.values()),
                 "rules": [{"code": r.code, "name": r.name, "severity": r.severity, "count": counts[r.code],
-                           "exempted": 0} for r in self.rules],
+                           "exempted": ex[r.code]} for r in self.rules],
                 "findings": [{"code": f.code, "household": f.household, "member": f.member, "detail": f.detail}
-                             for f in self.findings]}
+                             for f in self.findings if not f.exempted],
+                "exempted_findings": [{"code": f.code, "household": f.household, "member": f.member,
+                                       "detail": f.detail} for f in self.findings if f.exempted]}
 
 
 def default_year(session, as_of: _dt.date) -> int:
@@ -139,11 +144,84 @@ def run_check(db, as_of: _dt.date | None = None, year: int | None = None, codes:
     rules = [r for r in dc.all_rules() if codes is None or r.code in codes]
     by_number = {h.number: h for h in households}
     found = dc.run(households, ctx, codes)
+    exempt = _exemption_keys(db, as_of)
     rows = []
     for f in found:
         h = by_number.get(f.household)
         rows.append(FindingRow(f.code, f.household, h.village if h else "", h.head_name if h else "",
-                               mask_id(f.member) if f.member else None, f.detail))
+                               mask_id(f.member) if f.member else None, f.detail,
+                               (f.code, f.household, f.member) in exempt or (f.code, f.household, None) in exempt))
     rows.sort(key=lambda x: (x.code, x.village, x.household))
     return CheckResult(as_of, year, len(households), sum(len(h.members) for h in households),
                        time.perf_counter() - started, rules, rows)
+
+
+# --- exemptions (核实无误) -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExemptionRow:
+    id: int
+    code: str
+    household: str
+    member: str | None  # masked
+    reason: str
+    user: str
+    date: _dt.date
+    permanent: bool
+    expires: _dt.date | None
+
+
+def add_exemption(db, code: str, household: str, reason: str, member: str | None = None,
+                  permanent: bool = False, today: _dt.date | None = None) -> int:
+    from ..errors import UserError
+    from ..models.checks import CheckExemption
+
+    code = code.strip().upper()
+    if code not in {r.code for r in dc.all_rules()}:
+        raise UserError(f"规则代码“{code}”不存在，可用代码：R01–R30、X01–X12。", field="code")
+    if not reason or not reason.strip():
+        raise UserError("请填写豁免说明（核实无误的理由）。", field="reason")
+    today = today or _dt.date.today()
+    with db.write("疑点豁免") as session:
+        if session.scalar(select(Household.id).where(Household.code == household)) is None:
+            raise UserError(f"户编号“{household}”不存在，请核对户编号。", field="household")
+        if member and session.scalar(select(Member.id).where(Member.id_number == member)) is None:
+            raise UserError(f"证件号码 {mask_id(member)} 不是任何成员的证件号码，请核对。", field="member")
+        row = CheckExemption(code=code, household_code=household, member_id_number=member or None,
+                             reason=reason.strip(), user=db.user, date=today, permanent=permanent,
+                             expires=None if permanent else _dt.date(today.year, 12, 31))
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def list_exemptions(db, on: _dt.date | None = None) -> list[ExemptionRow]:
+    """Exemptions in force on ``on`` (all when None)."""
+    from ..models.checks import CheckExemption
+
+    with db.read() as session:
+        rows = session.scalars(select(CheckExemption).order_by(CheckExemption.id)).all()
+        return [ExemptionRow(r.id, r.code, r.household_code, mask_id(r.member_id_number) if r.member_id_number else None,
+                             r.reason, r.user, r.date, r.permanent, r.expires)
+                for r in rows if on is None or ((r.expires is None or r.expires >= on) and r.date <= on)]
+
+
+def remove_exemption(db, exemption_id: int) -> None:
+    from ..errors import UserError
+    from ..models.checks import CheckExemption
+
+    with db.write("删除疑点豁免") as session:
+        row = session.get(CheckExemption, exemption_id)
+        if row is None:
+            raise UserError(f"没有编号为 {exemption_id} 的豁免记录，请用 fupin exempt list 查看。")
+        session.delete(row)
+
+
+def _exemption_keys(db, on: _dt.date) -> set[tuple[str, str, str | None]]:
+    from ..models.checks import CheckExemption
+
+    with db.read() as session:
+        rows = session.execute(select(CheckExemption.code, CheckExemption.household_code,
+                                      CheckExemption.member_id_number, CheckExemption.expires,
+                                      CheckExemption.date)).all()
+    return {(c, h, m) for c, h, m, exp, d in rows if (exp is None or exp >= on) and d <= on}

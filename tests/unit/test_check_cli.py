@@ -42,3 +42,33 @@ def test_check_bad_arguments_exit_2(capsys, tmp_path):
     db = str(tmp_path / "c.db")
     assert run(capsys, "--db", db, "check", "--rules", "R99")[0] == 2
     assert run(capsys, "--db", db, "check", "--as-of", "2023-13-01")[0] == 2
+
+
+def test_exemptions_are_counted_apart_listed_and_expire_at_year_end(capsys, tmp_path):
+    import time_machine
+
+    db = str(tmp_path / "c.db")
+    assert run(capsys, "--db", db, "--json", "demo", "--households", "60")[0] == 0
+    _, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2023-12-31")
+    before = json.loads(out)
+    first = before["findings"][0]
+    n = sum(1 for f in before["findings"] if (f["code"], f["household"]) == (first["code"], first["household"]))
+    with time_machine.travel("2023-06-01 10:00", tick=False):
+        code, out, _ = run(capsys, "--db", db, "--json", "exempt", "add", "--code", first["code"],
+                           "--household", first["household"], "--reason", "已入户核实无误")
+    assert code == 0
+    _, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2023-12-31")
+    after = json.loads(out)
+    assert after["exempted"] == n and after["total"] == before["total"] - n
+    assert len(after["exempted_findings"]) == n
+    rule = next(r for r in after["rules"] if r["code"] == first["code"])
+    assert rule["exempted"] == n
+    # expired at the end of 2023
+    _, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2024-01-01")
+    assert json.loads(out)["exempted"] == 0
+    _, out, _ = run(capsys, "--db", db, "--json", "exempt", "list")
+    ex = json.loads(out)["exemptions"]
+    assert ex[0]["expires"] == "2023-12-31" and ex[0]["reason"] == "已入户核实无误" and ex[0]["user"]
+    assert run(capsys, "--db", db, "exempt", "remove", str(ex[0]["id"]))[0] == 0
+    assert run(capsys, "--db", db, "exempt", "remove", str(ex[0]["id"]))[0] == 2
+    assert run(capsys, "--db", db, "exempt", "add", "--code", "R99", "--household", "x", "--reason", "y")[0] == 2
