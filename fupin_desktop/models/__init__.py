@@ -23,6 +23,7 @@ from .settings import Setting
 from .archive import (ArchiveBox, ArchiveItemRecord, ArchivePackage, ArchivePackageFile, ArchivePageCache,
                       ArchiveYear)
 from .user import ROLE_LABELS, ROLES, User
+from .checks import CheckExemption
 from .problems import (
     PROBLEM_SOURCES, PROBLEM_STATUSES, EvidenceFile, Problem, ProblemEvent, Survey, SurveyAnswer,
     SurveyTemplate,
@@ -38,5 +39,5 @@ __all__ = [
     "ArchiveBox", "ArchiveItemRecord", "ArchivePackage", "ArchivePackageFile", "ArchivePageCache", "ArchiveYear",
     "User", "ROLES", "ROLE_LABELS",
     "EvidenceFile", "Problem", "ProblemEvent", "Survey", "SurveyAnswer", "SurveyTemplate",
-    "PROBLEM_SOURCES", "PROBLEM_STATUSES",
+    "PROBLEM_SOURCES", "PROBLEM_STATUSES", "CheckExemption",
 ]

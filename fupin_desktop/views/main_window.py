@@ -25,6 +25,7 @@ TABS = (
     ("medical_tab", "MedicalTab"),
     ("archive_tab", "ArchiveTab"),
     ("problems_tab", "ProblemsTab"),
+    ("checks_tab", "ChecksTab"),
 )
 
 

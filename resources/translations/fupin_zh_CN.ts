@@ -948,6 +948,73 @@ Why is the attendance changed?</source>
     </message>
 </context>
 <context>
+    <name>ChecksTab</name>
+    <message>
+        <source>Data Check</source>
+        <translation>数据检查</translation>
+    </message>
+    <message>
+        <source>Check date</source>
+        <translation>检查日期</translation>
+    </message>
+    <message>
+        <source>Run Check</source>
+        <translation>运行检查</translation>
+    </message>
+    <message>
+        <source>Export Report…</source>
+        <translation>导出报告…</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>性质</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>疑点数</translation>
+    </message>
+    <message>
+        <source>Exempted</source>
+        <translation>已豁免</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>行政村</translation>
+    </message>
+    <message>
+        <source>Household No.</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>疑点说明</translation>
+    </message>
+    <message>
+        <source>Checking data</source>
+        <translation>正在检查数据</translation>
+    </message>
+    <message>
+        <source>%1 households, %2 findings, %3 exempted</source>
+        <translation>共 %1 户，疑点 %2 条，已豁免 %3 条</translation>
+    </message>
+</context>
+<context>
     <name>ChronicPage</name>
     <message>
         <source>All</source>

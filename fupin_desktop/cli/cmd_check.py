@@ -1,0 +1,110 @@
+"""``fupin check``: the 疑点 pre-check over the household register (shared/CHECK_RULES.md)."""
+from __future__ import annotations
+
+import datetime as _dt
+
+from ..errors import UserError
+
+
+def _date(text: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--as-of 日期“{text}”无效，请写成 YYYY-MM-DD。") from None
+
+
+def _check(db, args):
+    from ..domain.checks import all_rules
+    from ..services.checks import run_check
+
+    codes = None
+    if args.rules:
+        codes = {c.strip().upper() for c in args.rules.split(",") if c.strip()}
+        known = {r.code for r in all_rules()}
+        unknown = sorted(codes - known)
+        if unknown:
+            raise UserError(f"--rules 中的规则代码 {'、'.join(unknown)} 不存在，可用代码：R01–R30、X01–X12。")
+    if args.out and not args.out.lower().endswith(".xlsx"):
+        raise UserError("--out 目前只支持 .xlsx 报告文件，请改用 .xlsx 扩展名。")
+    result = run_check(db, _date(args.as_of) if args.as_of else None, args.year, codes, args.village)
+    if args.out:
+        _write_xlsx(result, args.out)
+    data = result.to_json()
+    counts = result.counts()
+    lines = [f"检查日期：{data['as_of']}  收入年度：{data['year']}  户数：{data['households']}  "
+             f"人数：{data['members']}  疑点：{data['total']}条"]
+    lines += [f"{r.code} {r.name}（{r.severity}）：{counts[r.code]}" for r in result.rules if counts[r.code]]
+    return data, "\n".join(lines)
+
+
+def _write_xlsx(result, path: str) -> None:
+    from openpyxl import Workbook
+
+    counts = result.counts()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ex = result.counts(exempted=True)
+    ws.append(["规则代码", "规则名称", "性质", "疑点数", "已豁免", "整改要求"])
+    for r in result.rules:
+        ws.append([r.code, r.name, r.severity, counts[r.code], ex[r.code], r.fix])
+    for r in result.rules:
+        rows = sorted((f for f in result.findings if f.code == r.code), key=lambda f: (f.village, f.household))
+        if not rows:
+            continue
+        sh = wb.create_sheet(r.code)
+        sh.append(["村", "户编号", "户主", "成员证件号码", "疑点说明", "已豁免（核实无误）"])
+        for f in rows:
+            sh.append([f.village, f.household, f.head, f.member or "", f.detail, "是" if f.exempted else ""])
+    wb.save(path)
+
+
+def _exempt_add(db, args):
+    from ..services.checks import add_exemption
+
+    new_id = add_exemption(db, args.code, args.household, args.reason, args.member, args.permanent)
+    return {"id": new_id}, f"已添加豁免，编号 {new_id}。"
+
+
+def _exempt_list(db, args):
+    from ..services.checks import list_exemptions
+
+    rows = list_exemptions(db)
+    data = {"exemptions": [{"id": r.id, "code": r.code, "household": r.household, "member": r.member,
+                            "reason": r.reason, "user": r.user, "date": r.date.isoformat(),
+                            "permanent": r.permanent, "expires": r.expires.isoformat() if r.expires else None}
+                           for r in rows]}
+    human = "\n".join(f"{r.id}  {r.code}  {r.household}  {r.member or ''}  {r.reason}  {r.user}  {r.date}  "
+                      f"{'长期' if r.permanent else f'至{r.expires}'}" for r in rows) or "没有豁免记录。"
+    return data, human
+
+
+def _exempt_remove(db, args):
+    from ..services.checks import remove_exemption
+
+    remove_exemption(db, args.id)
+    return {"id": args.id}, f"已删除豁免 {args.id}。"
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("check", help="数据疑点检查（上报前自查）", parents=[common])
+    p.add_argument("--as-of", help="检查日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--year", type=int, help="收入年度（默认检查日期前最近有收入记录的年度）")
+    p.add_argument("--rules", help="只运行这些规则，逗号分隔，如 R07,X03")
+    p.add_argument("--village", help="只检查这个村")
+    p.add_argument("--out", metavar="REPORT.xlsx", help="把检查报告保存为 Excel 文件")
+    p.set_defaults(handler=_check)
+    p = sub.add_parser("exempt", help="疑点豁免（核实无误）", parents=[common])
+    es = p.add_subparsers(dest="exempt_command", metavar="ACTION", required=True)
+    a = es.add_parser("add", help="添加豁免（到年底失效，除非 --permanent）", parents=[common])
+    a.add_argument("--code", required=True, help="规则代码，如 R07")
+    a.add_argument("--household", required=True, help="户编号")
+    a.add_argument("--member", help="成员证件号码（不填则豁免整户）")
+    a.add_argument("--reason", required=True, help="核实说明")
+    a.add_argument("--permanent", action="store_true", help="长期有效（不在年底失效）")
+    a.set_defaults(handler=_exempt_add)
+    s = es.add_parser("list", help="列出豁免记录", parents=[common])
+    s.set_defaults(handler=_exempt_list)
+    r = es.add_parser("remove", help="删除豁免记录", parents=[common])
+    r.add_argument("id", type=int, metavar="ID", help="豁免编号")
+    r.set_defaults(handler=_exempt_remove)

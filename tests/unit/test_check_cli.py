@@ -1,0 +1,74 @@
+"""`fupin check` CLI contract: JSON keys, every rule listed, masked IDs, exit codes, Excel report."""
+from __future__ import annotations
+
+import json
+import re
+
+import openpyxl
+
+from fupin_desktop import cli
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_json_contract_on_the_demo_township(capsys, tmp_path):
+    db = str(tmp_path / "c.db")
+    assert run(capsys, "--db", db, "--json", "demo", "--households", "60")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2023-12-31")
+    assert code == 0
+    data = json.loads(out)
+    assert {"as_of", "year", "households", "members", "seconds", "total", "exempted", "rules",
+            "findings"} <= set(data)
+    assert data["as_of"] == "2023-12-31" and data["households"] == 60
+    assert [r["code"] for r in data["rules"]][:1] == ["R01"] and len(data["rules"]) == 42
+    assert sum(r["count"] for r in data["rules"]) == data["total"] == len(data["findings"])
+    for f in data["findings"]:
+        assert set(f) == {"code", "household", "member", "detail"}
+        assert f["member"] is None or "*" in f["member"]
+        assert not re.search(r"\d{17}[\dX]", json.dumps(f, ensure_ascii=False))
+    code, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2023-12-31", "--rules", "R07,X03")
+    assert [r["code"] for r in json.loads(out)["rules"]] == ["R07", "X03"]
+    report = tmp_path / "r.xlsx"
+    assert run(capsys, "--db", db, "check", "--as-of", "2023-12-31", "--out", str(report))[0] == 0
+    wb = openpyxl.load_workbook(report)
+    assert wb.sheetnames[0] == "汇总" and wb["汇总"].max_row == 43
+
+
+def test_check_bad_arguments_exit_2(capsys, tmp_path):
+    db = str(tmp_path / "c.db")
+    assert run(capsys, "--db", db, "check", "--rules", "R99")[0] == 2
+    assert run(capsys, "--db", db, "check", "--as-of", "2023-13-01")[0] == 2
+
+
+def test_exemptions_are_counted_apart_listed_and_expire_at_year_end(capsys, tmp_path):
+    import time_machine
+
+    db = str(tmp_path / "c.db")
+    assert run(capsys, "--db", db, "--json", "demo", "--households", "60")[0] == 0
+    _, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2023-12-31")
+    before = json.loads(out)
+    first = before["findings"][0]
+    n = sum(1 for f in before["findings"] if (f["code"], f["household"]) == (first["code"], first["household"]))
+    with time_machine.travel("2023-06-01 10:00", tick=False):
+        code, out, _ = run(capsys, "--db", db, "--json", "exempt", "add", "--code", first["code"],
+                           "--household", first["household"], "--reason", "已入户核实无误")
+    assert code == 0
+    _, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2023-12-31")
+    after = json.loads(out)
+    assert after["exempted"] == n and after["total"] == before["total"] - n
+    assert len(after["exempted_findings"]) == n
+    rule = next(r for r in after["rules"] if r["code"] == first["code"])
+    assert rule["exempted"] == n
+    # expired at the end of 2023
+    _, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2024-01-01")
+    assert json.loads(out)["exempted"] == 0
+    _, out, _ = run(capsys, "--db", db, "--json", "exempt", "list")
+    ex = json.loads(out)["exemptions"]
+    assert ex[0]["expires"] == "2023-12-31" and ex[0]["reason"] == "已入户核实无误" and ex[0]["user"]
+    assert run(capsys, "--db", db, "exempt", "remove", str(ex[0]["id"]))[0] == 0
+    assert run(capsys, "--db", db, "exempt", "remove", str(ex[0]["id"]))[0] == 2
+    assert run(capsys, "--db", db, "exempt", "add", "--code", "R99", "--household", "x", "--reason", "y")[0] == 2
