@@ -30,6 +30,8 @@ class ArchiveActions:
 
     @Slot()
     def add_files(self, paths: list[str] | None = None) -> None:
+        if isinstance(paths, bool):  # a signal's `checked` flag, not a list of paths
+            paths = None
         if self.year is None:
             return
         if paths is None:
@@ -134,6 +136,8 @@ class ArchiveActions:
     def build(self, out_dir: str | None = None, iso: bool = False):
         """Build (or continue) the package; returns the task. Without ``out_dir`` the clerk
         chooses the folder."""
+        if isinstance(out_dir, bool):  # a signal's `checked` flag, not a folder
+            out_dir = None
         if self.year is None:
             return None
         if out_dir is None:
@@ -172,6 +176,8 @@ class ArchiveActions:
 
     @Slot()
     def verify(self, out_dir: str | None = None):
+        if isinstance(out_dir, bool):  # a signal's `checked` flag, not a folder
+            out_dir = None
         if out_dir is None:
             out_dir = QFileDialog.getExistingDirectory(self, QCoreApplication.translate("ArchiveTab", "Choose the Package Folder to Check"),
                                                        self.output_dir())

@@ -90,7 +90,9 @@ class ArchiveTab(ArchiveActions, BaseTab):
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         if tip:
             act.setToolTip(tip)
-        act.triggered.connect(slot)
+        # triggered(bool) would hand its `checked` flag to a slot's optional first argument
+        # (a path, an output folder): the slot is always called without arguments
+        act.triggered.connect(lambda _checked=False, _slot=slot: _slot())
         self.addAction(act)
         return act
 

@@ -116,3 +116,19 @@ def test_search_and_group_filter_the_items(qtbot, tab):
     assert shown and all(r.category == "PK" for r in shown)
     tab.search.setText(shown[0].title)
     assert tab.proxy.rowCount() == 1
+
+
+def test_triggered_actions_do_not_pass_checked_as_a_path(qtbot, tab, monkeypatch):
+    """Ctrl+N / Ctrl+B / 检测数据包 through their QActions: the `checked` flag must never
+    arrive as a path or a folder (it crashed and saved `archive/out/2025=false`)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QFileDialog
+
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (asked.append("open"), ([], ""))[1])
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: (asked.append("dir"), "")[1])
+    for act in (tab.add_action, tab.build_action, tab.verify_action):
+        act.trigger()
+    assert asked.count("dir") >= 1 and "open" in asked
+    assert tab.errors == []
+    assert str(QSettings().value(f"archive/out/{YEAR}", "")) not in ("false", "False")
