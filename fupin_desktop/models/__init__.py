@@ -21,6 +21,11 @@ from .posts import (
 from .medical import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Settlement
 from .settings import Setting
 from .archive import ArchiveBox, ArchiveItemRecord, ArchivePageCache, ArchiveYear
+from .user import ROLE_LABELS, ROLES, User
+from .problems import (
+    PROBLEM_SOURCES, PROBLEM_STATUSES, EvidenceFile, Problem, ProblemEvent, Survey, SurveyAnswer,
+    SurveyTemplate,
+)
 
 __all__ = [
     "AuditLog", "Base", "Household", "HouseholdIncome", "Measure", "Member", "Setting",
@@ -30,4 +35,7 @@ __all__ = [
     "AttendanceCorrection", "AttendanceMonth", "Assignment", "Inspection", "MonthClosure",
     "Post", "WageLine", "WageRun", "WageSlip",
     "ArchiveBox", "ArchiveItemRecord", "ArchivePageCache", "ArchiveYear",
+    "User", "ROLES", "ROLE_LABELS",
+    "EvidenceFile", "Problem", "ProblemEvent", "Survey", "SurveyAnswer", "SurveyTemplate",
+    "PROBLEM_SOURCES", "PROBLEM_STATUSES",
 ]

@@ -76,6 +76,10 @@ def render_ledger_item(url: str, kind: str, year: int, period: str | None, today
         from .medical_period import Period
 
         render_medical_ledger(db, kind, buf, period=Period(year), today=today)
+    elif kind == "problems":
+        from ..reports.problems_ledger import render_problems_ledger
+
+        render_problems_ledger(db, buf, year=year, today=today)
     else:
         raise ValueError(f"unknown ledger kind {kind!r}")
     return buf.getvalue()

@@ -1,6 +1,126 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>AccountUI</name>
+    <message>
+        <source>&amp;Account</source>
+        <translation>账户(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Switch User…</source>
+        <translation>切换用户…</translation>
+    </message>
+    <message>
+        <source>Lock Now</source>
+        <translation>立即锁定</translation>
+    </message>
+    <message>
+        <source>Log Out</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>Change My Password…</source>
+        <translation>修改我的密码…</translation>
+    </message>
+    <message>
+        <source>User Management…</source>
+        <translation>用户管理…</translation>
+    </message>
+    <message>
+        <source>Audit Log…</source>
+        <translation>审计日志…</translation>
+    </message>
+    <message>
+        <source>Current user: %1 · Role: %2</source>
+        <translation>当前用户：%1 · 角色：%2</translation>
+    </message>
+    <message>
+        <source>Login not enabled</source>
+        <translation>未启用登录</translation>
+    </message>
+    <message>
+        <source>Change My Password</source>
+        <translation>修改我的密码</translation>
+    </message>
+    <message>
+        <source>New password (at least 8 characters)</source>
+        <translation>新密码（至少 8 个字符）</translation>
+    </message>
+    <message>
+        <source>Enter the new password again</source>
+        <translation>再输入一次新密码</translation>
+    </message>
+    <message>
+        <source>The two passwords differ; nothing was changed.</source>
+        <translation>两次输入的密码不一致，未作修改。</translation>
+    </message>
+    <message>
+        <source>Password changed.</source>
+        <translation>密码已修改。</translation>
+    </message>
+</context>
+<context>
+    <name>Accounts</name>
+    <message>
+        <source>Show Full Numbers</source>
+        <translation>显示完整号码</translation>
+    </message>
+</context>
+<context>
+    <name>ActionDialog</name>
+    <message>
+        <source>Start Rectification</source>
+        <translation>开始整改</translation>
+    </message>
+    <message>
+        <source>Verify and Close</source>
+        <translation>核验销号</translation>
+    </message>
+    <message>
+        <source>Send Back</source>
+        <translation>退回重新整改</translation>
+    </message>
+    <message>
+        <source>Selected problems: %1</source>
+        <translation>已选 %1 个问题</translation>
+    </message>
+    <message>
+        <source>What was done / the verification result</source>
+        <translation>整改情况 / 核验意见</translation>
+    </message>
+    <message>
+        <source>Mark as Rectified</source>
+        <translation>整改完成</translation>
+    </message>
+    <message>
+        <source>Step Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Add Evidence…</source>
+        <translation>添加佐证材料…</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>佐证材料</translation>
+    </message>
+    <message>
+        <source>Name of the person who verified it</source>
+        <translation>核验人姓名</translation>
+    </message>
+    <message>
+        <source>Confirmer</source>
+        <translation>核验人</translation>
+    </message>
+    <message>
+        <source>Add Evidence</source>
+        <translation>添加佐证材料</translation>
+    </message>
+    <message>
+        <source>Scans and photos (*.pdf *.jpg *.jpeg *.png)</source>
+        <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png)</translation>
+    </message>
+</context>
 <context>
     <name>AlertsPage</name>
     <message>
@@ -358,7 +478,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>生成数据包…</translation>
     </message>
     <message>
-        <source>Make the year&apos;s electronic archive package</source>
+        <source>Make the year's electronic archive package</source>
         <translation>生成本年度电子档案数据包</translation>
     </message>
     <message>
@@ -466,7 +586,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>搜索题名或档号（Ctrl+F）</translation>
     </message>
     <message>
-        <source>Reading the year&apos;s items…</source>
+        <source>Reading the year's items…</source>
         <translation>正在读取本年度文件…</translation>
     </message>
     <message>
@@ -529,8 +649,8 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>银行账号</translation>
     </message>
     <message>
-        <source>Worker: %1&#x3000;%2&#x3000;household %3</source>
-        <translation>人员：%1&#x3000;%2&#x3000;户编号 %3</translation>
+        <source>Worker: %1　%2　household %3</source>
+        <translation>人员：%1　%2　户编号 %3</translation>
     </message>
     <message>
         <source>Exception: %1 — %2</source>
@@ -541,7 +661,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>上岗人员：输入姓名、身份证号或户编号</translation>
     </message>
     <message>
-        <source>Only the post&apos;s village</source>
+        <source>Only the post's village</source>
         <translation>只看岗位所在村</translation>
     </message>
     <message>
@@ -700,7 +820,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
     </message>
     <message>
         <source>%1 is closed: its payroll was printed and signed.
-Each change is recorded as a correction and the difference is paid or recovered with the next open month&apos;s wages.
+Each change is recorded as a correction and the difference is paid or recovered with the next open month's wages.
 
 Why is the attendance changed?</source>
         <translation>%1已关账：工资发放花名册已打印签字。
@@ -709,7 +829,7 @@ Why is the attendance changed?</source>
 请填写修改考勤的原因：</translation>
     </message>
     <message>
-        <source>Those days are outside the worker&apos;s time in post and cannot be marked.</source>
+        <source>Those days are outside the worker's time in post and cannot be marked.</source>
         <translation>所选日期不在该人员上岗期间，不能记考勤。</translation>
     </message>
     <message>
@@ -727,6 +847,77 @@ Why is the attendance changed?</source>
     <message>
         <source>%1 workers filled.</source>
         <translation>已填充 %1 人。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditLogDialog</name>
+    <message>
+        <source>Audit Log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Record (household code, id …)</source>
+        <translation>记录（户编号、编号…）</translation>
+    </message>
+    <message>
+        <source>Any date</source>
+        <translation>不限日期</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Record type</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Double-click a household entry to open the household.</source>
+        <translation>双击“户”的记录可打开该户。</translation>
+    </message>
+    <message>
+        <source>Export Audit Log</source>
+        <translation>导出审计日志</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
     </message>
 </context>
 <context>
@@ -845,6 +1036,29 @@ Why is the attendance changed?</source>
     <message>
         <source>Delete Card</source>
         <translation>删除慢性病卡</translation>
+    </message>
+</context>
+<context>
+    <name>DeadlineDialog</name>
+    <message>
+        <source>Set Deadline</source>
+        <translation>设置整改时限</translation>
+    </message>
+    <message>
+        <source>Selected problems: %1</source>
+        <translation>已选 %1 个问题</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改时限</translation>
+    </message>
+    <message>
+        <source>Leave empty to keep</source>
+        <translation>留空则不变</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
     </message>
 </context>
 <context>
@@ -1062,7 +1276,7 @@ Why is the attendance changed?</source>
         <translation>人员</translation>
     </message>
     <message>
-        <source>Days outside a worker&apos;s time in post are left alone.</source>
+        <source>Days outside a worker's time in post are left alone.</source>
         <translation>不在上岗期间的日期不会填写。</translation>
     </message>
 </context>
@@ -1075,7 +1289,7 @@ Why is the attendance changed?</source>
     <message>
         <source>The database is empty.
 
-Load a demo township to try the program, or import the national monitoring system&apos;s export (Excel).</source>
+Load a demo township to try the program, or import the national monitoring system's export (Excel).</source>
         <translation>数据库中还没有数据。
 
 可以先加载示例乡镇熟悉本程序，也可以导入全国防返贫监测信息系统导出的 Excel 数据。</translation>
@@ -1527,7 +1741,7 @@ Load a demo township to try the program, or import the national monitoring syste
         <translation>审核人</translation>
     </message>
     <message>
-        <source>Default: &lt;township&gt; People&apos;s Government</source>
+        <source>Default: &lt;township&gt; People's Government</source>
         <translation>默认：“乡镇名称”人民政府</translation>
     </message>
     <message>
@@ -1596,6 +1810,14 @@ Load a demo township to try the program, or import the national monitoring syste
     <message>
         <source>Print the file (一户一档) of the selected households</source>
         <translation>打印所选户的一户一档</translation>
+    </message>
+    <message>
+        <source>Household Survey…</source>
+        <translation>入户排查…</translation>
+    </message>
+    <message>
+        <source>Record a 入户排查 visit of the current household</source>
+        <translation>登记当前农户的入户排查结果</translation>
     </message>
     <message>
         <source>Thresholds and Township…</source>
@@ -2111,6 +2333,33 @@ Load a demo township to try the program, or import the national monitoring syste
     <message>
         <source>Only signings overdue for a follow-up</source>
         <translation>只列超期未随访的签约</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Log In</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>The window was locked after a period of inactivity. Enter the password to continue; unsaved edits are kept.</source>
+        <translation>长时间未操作，窗口已锁定。请输入密码继续；未保存的修改仍然保留。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Switch User</source>
+        <translation>切换用户</translation>
     </message>
 </context>
 <context>
@@ -2696,6 +2945,64 @@ Reason (required):</source>
     </message>
 </context>
 <context>
+    <name>NewProblemDialog</name>
+    <message>
+        <source>New Problem</source>
+        <translation>登记问题</translation>
+    </message>
+    <message>
+        <source>Household Code</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Problem Category</source>
+        <translation>问题类别</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Default: the household's helper</source>
+        <translation>默认：该户的帮扶责任人</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改时限</translation>
+    </message>
+</context>
+<context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>Add User</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
     <name>PaperDialog</name>
     <message>
         <source>Print Paper Documents</source>
@@ -2943,15 +3250,15 @@ Reason (required):</source>
         <translation>上岗无变化</translation>
     </message>
     <message>
-        <source>Workers&apos; months entered</source>
+        <source>Workers' months entered</source>
         <translation>新录入人月考勤</translation>
     </message>
     <message>
-        <source>Workers&apos; months replaced</source>
+        <source>Workers' months replaced</source>
         <translation>替换人月考勤</translation>
     </message>
     <message>
-        <source>Workers&apos; months unchanged</source>
+        <source>Workers' months unchanged</source>
         <translation>人月考勤无变化</translation>
     </message>
     <message>
@@ -3264,6 +3571,156 @@ Reason (required):</source>
     </message>
 </context>
 <context>
+    <name>ProblemsModel</name>
+    <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>行政村</translation>
+    </message>
+    <message>
+        <source>Household Code</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Problem Category</source>
+        <translation>问题类别</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改时限</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>(village)</source>
+        <translation>（村级）</translation>
+    </message>
+    <message>
+        <source> (overdue)</source>
+        <translation>（逾期）</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsTab</name>
+    <message>
+        <source>Problems</source>
+        <translation>问题整改</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>全部行政村</translation>
+    </message>
+    <message>
+        <source>Everyone responsible</source>
+        <translation>全部责任人</translation>
+    </message>
+    <message>
+        <source>Overdue only</source>
+        <translation>只看逾期</translation>
+    </message>
+    <message>
+        <source>New Problem…</source>
+        <translation>登记问题…</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始整改</translation>
+    </message>
+    <message>
+        <source>Rectified…</source>
+        <translation>整改完成…</translation>
+    </message>
+    <message>
+        <source>Close…</source>
+        <translation>核验销号…</translation>
+    </message>
+    <message>
+        <source>Send Back…</source>
+        <translation>退回…</translation>
+    </message>
+    <message>
+        <source>Set Deadline…</source>
+        <translation>设置时限…</translation>
+    </message>
+    <message>
+        <source>Print Ledger…</source>
+        <translation>打印台账…</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>佐证材料</translation>
+    </message>
+    <message>
+        <source>Add Evidence…</source>
+        <translation>添加佐证材料…</translation>
+    </message>
+    <message>
+        <source>%1: %2 open, %3 closed</source>
+        <translation>%1：未销号 %2 个，已销号 %3 个</translation>
+    </message>
+    <message>
+        <source>Progress: </source>
+        <translation>清零进度：</translation>
+    </message>
+    <message>
+        <source>no problems</source>
+        <translation>暂无问题</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Confirmer</source>
+        <translation>核验人</translation>
+    </message>
+    <message>
+        <source>Add Evidence</source>
+        <translation>添加佐证材料</translation>
+    </message>
+    <message>
+        <source>Scans and photos (*.pdf *.jpg *.jpeg *.png)</source>
+        <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png)</translation>
+    </message>
+    <message>
+        <source>Print Ledger</source>
+        <translation>打印台账</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;Excel (*.xlsx)</source>
+        <translation>PDF 文件 (*.pdf);;Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
         <source>Reason (required)</source>
@@ -3530,7 +3987,7 @@ Reason (required):</source>
         <translation>低于目标比例</translation>
     </message>
     <message>
-        <source>Only settlements whose reimbursement ratio within policy is below the year&apos;s target</source>
+        <source>Only settlements whose reimbursement ratio within policy is below the year's target</source>
         <translation>只显示政策范围内报销比例低于当年目标的结算</translation>
     </message>
     <message>
@@ -3610,7 +4067,7 @@ Reason (required):</source>
         <translation>诊断名称</translation>
     </message>
     <message>
-        <source>Reimbursement ratio within policy below the year&apos;s target for this type of care</source>
+        <source>Reimbursement ratio within policy below the year's target for this type of care</source>
         <translation>政策范围内报销比例低于当年该就诊类别的目标</translation>
     </message>
     <message>
@@ -3745,7 +4202,7 @@ Reason (required):</source>
         <translation>%1 的随访记录（%2 次）</translation>
     </message>
     <message>
-        <source>Doctor&apos;s phone</source>
+        <source>Doctor's phone</source>
         <translation>医生电话</translation>
     </message>
     <message>
@@ -3782,6 +4239,73 @@ Reason (required):</source>
     </message>
 </context>
 <context>
+    <name>SurveyDialog</name>
+    <message>
+        <source>Household Survey</source>
+        <translation>入户排查</translation>
+    </message>
+    <message>
+        <source>Household %1 · %2 · head %3 · %4 members · helper %5</source>
+        <translation>户编号 %1 · %2 · 户主 %3 · %4 人 · 帮扶责任人 %5</translation>
+    </message>
+    <message>
+        <source>Visit date</source>
+        <translation>排查日期</translation>
+    </message>
+    <message>
+        <source>Names of the visitors</source>
+        <translation>排查人员姓名</translation>
+    </message>
+    <message>
+        <source>Visitors</source>
+        <translation>排查人员</translation>
+    </message>
+    <message>
+        <source>Highlighted answers come from the register: confirm or correct them.</source>
+        <translation>底色标出的答案来自农户信息，请入户核实，不符的请改正。</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Attach Scans…</source>
+        <translation>附加扫描件…</translation>
+    </message>
+    <message>
+        <source>Earlier surveys</source>
+        <translation>历次排查</translation>
+    </message>
+    <message>
+        <source>From the register: %1</source>
+        <translation>农户信息中登记为：%1</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 problem answer(s)</source>
+        <translation>%1 · %2 · 发现问题 %3 项</translation>
+    </message>
+    <message>
+        <source>version</source>
+        <translation>调查表版本</translation>
+    </message>
+    <message>
+        <source>Scans</source>
+        <translation>扫描件</translation>
+    </message>
+    <message>
+        <source>Attach Scans</source>
+        <translation>附加扫描件</translation>
+    </message>
+    <message>
+        <source>Scans and photos (*.pdf *.jpg *.jpeg *.png)</source>
+        <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png)</translation>
+    </message>
+    <message>
+        <source>Saved. %1 problem(s) were added to the problem list.</source>
+        <translation>已保存，%1 个问题已加入问题清单。</translation>
+    </message>
+</context>
+<context>
     <name>Task</name>
     <message>
         <source>Cancel</source>
@@ -3790,6 +4314,77 @@ Reason (required):</source>
     <message>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>UserAdminDialog</name>
+    <message>
+        <source>User Management</source>
+        <translation>用户管理</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last login</source>
+        <translation>最近登录</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <source>Reset Password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Change Role…</source>
+        <translation>修改角色…</translation>
+    </message>
+    <message>
+        <source>Disable / Enable</source>
+        <translation>停用 / 启用</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从未登录</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation>请先选择一个用户。</translation>
+    </message>
+    <message>
+        <source>Reset Password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>New password for %1 (at least 8 characters)</source>
+        <translation>%1 的新密码（至少 8 个字符）</translation>
     </message>
 </context>
 <context>
@@ -3834,7 +4429,7 @@ Reason (required):</source>
         <translation>结账并打印花名册…</translation>
     </message>
     <message>
-        <source>Store this month&apos;s wages, lock its attendance and print the payroll for signatures</source>
+        <source>Store this month's wages, lock its attendance and print the payroll for signatures</source>
         <translation>保存本月补贴计算结果、锁定本月考勤，并打印工资发放花名册供签字</translation>
     </message>
     <message>
@@ -3990,7 +4585,7 @@ Reason (required):</source>
 
 %2 workers, amount paid %3 yuan.
 
-The wages are stored as computed now, the month&apos;s attendance is locked (later changes need a reason and become corrections in the next month), and the payroll is printed for signatures.</source>
+The wages are stored as computed now, the month's attendance is locked (later changes need a reason and become corrections in the next month), and the payroll is printed for signatures.</source>
         <translation>对全乡镇%1关账吗？
 
 共 %2 人，实发合计 %3 元。
