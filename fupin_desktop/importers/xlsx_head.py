@@ -41,6 +41,11 @@ def _sheet_member(z: zipfile.ZipFile, sheet_name: str | None) -> str | None:
     return None
 
 
+# A header cell is at most 32,767 characters (Excel's limit); an unterminated <si> longer
+# than this is hostile and must not be rescanned on every chunk (quadratic time).
+_MAX_SI_BUF = 1 << 18
+
+
 def _shared_strings(z: zipfile.ZipFile, upto: int) -> list[str]:
     """Shared strings 0..upto, read only as far as needed."""
     if upto < 0 or "xl/sharedStrings.xml" not in z.namelist():
@@ -55,6 +60,8 @@ def _shared_strings(z: zipfile.ZipFile, upto: int) -> list[str]:
             buf += chunk.decode("utf-8", "ignore")
             parts = _SI_END.split(buf)
             buf = parts.pop()
+            if len(buf) > _MAX_SI_BUF:
+                break  # one string larger than any real header cell: stop, don't rescan
             out += ["".join(html.unescape(t) for t in _T.findall(p)) for p in parts]
     return out
 
