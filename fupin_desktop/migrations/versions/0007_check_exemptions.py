@@ -1,7 +1,7 @@
 """check exemptions
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-03 14:07:31.243681
 
 """
