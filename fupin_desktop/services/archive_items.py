@@ -138,12 +138,15 @@ def generated_candidates(session, year: int, township: str, archive_date: dt.dat
 
 
 def generated_source(url: str, kind: str, year: int, ref_id: int | None, period: str | None,
-                     archive_date: dt.date):
-    """A picklable renderer for a generated item (runs in a worker process)."""
+                     archive_date: dt.date, title: str | None = None):
+    """A picklable renderer for a generated item (runs in a worker process): the records as
+    they stood at the year's end (``year_end``), dated that day, printing ``title`` (the
+    catalogue's 题名) so the catalogue and the document say the same."""
+    as_of = year_end(year, archive_date).isoformat()
     if kind == "household-file":
-        return partial(archive_render.render_household_item, url, ref_id, archive_date.isoformat())
+        return partial(archive_render.render_household_item, url, ref_id, as_of, year, title)
     return partial(archive_render.render_ledger_item, url, kind.split(":", 1)[1], year, period,
-                   archive_date.isoformat())
+                   as_of, title)
 
 
 # ---------------------------------------------------------------------------------- tokens
