@@ -149,6 +149,9 @@ def check_backup_file(path: Path) -> None:
 
 def restore(db: Database, src: str | Path) -> Path:
     """Replace the data of ``db`` with the backup at ``src``. Returns the safety backup's path."""
+    from .services.access import require_admin
+
+    require_admin(db)
     src = Path(src)
     check_backup_file(src)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import ConflictError, DamagedDatabaseError, DatabaseError
+from .errors import AccessError, ConflictError, DamagedDatabaseError, DatabaseError
 from .paths import default_db_url
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,9 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     user: str = field(default_factory=lambda: _current_user())
+    # The logged-in account's role (admin / clerk / auditor); None in single-user mode, where
+    # nobody has created an account yet and everything is allowed as before (issue 13).
+    role: str | None = None
     # One writer at a time inside this process (DESIGN.md §1: writes are serialised).
     _write_lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -109,6 +112,7 @@ class Database:
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         with self.sessions() as session:
+            session.info["role"] = self.role  # reports mask personal numbers for auditors
             yield session
 
     @contextlib.contextmanager
@@ -118,8 +122,11 @@ class Database:
         A version conflict becomes ConflictError (“该记录已被他人修改，请刷新后重试”).
         ``reason`` is stored on every audit row of this unit of work.
         """
+        if self.role == "auditor":  # read-only role (issue 13): one guard for every write
+            raise AccessError("权限不足：审计员只能查看，不能修改数据。需要录入员或管理员权限。")
         with self.sessions() as session:
             session.info["user"] = self.user  # before any (auto)flush writes an audit row
+            session.info["role"] = self.role
             session.info["reason"] = reason
             try:
                 yield session

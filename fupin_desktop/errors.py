@@ -41,6 +41,12 @@ class ConflictError(UserError):
         super().__init__(message)
 
 
+class AccessError(UserError):
+    """A refused login or a missing permission (CLI exit 3); nothing was changed."""
+
+    exit_code = 3
+
+
 class DatabaseError(UserError):
     """The database cannot be used: damaged, newer schema, unreachable."""
 

@@ -67,6 +67,12 @@ def main(argv: list[str] | None = None) -> int:
             app.exit(2)
             return
         state["db"] = db
+        from .views.accounts import ask_login
+
+        if not ask_login(window, db):  # accounts exist and nobody logged in
+            app.exit(3)
+            state["code"] = 3
+            return
         ctx = AppContext(db)
         window.attach(ctx)
         if os.environ.get("FUPIN_EXIT_WHEN_READY"):  # bench/bench_startup.py: time to the data

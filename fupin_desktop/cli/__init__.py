@@ -1,7 +1,8 @@
 """The ``fupin`` command line: the same services as the GUI, headless (DESIGN.md §6).
 
 Every command takes ``--db URL`` and ``--json``; with ``--json`` exactly one JSON object is
-printed. Exit 0 on success, 2 on unusable input (one-line reason), 1 on a bug.
+printed. Exit 0 on success, 2 on unusable input (one-line reason), 3 on a refused login or
+permission, 1 on a bug.
 
 Commands live in ``cli/cmd_*.py`` modules. Each may define ``register(subparsers, common)``
 for its own commands and the dictionaries ``IMPORTERS``, ``EXPORTERS`` and ``LEDGERS`` mapping a
@@ -21,7 +22,7 @@ from .common import Output, add_common, localize_argparse, open_db_for
 
 # Known command modules, in help order. A module that does not exist yet is skipped.
 COMMAND_MODULES = ("db", "demo", "households", "households_export", "posts", "medical", "archive",
-                   "check")
+                   "check", "users")
 
 log = logging.getLogger("fupin_desktop.cli")
 

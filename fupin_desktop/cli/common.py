@@ -10,13 +10,18 @@ from decimal import Decimal
 import datetime as dt
 
 
-def add_common(p: argparse.ArgumentParser) -> None:
+def add_common(p: argparse.ArgumentParser, *, login: bool = True) -> None:
     # SUPPRESS so an option given before the subcommand is not reset by the subparser default
     p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                    help="数据库地址（SQLite 文件路径或 postgresql://…）；默认用户数据目录中的 fupin.db，"
                         "也可用环境变量 FUPIN_DB_URL 指定")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                    help="只输出一个 JSON 对象（供脚本使用）")
+    if not login:  # `fupin audit --user NAME` filters by user; log in with FUPIN_USER there
+        return
+    p.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                   help="登录用户名（也可用环境变量 FUPIN_USER）；密码取自环境变量 FUPIN_PASSWORD，"
+                        "在终端上也可按提示输入（启用账户后必须登录）")
 
 
 def db_url_from(args) -> str | None:
@@ -24,9 +29,53 @@ def db_url_from(args) -> str | None:
 
 
 def open_db_for(args):
+    """Open the database and, once accounts exist, log in (AccessError → exit 3)."""
     from ..database import open_database
 
-    return open_database(db_url_from(args))
+    db = open_database(db_url_from(args))
+    try:
+        login_for(db, args)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
+
+
+def login_for(db, args) -> None:
+    from ..services import users
+
+    if not users.accounts_exist(db):
+        return  # single-user mode: nobody has created an account yet
+    name = getattr(args, "user", None) or os.environ.get("FUPIN_USER")
+    password = os.environ.get("FUPIN_PASSWORD")
+    if name and password is None and _interactive():
+        import getpass
+
+        password = getpass.getpass(f"用户 {name} 的密码：")
+    users.login(db, name, password)
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def new_password(args) -> str:
+    """A new password: the first line of stdin with --password-stdin, else typed twice."""
+    from ..errors import InputError
+
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\r\n")
+    if not _interactive():
+        raise InputError("请用 --password-stdin 从标准输入提供新密码（密码不能写在命令行参数里）。")
+    import getpass
+
+    first = getpass.getpass("新密码（至少 8 个字符）：")
+    if getpass.getpass("再输入一次：") != first:
+        raise InputError("两次输入的密码不一致，未作修改。")
+    return first
 
 
 def _json_default(o):

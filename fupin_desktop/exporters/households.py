@@ -106,16 +106,10 @@ _HEAD: list[tuple[C, Getter]] = [
 _NO = (C("序号", "int", 6), None)
 
 
-def _identity(v):
-    return v
-
-
 def _maskers(db, masked: bool) -> dict:
-    if not masked:
-        return {"id": _identity, "bank": _identity, "phone": _identity}
-    from ..services.settings import masker
+    from ..services.settings import output_maskers
 
-    mask_id, mask_bank, mask_phone = masker(db)
+    mask_id, mask_bank, mask_phone = output_maskers(db, masked)
     return {"id": mask_id, "bank": mask_bank, "phone": mask_phone}
 
 
@@ -185,7 +179,10 @@ def _title(db, what: str, masked: bool, year, village_name) -> tuple[str, str]:
 
 def _export(db, out, kind: str, masked: bool, year: int | None, village: str | None,
             include_inactive: bool = False) -> dict:
+    from ..services.access import must_mask
     from .table_xlsx import write_table_xlsx
+
+    masked = must_mask(db, masked)  # an auditor's export is always masked
 
     with db.read() as s:
         village_id = None

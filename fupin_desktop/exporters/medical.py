@@ -39,14 +39,11 @@ def export_medical(db, out: str | os.PathLike, flt: SettlementFilter | None = No
     """Write the settlements matching ``flt`` to ``out``; returns the number of rows."""
     flt = flt or SettlementFilter(order="ledger")
     rows = list_settlements(db, flt)
-    mask = None
-    if masked:
-        from ..services import settings
+    from ..services import settings
 
-        mask = settings.masker(db)[0]
+    mask = settings.output_maskers(db, masked)[0]
     data = (
-        (i, r.village_name, r.household_code, r.member_name,
-         mask(r.id_number) if mask else r.id_number, r.hospital_name, r.hospital_level,
+        (i, r.village_name, r.household_code, r.member_name, mask(r.id_number), r.hospital_name, r.hospital_level,
          r.care_type, r.admission_date, r.discharge_date, r.settlement_date, r.settlement_no,
          r.diagnosis, r.total_cost, r.policy_cost, r.basic_insurance, r.critical_insurance,
          r.medical_assistance, r.other_support, r.other_kind, r.self_paid,

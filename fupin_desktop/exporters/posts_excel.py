@@ -30,9 +30,7 @@ class ExportResult:
 
 
 def _maskers(db, masked: bool):
-    if not masked:
-        return (lambda v: v), (lambda v: v)
-    mask_id, mask_bank, _ = settings.masker(db)
+    mask_id, mask_bank, _ = settings.output_maskers(db, masked)
     return mask_id, mask_bank
 
 
@@ -114,6 +112,9 @@ def _current_accounts(db, assignment_ids: list[int]) -> dict[int, tuple[str | No
 
 def export_bank(db, out, month, *, village_id: int | None = None) -> ExportResult:
     """银行代发明细: 姓名, 证件号码, 银行账号 (text cells), 金额 — one row per worker paid."""
+    from ..services.access import ADMIN, CLERK, require
+
+    require(db, ADMIN, CLERK)  # a bank file is useless masked, so an auditor gets none
     run = wage_run(db, month, village_id=village_id)
     label = month_text(run.month)
     slips = [x for x in run.slips if x.amount > 0]

@@ -21,6 +21,7 @@ from .posts import (
 from .medical import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Settlement
 from .settings import Setting
 from .archive import ArchiveBox, ArchiveItemRecord, ArchivePageCache, ArchiveYear
+from .user import ROLE_LABELS, ROLES, User
 
 __all__ = [
     "AuditLog", "Base", "Household", "HouseholdIncome", "Measure", "Member", "Setting",
@@ -30,4 +31,5 @@ __all__ = [
     "AttendanceCorrection", "AttendanceMonth", "Assignment", "Inspection", "MonthClosure",
     "Post", "WageLine", "WageRun", "WageSlip",
     "ArchiveBox", "ArchiveItemRecord", "ArchivePageCache", "ArchiveYear",
+    "User", "ROLES", "ROLE_LABELS",
 ]

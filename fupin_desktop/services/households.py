@@ -56,7 +56,11 @@ def _flush(s: Session) -> None:
 
 def _check_version(obj, version: int | None) -> None:
     if version is not None and obj.version != version:
-        raise ConflictError()
+        from sqlalchemy.orm import object_session
+
+        from .records import stale
+
+        raise stale(object_session(obj), obj)
 
 
 def _get(s: Session, model, ident: int, what: str):
@@ -104,7 +108,26 @@ def load_household(db, household_id: int, include_deleted_members: bool = False)
                                  findings=v.findings, follow_up=v.follow_up)
                        for v in sorted(h.visits, key=lambda v: (v.date, v.id))
                        if getattr(v, "deleted_at", None) is None]
+        return _masked_for_auditor(s, form)
+
+
+def _masked_for_auditor(s: Session, form: HouseholdForm) -> HouseholdForm:
+    """An auditor's copy of the form shows every ID, bank and phone number masked (issue 13);
+    an auditor cannot save, so the masked values never come back."""
+    from .access import AUDITOR, _role
+    from .settings import masker
+
+    if _role(s) != AUDITOR:
         return form
+    mid, mbank, mphone = masker(s)
+    for key, fn in (("phone", mphone), ("bank_account", mbank), ("helper_phone", mphone)):
+        if getattr(form, key, None):
+            setattr(form, key, fn(getattr(form, key)))
+    for m in form.members:
+        m.id_number = mid(m.id_number) if m.id_number else m.id_number
+        if getattr(m, "phone", None):
+            m.phone = mphone(m.phone)
+    return form
 
 
 def new_household(db, village_id: int | None = None) -> HouseholdForm:

@@ -201,6 +201,9 @@ def load_rules(session: Session) -> PostRules:
 
 def save_rules(db, changes: dict, reason: str | None = None) -> PostRules:
     """Store changed rules (key or attribute name -> value). Raises ValidationError(errors=…)."""
+    from .access import require_admin
+
+    require_admin(db)
     by_attr = {r.attr: r for r in RULE_DEFS}
     parsed, errors = {}, {}
     for name, value in changes.items():

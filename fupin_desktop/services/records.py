@@ -13,6 +13,29 @@ def raise_first(errors: dict[str, str]) -> None:
         raise ValidationError(errors[first], field=first, errors=errors)
 
 
+def stale(session, obj) -> ConflictError:
+    """The conflict message naming who saved ``obj`` last and when (from the audit log), so two
+    clerks on one server know whom to ask."""
+    from sqlalchemy import inspect, select
+
+    from ..models import AuditLog
+
+    try:
+        rid = "/".join(str(i) for i in inspect(obj).mapper.primary_key_from_instance(obj))
+        last = session.execute(
+            select(AuditLog.user, AuditLog.ts)
+            .where(AuditLog.table_name == obj.__tablename__, AuditLog.record_id == rid)
+            .order_by(AuditLog.id.desc()).limit(1)).first()
+    except Exception:  # noqa: BLE001 - the plain message is still right
+        last = None
+    if last is None:
+        return ConflictError()
+    import datetime as dt
+
+    when = last.ts.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%m-%d %H:%M")
+    return ConflictError(f"该记录已被他人修改（{last.user}，{when}），请刷新后重试")
+
+
 def live_record(session, model, record_id: int, version: int | None, gone: str):
     """The row, unless it was deleted (``gone`` is the message) or saved by someone else since
     the clerk loaded ``version``."""
@@ -20,7 +43,7 @@ def live_record(session, model, record_id: int, version: int | None, gone: str):
     if obj is None or obj.deleted_at is not None:
         raise ConflictError(gone)
     if version is not None and obj.version != version:
-        raise ConflictError()
+        raise stale(session, obj)
     return obj
 
 

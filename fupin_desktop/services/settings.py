@@ -29,6 +29,7 @@ PREPARER = "preparer"             # 制表人
 REVIEWER = "reviewer"             # 审核人
 MONITORING_THRESHOLDS = "monitoring_thresholds"  # {"2024": "7400.00", …}
 MASKING = "masking"               # {"id": [head, tail, stars], "bank": …, "phone": …}
+IDLE_LOCK_MINUTES = "idle_lock_minutes"  # the GUI asks for the password again after this idle time
 
 # Monitoring thresholds (防止返贫监测范围, 元/人·年) as provincial notices set them in recent
 # years; only the starting values of a new installation — the office edits them.
@@ -47,12 +48,14 @@ DEFAULTS: dict[str, object] = {
     REVIEWER: "",
     MONITORING_THRESHOLDS: DEFAULT_THRESHOLDS,
     MASKING: DEFAULT_MASKING,
+    IDLE_LOCK_MINUTES: 30,
 }
 
 LABELS = {
     TOWNSHIP: "乡镇名称", COUNTY: "所属县（区、市）", FONDS_NO: "全宗号", FONDS_NAME: "全宗名称",
     LEDGER_UNIT: "编制单位", PREPARER: "制表人", REVIEWER: "审核人",
     MONITORING_THRESHOLDS: "监测范围（人均纯收入标准）", MASKING: "公示打码方式",
+    IDLE_LOCK_MINUTES: "空闲自动锁定（分钟）",
 }
 
 FEN = Decimal("0.01")
@@ -89,6 +92,9 @@ def set(session: Session, key: str, value) -> None:  # noqa: A001 - the module's
     """Store ``value`` for ``key`` after checking it; audited by the ORM in the same transaction."""
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
+    from .access import require_admin
+
+    require_admin(session)  # settings are the admin's (issue 13)
     value = _clean(key, value)
     row = session.get(Setting, key)
     if row is None:
@@ -112,6 +118,14 @@ def _clean(key: str, value):
             (_year(y), _amount(a, y)) for y, a in value.items())}
     if key == MASKING:
         return _masking(value)
+    if key == IDLE_LOCK_MINUTES:
+        try:
+            minutes = int(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"“{label}”应为整数分钟", field=key) from None
+        if not 1 <= minutes <= 480:
+            raise ValidationError(f"“{label}”应在 1—480 分钟之间", field=key)
+        return minutes
     raise KeyError(key)  # pragma: no cover - every key is handled above
 
 
@@ -195,6 +209,20 @@ def masker(db_or_session):
         return lambda v: mask_text(v, head, tail, stars)
 
     return make("id"), make("bank"), make("phone")
+
+
+def _same(value):
+    return value
+
+
+def output_maskers(db_or_session, masked: bool = False):
+    """(mask_id, mask_bank, mask_phone) for an export or ledger: masking functions when the
+    clerk asked for a masked (公示) copy or the reader is an auditor, else the values as they are."""
+    from .access import must_mask
+
+    if must_mask(db_or_session, masked):
+        return masker(db_or_session)
+    return _same, _same, _same
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,9 @@ class MainWindow(QMainWindow):
         ctx.changed.connect(lambda *_: self._schedule_counts())
         ctx.database_replaced.connect(self._update_status)
         self._set_database_actions(True)
+        from .accounts import install_account_ui  # 当前用户, 账户 menu, idle lock, masked lists
+
+        self.accounts = install_account_ui(self, ctx)
         self._update_status()
 
     def _set_database_actions(self, enabled: bool) -> None:
@@ -143,8 +146,16 @@ class MainWindow(QMainWindow):
             progress(0, 0, self.tr("Opening database…"))
             return open_database(url)
 
+        def opened(db) -> None:
+            from .accounts import ask_login
+
+            if ask_login(self, db):  # the other database may have its own accounts
+                self.ctx.replace_database(db)
+            else:
+                db.dispose()
+
         run_task(self, self.tr("Open Database"), work, cancellable=False,
-                 on_result=self.ctx.replace_database,
+                 on_result=opened,
                  on_error=lambda e: show_error(self, e, self.tr("Cannot open database")))
 
     @Slot()

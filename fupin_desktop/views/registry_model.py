@@ -24,6 +24,11 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 HIGHLIGHT = QColor("#ffe9c7")  # below the monitoring threshold
 
+# Columns holding personal numbers: lists show them masked for every role (issue 13); a clerk
+# or admin may reveal one row (audited as 查看完整信息), an auditor never.
+PERSONAL_KEYS = {"id_number": "id", "bank_account": "bank", "phone": "phone",
+                 "helper_phone": "phone", "doctor_phone": "phone"}
+
 
 @dataclass(frozen=True)
 class Column:
@@ -63,13 +68,27 @@ class _Cells:
     columns: Sequence[Column]
     highlight: Callable[[object], bool] | None = None
     highlight_tip: str = ""
+    _revealed: frozenset = frozenset()
+
+    def reveal(self, row) -> None:
+        """Show this row's full numbers (the caller has checked the role and audited it)."""
+        self._revealed = self._revealed | {_row_key(row)}
+        self.layoutChanged.emit()
+
+    def _shown(self, row, column: Column, value):
+        kind = PERSONAL_KEYS.get(column.key)
+        if kind is None or not value or _row_key(row) in self._revealed:
+            return value
+        from ..services import masking
+
+        return {"id": masking.mask_id, "bank": masking.mask_bank, "phone": masking.mask_phone}[kind](value)
 
     def _cell(self, row, column: Column, role: int):
         if row is None:
             return "…" if role == Qt.ItemDataRole.DisplayRole else None
         value = getattr(row, column.key, None)
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_value(value, column.kind)
+            return format_value(self._shown(row, column, value), column.kind)
         if role == SORT_ROLE:
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -82,7 +101,7 @@ class _Cells:
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self.highlight_tip
         if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > 12:
-            return value  # long text may be cut off in its column
+            return self._shown(row, column, value)  # long text may be cut off in its column
         return None
 
     def _header(self, section: int, orientation, role: int):
@@ -93,6 +112,10 @@ class _Cells:
                 kind = self.columns[section].kind
                 return _RIGHT if kind in ("money", "int") else _LEFT
         return None
+
+
+def _row_key(row):
+    return (type(row).__name__, getattr(row, "id", None) or id(row))
 
 
 class LazyTableModel(_Cells, QAbstractTableModel):

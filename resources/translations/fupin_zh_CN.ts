@@ -1,6 +1,71 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>AccountUI</name>
+    <message>
+        <source>&amp;Account</source>
+        <translation>账户(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Switch User…</source>
+        <translation>切换用户…</translation>
+    </message>
+    <message>
+        <source>Lock Now</source>
+        <translation>立即锁定</translation>
+    </message>
+    <message>
+        <source>Log Out</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>Change My Password…</source>
+        <translation>修改我的密码…</translation>
+    </message>
+    <message>
+        <source>User Management…</source>
+        <translation>用户管理…</translation>
+    </message>
+    <message>
+        <source>Audit Log…</source>
+        <translation>审计日志…</translation>
+    </message>
+    <message>
+        <source>Current user: %1 · Role: %2</source>
+        <translation>当前用户：%1 · 角色：%2</translation>
+    </message>
+    <message>
+        <source>Login not enabled</source>
+        <translation>未启用登录</translation>
+    </message>
+    <message>
+        <source>Change My Password</source>
+        <translation>修改我的密码</translation>
+    </message>
+    <message>
+        <source>New password (at least 8 characters)</source>
+        <translation>新密码（至少 8 个字符）</translation>
+    </message>
+    <message>
+        <source>Enter the new password again</source>
+        <translation>再输入一次新密码</translation>
+    </message>
+    <message>
+        <source>The two passwords differ; nothing was changed.</source>
+        <translation>两次输入的密码不一致，未作修改。</translation>
+    </message>
+    <message>
+        <source>Password changed.</source>
+        <translation>密码已修改。</translation>
+    </message>
+</context>
+<context>
+    <name>Accounts</name>
+    <message>
+        <source>Show Full Numbers</source>
+        <translation>显示完整号码</translation>
+    </message>
+</context>
 <context>
     <name>AlertsPage</name>
     <message>
@@ -358,7 +423,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>生成数据包…</translation>
     </message>
     <message>
-        <source>Make the year&apos;s electronic archive package</source>
+        <source>Make the year's electronic archive package</source>
         <translation>生成本年度电子档案数据包</translation>
     </message>
     <message>
@@ -466,7 +531,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>搜索题名或档号（Ctrl+F）</translation>
     </message>
     <message>
-        <source>Reading the year&apos;s items…</source>
+        <source>Reading the year's items…</source>
         <translation>正在读取本年度文件…</translation>
     </message>
     <message>
@@ -529,8 +594,8 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>银行账号</translation>
     </message>
     <message>
-        <source>Worker: %1&#x3000;%2&#x3000;household %3</source>
-        <translation>人员：%1&#x3000;%2&#x3000;户编号 %3</translation>
+        <source>Worker: %1　%2　household %3</source>
+        <translation>人员：%1　%2　户编号 %3</translation>
     </message>
     <message>
         <source>Exception: %1 — %2</source>
@@ -541,7 +606,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>上岗人员：输入姓名、身份证号或户编号</translation>
     </message>
     <message>
-        <source>Only the post&apos;s village</source>
+        <source>Only the post's village</source>
         <translation>只看岗位所在村</translation>
     </message>
     <message>
@@ -700,7 +765,7 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
     </message>
     <message>
         <source>%1 is closed: its payroll was printed and signed.
-Each change is recorded as a correction and the difference is paid or recovered with the next open month&apos;s wages.
+Each change is recorded as a correction and the difference is paid or recovered with the next open month's wages.
 
 Why is the attendance changed?</source>
         <translation>%1已关账：工资发放花名册已打印签字。
@@ -709,7 +774,7 @@ Why is the attendance changed?</source>
 请填写修改考勤的原因：</translation>
     </message>
     <message>
-        <source>Those days are outside the worker&apos;s time in post and cannot be marked.</source>
+        <source>Those days are outside the worker's time in post and cannot be marked.</source>
         <translation>所选日期不在该人员上岗期间，不能记考勤。</translation>
     </message>
     <message>
@@ -727,6 +792,77 @@ Why is the attendance changed?</source>
     <message>
         <source>%1 workers filled.</source>
         <translation>已填充 %1 人。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditLogDialog</name>
+    <message>
+        <source>Audit Log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Record (household code, id …)</source>
+        <translation>记录（户编号、编号…）</translation>
+    </message>
+    <message>
+        <source>Any date</source>
+        <translation>不限日期</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Record type</source>
+        <translation>记录类型</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Double-click a household entry to open the household.</source>
+        <translation>双击“户”的记录可打开该户。</translation>
+    </message>
+    <message>
+        <source>Export Audit Log</source>
+        <translation>导出审计日志</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
     </message>
 </context>
 <context>
@@ -1062,7 +1198,7 @@ Why is the attendance changed?</source>
         <translation>人员</translation>
     </message>
     <message>
-        <source>Days outside a worker&apos;s time in post are left alone.</source>
+        <source>Days outside a worker's time in post are left alone.</source>
         <translation>不在上岗期间的日期不会填写。</translation>
     </message>
 </context>
@@ -1075,7 +1211,7 @@ Why is the attendance changed?</source>
     <message>
         <source>The database is empty.
 
-Load a demo township to try the program, or import the national monitoring system&apos;s export (Excel).</source>
+Load a demo township to try the program, or import the national monitoring system's export (Excel).</source>
         <translation>数据库中还没有数据。
 
 可以先加载示例乡镇熟悉本程序，也可以导入全国防返贫监测信息系统导出的 Excel 数据。</translation>
@@ -1527,7 +1663,7 @@ Load a demo township to try the program, or import the national monitoring syste
         <translation>审核人</translation>
     </message>
     <message>
-        <source>Default: &lt;township&gt; People&apos;s Government</source>
+        <source>Default: &lt;township&gt; People's Government</source>
         <translation>默认：“乡镇名称”人民政府</translation>
     </message>
     <message>
@@ -2114,6 +2250,33 @@ Load a demo township to try the program, or import the national monitoring syste
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Log In</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>The window was locked after a period of inactivity. Enter the password to continue; unsaved edits are kept.</source>
+        <translation>长时间未操作，窗口已锁定。请输入密码继续；未保存的修改仍然保留。</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Switch User</source>
+        <translation>切换用户</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Rural Revitalisation Ledgers</source>
@@ -2696,6 +2859,29 @@ Reason (required):</source>
     </message>
 </context>
 <context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>Add User</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
     <name>PaperDialog</name>
     <message>
         <source>Print Paper Documents</source>
@@ -2943,15 +3129,15 @@ Reason (required):</source>
         <translation>上岗无变化</translation>
     </message>
     <message>
-        <source>Workers&apos; months entered</source>
+        <source>Workers' months entered</source>
         <translation>新录入人月考勤</translation>
     </message>
     <message>
-        <source>Workers&apos; months replaced</source>
+        <source>Workers' months replaced</source>
         <translation>替换人月考勤</translation>
     </message>
     <message>
-        <source>Workers&apos; months unchanged</source>
+        <source>Workers' months unchanged</source>
         <translation>人月考勤无变化</translation>
     </message>
     <message>
@@ -3530,7 +3716,7 @@ Reason (required):</source>
         <translation>低于目标比例</translation>
     </message>
     <message>
-        <source>Only settlements whose reimbursement ratio within policy is below the year&apos;s target</source>
+        <source>Only settlements whose reimbursement ratio within policy is below the year's target</source>
         <translation>只显示政策范围内报销比例低于当年目标的结算</translation>
     </message>
     <message>
@@ -3610,7 +3796,7 @@ Reason (required):</source>
         <translation>诊断名称</translation>
     </message>
     <message>
-        <source>Reimbursement ratio within policy below the year&apos;s target for this type of care</source>
+        <source>Reimbursement ratio within policy below the year's target for this type of care</source>
         <translation>政策范围内报销比例低于当年该就诊类别的目标</translation>
     </message>
     <message>
@@ -3745,7 +3931,7 @@ Reason (required):</source>
         <translation>%1 的随访记录（%2 次）</translation>
     </message>
     <message>
-        <source>Doctor&apos;s phone</source>
+        <source>Doctor's phone</source>
         <translation>医生电话</translation>
     </message>
     <message>
@@ -3793,6 +3979,77 @@ Reason (required):</source>
     </message>
 </context>
 <context>
+    <name>UserAdminDialog</name>
+    <message>
+        <source>User Management</source>
+        <translation>用户管理</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last login</source>
+        <translation>最近登录</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <source>Reset Password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Change Role…</source>
+        <translation>修改角色…</translation>
+    </message>
+    <message>
+        <source>Disable / Enable</source>
+        <translation>停用 / 启用</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从未登录</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Select a user first.</source>
+        <translation>请先选择一个用户。</translation>
+    </message>
+    <message>
+        <source>Reset Password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>New password for %1 (at least 8 characters)</source>
+        <translation>%1 的新密码（至少 8 个字符）</translation>
+    </message>
+</context>
+<context>
     <name>VisitsPage</name>
     <message>
         <source>Visit Record</source>
@@ -3834,7 +4091,7 @@ Reason (required):</source>
         <translation>结账并打印花名册…</translation>
     </message>
     <message>
-        <source>Store this month&apos;s wages, lock its attendance and print the payroll for signatures</source>
+        <source>Store this month's wages, lock its attendance and print the payroll for signatures</source>
         <translation>保存本月补贴计算结果、锁定本月考勤，并打印工资发放花名册供签字</translation>
     </message>
     <message>
@@ -3990,7 +4247,7 @@ Reason (required):</source>
 
 %2 workers, amount paid %3 yuan.
 
-The wages are stored as computed now, the month&apos;s attendance is locked (later changes need a reason and become corrections in the next month), and the payroll is printed for signatures.</source>
+The wages are stored as computed now, the month's attendance is locked (later changes need a reason and become corrections in the next month), and the payroll is printed for signatures.</source>
         <translation>对全乡镇%1关账吗？
 
 共 %2 人，实发合计 %3 元。

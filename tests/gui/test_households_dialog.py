@@ -100,7 +100,7 @@ def test_stale_edit_shows_conflict_and_keeps_typing(qtbot, tab, demo_db):
     assert dlg.save() is False
     assert dlg.isVisible()
     assert dlg.banner_box.isVisible()
-    assert "该记录已被他人修改，请刷新后重试" in dlg.banner.text()
+    assert "该记录已被他人修改" in dlg.banner.text() and "请刷新后重试" in dlg.banner.text()
     assert dlg.reload_button.isVisible()
     assert dlg.basic["helper_name"].text() == "我的修改"  # nothing typed is lost
     assert dlg.basic["address"].text() == "我填的地址"
