@@ -68,7 +68,9 @@ def ledger_candidates(session, year: int, township: str, archive_date: dt.date) 
     checks = {
         "households": live_hh,
         "members": live_hh,
-        "monitoring": live_hh.where(Household.monitoring_category.is_not(None)),
+        "monitoring": live_hh.where(Household.monitoring_category.is_not(None),
+                                    or_(Household.monitoring_date.is_(None),
+                                        Household.monitoring_date < end)),
         "measures": select(Measure.id).where(Measure.deleted_at.is_(None), Measure.date >= start,
                                              Measure.date < end),
         "visits": select(Visit.id).where(Visit.deleted_at.is_(None), Visit.date >= start,
@@ -80,7 +82,9 @@ def ledger_candidates(session, year: int, township: str, archive_date: dt.date) 
         "medical": select(Settlement.id).where(Settlement.deleted_at.is_(None),
                                                Settlement.settlement_date >= start,
                                                Settlement.settlement_date < end),
-        "chronic": select(ChronicCard.id).where(ChronicCard.deleted_at.is_(None)),
+        "chronic": select(ChronicCard.id).where(
+            ChronicCard.deleted_at.is_(None),
+            or_(ChronicCard.approved_date.is_(None), ChronicCard.approved_date < end)),
         "signing": select(DoctorSigning.id).where(
             DoctorSigning.deleted_at.is_(None), DoctorSigning.signed_date < end,
             or_(DoctorSigning.end_date.is_(None), DoctorSigning.end_date >= start)),

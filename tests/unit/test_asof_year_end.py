@@ -211,3 +211,25 @@ def test_chronic_card_validity_comes_from_its_dates_with_totals_per_status(town)
         assert sum(counts.values()) == len(data.rows)
         assert data.totals[6] == f"{len(data.rows)}张"
     assert all(r[8] is None or r[8] <= dt.date(2025, 12, 31) for r in y2025.rows)
+
+
+def test_cli_year_outputs_show_the_year_end(town, capsys):
+    import json
+
+    from fupin_desktop import cli
+
+    db, ids, base = town
+    out = base / "cli-hh.pdf"
+    with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
+        code = cli.main(["--db", db.url, "--json", "household-file", ids["code"], "--year", "2025",
+                         "--out", str(out)])
+        assert code == 0 and json.loads(capsys.readouterr().out)["pages"] >= 1
+        text = squeeze(pdf_text(out))
+        # only the print date is of 2026; every record is as it stood at the end of 2025
+        assert set(LATER.findall(text)) <= {"2026年6", "2026-06"}
+        assert "（2025年度）" in text and "死亡（2026-03-10）" not in text
+        members = base / "cli-members.pdf"
+        assert cli.main(["--db", db.url, "ledger", "members", "--year", "2025",
+                         "--out", str(members)]) == 0
+        first = squeeze(PdfReader(str(members)).pages[0].extract_text())
+        assert "截至2025年12月31日" in first and "正常" in first
