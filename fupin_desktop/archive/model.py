@@ -30,6 +30,7 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
     Category("SC", "施策类"),
     Category("ZH", "综合类"),
     Category("PK", "贫困户类"),
+    Category("ZG", "整改类"),  # 问题整改台账 (issue 15)
 )
 
 

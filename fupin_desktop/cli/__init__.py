@@ -22,7 +22,7 @@ from .common import Output, add_common, localize_argparse, open_db_for
 
 # Known command modules, in help order. A module that does not exist yet is skipped.
 COMMAND_MODULES = ("db", "demo", "households", "households_export", "posts", "medical", "archive",
-                   "check", "users")
+                   "check", "users", "problems", "survey")
 
 log = logging.getLogger("fupin_desktop.cli")
 

@@ -1,1 +1,1 @@
-"""Pure rules (no I/O, no database): functions of plain values."""
+"""Pure rules (no I/O, no database): see DESIGN.md §1."""

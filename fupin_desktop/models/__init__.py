@@ -22,6 +22,10 @@ from .medical import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Settleme
 from .settings import Setting
 from .archive import ArchiveBox, ArchiveItemRecord, ArchivePageCache, ArchiveYear
 from .user import ROLE_LABELS, ROLES, User
+from .problems import (
+    PROBLEM_SOURCES, PROBLEM_STATUSES, EvidenceFile, Problem, ProblemEvent, Survey, SurveyAnswer,
+    SurveyTemplate,
+)
 
 __all__ = [
     "AuditLog", "Base", "Household", "HouseholdIncome", "Measure", "Member", "Setting",
@@ -32,4 +36,6 @@ __all__ = [
     "Post", "WageLine", "WageRun", "WageSlip",
     "ArchiveBox", "ArchiveItemRecord", "ArchivePageCache", "ArchiveYear",
     "User", "ROLES", "ROLE_LABELS",
+    "EvidenceFile", "Problem", "ProblemEvent", "Survey", "SurveyAnswer", "SurveyTemplate",
+    "PROBLEM_SOURCES", "PROBLEM_STATUSES",
 ]

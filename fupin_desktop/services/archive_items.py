@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..models.medical import ChronicCard, DoctorSigning, Settlement
 from ..models.posts import Assignment, AttendanceMonth, WageRun
+from ..models.problems import Problem
 from . import archive_render
 from .archive_settings import CONFIG_KEY, ITEM_KINDS
 
@@ -88,6 +89,7 @@ def ledger_candidates(session, year: int, township: str, archive_date: dt.date) 
         "signing": select(DoctorSigning.id).where(
             DoctorSigning.deleted_at.is_(None), DoctorSigning.signed_date < end,
             or_(DoctorSigning.end_date.is_(None), DoctorSigning.end_date >= start)),
+        "problems": select(Problem.id).where(Problem.found_on >= start, Problem.found_on < end),
     }
     date = year_end(year, archive_date)
     out = []

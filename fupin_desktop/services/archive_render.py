@@ -63,6 +63,10 @@ def render_ledger_item(url: str, kind: str, year: int, period: str | None, today
         from .medical_period import Period
 
         render_medical_ledger(db, kind, buf, period=Period(year), today=today, title=title)
+    elif kind == "problems":
+        from ..reports.problems_ledger import render_problems_ledger
+
+        render_problems_ledger(db, buf, year=year, today=today, title=title)
     else:
         raise ValueError(f"unknown ledger kind {kind!r}")
     return buf.getvalue()

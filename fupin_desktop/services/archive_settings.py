@@ -45,6 +45,7 @@ ITEM_KINDS: dict[str, KindSpec] = {
     "ledger:chronic": KindSpec("慢性病卡台账", "SC", "D30", 19),
     "ledger:signing": KindSpec("家庭医生签约台账", "SC", "D10", 20),
     "ledger:visits": KindSpec("走访记录台账", "ZH", "D30", 21),
+    "ledger:problems": KindSpec("问题整改台账", "ZG", "D30", 22),
     "household-file": KindSpec("一户一档", "PK", "Y", 30),
     "registered": KindSpec("登记的文件（扫描件等）", "ZH", "D30", 40),
 }
@@ -87,6 +88,12 @@ def _from_json(raw: Mapping | None) -> ArchiveConfig:
     for kind, value in (raw.get("kinds") or {}).items():
         if kind in ITEM_KINDS:  # a kind this version no longer has is dropped
             cfg.kinds[kind] = (str(value[0]), str(value[1]))
+    # a kind newer than the saved settings brings its default category along (e.g. 整改类)
+    codes = {c.code for c in cfg.categories}
+    for kind, spec in ITEM_KINDS.items():
+        if kind not in (raw.get("kinds") or {}) and spec.category not in codes:
+            cfg.categories.append(next(c for c in DEFAULT_CATEGORIES if c.code == spec.category))
+            codes.add(spec.category)
     cfg.box_thickness_mm = int(raw.get("box_thickness_mm", cfg.box_thickness_mm))
     if raw.get("box_capacities"):
         cfg.box_capacities = {int(k): int(v) for k, v in raw["box_capacities"].items()}

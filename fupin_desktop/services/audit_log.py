@@ -25,6 +25,8 @@ ENTITIES = {
     "medical_disease_types": "病种", "medical_chronic_cards": "慢性病卡",
     "medical_doctor_signings": "家庭医生签约", "medical_follow_ups": "随访",
     "archive_years": "档案年度", "archive_items": "档案件", "archive_boxes": "档案盒", "users": "用户",
+    "problems": "问题清单", "problem_events": "整改记录", "evidence_files": "佐证材料",
+    "surveys": "入户排查", "survey_answers": "排查答案", "survey_templates": "排查表模板",
 }
 # 15–19 digits with an optional final X: ID numbers and bank cards; 11-digit mobile numbers.
 _NUMBER = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{5,9}([0-9]{3}[0-9Xx])(?![0-9])")

@@ -31,7 +31,8 @@ from .demo_records import household_status, incomes, measures, visits
 
 DEMO_EXTENSION_MODULES = ("fupin_desktop.services.posts_demo",
                           "fupin_desktop.services.medical_demo",
-                          "fupin_desktop.services.archive_demo")
+                          "fupin_desktop.services.archive_demo",
+                          "fupin_desktop.services.problems_demo")
 MAX_HOUSEHOLDS = 200_000
 _MEASURE_ATTR = {cn: f"measure_{attr}" for attr, cn in MEASURE_CATEGORIES}
 _MEMBER_KEYS = ("id_type", "id_number", "name", "sex", "ethnicity", "birth_date", "relation",

@@ -59,12 +59,14 @@ class HouseholdsTab(BaseTab):
                                        QKeySequence.StandardKey.Print)
         self.file_action = self._act(self.tr("Household File…"), self.print_household_files,
                                      tip=self.tr("Print the file (一户一档) of the selected households"))
+        self.survey_action = self._act(self.tr("Household Survey…"), self.open_survey,
+                                       tip=self.tr("Record a 入户排查 visit of the current household"))
         self.settings_action = self._act(self.tr("Thresholds and Township…"), self.edit_settings)
         self.find_action = self._act(self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find)
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for act in (self.new_action, self.open_action, None, self.import_action,
-                    self.export_action, self.ledger_action, self.file_action, None,
+                    self.export_action, self.ledger_action, self.file_action, self.survey_action, None,
                     self.settings_action):
             if act is None:
                 self.toolbar.addSeparator()
@@ -253,6 +255,11 @@ class HouseholdsTab(BaseTab):
         hid = self.current_id()
         if hid is not None:
             self._open_dialog(hid, page)
+
+    def open_survey(self) -> None:
+        from .survey_dialog import open_survey
+
+        self.survey_dialog = open_survey(self, self.ctx, self.current_id())  # tests reach it here
 
     def _open_dialog(self, household_id: int | None, page: str | None = None) -> None:
         from .household_dialog import HouseholdDialog

@@ -24,6 +24,7 @@ TABS = (
     ("posts_tab", "PostsTab"),
     ("medical_tab", "MedicalTab"),
     ("archive_tab", "ArchiveTab"),
+    ("problems_tab", "ProblemsTab"),
 )
 
 

@@ -67,6 +67,61 @@
     </message>
 </context>
 <context>
+    <name>ActionDialog</name>
+    <message>
+        <source>Start Rectification</source>
+        <translation>开始整改</translation>
+    </message>
+    <message>
+        <source>Verify and Close</source>
+        <translation>核验销号</translation>
+    </message>
+    <message>
+        <source>Send Back</source>
+        <translation>退回重新整改</translation>
+    </message>
+    <message>
+        <source>Selected problems: %1</source>
+        <translation>已选 %1 个问题</translation>
+    </message>
+    <message>
+        <source>What was done / the verification result</source>
+        <translation>整改情况 / 核验意见</translation>
+    </message>
+    <message>
+        <source>Mark as Rectified</source>
+        <translation>整改完成</translation>
+    </message>
+    <message>
+        <source>Step Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Add Evidence…</source>
+        <translation>添加佐证材料…</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>佐证材料</translation>
+    </message>
+    <message>
+        <source>Name of the person who verified it</source>
+        <translation>核验人姓名</translation>
+    </message>
+    <message>
+        <source>Confirmer</source>
+        <translation>核验人</translation>
+    </message>
+    <message>
+        <source>Add Evidence</source>
+        <translation>添加佐证材料</translation>
+    </message>
+    <message>
+        <source>Scans and photos (*.pdf *.jpg *.jpeg *.png)</source>
+        <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png)</translation>
+    </message>
+</context>
+<context>
     <name>AlertsPage</name>
     <message>
         <source> (year)</source>
@@ -984,6 +1039,29 @@ Why is the attendance changed?</source>
     </message>
 </context>
 <context>
+    <name>DeadlineDialog</name>
+    <message>
+        <source>Set Deadline</source>
+        <translation>设置整改时限</translation>
+    </message>
+    <message>
+        <source>Selected problems: %1</source>
+        <translation>已选 %1 个问题</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改时限</translation>
+    </message>
+    <message>
+        <source>Leave empty to keep</source>
+        <translation>留空则不变</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+</context>
+<context>
     <name>DemoAction</name>
     <message>
         <source>Demo Data</source>
@@ -1732,6 +1810,14 @@ Load a demo township to try the program, or import the national monitoring syste
     <message>
         <source>Print the file (一户一档) of the selected households</source>
         <translation>打印所选户的一户一档</translation>
+    </message>
+    <message>
+        <source>Household Survey…</source>
+        <translation>入户排查…</translation>
+    </message>
+    <message>
+        <source>Record a 入户排查 visit of the current household</source>
+        <translation>登记当前农户的入户排查结果</translation>
     </message>
     <message>
         <source>Thresholds and Township…</source>
@@ -2859,6 +2945,41 @@ Reason (required):</source>
     </message>
 </context>
 <context>
+    <name>NewProblemDialog</name>
+    <message>
+        <source>New Problem</source>
+        <translation>登记问题</translation>
+    </message>
+    <message>
+        <source>Household Code</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Problem Category</source>
+        <translation>问题类别</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Default: the household's helper</source>
+        <translation>默认：该户的帮扶责任人</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改时限</translation>
+    </message>
+</context>
+<context>
     <name>NewUserDialog</name>
     <message>
         <source>Add User</source>
@@ -3450,6 +3571,156 @@ Reason (required):</source>
     </message>
 </context>
 <context>
+    <name>ProblemsModel</name>
+    <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>行政村</translation>
+    </message>
+    <message>
+        <source>Household Code</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Problem Category</source>
+        <translation>问题类别</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>整改时限</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>(village)</source>
+        <translation>（村级）</translation>
+    </message>
+    <message>
+        <source> (overdue)</source>
+        <translation>（逾期）</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsTab</name>
+    <message>
+        <source>Problems</source>
+        <translation>问题整改</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>全部行政村</translation>
+    </message>
+    <message>
+        <source>Everyone responsible</source>
+        <translation>全部责任人</translation>
+    </message>
+    <message>
+        <source>Overdue only</source>
+        <translation>只看逾期</translation>
+    </message>
+    <message>
+        <source>New Problem…</source>
+        <translation>登记问题…</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始整改</translation>
+    </message>
+    <message>
+        <source>Rectified…</source>
+        <translation>整改完成…</translation>
+    </message>
+    <message>
+        <source>Close…</source>
+        <translation>核验销号…</translation>
+    </message>
+    <message>
+        <source>Send Back…</source>
+        <translation>退回…</translation>
+    </message>
+    <message>
+        <source>Set Deadline…</source>
+        <translation>设置时限…</translation>
+    </message>
+    <message>
+        <source>Print Ledger…</source>
+        <translation>打印台账…</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>佐证材料</translation>
+    </message>
+    <message>
+        <source>Add Evidence…</source>
+        <translation>添加佐证材料…</translation>
+    </message>
+    <message>
+        <source>%1: %2 open, %3 closed</source>
+        <translation>%1：未销号 %2 个，已销号 %3 个</translation>
+    </message>
+    <message>
+        <source>Progress: </source>
+        <translation>清零进度：</translation>
+    </message>
+    <message>
+        <source>no problems</source>
+        <translation>暂无问题</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Confirmer</source>
+        <translation>核验人</translation>
+    </message>
+    <message>
+        <source>Add Evidence</source>
+        <translation>添加佐证材料</translation>
+    </message>
+    <message>
+        <source>Scans and photos (*.pdf *.jpg *.jpeg *.png)</source>
+        <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png)</translation>
+    </message>
+    <message>
+        <source>Print Ledger</source>
+        <translation>打印台账</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;Excel (*.xlsx)</source>
+        <translation>PDF 文件 (*.pdf);;Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
         <source>Reason (required)</source>
@@ -3965,6 +4236,73 @@ Reason (required):</source>
     <message>
         <source>Delete the follow-up of %1 on %2?</source>
         <translation>删除 %1 在 %2 的随访记录？</translation>
+    </message>
+</context>
+<context>
+    <name>SurveyDialog</name>
+    <message>
+        <source>Household Survey</source>
+        <translation>入户排查</translation>
+    </message>
+    <message>
+        <source>Household %1 · %2 · head %3 · %4 members · helper %5</source>
+        <translation>户编号 %1 · %2 · 户主 %3 · %4 人 · 帮扶责任人 %5</translation>
+    </message>
+    <message>
+        <source>Visit date</source>
+        <translation>排查日期</translation>
+    </message>
+    <message>
+        <source>Names of the visitors</source>
+        <translation>排查人员姓名</translation>
+    </message>
+    <message>
+        <source>Visitors</source>
+        <translation>排查人员</translation>
+    </message>
+    <message>
+        <source>Highlighted answers come from the register: confirm or correct them.</source>
+        <translation>底色标出的答案来自农户信息，请入户核实，不符的请改正。</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Attach Scans…</source>
+        <translation>附加扫描件…</translation>
+    </message>
+    <message>
+        <source>Earlier surveys</source>
+        <translation>历次排查</translation>
+    </message>
+    <message>
+        <source>From the register: %1</source>
+        <translation>农户信息中登记为：%1</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 problem answer(s)</source>
+        <translation>%1 · %2 · 发现问题 %3 项</translation>
+    </message>
+    <message>
+        <source>version</source>
+        <translation>调查表版本</translation>
+    </message>
+    <message>
+        <source>Scans</source>
+        <translation>扫描件</translation>
+    </message>
+    <message>
+        <source>Attach Scans</source>
+        <translation>附加扫描件</translation>
+    </message>
+    <message>
+        <source>Scans and photos (*.pdf *.jpg *.jpeg *.png)</source>
+        <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png)</translation>
+    </message>
+    <message>
+        <source>Saved. %1 problem(s) were added to the problem list.</source>
+        <translation>已保存，%1 个问题已加入问题清单。</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,114 @@
+"""Read a filled 入户排查录入表 back (``fupin survey import``): all rows or nothing.
+
+Every row is checked first — 户编号 known, date and visitors present, every answer allowed by
+the row's questionnaire version — and a single bad row means nothing is written: the result
+names each bad row and field. A row without 排查日期 and 排查人员 and without answers is a
+household not visited yet and is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..exporters.survey_sheet import HEAD, NOTES_TITLE, VERSION_TITLE, question_header
+from ..models import Household
+from ..services import survey as svc
+from ..services.normalize import clean_text, parse_date, parse_int
+from .result import ImportIssue, ImportResult
+from .sheet import SheetSpec, open_sheet
+
+
+def _spec(templates) -> SheetSpec:
+    columns: dict[str, list[str]] = {
+        "household_code": ["户编号"], "village": ["行政村"], "head": ["户主"],
+        "date": ["排查日期", "走访日期"], "visitors": ["排查人员", "走访人员"],
+        "version": [VERSION_TITLE], "notes": [NOTES_TITLE],
+    }
+    for tpl in templates.values():
+        for q in tpl.questions:
+            headers = columns.setdefault(f"q:{q.id}", [])
+            for h in (question_header(q), q.id):
+                if h not in headers:
+                    headers.append(h)
+    return SheetSpec(columns, required=("household_code", "date", "visitors"), what="入户排查录入表")
+
+
+def import_surveys(db, path: str | os.PathLike, *, today: dt.date | None = None) -> ImportResult:
+    """Import the sheet; InputError for an unusable file. With any rejected row nothing is
+    written (``rows_imported`` 0) and the result lists the bad rows."""
+    today = today or dt.date.today()
+    templates = svc.templates(db)
+    reader = open_sheet(path, _spec(templates))
+    fields = list(reader.columns)
+    qcols = [f for f in fields if f.startswith("q:")]
+    res = ImportResult()
+    rows = []
+    with db.read() as s:
+        known = dict(s.execute(select(Household.code, Household.deleted_at)).all())
+    for excel_row, vals in reader.iter_values(fields):
+        v = dict(zip(fields, vals))
+        code = clean_text(v.get("household_code"))
+        answers = {f[2:]: v[f] for f in qcols if v.get(f) not in (None, "")}
+
+        def bad(field, message, _row=excel_row, _code=code):
+            res.reject(ImportIssue(_row, "bad-value", f"第{_row}行“{reader.header_of(field)}”：{message}",
+                                   field, _code))
+
+        try:
+            date = parse_date(v.get("date"))
+        except ValueError as e:
+            bad("date", str(e))
+            continue
+        visitors = clean_text(v.get("visitors"))
+        if date is None and not visitors and not answers:
+            res.rows_skipped += 1  # not visited yet
+            continue
+        if not code:
+            bad("household_code", "户编号为空，请填写该户的户编号")
+            continue
+        if code not in known or known[code] is not None:
+            bad("household_code", f"户编号“{code}”不在农户信息中（或已删除），请核对")
+            continue
+        if date is None:
+            bad("date", "请填写排查日期")
+            continue
+        if date > today:
+            bad("date", f"排查日期 {date} 晚于今天，请核对")
+            continue
+        if not visitors:
+            bad("visitors", "请填写排查人员")
+            continue
+        try:
+            version = parse_int(v.get("version"))
+        except ValueError as e:
+            bad("version", str(e))
+            continue
+        version = version or max(templates)
+        tpl = templates.get(version)
+        if tpl is None:
+            bad("version", f"没有第 {version} 版调查表（现有：{'、'.join(map(str, sorted(templates)))}）")
+            continue
+        clean, errors = svc.check_answers(tpl, answers)
+        if errors:
+            qid = next(iter(errors))
+            bad(f"q:{qid}", errors[qid])
+            continue
+        rows.append((code, svc.SurveyInput(code, date, visitors, clean,
+                                           clean_text(v.get("notes")) or "", version), tpl, clean))
+    res.rows_skipped += reader.rows_skipped
+    res.counts.update({"surveys_created": 0, "problems_created": 0})
+    if res.rejects or not rows:
+        return res
+    with db.write(reason=f"导入入户排查录入表：{Path(path).name}") as s:
+        hhs = dict(s.execute(select(Household.code, Household)
+                             .where(Household.code.in_({r[0] for r in rows}))).all())
+        for code, inp, tpl, clean in rows:
+            saved = svc.add_survey_in(s, tpl, hhs[code], inp, clean, inp.visitors, inp.notes)
+            res.count("surveys_created")
+            res.count("problems_created", len(saved.problems))
+            res.rows_imported += 1
+    return res
