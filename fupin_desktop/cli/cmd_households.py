@@ -98,11 +98,11 @@ def _household_file(db, args):
     codes = args.codes
     if len(codes) == 1 and args.out.lower().endswith(".pdf"):
         out = _check_out(args.out)
-        pages = render_household_file(db, codes[0], out)
+        pages = render_household_file(db, codes[0], out, year=args.year)
         return ({"household": codes[0], "out": str(out), "pages": pages},
                 f"已生成户编号 {codes[0]} 的一户一档（{pages} 页）：{out}")
     out = _check_out(args.out, directory_ok=True)
-    res = render_household_files(db, codes, out)
+    res = render_household_files(db, codes, out, year=args.year)
     data = {"households": res.households, "pages": res.pages, "files": [str(f) for f in res.files]}
     where = res.files[0] if out.suffix.lower() == ".pdf" else out
     return data, f"已生成 {res.households} 户的一户一档（共 {res.pages} 页）：{where}"
@@ -113,4 +113,6 @@ def register(sub, common) -> None:
                        help="生成一户一档 PDF（多个户编号时：--out 为 .pdf 合并成一个文件，否则为文件夹）")
     p.add_argument("codes", nargs="+", metavar="户编号")
     p.add_argument("--out", required=True, metavar="OUT.pdf", help="输出的 PDF 文件（或文件夹）")
+    p.add_argument("--year", type=int, metavar="Y",
+                   help="按该年12月31日的状况生成（成员状态、收入、帮扶、走访截至当日）")
     p.set_defaults(handler=_household_file)

@@ -4,6 +4,11 @@ Cover, 基本情况, 家庭成员, 收入测算, 风险与监测, 帮扶措施, 
 modules contribute (公益性岗位, 医疗救助 …) through ``HOUSEHOLD_FILE_SECTIONS``. It is an internal
 file: ID, bank and phone numbers are printed in full (never use it as a 公示 list).
 
+With ``year`` it shows the household as it stood on 31 December of that year (or on the print
+date while the year runs): members' status that day, incomes up to that year, measures and
+visits up to that day, 监测 and 风险消除 as they were (services/asof.py); the sections of other
+modules get the same ``as_of``.
+
 ``render_household_files`` prints a batch (the tab's selection) into one PDF or one file per
 household; every household keeps its own cover and “第 X 页 共 Y 页”.
 """
@@ -22,12 +27,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..domain.asof import NORMAL
 from ..errors import InputError
 from ..models import MEASURE_CATEGORIES, Household, Measure, Member, Visit
+from ..services import asof as asof_q
 from ..services import settings
-from .household_ledgers import money_text
+from .household_ledgers import as_of_date, money_text
 
-# "module:function" of each extra section, fn(session, household_id) -> [(title, columns, rows)].
+# "module:function" of each extra section, fn(session, household_id, as_of=None)
+# -> [(title, columns, rows)].
 # A module not installed (yet) is skipped; any other error is a bug and propagates.
 HOUSEHOLD_FILE_SECTIONS = (
     "fupin_desktop.reports.posts_household:household_posts_section",
@@ -65,6 +73,12 @@ def extra_sections() -> list[Callable]:
     return out
 
 
+def _accepts_as_of(fn) -> bool:
+    import inspect
+
+    return "as_of" in inspect.signature(fn).parameters
+
+
 def find_household_id(session, household_id_or_code) -> int:
     """A household's id from its id (int) or 户编号 (str); InputError if there is none."""
     if isinstance(household_id_or_code, int):
@@ -93,29 +107,52 @@ def _cols(*specs):
     return out
 
 
-def build_household_file(session, household_id: int, doc, today: dt.date | None = None) -> str:
+@dataclass(frozen=True)
+class _MemberLine:
+    m: Member
+    status: str
+    status_date: dt.date | None
+
+    def __getattr__(self, name):  # every other field as recorded
+        return getattr(self.m, name)
+
+
+def build_household_file(session, household_id: int, doc, today: dt.date | None = None,
+                         year: int | None = None, title: str | None = None) -> str:
     """Add one household's file to ``doc`` (a DocumentBuilder); returns its 户编号.
 
-    ``today`` is the date printed on it (the archive passes a fixed one: reproducible PDFs)."""
+    ``today`` is the date printed on it (the archive passes a fixed one: reproducible PDFs);
+    ``year``: the household as it stood on that year's 31 December (see the module notes);
+    ``title``: the cover's subtitle (the archive prints its catalogue 题名 there)."""
+    today = today or dt.date.today()
+    as_of = as_of_date(year, today)
     h = session.get(Household, household_id)
-    members = session.scalars(select(Member).where(Member.household_id == household_id,
-                                                   Member.deleted_at.is_(None))
-                              .order_by(Member.id)).all()
+    rows = session.scalars(select(Member).where(Member.household_id == household_id,
+                                                Member.deleted_at.is_(None))
+                           .order_by(Member.id)).all()
+    if as_of is None:
+        members = [_MemberLine(m, m.status, m.status_date) for m in rows]
+    else:
+        states = asof_q.member_states_on(session, as_of, [m.id for m in rows])
+        members = [_MemberLine(m, states[m.id].status, states[m.id].status_date) for m in rows
+                   if m.birth_date is None or m.birth_date <= as_of]
     members = sorted(members, key=lambda m: m.relation != "户主")
-    active = [m for m in members if m.status == "正常"]
-    head = next((m for m in members if m.relation == "户主" and m.status == "正常"),
+    active = [m for m in members if m.status == NORMAL]
+    head = next((m for m in members if m.relation == "户主" and m.status == NORMAL),
                 next((m for m in members if m.relation == "户主"), None))
+    hs = (asof_q.household_states_on(session, as_of, [household_id])[household_id]
+          if as_of is not None else h)
     info = settings.township_info(session)
     thresholds = settings.monitoring_thresholds(session)
-    today = today or dt.date.today()
     village = h.village.name
     place = "".join(x for x in (h.county, h.township, village) if x)
 
     doc.cover("一户一档", [("户编号", h.code), ("户主", head.name if head else ""),
-                         ("所在村", place), ("户类型", h.household_type or ""),
-                         ("监测类别", h.monitoring_category or "未纳入监测"),
+                         ("所在村", place), ("户类型", hs.household_type or ""),
+                         ("监测类别", hs.monitoring_category or "未纳入监测"),
                          ("帮扶责任人", h.helper_name or "")],
-              subtitle=f"{village}{h.household_type or '农户'}家庭档案",
+              subtitle=title or (f"{village}{hs.household_type or '农户'}家庭档案"
+                                 + (f"（{year}年度）" if year else "")),
               date_text=f"{today.year}年{today.month}月")
     n = 0
 
@@ -127,7 +164,7 @@ def build_household_file(session, household_id: int, doc, today: dt.date | None 
     section("基本情况")
     doc.kv([("户编号", h.code), ("户主", head.name if head else "（未指定）"),
             ("行政村", village), ("村民小组", h.group_name), ("住址", h.address, True),
-            ("户类型", h.household_type), ("脱贫年度", h.poverty_exit_year),
+            ("户类型", hs.household_type), ("脱贫年度", h.poverty_exit_year),
             ("家庭人口数", h.family_size), ("现有成员", f"{len(active)}人"),
             ("联系电话", h.phone), ("开户银行", h.bank_name), ("银行账号", h.bank_account, True),
             ("不愁吃", _yn(h.food_secure)), ("不愁穿", _yn(h.clothing_secure)),
@@ -156,22 +193,24 @@ def build_household_file(session, household_id: int, doc, today: dt.date | None 
                 _insurance(m), m.phone or ""] for m in members])
 
     section("收入测算")
-    _income_section(doc, h, thresholds)
+    _income_section(doc, h, thresholds, year)
 
     section("风险与监测")
     risks = "、".join(r for r in (h.risk1, h.risk2, h.risk3, h.risk4, h.risk5) if r)
-    doc.kv([("监测对象类别", h.monitoring_category or "未纳入监测"),
-            ("识别监测时间", _d(h.monitoring_date)), ("致贫返贫风险", risks or "无", True),
-            ("风险是否已消除", _yn(h.risk_eliminated)), ("风险消除方式", h.elimination_method),
-            ("风险消除时间", _d(h.elimination_date))])
+    doc.kv([("监测对象类别", hs.monitoring_category or "未纳入监测"),
+            ("识别监测时间", _d(hs.monitoring_date)), ("致贫返贫风险", risks or "无", True),
+            ("风险是否已消除", _yn(hs.risk_eliminated)), ("风险消除方式", hs.elimination_method),
+            ("风险消除时间", _d(hs.elimination_date))])
 
     section("帮扶措施")
     flags = [cn for attr, cn in MEASURE_CATEGORIES if getattr(h, f"measure_{attr}")]
     doc.paragraph("已落实的帮扶措施类别：" + ("、".join(flags) if flags else "无") + "。")
-    measures = session.execute(
-        select(Measure, Member.name).outerjoin(Member, Measure.member_id == Member.id)
-        .where(Measure.household_id == household_id, Measure.deleted_at.is_(None))
-        .order_by(Measure.date, Measure.id)).all()
+    q = (select(Measure, Member.name).outerjoin(Member, Measure.member_id == Member.id)
+         .where(Measure.household_id == household_id, Measure.deleted_at.is_(None))
+         .order_by(Measure.date, Measure.id))
+    if as_of is not None:
+        q = q.where(Measure.date <= as_of)
+    measures = session.execute(q).all()
     if measures:
         total = sum((m.amount for m, _ in measures if m.amount is not None), start=0)
         doc.table(_cols(("date", "日期", 0.9, "date"), ("cat", "类别", 1.0, "center"),
@@ -184,8 +223,11 @@ def build_household_file(session, household_id: int, doc, today: dt.date | None 
         doc.paragraph("暂无帮扶措施记录。")
 
     section("走访记录")
-    visits = session.scalars(select(Visit).where(Visit.household_id == household_id, Visit.deleted_at.is_(None))
-                             .order_by(Visit.date, Visit.id)).all()
+    q = (select(Visit).where(Visit.household_id == household_id, Visit.deleted_at.is_(None))
+         .order_by(Visit.date, Visit.id))
+    if as_of is not None:
+        q = q.where(Visit.date <= as_of)
+    visits = session.scalars(q).all()
     if visits:
         doc.table(_cols(("date", "走访日期", 0.9, "date"), ("visitor", "走访人", 0.8, "text"),
                         ("findings", "走访情况", 3.0, "text"), ("follow", "后续跟进", 2.0, "text")),
@@ -194,7 +236,8 @@ def build_household_file(session, household_id: int, doc, today: dt.date | None 
         doc.paragraph("暂无走访记录。")
 
     for fn in extra_sections():
-        for title, columns, rows in fn(session, household_id):
+        kw = {"as_of": as_of} if as_of is not None and _accepts_as_of(fn) else {}
+        for title, columns, rows in fn(session, household_id, **kw):
             section(title)
             doc.table(columns, rows)
 
@@ -210,8 +253,9 @@ def _insurance(m) -> str:
     return "、".join(f"{name}{'√' if v else '×'}" for v, name in parts if v is not None)
 
 
-def _income_section(doc, h, thresholds) -> None:
-    incomes = sorted(h.incomes, key=lambda r: r.year)[-MAX_INCOME_YEARS:]
+def _income_section(doc, h, thresholds, year: int | None = None) -> None:
+    incomes = sorted((r for r in h.incomes if year is None or r.year <= year),
+                     key=lambda r: r.year)[-MAX_INCOME_YEARS:]
     if not incomes:
         doc.paragraph("暂无收入数据。")
         return
@@ -273,12 +317,14 @@ def _write_atomic(out, write: Callable[[str], int]) -> int:
         raise
 
 
-def render_household_file(db, household_id_or_code, out, today: dt.date | None = None) -> int:
-    """Write the 一户一档 of one household (id or 户编号) to ``out``; returns the page count."""
+def render_household_file(db, household_id_or_code, out, today: dt.date | None = None,
+                          year: int | None = None, title: str | None = None) -> int:
+    """Write the 一户一档 of one household (id or 户编号) to ``out``; returns the page count.
+    ``year``: as the household stood on that year's 31 December."""
     with db.read() as s:
         hid = find_household_id(s, household_id_or_code)
         doc = _new_doc(s)
-        doc.header_text = f"一户一档　户编号：{build_household_file(s, hid, doc, today)}"
+        doc.header_text = f"一户一档　户编号：{build_household_file(s, hid, doc, today, year, title)}"
         return _write_atomic(out, doc.build)
 
 
@@ -293,7 +339,7 @@ def _safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_") or "household"
 
 
-def render_household_files(db, ids, out, progress=None) -> BatchResult:
+def render_household_files(db, ids, out, progress=None, year: int | None = None) -> BatchResult:
     """Print several households: ``out`` ending in .pdf gets one PDF (each household with its
     own cover and page numbers), otherwise ``out`` is a folder receiving ``户编号_户主.pdf``
     files. ``progress(done, total, text)`` may raise ``Cancelled``: a single PDF is then not
@@ -316,7 +362,7 @@ def render_household_files(db, ids, out, progress=None) -> BatchResult:
                 if progress:
                     progress(i, len(ids), f"正在生成 {h.code} {head or ''} 的一户一档")
                 doc = _new_doc(s)
-                doc.header_text = f"一户一档　户编号：{build_household_file(s, hid, doc)}"
+                doc.header_text = f"一户一档　户编号：{build_household_file(s, hid, doc, year=year)}"
                 name = f"{i + 1:05d}.pdf" if single else _safe_name(f"{h.code}_{head or ''}") + ".pdf"
                 path = work / name
                 res.pages += _write_atomic(path, doc.build)

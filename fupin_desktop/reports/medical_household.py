@@ -3,7 +3,8 @@
 ``household_medical_section(session, household_id)`` returns ``[(title, columns, rows)]`` ready
 for ``DocumentBuilder.section(title).table(columns, rows)``: ``columns`` are ledger ``Column``
 objects, ``rows`` lists of already formatted strings. Sections without records are left out, so a
-household that never saw a doctor adds nothing.
+household that never saw a doctor adds nothing. ``as_of``: as it stood that day (settlements,
+cards and signings up to it; card validity on it; later dates not shown).
 """
 
 from __future__ import annotations
@@ -36,9 +37,12 @@ def _col(key, title, weight=1.0, kind="text") -> Column:
     return Column(key, title, weight, "center" if kind == "center" else "left")
 
 
-def household_medical_section(session, household_id: int) -> list[tuple[str, list, list[list[str]]]]:
+def household_medical_section(session, household_id: int, as_of=None
+                              ) -> list[tuple[str, list, list[list[str]]]]:
     out = []
     rows = list_settlements(session, SettlementFilter(household_id=household_id))
+    if as_of is not None:
+        rows = [r for r in rows if r.settlement_date <= as_of]
     rows.sort(key=lambda r: (r.settlement_date, r.settlement_no))
     if rows:
         by_year: dict[int, list] = defaultdict(list)
@@ -73,7 +77,8 @@ def household_medical_section(session, household_id: int) -> list[tuple[str, lis
                    r.diagnosis or "", m(r.total_cost), m(r.total_cost - r.self_paid),
                    m(r.self_paid), calc.ratio_text(r.policy_ratio)] for r in rows]
         out.append(("就医结算明细", cols, detail))
-    cards = list_chronic_cards(session, household_id=household_id)
+    cards = list_chronic_cards(session, household_id=household_id, as_of=as_of,
+                               historical=as_of is not None)
     if cards:
         cols = [_col("name", "姓名", 0.8), _col("disease", "病种", 1.0), _col("card", "卡号", 1.2),
                 _col("approved", "认定日期", 0.9, "date"), _col("review", "复审日期", 0.9, "date"),
@@ -81,7 +86,7 @@ def household_medical_section(session, household_id: int) -> list[tuple[str, lis
         out.append(("慢性病卡", cols, [
             [c.member_name, c.disease_name, c.card_no or "", _d(c.approved_date),
              _d(c.review_date), c.status, "已签约" if c.signed else "未签约"] for c in cards]))
-    signings = list_signings(session, household_id=household_id)
+    signings = list_signings(session, household_id=household_id, as_of=as_of)
     if signings:
         cols = [_col("name", "姓名", 0.8), _col("doctor", "签约医生", 0.8),
                 _col("team", "签约团队", 1.2), _col("signed", "签约日期", 0.9, "date"),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
+from ..domain.asof import CARD_ORDER, count_by, counts_text
 from ..errors import InputError
 from ..models import Village
 from ..services import medical_calc as calc
@@ -154,7 +155,9 @@ def medical_ledger(session, period: Period, *, village: str | None = None,
 
 
 def chronic_ledger(session, *, village: str | None = None, unsigned_only: bool = False,
-                   today: dt.date | None = None) -> MedicalLedger:
+                   today: dt.date | None = None, historical: bool = False) -> MedicalLedger:
+    """Cards and their state on ``today`` (validity from the dates); ``historical``: a past
+    year's ledger, the records as they stood that day (services/medical_chronic)."""
     from ..services.medical_chronic import list_chronic_cards
     from ..services.medical_signing import chronic_without_signing
 
@@ -173,7 +176,7 @@ def chronic_ledger(session, *, village: str | None = None, unsigned_only: bool =
         return MedicalLedger(f"{info.township}{where}慢性病患者未签约家庭医生名单",
                              f"截至 {today.isoformat()}　共 {len(rows)} 人", cols, rows,
                              sheet_name="未签约慢性病患者")
-    cards = list_chronic_cards(session, village_id=vid, today=today)
+    cards = list_chronic_cards(session, village_id=vid, as_of=today, historical=historical)
     cols = [MCol("no", "序号", 0.5, "int"), MCol("village", "行政村", 1.0),
             MCol("household_code", "户编号", 1.4, "code"), MCol("name", "姓名", 0.8),
             MCol("id_number", "证件号码", 1.6, "code"), MCol("disease", "病种", 1.0),
@@ -184,9 +187,12 @@ def chronic_ledger(session, *, village: str | None = None, unsigned_only: bool =
              c.card_no, c.approved_date, c.review_date, c.status, "已签约" if c.signed else "未签约")
             for i, c in enumerate(cards, 1)]
     people = len({c.member_id for c in cards})
+    per_status = counts_text(count_by((c.status for c in cards), CARD_ORDER), "张")
+    totals = ("合计", "", "", f"{people}人", "", "", f"{len(rows)}张", "", "", per_status, "")
     return MedicalLedger(f"{info.township}{where}慢性病卡台账",
-                         f"截至 {today.isoformat()}　共 {len(rows)} 张卡、{people} 人", cols, rows,
-                         sheet_name="慢性病卡台账")
+                         f"截至 {today.isoformat()}　共 {len(rows)} 张卡、{people} 人"
+                         + (f"（{per_status}）" if per_status else ""), cols, rows,
+                         totals if rows else None, sheet_name="慢性病卡台账")
 
 
 def signing_ledger(session, *, village: str | None = None, year: int | None = None,
@@ -205,7 +211,8 @@ def signing_ledger(session, *, village: str | None = None, year: int | None = No
         title = f"{info.township}{where}家庭医生签约超期未随访名单"
         sub = f"截至 {today.isoformat()}　{n}个月内无随访记录"
     else:
-        items = list_signings(session, village_id=vid, today=today)
+        items = (list_signings(session, village_id=vid, as_of=today) if year
+                 else list_signings(session, village_id=vid, today=today))
         if year:
             start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
             items = [g for g in items if g.signed_date <= end
@@ -234,8 +241,9 @@ def render_medical_ledger(db, kind: str, out, *, period: Period | None = None,
                           below_target_only: bool = False, gaps_only: bool = False,
                           months: int | None = None,
                           progress: Callable[[int, int, str], None] | None = None,
-                          today: dt.date | None = None) -> int:
+                          today: dt.date | None = None, title: str | None = None) -> int:
     """Write ledger ``kind`` (medical | chronic | signing) to ``out`` (.pdf or .xlsx).
+    ``title``: printed instead of the default (the archive prints its catalogue 题名).
 
     ``gaps_only``: chronic → members without a signing; signing → overdue for a follow-up
     (``months`` without one; default: the setting).
@@ -247,14 +255,21 @@ def render_medical_ledger(db, kind: str, out, *, period: Period | None = None,
     if progress:
         progress(0, 0, "正在读取数据…")
     today = today or dt.date.today()
+    # a period that has ended (the archive passes its last day as ``today``): the cards and
+    # signings as they stood on its last day
+    last = period.end - dt.timedelta(days=1) if period is not None else None
+    as_of = min(last, today) if last is not None else today
     with db.read() as s:
         if kind == "medical":
             ledger = medical_ledger(s, period or Period(today.year), village=village, by=by,
                                     below_target_only=below_target_only)
         elif kind == "chronic":
-            ledger = chronic_ledger(s, village=village, unsigned_only=gaps_only, today=today)
+            ledger = chronic_ledger(s, village=village, unsigned_only=gaps_only, today=as_of,
+                                    historical=as_of < dt.date.today())
         else:
             ledger = signing_ledger(s, village=village, year=period.year if period else None,
-                                    overdue_only=gaps_only, months=months, today=today)
+                                    overdue_only=gaps_only, months=months, today=as_of)
         unit = settings.township_info(s).unit
+    if title:
+        ledger.title = title
     return render(ledger, out, unit=unit, progress=progress, today=today)

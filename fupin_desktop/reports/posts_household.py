@@ -3,7 +3,8 @@
 ``household_posts_section(session, household_id)`` returns ``[(title, columns, rows)]`` ready for
 ``DocumentBuilder.section(title).table(columns, rows)``: ``columns`` are ledger ``Column``
 objects, ``rows`` lists of formatted strings. Wages come from closed months only (what was
-actually paid); a household without posts adds nothing.
+actually paid); a household without posts adds nothing. ``as_of``: as it stood that day —
+assignments begun by then (a 离岗 after it not yet shown), wages of months up to it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from ..models import Member
 from ..models.posts import WageRun, WageSlip
-from ..services.posts_assignments import assignment_views_in
+from ..services.posts_assignments import assignment_on, assignment_views_in
 from .ledger import Column
 from .posts_render import money_text
 
@@ -30,9 +31,12 @@ def _col(key, title, weight=1.0, kind="text") -> Column:
     return Column(key, title, weight, "left")
 
 
-def household_posts_section(session, household_id: int) -> list[tuple[str, list, list[list[str]]]]:
+def household_posts_section(session, household_id: int, as_of=None
+                            ) -> list[tuple[str, list, list[list[str]]]]:
     out = []
     assignments = assignment_views_in(session, where=[Member.household_id == household_id])
+    if as_of is not None:
+        assignments = [assignment_on(a, as_of) for a in assignments if a.start_date <= as_of]
     if assignments:
         cols = [_col("name", "姓名", 0.7), _col("post", "岗位名称", 1.3),
                 _col("type", "岗位类型", 0.8, "center"), _col("village", "行政村", 0.8),
@@ -51,7 +55,8 @@ def household_posts_section(session, household_id: int) -> list[tuple[str, list,
                WageSlip.absent_days, WageSlip.grade, WageSlip.amount)
         .join(WageRun, WageRun.id == WageSlip.run_id)
         .join(Member, Member.id == WageSlip.member_id)
-        .where(Member.household_id == household_id)
+        .where(Member.household_id == household_id,
+               *(() if as_of is None else (WageRun.month <= as_of,)))
         .order_by(WageRun.month, WageSlip.worker_name)).all()
     if paid:
         by_year: dict[tuple[int, str], list] = defaultdict(list)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..errors import InputError
 from ..services import settings
-from ..services.posts_assignments import list_assignments
+from ..services.posts_assignments import assignment_on, list_assignments
 from ..services.posts_attendance import month_grid
 from ..services.posts_calendar import SYMBOLS, month_text, parse_month
 from ..services.posts_payroll import annual_summary, wage_run
@@ -37,14 +37,18 @@ def _township(db) -> tuple[str, str, object]:
 
 
 def posts_table(db, *, month=None, village_id: int | None = None,
-                today: dt.date | None = None) -> PostsTable:
-    """Everyone in post during ``month`` (default: the current month)."""
-    m0 = parse_month(month or (today or dt.date.today()))
+                today: dt.date | None = None, as_of: dt.date | None = None) -> PostsTable:
+    """Everyone in post during ``month`` (default: the current month; with ``as_of``: that
+    day's month, the assignments as they stood that day — a later 离岗 not yet shown)."""
+    m0 = parse_month(month or as_of or (today or dt.date.today()))
     town, _, _ = _township(db)
+    found = list_assignments(db, month=m0, village_id=village_id)
+    if as_of is not None:
+        found = [assignment_on(a, as_of) for a in found if a.start_date <= as_of]
     rows = [(i, a.village_name, a.worker_name, a.id_number, a.household_code, a.post_name,
              a.post_type, a.duty_area or "", a.start_date, a.end_date, a.status, a.wage_standard,
              a.bank_account or "")
-            for i, a in enumerate(list_assignments(db, month=m0, village_id=village_id), 1)]
+            for i, a in enumerate(found, 1)]
     cols = [PCol("no", "序号", 0.4, "int"), PCol("village", "行政村", 0.8),
             PCol("name", "姓名", 0.7), PCol("id", "证件号码", 1.6, "code"),
             PCol("hh", "户编号", 1.5, "code"), PCol("post", "岗位名称", 1.2),
@@ -160,13 +164,16 @@ class LedgerResult:
 
 def write_ledger(db, kind: str, out, *, month=None, year: int | None = None,
                  village_id: int | None = None, today: dt.date | None = None,
-                 progress=None) -> LedgerResult:
-    """Build and render one posts ledger (``kind`` in KINDS) to ``out`` (.pdf or .xlsx)."""
+                 progress=None, title: str | None = None) -> LedgerResult:
+    """Build and render one posts ledger (``kind`` in KINDS) to ``out`` (.pdf or .xlsx).
+    ``posts`` with a ``year`` (no month): the holders as they stood on its 31 December (or
+    today while it runs). ``title``: printed instead of the default (the archive's 题名)."""
     today = today or dt.date.today()
     if kind in ("attendance", "payroll", "payroll-notice") and month is None:
         raise InputError(f"生成“{KINDS[kind]}”须指定月份（--month 2025-10）")
     if kind == "posts":
-        table = posts_table(db, month=month, village_id=village_id, today=today)
+        as_of = min(dt.date(year, 12, 31), today) if year and month is None else None
+        table = posts_table(db, month=month, village_id=village_id, today=today, as_of=as_of)
     elif kind == "attendance":
         table = attendance_table(db, month, village_id=village_id)
     elif kind == "payroll":
@@ -177,6 +184,8 @@ def write_ledger(db, kind: str, out, *, month=None, year: int | None = None,
         table = annual_table(db, year or today.year, village_id=village_id, today=today)
     else:
         raise InputError(f"未知的台账类型“{kind}”")
+    if title:
+        table.title = title
     _, unit, _ = _township(db)
     n = render(table, out, unit=unit, today=today, progress=progress)
     return LedgerResult(kind, str(out), n, len(table.rows), table.meta.get("total"))

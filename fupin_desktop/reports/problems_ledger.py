@@ -32,8 +32,9 @@ def problems_ledger(rows, *, subtitle: str = "") -> MedicalLedger:
 
 def render_problems_ledger(db, out, *, status: str | None = None, village: str | None = None,
                            year: int | None = None, today: dt.date | None = None,
-                           progress=None) -> int:
-    """Write the ledger to ``out`` (.xlsx → Excel, else PDF); pages or rows written."""
+                           progress=None, title: str | None = None) -> int:
+    """Write the ledger to ``out`` (.xlsx → Excel, else PDF); pages or rows written.
+    ``title``: printed instead of the default (the archive prints its catalogue 题名)."""
     from ..services import settings
     from ..services.problems import ProblemFilter, list_problems
 
@@ -48,5 +49,7 @@ def render_problems_ledger(db, out, *, status: str | None = None, village: str |
                                      f"状态：{status}" if status else "") if x)
     with db.read() as s:
         unit = settings.township_info(s).unit
-    return render(problems_ledger(rows, subtitle=subtitle), out, unit=unit, progress=progress,
-                  today=today)
+    ledger = problems_ledger(rows, subtitle=subtitle)
+    if title:
+        ledger.title = title
+    return render(ledger, out, unit=unit, progress=progress, today=today)

@@ -70,7 +70,9 @@ def ledger_candidates(session, year: int, township: str, archive_date: dt.date) 
     checks = {
         "households": live_hh,
         "members": live_hh,
-        "monitoring": live_hh.where(Household.monitoring_category.is_not(None)),
+        "monitoring": live_hh.where(Household.monitoring_category.is_not(None),
+                                    or_(Household.monitoring_date.is_(None),
+                                        Household.monitoring_date < end)),
         "measures": select(Measure.id).where(Measure.deleted_at.is_(None), Measure.date >= start,
                                              Measure.date < end),
         "visits": select(Visit.id).where(Visit.deleted_at.is_(None), Visit.date >= start,
@@ -82,7 +84,9 @@ def ledger_candidates(session, year: int, township: str, archive_date: dt.date) 
         "medical": select(Settlement.id).where(Settlement.deleted_at.is_(None),
                                                Settlement.settlement_date >= start,
                                                Settlement.settlement_date < end),
-        "chronic": select(ChronicCard.id).where(ChronicCard.deleted_at.is_(None)),
+        "chronic": select(ChronicCard.id).where(
+            ChronicCard.deleted_at.is_(None),
+            or_(ChronicCard.approved_date.is_(None), ChronicCard.approved_date < end)),
         "signing": select(DoctorSigning.id).where(
             DoctorSigning.deleted_at.is_(None), DoctorSigning.signed_date < end,
             or_(DoctorSigning.end_date.is_(None), DoctorSigning.end_date >= start)),
@@ -141,12 +145,15 @@ def generated_candidates(session, year: int, township: str, archive_date: dt.dat
 
 
 def generated_source(url: str, kind: str, year: int, ref_id: int | None, period: str | None,
-                     archive_date: dt.date):
-    """A picklable renderer for a generated item (runs in a worker process)."""
+                     archive_date: dt.date, title: str | None = None):
+    """A picklable renderer for a generated item (runs in a worker process): the records as
+    they stood at the year's end (``year_end``), dated that day, printing ``title`` (the
+    catalogue's 题名) so the catalogue and the document say the same."""
+    as_of = year_end(year, archive_date).isoformat()
     if kind == "household-file":
-        return partial(archive_render.render_household_item, url, ref_id, archive_date.isoformat())
+        return partial(archive_render.render_household_item, url, ref_id, as_of, year, title)
     return partial(archive_render.render_ledger_item, url, kind.split(":", 1)[1], year, period,
-                   archive_date.isoformat())
+                   as_of, title)
 
 
 # ---------------------------------------------------------------------------------- tokens

@@ -105,10 +105,11 @@ def plan_year(db, year: int, *, persist: bool = False, workers: int | None = Non
             .where(ArchivePageCache.year == year))}
     date_iso = yr.archive_date.isoformat()
 
-    def gen_fp(kind: str, ref_id: int | None, period: str | None) -> str:
+    def gen_fp(kind: str, ref_id: int | None, period: str | None, title: str) -> str:
         if kind == "household-file":
-            return gen.fingerprint(kind, ref_id, hh_tokens.get(ref_id, "gone"), g_other, date_iso)
-        return gen.fingerprint(kind, period, g_all, date_iso)
+            return gen.fingerprint(kind, ref_id, hh_tokens.get(ref_id, "gone"), g_other, date_iso,
+                                   title)
+        return gen.fingerprint(kind, period, g_all, date_iso, title)
 
     planned: list[PlannedItem] = []
     order: dict[str, tuple] = {}
@@ -120,8 +121,9 @@ def plan_year(db, year: int, *, persist: bool = False, workers: int | None = Non
                            responsible=info.unit or info.fonds_name, date=c.date, remark=c.remark)
         planned.append(PlannedItem(item, c.kind, "generated",
                                    gen.generated_source(db.url, c.kind, year, c.ref_id, c.period,
-                                                        yr.archive_date),
-                                   gen_fp(c.kind, c.ref_id, c.period), ref_id=c.ref_id, period=c.period))
+                                                        yr.archive_date, c.title),
+                                   gen_fp(c.kind, c.ref_id, c.period, c.title), ref_id=c.ref_id,
+                                   period=c.period))
         order[c.key] = c.order
     cand_order = {c.key: c.order for c in cands}
     for r in records:
@@ -136,8 +138,10 @@ def plan_year(db, year: int, *, persist: bool = False, workers: int | None = Non
             order[r.key] = (ITEM_KINDS["registered"].rank, "")
         else:
             p = PlannedItem(item, r.kind, "generated",
-                            gen.generated_source(db.url, r.kind, year, r.ref_id, r.period, yr.archive_date),
-                            gen_fp(r.kind, r.ref_id, r.period), record_id=r.id, version=r.version,
+                            gen.generated_source(db.url, r.kind, year, r.ref_id, r.period, yr.archive_date,
+                                                 r.title),
+                            gen_fp(r.kind, r.ref_id, r.period, r.title), record_id=r.id,
+                            version=r.version,
                             ref_id=r.ref_id, period=r.period, recorded_pages=r.pages)
             order[r.key] = cand_order.get(r.key, (ITEM_KINDS[r.kind].rank, r.period or ""))
         planned.append(p)

@@ -10,14 +10,12 @@ once (by URL) and renders the ledger or household file there, spreading the slow
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import io
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 # Bump when a renderer's output changes for the same data: resumed builds re-render then.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 
 _DBS: dict[str, object] = {}
 _lock = threading.Lock()
@@ -41,57 +39,47 @@ def database(url: str):
     return db
 
 
-@lru_cache(maxsize=None)
-def _accepts(fn, name: str) -> bool:
-    return name in inspect.signature(fn).parameters
-
-
-def _with_today(fn, *args, today: dt.date, **kw):
-    """Call ``fn`` with ``today=`` when it takes one: the archive prints its own fixed date so
-    the same data gives the same PDF on any day. (Renderers without the parameter print the
-    real date; see the module notes in services/archive_items.py.)"""
-    if _accepts(fn, "today"):
-        kw["today"] = today
-    return fn(*args, **kw)
-
-
-def render_ledger_item(url: str, kind: str, year: int, period: str | None, today_iso: str) -> bytes:
-    """PDF bytes of ledger ``kind`` ("households", "payroll" …) for ``year`` (or month ``period``)."""
+def render_ledger_item(url: str, kind: str, year: int, period: str | None, today_iso: str,
+                       title: str | None = None) -> bytes:
+    """PDF bytes of ledger ``kind`` ("households", "payroll" …) for ``year`` (or month ``period``),
+    as the records stood on ``today`` (the year's 31 December, see archive_items.year_end),
+    printing ``title`` (the catalogue's 题名)."""
     today = dt.date.fromisoformat(today_iso)
     db = database(url)
     buf = io.BytesIO()
     if kind in ("households", "members", "monitoring", "measures", "visits"):
         from ..reports.household_ledgers import render_household_ledger
 
-        _with_today(render_household_ledger, db, kind, buf, year=year, today=today)
+        render_household_ledger(db, kind, buf, year=year, today=today, title=title)
     elif kind in ("posts", "attendance", "payroll", "wages-annual"):
         from ..reports.posts_ledgers import write_ledger
 
-        if kind == "wages-annual":
-            write_ledger(db, kind, buf, year=year, today=today)
+        if kind in ("wages-annual", "posts"):
+            write_ledger(db, kind, buf, year=year, today=today, title=title)
         else:
-            write_ledger(db, kind, buf, month=period, today=today)
+            write_ledger(db, kind, buf, month=period, today=today, title=title)
     elif kind in ("medical", "chronic", "signing"):
         from ..reports.medical_ledgers import render_medical_ledger
         from .medical_period import Period
 
-        render_medical_ledger(db, kind, buf, period=Period(year), today=today)
+        render_medical_ledger(db, kind, buf, period=Period(year), today=today, title=title)
     elif kind == "problems":
         from ..reports.problems_ledger import render_problems_ledger
 
-        render_problems_ledger(db, buf, year=year, today=today)
+        render_problems_ledger(db, buf, year=year, today=today, title=title)
     else:
         raise ValueError(f"unknown ledger kind {kind!r}")
     return buf.getvalue()
 
 
-def render_household_item(url: str, household_id: int, today_iso: str) -> bytes:
-    """PDF bytes of one household's 一户一档."""
+def render_household_item(url: str, household_id: int, today_iso: str, year: int | None = None,
+                          title: str | None = None) -> bytes:
+    """PDF bytes of one household's 一户一档 for ``year`` (as it stood on ``today``)."""
     from ..reports.household_file import render_household_file
 
     buf = io.BytesIO()
-    _with_today(render_household_file, database(url), household_id, buf,
-                today=dt.date.fromisoformat(today_iso))
+    render_household_file(database(url), household_id, buf, today=dt.date.fromisoformat(today_iso),
+                          year=year, title=title)
     return buf.getvalue()
 
 

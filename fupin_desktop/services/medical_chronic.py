@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from ..domain.asof import card_state_on, date_on
 from ..errors import ConflictError, ValidationError
 from ..models import ChronicCard, DiseaseType, DoctorSigning, Household, Member, Village
 from .records import live_record, raise_first, soft_delete
@@ -127,9 +128,17 @@ def list_chronic_cards(src, village_id: int | None = None, disease_id: int | Non
                        status: str | None = None, text: str | None = None,
                        household_id: int | None = None, member_id: int | None = None,
                        review_due_by: dt.date | None = None,
-                       today: dt.date | None = None) -> list[ChronicCardRow]:
-    """Cards (not deleted), by village and member. ``review_due_by``: 复审 due on or before."""
-    today = today or dt.date.today()
+                       today: dt.date | None = None,
+                       as_of: dt.date | None = None,
+                       historical: bool = False) -> list[ChronicCardRow]:
+    """Cards (not deleted), by village and member. ``review_due_by``: 复审 due on or before.
+
+    ``as_of`` (ledgers, the household file): the cards as they stood that day — issued by then,
+    ``status`` their state from their dates (已过期 once the 复审日期 has passed, see
+    domain/asof.card_state_on); ``historical`` (a past year's outputs): the recorded status as
+    it was that day and a later 复审日期 not printed. Without ``as_of`` ``status`` is the
+    recorded value (what the edit form works on)."""
+    today = as_of or today or dt.date.today()
     with reading(src) as s:
         q = (select(ChronicCard.id, ChronicCard.version, Member.id, Member.name, Member.id_number,
                     Household.id, Household.code, Village.name, DiseaseType.id, DiseaseType.name,
@@ -158,7 +167,22 @@ def list_chronic_cards(src, village_id: int | None = None, disease_id: int | Non
             like = f"%{text.strip()}%"
             q = q.where(or_(Member.name.like(like), Member.id_number.like(like.upper()),
                             ChronicCard.card_no.like(like)))
-        return [ChronicCardRow(*r[:15], bool(r[15])) for r in s.execute(q)]
+        rows = [ChronicCardRow(*r[:15], bool(r[15])) for r in s.execute(q)]
+        if as_of is None:
+            return rows
+        from .asof import chronic_statuses_on
+
+        recorded = chronic_statuses_on(s, as_of, [r.id for r in rows]) if historical else {}
+        out = []
+        for r in rows:
+            state = card_state_on(recorded.get(r.id, r.status), r.approved_date, r.review_date, as_of)
+            if state is None:
+                continue  # issued after that day
+            r.status = state
+            if historical:
+                r.review_date = date_on(r.review_date, as_of)
+            out.append(r)
+        return out
 
 
 _CARD_LABELS = {"member_id": "人员", "disease_id": "病种", "card_no": "卡号",

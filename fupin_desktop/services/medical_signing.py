@@ -4,11 +4,12 @@ members with a chronic disease but no signing, and signings overdue for a follow
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..domain.asof import date_on
 from ..errors import ConflictError, ValidationError
 from ..models import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Household, Member, Village
 from .records import live_record, raise_first, soft_delete
@@ -57,13 +58,15 @@ class FollowUpRow:
     doctor_name: str | None
 
 
-def _fu_stats():
-    return (select(FollowUp.signing_id, func.count().label("n"), func.max(FollowUp.date).label("last"))
-            .group_by(FollowUp.signing_id).subquery())
+def _fu_stats(as_of: dt.date | None = None):
+    q = select(FollowUp.signing_id, func.count().label("n"), func.max(FollowUp.date).label("last"))
+    if as_of is not None:
+        q = q.where(FollowUp.date <= as_of)
+    return q.group_by(FollowUp.signing_id).subquery()
 
 
-def _signing_query(today: dt.date):
-    fu = _fu_stats()
+def _signing_query(today: dt.date, as_of: dt.date | None = None):
+    fu = _fu_stats(as_of)
     active = and_(DoctorSigning.signed_date <= today,
                   or_(DoctorSigning.end_date.is_(None), DoctorSigning.end_date >= today))
     q = (select(DoctorSigning.id, DoctorSigning.version, Member.id, Member.name, Member.id_number,
@@ -81,18 +84,24 @@ def _signing_query(today: dt.date):
     return q, fu, active
 
 
-def _to_rows(s: Session, q) -> list[SigningRow]:
-    return [SigningRow(*r[:15], int(r[15]), r[16], bool(r[17])) for r in s.execute(q)]
+def _to_rows(s: Session, q, as_of: dt.date | None = None) -> list[SigningRow]:
+    rows = [SigningRow(*r[:15], int(r[15]), r[16], bool(r[17])) for r in s.execute(q)]
+    if as_of is not None:  # as known that day: an end date still to come is not printed
+        rows = [replace(r, end_date=date_on(r.end_date, as_of)) for r in rows]
+    return rows
 
 
 def list_signings(src, village_id: int | None = None, text: str | None = None,
                   active_only: bool = False, household_id: int | None = None,
                   member_id: int | None = None, signed_in: tuple[dt.date, dt.date] | None = None,
-                  today: dt.date | None = None) -> list[SigningRow]:
-    """Signings (not deleted) with their follow-up count and last follow-up date."""
-    today = today or dt.date.today()
+                  today: dt.date | None = None, as_of: dt.date | None = None) -> list[SigningRow]:
+    """Signings (not deleted) with their follow-up count and last follow-up date. ``as_of``:
+    as they stood that day (signed by then, its follow-ups, running on it)."""
+    today = as_of or today or dt.date.today()
     with reading(src) as s:
-        q, _fu, active = _signing_query(today)
+        q, _fu, active = _signing_query(today, as_of)
+        if as_of is not None:
+            q = q.where(DoctorSigning.signed_date <= as_of)
         if village_id is not None:
             q = q.where(Household.village_id == village_id)
         if household_id is not None:
@@ -108,7 +117,7 @@ def list_signings(src, village_id: int | None = None, text: str | None = None,
             like = f"%{text.strip()}%"
             q = q.where(or_(Member.name.like(like), Member.id_number.like(like.upper()),
                             DoctorSigning.doctor_name.like(like), DoctorSigning.team.like(like)))
-        return _to_rows(s, q)
+        return _to_rows(s, q, as_of)
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

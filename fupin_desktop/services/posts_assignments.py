@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
@@ -324,6 +324,15 @@ def assignment_views_in(s: Session, *, ids=None, where=()) -> list[AssignmentVie
                            a.agreement_no, a.bank_name, a.bank_account, a.override_rules,
                            a.override_reason, a.version)
             for a, mname, idno, hid, hcode, vname, pname, ptype, duty, std in s.execute(q)]
+
+
+def assignment_on(a: AssignmentView, on: dt.date) -> AssignmentView:
+    """An assignment as it stood on ``on``: one that ended later was still 在岗 then."""
+    if a.end_date is not None and a.end_date > on and a.status == "离岗":
+        return replace(a, end_date=None, status="在岗", end_reason=None)
+    if a.end_date is not None and a.end_date > on:
+        return replace(a, end_date=None)
+    return a
 
 
 def list_assignments(db, *, on_date: dt.date | None = None, month=None,

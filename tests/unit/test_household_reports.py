@@ -77,7 +77,10 @@ def test_members_ledger_head_first_status_and_village_filter(town):
         n = s.scalar(select(func.count()).select_from(Member).join(Household)
                      .where(Household.village.has(name="幸福村")))
     assert len(data.rows) == n and {r[1] for r in data.rows} == {"幸福村"}
-    assert data.title == "广顺镇幸福村家庭成员信息台账" and data.totals[3] == f"{n}人"
+    normal = sum(r[13] == "正常" for r in data.rows)
+    assert normal < n  # 合计 counts only 正常 members, the others are shown apart
+    assert data.title == "广顺镇幸福村家庭成员信息台账" and data.totals[3] == f"正常{normal}人"
+    assert data.totals[13].startswith("另") and "死亡" in data.totals[13]
     mine = [r for r in data.rows if r[2] == HH]
     assert mine[0][3] == "唐玉" and mine[0][7] == "户主"
     assert "死亡（2025-01-09）" in {r[13] for r in mine}
