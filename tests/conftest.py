@@ -15,7 +15,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+# copies of the sample exports the importers must handle (test data lives in the repo)
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 PG_URL = os.environ.get("FUPIN_TEST_PG_URL")
 
 
