@@ -127,8 +127,13 @@ def test_triggered_actions_do_not_pass_checked_as_a_path(qtbot, tab, monkeypatch
     asked = []
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (asked.append("open"), ([], ""))[1])
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: (asked.append("dir"), "")[1])
+    from fupin_desktop.views import archive_actions
+
+    # 生成数据包 asks for its folder in its own dialog: answer it by cancelling
+    monkeypatch.setattr(archive_actions.BuildDialog, "exec",
+                        lambda self: (asked.append("build"), archive_actions.BuildDialog.DialogCode.Rejected)[1])
     for act in (tab.add_action, tab.build_action, tab.verify_action):
         act.trigger()
-    assert asked.count("dir") >= 1 and "open" in asked
+    assert asked.count("dir") >= 1 and "open" in asked and "build" in asked
     assert tab.errors == []
     assert str(QSettings().value(f"archive/out/{YEAR}", "")) not in ("false", "False")
