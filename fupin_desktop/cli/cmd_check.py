@@ -30,11 +30,37 @@ def _check(db, args):
     if args.out:
         _write_xlsx(result, args.out)
     data = result.to_json()
+    saved = _save(db, result) if getattr(args, "save", False) else None
+    if saved is not None:
+        data["saved"] = saved.to_json()
     counts = result.counts()
     lines = [f"检查日期：{data['as_of']}  收入年度：{data['year']}  户数：{data['households']}  "
              f"人数：{data['members']}  疑点：{data['total']}条"]
     lines += [f"{r.code} {r.name}（{r.severity}）：{counts[r.code]}" for r in result.rules if counts[r.code]]
+    if saved is not None:
+        lines.append(f"问题清单：新增 {len(saved.created)} 条，更新 {len(saved.updated)} 条，"
+                     f"复查已消失转待核验 {len(saved.resolved)} 条，重新出现 {len(saved.reopened)} 条")
     return data, "\n".join(lines)
+
+
+def _save(db, result):
+    """--save: every finding that is not exempted becomes (or keeps) a 疑点检查 problem, one per
+    rule and household; a problem whose finding is gone moves to 已整改待核验 (issue 15)."""
+    import datetime as dt
+
+    from ..services.problems import FindingRecord, sync_findings
+
+    names = {r.code: r.name for r in result.rules}
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for f in result.findings:
+        if not f.exempted:
+            detail = f"{f.member}：{f.detail}" if f.member else f.detail
+            grouped.setdefault((f.code, f.household), []).append(detail)
+    records = [FindingRecord(code=code, household_code=hh, name=names.get(code, code),
+                             message=(f"{names.get(code, code)}：" + "；".join(details))[:500])
+               for (code, hh), details in sorted(grouped.items())]
+    return sync_findings(db, records, dt.datetime.now().replace(microsecond=0),
+                         codes=[r.code for r in result.rules])
 
 
 def _write_xlsx(result, path: str) -> None:
@@ -93,6 +119,8 @@ def register(sub, common) -> None:
     p.add_argument("--rules", help="只运行这些规则，逗号分隔，如 R07,X03")
     p.add_argument("--village", help="只检查这个村")
     p.add_argument("--out", metavar="REPORT.xlsx", help="把检查报告保存为 Excel 文件")
+    p.add_argument("--save", action="store_true",
+                   help="把未豁免的疑点写入问题清单（每条规则每户一条，不重复；已消失的转为已整改待核验）")
     p.set_defaults(handler=_check)
     p = sub.add_parser("exempt", help="疑点豁免（核实无误）", parents=[common])
     es = p.add_subparsers(dest="exempt_command", metavar="ACTION", required=True)

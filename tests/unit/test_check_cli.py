@@ -72,3 +72,41 @@ def test_exemptions_are_counted_apart_listed_and_expire_at_year_end(capsys, tmp_
     assert run(capsys, "--db", db, "exempt", "remove", str(ex[0]["id"]))[0] == 0
     assert run(capsys, "--db", db, "exempt", "remove", str(ex[0]["id"]))[0] == 2
     assert run(capsys, "--db", db, "exempt", "add", "--code", "R99", "--household", "x", "--reason", "y")[0] == 2
+
+
+def test_check_save_makes_one_problem_per_finding_and_resolves_what_was_fixed(capsys, tmp_path):
+    from fupin_desktop.database import open_database
+
+    db = str(tmp_path / "c.db")
+    assert run(capsys, "--db", db, "--json", "demo", "--households", "60")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2023-12-31", "--save")
+    assert code == 0
+    data = json.loads(out)
+    pairs = {(f["code"], f["household"]) for f in data["findings"]}
+    assert pairs and len(data["saved"]["created"]) == len(pairs)
+
+    def problems():
+        return [p for p in json.loads(run(capsys, "--db", db, "--json", "problems", "list")[1])["problems"]
+                if p["source"] == "疑点检查"]
+
+    first = problems()
+    assert sorted((p["code"], p["household"]) for p in first) == sorted(pairs)
+    # a second run creates no duplicates
+    code, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2023-12-31", "--save")
+    assert json.loads(out)["saved"]["created"] == [] and len(problems()) == len(first)
+    # fix the data behind one finding: the household disappears from the findings (deleted
+    # here, the bluntest fix), so its problem moves to 已整改待核验
+    code0, hh = sorted(pairs)[0]
+    handle = open_database(db)
+    from fupin_desktop.models import Household
+    from fupin_desktop.services import households
+    from sqlalchemy import select
+
+    with handle.read() as s:
+        hid = s.scalar(select(Household.id).where(Household.code == hh))
+    households.remove_household(handle, hid, "测试：已核实并整改")
+    handle.dispose()
+    code, out, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2023-12-31", "--save")
+    assert json.loads(out)["saved"]["resolved"]
+    after = {(p["code"], p["household"]): p["status"] for p in problems()}
+    assert after[(code0, hh)] == "已整改待核验"
