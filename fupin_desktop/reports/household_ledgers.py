@@ -385,6 +385,21 @@ def ledger_data(session, kind: str, *, village: str | None = None, year: int | N
     data = _BUILDERS[kind](session, vid, year, as_of)
     info = settings.township_info(session)
     data.title = title or f"{info.township}{(village or '').strip()}{data.title}"
+    return _masked_for_reader(session, data)
+
+
+# Columns of these ledgers that hold personal numbers, and how each is masked.
+_PERSONAL_COLUMNS = {"head_id": 0, "id": 0, "phone": 2}
+
+
+def _masked_for_reader(session, data: LedgerData) -> LedgerData:
+    """An auditor's ledger shows every ID and phone number masked (issue 13)."""
+    maskers = settings.output_maskers(session)
+    at = {i: maskers[_PERSONAL_COLUMNS[c.key]] for i, c in enumerate(data.columns)
+          if c.key in _PERSONAL_COLUMNS}
+    if not at or maskers[0]("123456789012345678") == "123456789012345678":
+        return data
+    data.rows = [tuple(at[i](v) if i in at and v else v for i, v in enumerate(r)) for r in data.rows]
     return data
 
 

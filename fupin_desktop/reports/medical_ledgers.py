@@ -270,6 +270,10 @@ def render_medical_ledger(db, kind: str, out, *, period: Period | None = None,
             ledger = signing_ledger(s, village=village, year=period.year if period else None,
                                     overdue_only=gaps_only, months=months, today=as_of)
         unit = settings.township_info(s).unit
+        mask_id = settings.output_maskers(s)[0]  # an auditor's copy is masked (issue 13)
+    at = [i for i, c in enumerate(ledger.columns) if c.key == "id_number"]
+    if at and mask_id("123456789012345678") != "123456789012345678":
+        ledger.rows = [tuple(mask_id(v) if i in at and v else v for i, v in enumerate(r)) for r in ledger.rows]
     if title:
         ledger.title = title
     return render(ledger, out, unit=unit, progress=progress, today=today)

@@ -268,3 +268,20 @@ def test_an_auditor_opens_a_household_with_masked_numbers(office):
 
 
 FULL_ID_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+@pytest.mark.parametrize("kind", ["members", "households", "medical", "chronic"])
+def test_an_auditors_ledgers_hold_no_full_id(capsys, monkeypatch, office, tmp_path, kind):
+    code, _, err = run(capsys, monkeypatch, office, "demo", "--households", "6", user="boss", password="boss-pass-1")
+    assert code == 0, err
+    out_file = tmp_path / f"{kind}.xlsx"
+    code, _, err = run(capsys, monkeypatch, office, "ledger", kind, "--out", str(out_file),
+                       user="wang", password="wang-pass-1")
+    assert code == 0, err
+    import openpyxl
+
+    texts = [c.value for ws in openpyxl.load_workbook(out_file).worksheets
+             for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [v for v in texts if re.search(r"(?<!\d)\d{17}[\dX](?!\d)", v)]
+    if kind in ("members", "medical"):
+        assert any("********" in v for v in texts)
