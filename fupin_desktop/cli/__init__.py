@@ -17,7 +17,7 @@ import logging
 import sys
 
 from .. import __version__
-from ..errors import UserError
+from ..errors import InputError, UserError
 from .common import Output, add_common, localize_argparse, open_db_for
 
 # Known command modules, in help order. A module that does not exist yet is skipped.
@@ -106,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         raise
     out = Output(json_mode=getattr(args, "json", False))
     try:
+        if args.command == "ledger":
+            suffix = args.out.lower().rsplit(".", 1)[-1] if "." in args.out else ""
+            if suffix not in ("pdf", "xlsx"):
+                raise InputError(f"台账只能输出 .pdf 或 .xlsx 文件（而不是“{args.out}”），请改用其中一种扩展名。")
         handler = args.handler
         db = open_db_for(args) if getattr(handler, "needs_db", True) else None
         try:
@@ -121,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.failure("已取消。", 2)
         return 2
+    except BrokenPipeError:  # `fupin archive list | head -1`: the reader has what it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug: full traceback on stderr, one line (or object) on stdout
         log.exception("unexpected error")
         out.failure(f"程序内部错误：{exc.__class__.__name__}: {exc}", 1)

@@ -96,6 +96,9 @@ def _household_file(db, args):
     from ..reports.household_file import render_household_file, render_household_files
 
     codes = args.codes
+    suffix = Path(args.out).suffix.lower()
+    if suffix and suffix != ".pdf":  # a folder has no extension; x.xlsx is a mistake, not a folder
+        raise InputError(f"一户一档只能输出 PDF：请把 --out 写成 .pdf 文件或一个文件夹（而不是“{args.out}”）。")
     if len(codes) == 1 and args.out.lower().endswith(".pdf"):
         out = _check_out(args.out)
         pages = render_household_file(db, codes[0], out, year=args.year)

@@ -77,3 +77,25 @@ def test_help_is_chinese(capsys, argv):
     assert e.value.code == 0
     out = capsys.readouterr().out
     assert "用法" in out and "显示帮助" in out
+
+
+def test_outputs_with_an_extension_the_command_cannot_write_are_refused(capsys, tmp_path):
+    db = str(tmp_path / "c.db")
+    code, _, err = run(capsys, "--db", db, "ledger", "members", "--out", str(tmp_path / "x.doc"))
+    assert code == 2 and ".pdf 或 .xlsx" in err
+    code, _, err = run(capsys, "--db", db, "household-file", "5227291003000006", "--out", str(tmp_path / "x.xlsx"))
+    assert code == 2 and "只能输出 PDF" in err
+    assert not (tmp_path / "x.doc").exists() and not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    db = str(tmp_path / "c.db")
+    subprocess.run([sys.executable, "-m", "fupin_desktop.cli", "--db", db, "demo", "--households", "3"],
+                   check=True, capture_output=True)
+    # the reader closes the pipe at once (as `| head -1` does after its line)
+    p = subprocess.Popen([sys.executable, "-m", "fupin_desktop.cli", "--db", db, "db", "info"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait() == 0, err
+    assert "程序内部错误" not in err and "Traceback" not in err and "BrokenPipe" not in err
