@@ -18,7 +18,7 @@ from fupin_desktop.importers.national_export import (
 from fupin_desktop.importers.result import ImportIssue, ImportResult
 
 TODAY = dt.date(2025, 11, 20)
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
 HEADER = ["序号", "县", "乡(镇)", "行政村", "户编号", "户类型", "识别监测时间", "家庭人口数",
           "人均纯收入(元)", "工资性收入(元)", "银行账号", "产业帮扶", "姓名", "证件类型", "证件号码",
