@@ -2,7 +2,8 @@
 
 Cover, 基本情况, 家庭成员, 收入测算, 风险与监测, 帮扶措施, 走访记录, then the sections other
 modules contribute (公益性岗位, 医疗救助 …) through ``HOUSEHOLD_FILE_SECTIONS``. It is an internal
-file: ID, bank and phone numbers are printed in full (never use it as a 公示 list).
+file: ID, bank and phone numbers are printed in full (never use it as a 公示 list), except
+for an auditor, whose copy masks them like every other output (issue 13).
 
 With ``year`` it shows the household as it stood on 31 December of that year (or on the print
 date while the year runs): members' status that day, incomes up to that year, measures and
@@ -144,6 +145,7 @@ def build_household_file(session, household_id: int, doc, today: dt.date | None 
           if as_of is not None else h)
     info = settings.township_info(session)
     thresholds = settings.monitoring_thresholds(session)
+    mask_id, mask_bank, mask_phone = settings.output_maskers(session)
     village = h.village.name
     place = "".join(x for x in (h.county, h.township, village) if x)
 
@@ -166,13 +168,14 @@ def build_household_file(session, household_id: int, doc, today: dt.date | None 
             ("行政村", village), ("村民小组", h.group_name), ("住址", h.address, True),
             ("户类型", hs.household_type), ("脱贫年度", h.poverty_exit_year),
             ("家庭人口数", h.family_size), ("现有成员", f"{len(active)}人"),
-            ("联系电话", h.phone), ("开户银行", h.bank_name), ("银行账号", h.bank_account, True),
+            ("联系电话", mask_phone(h.phone)), ("开户银行", h.bank_name),
+            ("银行账号", mask_bank(h.bank_account), True),
             ("不愁吃", _yn(h.food_secure)), ("不愁穿", _yn(h.clothing_secure)),
             ("义务教育有保障", _yn(h.education_secure)), ("基本医疗有保障", _yn(h.medical_secure)),
             ("住房安全有保障", _yn(h.housing_secure)), ("安全饮水", _yn(h.safe_water)),
             ("是否危房户", _yn(h.dangerous_house)), ("享受低保", _yn(h.low_income_support)),
             ("特困供养", _yn(h.extreme_poverty_support)), ("帮扶责任人", h.helper_name),
-            ("帮扶单位", h.helper_unit), ("责任人电话", h.helper_phone),
+            ("帮扶单位", h.helper_unit), ("责任人电话", mask_phone(h.helper_phone)),
             ("备注", h.note, True)])
 
     section("家庭成员")
@@ -180,7 +183,7 @@ def build_household_file(session, household_id: int, doc, today: dt.date | None 
                     ("rel", "与户主关系", 0.8, "center"), ("sex", "性别", 0.4, "center"),
                     ("birth", "出生日期", 0.9, "date"), ("id", "证件号码", 1.9, "code"),
                     ("eth", "民族", 0.5, "center"), ("status", "状态", 0.8, "center")),
-              [[str(i), m.name, m.relation or "", m.sex or "", _d(m.birth_date), m.id_number,
+              [[str(i), m.name, m.relation or "", m.sex or "", _d(m.birth_date), mask_id(m.id_number),
                 m.ethnicity or "", m.status + (f"（{_d(m.status_date)}）" if m.status_date
                                                and m.status != "正常" else "")]
                for i, m in enumerate(members, 1)])
@@ -190,7 +193,7 @@ def build_household_file(session, household_id: int, doc, today: dt.date | None 
                     ("ins", "参保情况", 1.1, "text"), ("phone", "联系电话", 1.1, "code")),
               [[m.name, m.education or "", m.school_status or "", m.health or "",
                 m.labour_skill or "", "" if m.work_months is None else str(m.work_months),
-                _insurance(m), m.phone or ""] for m in members])
+                _insurance(m), mask_phone(m.phone) or ""] for m in members])
 
     section("收入测算")
     _income_section(doc, h, thresholds, year)

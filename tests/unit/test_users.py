@@ -285,3 +285,22 @@ def test_an_auditors_ledgers_hold_no_full_id(capsys, monkeypatch, office, tmp_pa
     assert not [v for v in texts if re.search(r"(?<!\d)\d{17}[\dX](?!\d)", v)]
     if kind in ("members", "medical"):
         assert any("********" in v for v in texts)
+
+
+def test_an_auditors_household_file_masks_numbers(capsys, monkeypatch, office, tmp_path):
+    from fupin_desktop.reports.pdfcheck import extract_text
+
+    code, _, err = run(capsys, monkeypatch, office, "demo", "--households", "3", user="boss", password="boss-pass-1")
+    assert code == 0, err
+    with office.read() as s:
+        code_ = s.scalars(select(Household.code).order_by(Household.id)).first()
+    texts = {}
+    for who in ("li", "wang"):
+        out_file = tmp_path / f"{who}.pdf"
+        code, _, err = run(capsys, monkeypatch, office, "household-file", code_, "--out", str(out_file),
+                           user=who, password=f"{who}-pass-1")
+        assert code == 0, err
+        texts[who] = extract_text(out_file)
+    full_id = re.compile(r"(?<!\d)\d{17}[\dX](?!\d)")
+    assert full_id.search(texts["li"])  # the clerk's internal file is in full
+    assert not full_id.search(texts["wang"]) and "********" in texts["wang"]
