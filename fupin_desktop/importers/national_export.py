@@ -74,6 +74,25 @@ _READERS: dict[str, tuple[Callable[[object], object], str]] = {
 }
 _TEXT_READER = (clean_text, "bad-value")
 
+
+def free_text(v: object) -> str | None:
+    """Free text (address, notes) kept as typed: trimmed, but no NFKC, so full-width
+    punctuation （，） survives a round trip through our own backup."""
+    if v.__class__ is str:
+        return v.strip() or None
+    return clean_text(v)
+
+
+_READERS.update({
+    "poverty_exit_year": (parse_int, "bad-number"),
+    "income_persons": (parse_int, "bad-number"),
+    **{f: (parse_bool_cn, "bad-flag") for f in ("food_secure", "clothing_secure",
+                                                "education_secure", "medical_secure",
+                                                "housing_secure")},
+    "address": (free_text, "bad-value"),
+    "note": (free_text, "bad-value"),
+})
+
 # member fields that are parsed (the rest are text): field -> (reader, warning code)
 _MEMBER_READERS: dict[str, tuple[Callable[[object], object], str]] = {
     "work_months": (parse_int, "bad-number"),
@@ -254,7 +273,7 @@ class _Parser:
     def _member(self, row: int, code: str, m: tuple) -> bool:
         """Check and record one member row; False when the row is refused."""
         (name, id_type, raw_id, sex, ethnicity, birth, relation, education, school, health,
-         skill, months, medical, critical, pension, phone) = m
+         skill, months, medical, critical, pension, phone) = m[:16]
         name = clean_text(name)
         h = self.h
         if name is None:
@@ -293,6 +312,8 @@ class _Parser:
                 self.combos[key] = values
         tel = self.phone(phone) if phone else None
         rec = MemberRecord(row, code, name, idno, id_sex, birth_date, *values, tel)
+        if m[16] or m[17] or m[18]:  # 人员状态 etc.: only our own backups carry them
+            self._status(rec, *m[16:])
         if tel.__class__ is _Bad or _Bad in map(type, values):
             self._bad_member_values(rec)
         self.members.append(rec)
@@ -307,6 +328,23 @@ class _Parser:
         if birth is not None and birth != idno[6:14]:
             self._check_birth(rec, birth)
         return True
+
+    def _status(self, rec: MemberRecord, status, status_date, status_note) -> None:
+        from fupin_desktop.models.member import MEMBER_STATUSES
+
+        s = clean_text(status)
+        if s is not None and s not in MEMBER_STATUSES:
+            self.warn(rec.row, "bad-value", f"第{rec.row}行“{self.h('status')}”为“{s}”，不是"
+                      f"{'、'.join(MEMBER_STATUSES)}之一；该项未导入，请核对",
+                      "status", rec.household_code, rec.name)
+            s = None
+        rec.status = s
+        try:
+            rec.status_date = parse_date(status_date) if status_date else None
+        except ValueError as exc:
+            self.bad_value(rec.row, "bad-date", "status_date", _Bad(str(exc)),
+                           rec.household_code, rec.name)
+        rec.status_note = free_text(status_note) if status_note else None
 
     def _bad_member_values(self, rec: MemberRecord) -> None:
         """Warn about (and empty) member cells that could not be read."""
@@ -345,6 +383,10 @@ class _Parser:
         dropped = set(self.first_raw) - set(self.households)
         if dropped:  # nothing of these households is imported: their warnings are moot
             res.warning_rows = [w for w in res.warning_rows if w.household_code not in dropped]
+        gone: dict[str, int] = {}
+        for m in self.members:
+            if m.status not in (None, "正常"):
+                gone[m.household_code] = gone.get(m.household_code, 0) + 1
         for code, hh in self.households.items():
             refused = self.rejected_in.get(code, 0)
             heads = self.heads.get(code, 0)
@@ -360,8 +402,9 @@ class _Parser:
             elif heads > 1:
                 self.warn(hh.first_row, "many-heads",
                           f"{where}有{heads}名户主，请核对“{h('relation')}”", "relation", code)
-            # compare with the rows in the file: rows refused for their ID are reported already
-            rows = hh.member_count + refused
+            # compare with the rows in the file: rows refused for their ID are reported already;
+            # members our backup lists as 死亡/迁出… do not count
+            rows = hh.member_count + refused - gone.get(code, 0)
             if hh.family_size is not None and hh.family_size != rows:
                 note = f"（其中{refused}行未导入）" if refused else ""
                 self.warn(hh.first_row, "family-size",
@@ -381,10 +424,11 @@ _PARSED_MEMBER_FIELDS = ("work_months", "basic_medical_insurance", "critical_ill
 # _member() unpacks the member cells positionally and builds MemberRecord positionally
 assert M_FIELDS == ("name", "id_type", "id_number", "sex", "ethnicity", "birth_date", "relation",
                     "education", "school_status", "health", "labour_skill",
-                    *_PARSED_MEMBER_FIELDS)
+                    *_PARSED_MEMBER_FIELDS, "status", "status_date", "status_note")
 assert MEMBER_RECORD_FIELDS[6:] == ("id_type", "ethnicity", "relation", "education",
                                     "school_status", "health", "labour_skill",
-                                    *_PARSED_MEMBER_FIELDS)
+                                    *_PARSED_MEMBER_FIELDS, "status", "status_date",
+                                    "status_note")
 assert tuple(_MEMBER_READERS) == _PARSED_MEMBER_FIELDS
 
 
