@@ -128,3 +128,68 @@ def test_typed_persons_survive_an_import_without_family_size(demo_db, tmp_path):
         inc = s.scalars(select(HouseholdIncome).where(HouseholdIncome.household_id == h.id,
                                                       HouseholdIncome.year == 2026)).one()
         assert inc.persons == 7 and inc.wage_income == 12345
+
+
+def _one_household_file(path, code, name, idno, **extra):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["户编号", "姓名", "证件号码", "与户主关系", *extra])
+    ws.append([code, name, idno, "户主", *extra.values()])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def deleted_household(demo_db):
+    from fupin_desktop.services.households import remove_household
+
+    with demo_db.read() as s:
+        h = s.scalars(select(Household).order_by(Household.id)).first()
+        m = s.scalars(select(Member).where(Member.household_id == h.id,
+                                           Member.relation == "户主")).first()
+        hid, code, idno, name = h.id, h.code, m.id_number, m.name
+    remove_household(demo_db, hid, "重复登记")
+    return hid, code, idno, name
+
+
+def test_rows_of_a_deleted_household_are_refused(demo_db, deleted_household, tmp_path):
+    hid, code, idno, name = deleted_household
+    path = _one_household_file(tmp_path / "d.xlsx", code, name + "改", idno, 户类型="脱贫户")
+    res = import_households(demo_db, path, today=TODAY)
+    assert res.rows_imported == 0 and res.rows_rejected == 1
+    issue = res.rejects[0]
+    assert issue.code == "household-deleted" and "该户已删除" in issue.message
+    assert "第2行" in issue.message and code in issue.message
+    with demo_db.read() as s:
+        h = s.get(Household, hid)
+        assert h.deleted_at is not None
+        assert s.scalar(select(Member.name).where(Member.id_number == idno)) == name
+
+
+def test_restore_deleted_restores_and_imports(demo_db, deleted_household, tmp_path):
+    hid, code, idno, name = deleted_household
+    path = _one_household_file(tmp_path / "d.xlsx", code, name + "改", idno)
+    res = import_households(demo_db, path, today=TODAY, restore_deleted=True)
+    assert res.rows_rejected == 0 and res.counts["households_restored"] == 1
+    with demo_db.read() as s:
+        h = s.get(Household, hid)
+        assert h.deleted_at is None and h.deleted_reason is None
+        assert s.scalar(select(Member.name).where(Member.id_number == idno)) == name + "改"
+
+
+def test_cli_restore_deleted_flag(demo_db, deleted_household, tmp_path, capsys):
+    import json
+
+    from fupin_desktop import cli
+
+    hid, code, idno, name = deleted_household
+    path = _one_household_file(tmp_path / "d.xlsx", code, name, idno)
+    assert cli.main(["import", "households", str(path), "--db", demo_db.url, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["code"] for r in data["rejects"]] == ["household-deleted"]
+    assert cli.main(["import", "households", str(path), "--db", demo_db.url, "--json",
+                     "--restore-deleted"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rejects"] == [] and data["households_restored"] == 1
