@@ -85,6 +85,9 @@ class SettlementRow:
     source: str | None
     note: str | None
     deleted: bool = False
+    # the member or the household was deleted after the money was paid: ledgers still list
+    # the settlement, marked 已删除
+    person_deleted: bool = False
 
     def form_data(self) -> dict:
         """The dict the edit form starts from (pass it back to save_settlement)."""
@@ -138,7 +141,7 @@ _COLUMNS = (
     Settlement.basic_insurance, Settlement.critical_insurance, Settlement.medical_assistance,
     Settlement.other_support, Settlement.other_kind, Settlement.pay_after_treatment,
     Settlement.one_stop, Settlement.self_paid, Settlement.policy_ratio, Settlement.source,
-    Settlement.note, Settlement.deleted_at,
+    Settlement.note, Settlement.deleted_at, Member.deleted_at, Household.deleted_at,
 )
 
 
@@ -224,7 +227,7 @@ def _rows(session: Session, q) -> list[SettlementRow]:
             *r[:17], fen(r[17]), fen(r[18]), fen(r[19]), fen(r[20]), fen(r[21]), fen(r[22]),
             r[23], bool(r[24]), bool(r[25]), fen(r[26]), ratio, target,
             calc.is_below_target(r[11], ratio, t),
-            r[28], r[29], r[30] is not None))
+            r[28], r[29], r[30] is not None, r[31] is not None or r[32] is not None))
     return out
 
 
