@@ -147,7 +147,10 @@ def _household_select(year: int | None, village_id: int | None):
 _RANK = case({rel: i for i, rel in enumerate(RELATIONS)}, value=M.c.relation, else_=len(RELATIONS))
 
 
-def _member_rows(s, year, village_id, include_inactive: bool) -> Iterator:
+def _member_rows(s, year, village_id, include_inactive: bool,
+                 empty_households: bool = False) -> Iterator:
+    """``empty_households`` (the backup): a household without members gets one row with the
+    member columns empty, so that it is restored too."""
     hs = _household_select(year, village_id).subquery("h")
     live = and_(M.c.household_id == hs.c.id, M.c.deleted_at.is_(None))
     if not include_inactive:
@@ -159,10 +162,17 @@ def _member_rows(s, year, village_id, include_inactive: bool) -> Iterator:
                                           "pension_insurance", "status", "status_date",
                                           "status_note")),
                    M.c.phone.label("member_phone"))
-            .join(M, live)
+            .join(M, live, isouter=empty_households)
             .join(V, V.c.id == hs.c.village_id)
             .order_by(V.c.sort_order, V.c.name, hs.c.code, _RANK, M.c.birth_date, M.c.id))
     yield from s.execute(stmt.execution_options(yield_per=2000))
+
+
+def _count_empty(rows, counter: list) -> Iterator:
+    for r in rows:
+        if r.id_number is None:
+            counter[0] += 1
+        yield r
 
 
 def _household_rows(s, year, village_id) -> Iterator:
@@ -209,15 +219,19 @@ def _export(db, out, kind: str, masked: bool, year: int | None, village: str | N
                 raise InputError(f"没有名为“{village}”的行政村")
         y = _income_year(s, year)
         mk = _maskers(s, masked)
+        empty = [0]
 
         def table(what: str) -> XlsxTable:
             if what == "members":
                 spec = _HOUSEHOLD_HEAD + _HOUSEHOLD_TAIL + _HOUSEHOLD_EXTRA + _MEMBER
-                source = _member_rows(s, y, village_id, include_inactive or kind == "households")
+                backup = kind == "households"
+                source = _member_rows(s, y, village_id, include_inactive or backup, backup)
             else:
                 spec = _HOUSEHOLD_HEAD[:5] + _HEAD + _HOUSEHOLD_HEAD[5:] + _HOUSEHOLD_TAIL
                 source = _household_rows(s, y, village_id)
             getters = [g for _, g in spec]
+            if what == "members":
+                source = _count_empty(source, empty)
             rows = ([n, *(g(r, mk) for g in getters)] for n, r in enumerate(source, 1))
             title, note = _title(s, "家庭成员信息" if what == "members" else "户信息", masked, y,
                                  village)
@@ -229,7 +243,8 @@ def _export(db, out, kind: str, masked: bool, year: int | None, village: str | N
             return {"out": str(out), "rows": n, "masked": masked, "income_year": y}
         # the backup: every member (the sheet the importer reads comes first), then the
         # one-row-per-household overview
-        n_members, n = write_tables_xlsx(out, [table("members"), table("households")])
+        rows_m, n = write_tables_xlsx(out, [table("members"), table("households")])
+        n_members = rows_m - empty[0]  # the rows of households without members hold nobody
     return {"out": str(out), "rows": n, "masked": masked, "income_year": y,
             "members": n_members}
 

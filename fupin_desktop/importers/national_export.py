@@ -378,7 +378,8 @@ class _Parser:
     def finish(self) -> ParsedExport:
         res = self.result
         h = self.h
-        for code in [c for c, hh in self.households.items() if hh.member_count == 0]:
+        for code in [c for c, hh in self.households.items()
+                     if hh.member_count == 0 and not hh.keep_empty]:
             del self.households[code]
         dropped = set(self.first_raw) - set(self.households)
         if dropped:  # nothing of these households is imported: their warnings are moot
@@ -391,6 +392,8 @@ class _Parser:
             refused = self.rejected_in.get(code, 0)
             heads = self.heads.get(code, 0)
             where = f"户编号{code}（第{hh.first_row}行起）"
+            if hh.member_count == 0:
+                continue  # a household without members (our backup): nothing to check
             if heads == 0:
                 head_row = self.rejected_heads.get(code)
                 if head_row is not None:
@@ -430,6 +433,10 @@ assert MEMBER_RECORD_FIELDS[6:] == ("id_type", "ethnicity", "relation", "educati
                                     *_PARSED_MEMBER_FIELDS, "status", "status_date",
                                     "status_note")
 assert tuple(_MEMBER_READERS) == _PARSED_MEMBER_FIELDS
+
+
+def _is_blank_member(m: tuple) -> bool:
+    return all(v is None or v == "" for v in m)
 
 
 def _show(v: object) -> str:
@@ -479,6 +486,9 @@ def _parse(reader: SheetReader, today: _dt.date | None,
     member = p.member
     last = reader.last_row
     countdown = 2000
+    # only our own backup has 人员状态: there a row with no member at all is a household
+    # without members (in a national export such a row is refused for its missing 姓名)
+    backup = "status" in reader.columns
     # '' (calamine's empty cell) is left as is: every reader here treats it as empty
     for row, vals in reader.iter_values(HH_FIELDS + M_FIELDS, empty=""):
         hraw = vals[:_NH]
@@ -495,9 +505,12 @@ def _parse(reader: SheetReader, today: _dt.date | None,
             continue
         hh = households.get(code)
         if hh is None:
-            p.new_household(code, hraw, row)
+            hh = p.new_household(code, hraw, row)
         elif hraw != first_raw[code]:
             p.merge_household(hh, hraw, row)
+        if backup and _is_blank_member(vals[_NH:]):
+            hh.keep_empty = True  # our backup's row for a household without members
+            continue
         member(row, code, vals[_NH:])
         if progress is not None:
             countdown -= 1

@@ -173,6 +173,9 @@ class HouseholdRecord:
     income_persons: int | None = None
     note: str | None = None
     member_count: int = 0  # accepted member rows in this file
+    # our backup lists a household without members on one row with empty member columns:
+    # such a household is kept although no member row was accepted
+    keep_empty: bool = False
 
     @property
     def risks(self) -> tuple[str, ...]:
@@ -249,7 +252,8 @@ class ParsedExport:
                 self.result.reject(issue)
                 self.households[m.household_code].member_count -= 1
         self.members = kept
-        for code in [c for c, h in self.households.items() if h.member_count <= 0]:
+        for code in [c for c, h in self.households.items()
+                     if h.member_count <= 0 and not h.keep_empty]:
             del self.households[code]
         self.result.rows_imported = len(kept)
         self.result.counts["households"] = len(self.households)

@@ -85,6 +85,9 @@ def demo_db(any_db):
         hs[3].food_secure = False
         ms = s.scalars(select(Member).order_by(Member.id)).all()
         ms[5].status, ms[5].status_date, ms[5].status_note = "死亡", dt.date(2025, 3, 1), "病故"
+        # a household without members (all moved to another household, say) is restored too
+        s.add(Household(code="HEMPTY01", village_id=hs[0].village_id, household_type="一般农户",
+                        family_size=0, group_name="1组", note="成员已并入他户"))
     return db
 
 
@@ -93,7 +96,8 @@ def test_backup_round_trip_restores_every_field(demo_db, tmp_path, empty_db):
     info = export_households(demo_db, out)
     before = _state(demo_db, info["income_year"])
     houses, members, _ = before
-    assert info["rows"] == len(houses) == 60 and info["members"] == len(members)
+    assert info["rows"] == len(houses) == 61 and info["members"] == len(members)
+    assert "HEMPTY01" in houses
     assert {m["status"] for m in members.values()} >= {"正常", "死亡"}
 
     empty = empty_db
