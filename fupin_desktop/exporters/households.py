@@ -3,7 +3,8 @@
 Both use the national monitoring export's header names, title row 1, note row 2 and header
 row 3, so the household import reads them back: ``members`` is one row per current member with
 the household columns repeated; ``households`` is the backup: the same sheet with every member
-(人员状态 死亡/迁出… included) first, then a sheet of one row per household with its 户主.
+(人员状态 死亡/迁出… included) first, then a sheet of one row per household with its 户主, and
+the 各年度收入 sheet (every year's income).
 Columns the national export lacks (村民小组, 脱贫年度, 家庭住址, 人员状态, 户备注 …) are read by
 our importer, so the backup restores every household and member field; only 收入年度 is
 informational (the income of one year is exported, --year chooses which).
@@ -168,6 +169,23 @@ def _member_rows(s, year, village_id, include_inactive: bool,
     yield from s.execute(stmt.execution_options(yield_per=2000))
 
 
+def _incomes_table(s, village_id):
+    """The backup's 各年度收入 sheet: every year's income of every household exported (the
+    member sheet carries one year only); importers/backup_incomes.py reads it back."""
+    from ..importers.backup_incomes import COLUMNS, SHEET_NAME
+    from .table_xlsx import XlsxTable
+
+    cols = [C("户编号", "code", 19), C("收入年度", "int", 8),
+            *(C(t, "int" if c == "persons" else "money", 12) for t, c in COLUMNS.items())]
+    stmt = (select(H.c.code, I.c.year, *(I.c[c] for c in COLUMNS.values()))
+            .join(H, H.c.id == I.c.household_id).join(V, V.c.id == H.c.village_id)
+            .where(H.c.deleted_at.is_(None))
+            .order_by(V.c.sort_order, V.c.name, H.c.code, I.c.year))
+    if village_id is not None:
+        stmt = stmt.where(H.c.village_id == village_id)
+    return XlsxTable(cols, (tuple(r) for r in s.execute(stmt)), sheet_name=SHEET_NAME)
+
+
 def _count_empty(rows, counter: list) -> Iterator:
     for r in rows:
         if r.id_number is None:
@@ -243,7 +261,8 @@ def _export(db, out, kind: str, masked: bool, year: int | None, village: str | N
             return {"out": str(out), "rows": n, "masked": masked, "income_year": y}
         # the backup: every member (the sheet the importer reads comes first), then the
         # one-row-per-household overview
-        rows_m, n = write_tables_xlsx(out, [table("members"), table("households")])
+        rows_m, n, _ = write_tables_xlsx(out, [table("members"), table("households"),
+                                               _incomes_table(s, village_id)])
         n_members = rows_m - empty[0]  # the rows of households without members hold nobody
     return {"out": str(out), "rows": n, "masked": masked, "income_year": y,
             "members": n_members}

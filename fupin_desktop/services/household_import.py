@@ -13,7 +13,8 @@ Parsing and row checks are importers/national_export.py; this module is the data
   divided by (the accepted members when it is empty) and the declared 人均纯收入; 纯收入 and
   人均纯收入 are derived exactly as services/income.py does for edits. The year is, in order: the
   ``year`` argument (CLI ``--year``), a year named in the title/note rows above the header
-  (“2024年度…” first, else the year of “导出时间:2025-11-20”), or the current year.
+  (“2024年度…” first, else the year of “导出时间:2025-11-20”), or the current year. Our own
+  backup also carries a 各年度收入 sheet: its other years are restored the same way.
 * A household that was deleted (soft: ``deleted_at`` set) is not revived silently: its rows are
   refused (``household-deleted``, 该户已删除) unless the clerk asks to restore deleted
   households (``restore_deleted``; CLI ``--restore-deleted``), which clears the deletion.
@@ -140,8 +141,16 @@ def import_households(db, path: str | os.PathLike, *, progress: ProgressFn | Non
         path, parsed.sheet_name, max(0, parsed.header_row - 1))
     income_year = year or income_year_from_text(title) or (today or dt.date.today()).year
     name = Path(path).name
+    from ..importers.backup_incomes import parse_backup_incomes
+
+    other_years, issues = parse_backup_incomes(path)  # our backup's 各年度收入 sheet, if any
+    for issue in issues:
+        parsed.result.warn(issue)
     with db.write(reason=f"导入户信息：{name}") as session:
-        _Writer(session, parsed, income_year, report, name, restore_deleted).run()
+        w = _Writer(session, parsed, income_year, report, name, restore_deleted)
+        w.run()
+        if other_years:
+            w.other_year_incomes(other_years)
     return parsed.result
 
 
@@ -339,6 +348,49 @@ class _Writer:
         self._bulk_update(HouseholdIncome, "household_incomes", updates)
         self.res.counts["incomes_created"] = len(inserts)
         self.res.counts["incomes_updated"] = len(updates)
+
+    def other_year_incomes(self, records) -> None:
+        """Incomes of the backup's 各年度收入 sheet, for the years other than ``self.year``
+        (that one came from the member sheet), for the households this file imported."""
+        wanted = set(self.p.households)
+        hh_ids = {c: i for c, i in self.s.execute(select(Household.code, Household.id))
+                  if c in wanted}
+        records = [r for r in records if r.year != self.year and r.household_code in hh_ids]
+        if not records:
+            return
+        years = sorted({r.year for r in records})
+        existing = {(r.household_id, r.year): r for r in self.s.execute(
+            select(HouseholdIncome.id, HouseholdIncome.household_id, HouseholdIncome.year,
+                   HouseholdIncome.version, *(getattr(HouseholdIncome, c) for c in INCOME_COLUMNS))
+            .where(HouseholdIncome.year.in_(years)))}
+        inserts, updates = [], []
+        for rec in records:
+            hid = hh_ids[rec.household_code]
+            ex = existing.get((hid, rec.year))
+            vals = {c: rec.values.get(c) for c in ("persons", *INCOME_FIELDS.values())}
+            if ex is not None:  # an empty cell keeps the stored value
+                vals = {c: (getattr(ex, c) if v is None else v) for c, v in vals.items()}
+            if vals["persons"] is None:
+                known = self.hh.get(rec.household_code)
+                vals["persons"] = known.family_size if known is not None else None
+            net = net_income(vals["wage_income"], vals["business_income"],
+                             vals["property_income"], vals["transfer_income"],
+                             vals["business_expense"])
+            pc = per_capita(net, vals["persons"])
+            vals["net_income"] = net
+            vals["per_capita_income"] = pc if pc is not None else vals["declared_per_capita"]
+            if ex is None:
+                inserts.append({"household_id": hid, "year": rec.year, **vals})
+            else:
+                ch = _changes(ex, vals)
+                if ch:
+                    updates.append((ex, ch, f"{hid}/{rec.year}"))
+        if inserts:
+            self._bulk_insert(HouseholdIncome, inserts)
+            self._audit_inserts("household_incomes", len(inserts))
+        self._bulk_update(HouseholdIncome, "household_incomes", updates)
+        self.res.counts["incomes_created"] += len(inserts)
+        self.res.counts["incomes_updated"] += len(updates)
 
     # -- members -------------------------------------------------------------------------
     def _members(self, hh_ids: dict[str, int]) -> None:

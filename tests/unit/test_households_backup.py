@@ -25,7 +25,7 @@ def _columns(model) -> list[str]:
 
 
 def _state(db, year: int):
-    """{户编号: household fields}, {证件号码: member fields}, {户编号: income fields}."""
+    """{户编号: household fields}, {证件号码: member fields}, {(户编号, 年度): income fields}."""
     hcols, mcols, icols = _columns(Household), _columns(Member), _columns(HouseholdIncome)
     with db.read() as s:
         villages = dict(s.execute(select(Village.id, Village.name)).all())
@@ -40,9 +40,9 @@ def _state(db, year: int):
         members = {m.id_number: {**{c: getattr(m, c) for c in mcols},
                                  "household": code_of[m.household_id]}
                    for m in s.scalars(select(Member).where(Member.deleted_at.is_(None)))}
-        incomes = {code_of[i.household_id]: {c: getattr(i, c) for c in icols}
-                   for i in s.scalars(select(HouseholdIncome).where(
-                       HouseholdIncome.year == year))}
+        incomes = {(code_of[i.household_id], i.year): {c: getattr(i, c) for c in icols}
+                   for i in s.scalars(select(HouseholdIncome))
+                   if i.household_id in code_of}
     return houses, members, incomes
 
 
@@ -99,11 +99,13 @@ def test_backup_round_trip_restores_every_field(demo_db, tmp_path, empty_db):
     assert info["rows"] == len(houses) == 61 and info["members"] == len(members)
     assert "HEMPTY01" in houses
     assert {m["status"] for m in members.values()} >= {"正常", "死亡"}
+    assert len({y for _, y in before[2]}) >= 2  # the demo has incomes of two years
 
     empty = empty_db
     res = import_households(empty, out, today=TODAY)
     assert res.rows_rejected == 0, res.to_json()["rejects"][:3]
     assert res.counts["members_created"] == len(members)
+    assert res.counts["incomes_created"] == len(before[2])
     after = _state(empty, info["income_year"])
     for a, b in zip(before, after):
         assert _diff(a, b) == []

@@ -117,7 +117,7 @@ def test_households_export_is_members_then_one_row_each_with_head(demo_db, tmp_p
         heads = set(s.scalars(select(Member.id_number).where(Member.relation == "户主")))
     assert {m.id_number for m in parsed.members} == everyone and info["members"] == len(everyone)
     wb = load_workbook(out)
-    assert wb.sheetnames == ["家庭成员信息", "户信息"]
+    assert wb.sheetnames == ["家庭成员信息", "户信息", "各年度收入"]
     ws = wb["户信息"]
     col = [c.value for c in ws[3]].index("证件号码(户主)")
     assert {r[col] for r in ws.iter_rows(min_row=4, values_only=True)} == heads
