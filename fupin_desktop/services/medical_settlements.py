@@ -298,7 +298,7 @@ def search_members(src, text: str, limit: int = 20) -> list[MemberChoice]:
                     Member.status)
              .join(Household, Household.id == Member.household_id)
              .join(Village, Village.id == Household.village_id)
-             .where(Member.deleted_at.is_(None),
+             .where(Member.deleted_at.is_(None), Household.deleted_at.is_(None),
                     or_(Member.name.like(like), Member.id_number.like(like)))
              .order_by(Member.name, Member.id).limit(limit))
         return [MemberChoice(*r) for r in s.execute(q)]

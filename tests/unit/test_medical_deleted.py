@@ -99,3 +99,22 @@ def test_import_refuses_members_of_deleted_households(town, tmp_path):
     assert why[3][0] == "member-deleted" and "已从户编号HA中删除" in why[3][1]
     assert why[4][0] == "household-deleted" and "该户已删除" in why[4][1]
     assert "第4行" in why[4][1] and "HB" in why[4][1]
+
+
+def test_no_new_settlement_for_a_deleted_household(town):
+    from fupin_desktop.errors import ValidationError
+    from fupin_desktop.services.medical_settlements import (
+        SettlementFilter, list_settlements, search_members)
+
+    db, _, ids_b = town
+    assert search_members(db, "钱三") == []  # the picker no longer offers them
+    old = next(r for r in list_settlements(db, SettlementFilter()) if r.settlement_no == "S3")
+    with pytest.raises(ValidationError) as err:
+        me.save_settlement(db, form(old.member_id, settlement_date="2025-04-11",
+                                    admission_date="2025-04-01", discharge_date="2025-04-10"),
+                           today=TODAY)
+    assert "该户已删除" in str(err.value) and "HB" in str(err.value)
+    # the settlement paid before the deletion can still be corrected
+    data = {**old.form_data(), "diagnosis": "肺炎更正"}
+    saved = me.save_settlement(db, data, settlement_id=old.id, version=old.version, today=TODAY)
+    assert saved.diagnosis == "肺炎更正" and saved.person_deleted
