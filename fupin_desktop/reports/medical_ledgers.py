@@ -19,7 +19,8 @@ from ..models import Village
 from ..services import medical_calc as calc
 from ..services import settings
 from ..services.medical_period import Period
-from ..services.medical_settlements import SUM_FIELDS, SettlementFilter, list_settlements, summarize
+from ..services.medical_settlements import (
+    DELETED_MARK, SUM_FIELDS, SettlementFilter, list_settlements, summarize)
 from .medical_render import MCol, MedicalLedger, render
 
 KINDS = {"medical": "医疗救助台账", "chronic": "慢性病卡台账", "signing": "家庭医生签约台账"}
@@ -46,9 +47,6 @@ def village_id_by_name(session, village: str | None) -> int | None:
                                                                         Village.name)).all()[:20])
         raise InputError(f"找不到行政村“{village}”。现有的行政村：{names or '（无）'}")
     return vid
-
-
-DELETED_MARK = "（已删除）"
 
 
 def who(name: str, deleted: bool) -> str:

@@ -21,6 +21,7 @@ from .medical_period import Period
 from .medical_settings import policy_targets
 
 ZERO = calc.ZERO
+DELETED_MARK = "（已删除）"  # after the name of a member or household deleted since
 
 
 @contextlib.contextmanager
@@ -88,6 +89,11 @@ class SettlementRow:
     # the member or the household was deleted after the money was paid: ledgers still list
     # the settlement, marked 已删除
     person_deleted: bool = False
+
+    @property
+    def display_name(self) -> str:
+        """The name as lists show it: marked when the member or household was deleted."""
+        return self.member_name + DELETED_MARK if self.person_deleted else self.member_name
 
     def form_data(self) -> dict:
         """The dict the edit form starts from (pass it back to save_settlement)."""
