@@ -66,6 +66,8 @@ def _save(db, result):
 def _write_xlsx(result, path: str) -> None:
     from openpyxl import Workbook
 
+    from ..exporters.table_xlsx import neutralise_sheet, print_setup
+
     counts = result.counts()
     wb = Workbook()
     ws = wb.active
@@ -82,6 +84,9 @@ def _write_xlsx(result, path: str) -> None:
         sh.append(["村", "户编号", "户主", "成员证件号码", "疑点说明", "已豁免（核实无误）"])
         for f in rows:
             sh.append([f.village, f.household, f.head, f.member or "", f.detail, "是" if f.exempted else ""])
+    for sh in wb.worksheets:  # 疑点说明 / 整改要求 are long: landscape
+        print_setup(sh, sh.max_column, (1, 1), landscape=True)
+        neutralise_sheet(sh)
     wb.save(path)
 
 

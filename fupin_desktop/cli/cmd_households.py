@@ -26,6 +26,8 @@ def _check_out(path: str, *, directory_ok: bool = False) -> Path:
 def _import_args(p) -> None:
     p.add_argument("--year", type=int, metavar="Y",
                    help="收入数据所属年度（默认取表头上方标题中的年份，如“导出时间:2025-…”，否则为今年）")
+    p.add_argument("--restore-deleted", action="store_true",
+                   help="表中有已删除的户时恢复该户并导入（默认：该户的行不导入，注明“该户已删除”）")
 
 
 def _import(db, args):
@@ -33,7 +35,8 @@ def _import(db, args):
 
     if args.report:
         _check_out(args.report)
-    result = import_households(db, args.file, year=args.year)
+    result = import_households(db, args.file, year=args.year,
+                               restore_deleted=getattr(args, "restore_deleted", False))
     data = result.to_json()
     name = Path(args.file).name
     if args.report:
@@ -45,7 +48,8 @@ def _import(db, args):
     lines = [
         f"已导入“{name}”（收入年度 {c.get('income_year')}）：",
         f"  农户 新增 {c.get('households_created', 0)} 户，更新 {c.get('households_updated', 0)} 户；"
-        f"家庭成员 新增 {c.get('members_created', 0)} 人，更新 {c.get('members_updated', 0)} 人",
+        f"家庭成员 新增 {c.get('members_created', 0)} 人，更新 {c.get('members_updated', 0)} 人"
+        + (f"；恢复已删除的户 {c['households_restored']} 户" if c.get("households_restored") else ""),
         f"  导入 {result.rows_imported} 行，未导入 {result.rows_rejected} 行，"
         f"跳过空行及合计行 {result.rows_skipped} 行，警告 {len(result.warning_rows)} 条",
     ]

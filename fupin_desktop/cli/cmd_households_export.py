@@ -26,6 +26,6 @@ def _run(kind: str):
 
 
 EXPORTERS = {
-    "households": (_run("households"), "导出户信息（每户一行，含户主）", _args),
+    "households": (_run("households"), "导出户信息备份（每人一行、含全部字段，可导入恢复；另附每户一行的户信息表）", _args),
     "members": (_run("members"), "导出家庭成员信息（每人一行，可重新导入）", _args),
 }

@@ -1,11 +1,13 @@
 """Excel exports of the registry: `fupin export households|members OUT.xlsx [--masked]`.
 
 Both use the national monitoring export's header names, title row 1, note row 2 and header
-row 3, so the household import reads them back: ``members`` is one row per member with the
-household columns repeated (a full round trip); ``households`` is one row per household with its
-户主 as the member (户主's 姓名/证件号码 carry “（户主）”, which the importer's header matching
-drops). Columns the national export lacks (村民小组, 脱贫年度, 收入年度, 人员状态 …) come after
-their neighbours and are ignored by the importer.
+row 3, so the household import reads them back: ``members`` is one row per current member with
+the household columns repeated; ``households`` is the backup: the same sheet with every member
+(人员状态 死亡/迁出… included) first, then a sheet of one row per household with its 户主, and
+the 各年度收入 sheet (every year's income).
+Columns the national export lacks (村民小组, 脱贫年度, 家庭住址, 人员状态, 户备注 …) are read by
+our importer, so the backup restores every household and member field; only 收入年度 is
+informational (the income of one year is exported, --year chooses which).
 
 ID, bank and phone numbers are text cells; ``masked`` (公示) replaces them per the masking
 setting — a masked file is for posting, not for importing.
@@ -77,6 +79,17 @@ _HOUSEHOLD_TAIL: list[tuple[C, Getter]] = [
     *[(C(cn, "text", 7), lambda r, mk, a=attr: _mark(getattr(r, f"measure_{a}")))
       for attr, cn in MEASURE_CATEGORIES],
 ]
+# columns the national export lacks, so that our backup restores every field
+_HOUSEHOLD_EXTRA: list[tuple[C, Getter]] = [
+    (C("家庭住址", "text", 24), lambda r, mk: r.address),
+    (C("不愁吃", "text", 6), lambda r, mk: _yes(r.food_secure)),
+    (C("不愁穿", "text", 6), lambda r, mk: _yes(r.clothing_secure)),
+    (C("义务教育有保障", "text", 8), lambda r, mk: _yes(r.education_secure)),
+    (C("基本医疗有保障", "text", 8), lambda r, mk: _yes(r.medical_secure)),
+    (C("住房安全有保障", "text", 8), lambda r, mk: _yes(r.housing_secure)),
+    (C("收入计算人口数", "int", 8), lambda r, mk: r.income_persons),
+    (C("户备注", "text", 20), lambda r, mk: r.note),
+]
 _MEMBER: list[tuple[C, Getter]] = [
     (C("姓名", "text", 9), lambda r, mk: r.name),
     (C("证件类型", "text", 10), lambda r, mk: r.id_type),
@@ -96,6 +109,7 @@ _MEMBER: list[tuple[C, Getter]] = [
     (C("家庭成员联系电话", "code", 13), lambda r, mk: mk["phone"](r.member_phone)),
     (C("人员状态", "text", 7), lambda r, mk: r.status),
     (C("状态变更日期", "date", 11), lambda r, mk: r.status_date),
+    (C("状态说明", "text", 16), lambda r, mk: r.status_note),
 ]
 _HEAD: list[tuple[C, Getter]] = [
     (C("姓名(户主)", "text", 9), lambda r, mk: r.head_name),
@@ -120,6 +134,7 @@ def _income_year(s, year: int | None) -> int | None:
 def _household_select(year: int | None, village_id: int | None):
     income = and_(I.c.household_id == H.c.id, I.c.year == year)
     stmt = (select(H, V.c.name.label("village_name"), I.c.year.label("income_year"),
+                   I.c.persons.label("income_persons"),
                    *(I.c[k] for k in ("per_capita_income", "net_income", "wage_income",
                                        "business_income", "property_income", "transfer_income",
                                        "business_expense", "compliant_self_paid")))
@@ -133,7 +148,10 @@ def _household_select(year: int | None, village_id: int | None):
 _RANK = case({rel: i for i, rel in enumerate(RELATIONS)}, value=M.c.relation, else_=len(RELATIONS))
 
 
-def _member_rows(s, year, village_id, include_inactive: bool) -> Iterator:
+def _member_rows(s, year, village_id, include_inactive: bool,
+                 empty_households: bool = False) -> Iterator:
+    """``empty_households`` (the backup): a household without members gets one row with the
+    member columns empty, so that it is restored too."""
     hs = _household_select(year, village_id).subquery("h")
     live = and_(M.c.household_id == hs.c.id, M.c.deleted_at.is_(None))
     if not include_inactive:
@@ -142,12 +160,37 @@ def _member_rows(s, year, village_id, include_inactive: bool) -> Iterator:
                                           "birth_date", "relation", "education", "school_status",
                                           "health", "labour_skill", "work_months",
                                           "basic_medical_insurance", "critical_illness_insurance",
-                                          "pension_insurance", "status", "status_date")),
+                                          "pension_insurance", "status", "status_date",
+                                          "status_note")),
                    M.c.phone.label("member_phone"))
-            .join(M, live)
+            .join(M, live, isouter=empty_households)
             .join(V, V.c.id == hs.c.village_id)
             .order_by(V.c.sort_order, V.c.name, hs.c.code, _RANK, M.c.birth_date, M.c.id))
     yield from s.execute(stmt.execution_options(yield_per=2000))
+
+
+def _incomes_table(s, village_id):
+    """The backup's 各年度收入 sheet: every year's income of every household exported (the
+    member sheet carries one year only); importers/backup_incomes.py reads it back."""
+    from ..importers.backup_incomes import COLUMNS, SHEET_NAME
+    from .table_xlsx import XlsxTable
+
+    cols = [C("户编号", "code", 19), C("收入年度", "int", 8),
+            *(C(t, "int" if c == "persons" else "money", 12) for t, c in COLUMNS.items())]
+    stmt = (select(H.c.code, I.c.year, *(I.c[c] for c in COLUMNS.values()))
+            .join(H, H.c.id == I.c.household_id).join(V, V.c.id == H.c.village_id)
+            .where(H.c.deleted_at.is_(None))
+            .order_by(V.c.sort_order, V.c.name, H.c.code, I.c.year))
+    if village_id is not None:
+        stmt = stmt.where(H.c.village_id == village_id)
+    return XlsxTable(cols, (tuple(r) for r in s.execute(stmt)), sheet_name=SHEET_NAME)
+
+
+def _count_empty(rows, counter: list) -> Iterator:
+    for r in rows:
+        if r.id_number is None:
+            counter[0] += 1
+        yield r
 
 
 def _household_rows(s, year, village_id) -> Iterator:
@@ -180,7 +223,7 @@ def _title(db, what: str, masked: bool, year, village_name) -> tuple[str, str]:
 def _export(db, out, kind: str, masked: bool, year: int | None, village: str | None,
             include_inactive: bool = False) -> dict:
     from ..services.access import must_mask
-    from .table_xlsx import write_table_xlsx
+    from .table_xlsx import XlsxTable, write_tables_xlsx
 
     masked = must_mask(db, masked)  # an auditor's export is always masked
 
@@ -193,17 +236,36 @@ def _export(db, out, kind: str, masked: bool, year: int | None, village: str | N
 
                 raise InputError(f"没有名为“{village}”的行政村")
         y = _income_year(s, year)
-        spec = (_HOUSEHOLD_HEAD + _HOUSEHOLD_TAIL + _MEMBER if kind == "members"
-                else _HOUSEHOLD_HEAD[:5] + _HEAD + _HOUSEHOLD_HEAD[5:] + _HOUSEHOLD_TAIL)
-        source = (_member_rows(s, y, village_id, include_inactive) if kind == "members"
-                  else _household_rows(s, y, village_id))
         mk = _maskers(s, masked)
-        getters = [g for _, g in spec]
-        rows = ([n, *(g(r, mk) for g in getters)] for n, r in enumerate(source, 1))
-        title, note = _title(s, "家庭成员信息" if kind == "members" else "户信息", masked, y, village)
-        n = write_table_xlsx(out, [_NO[0], *(c for c, _ in spec)], rows, title=title, info=note,
-                             sheet_name="家庭成员信息" if kind == "members" else "户信息")
-    return {"out": str(out), "rows": n, "masked": masked, "income_year": y}
+        empty = [0]
+
+        def table(what: str) -> XlsxTable:
+            if what == "members":
+                spec = _HOUSEHOLD_HEAD + _HOUSEHOLD_TAIL + _HOUSEHOLD_EXTRA + _MEMBER
+                backup = kind == "households"
+                source = _member_rows(s, y, village_id, include_inactive or backup, backup)
+            else:
+                spec = _HOUSEHOLD_HEAD[:5] + _HEAD + _HOUSEHOLD_HEAD[5:] + _HOUSEHOLD_TAIL
+                source = _household_rows(s, y, village_id)
+            getters = [g for _, g in spec]
+            if what == "members":
+                source = _count_empty(source, empty)
+            rows = ([n, *(g(r, mk) for g in getters)] for n, r in enumerate(source, 1))
+            title, note = _title(s, "家庭成员信息" if what == "members" else "户信息", masked, y,
+                                 village)
+            return XlsxTable([_NO[0], *(c for c, _ in spec)], rows, title, note,
+                             "家庭成员信息" if what == "members" else "户信息")
+
+        if kind == "members":
+            n = write_tables_xlsx(out, [table("members")])[0]
+            return {"out": str(out), "rows": n, "masked": masked, "income_year": y}
+        # the backup: every member (the sheet the importer reads comes first), then the
+        # one-row-per-household overview
+        rows_m, n, _ = write_tables_xlsx(out, [table("members"), table("households"),
+                                               _incomes_table(s, village_id)])
+        n_members = rows_m - empty[0]  # the rows of households without members hold nobody
+    return {"out": str(out), "rows": n, "masked": masked, "income_year": y,
+            "members": n_members}
 
 
 def export_members(db, out, *, masked: bool = False, year: int | None = None,
@@ -217,5 +279,9 @@ def export_members(db, out, *, masked: bool = False, year: int | None = None,
 
 def export_households(db, out, *, masked: bool = False, year: int | None = None,
                       village: str | None = None) -> dict:
-    """One row per household (not deleted) with its 户主 and 现有人数."""
+    """The lossless backup of the registry: sheet 1 lists every member (also those who died
+    or moved out, 人员状态 says so) with every household and member field, in the layout
+    `import households` reads, so export → import into an empty database gives the same
+    households and members; sheet 2 is one row per household (not deleted) with its 户主 and
+    现有人数. Returns {"out", "rows" (households), "members", "masked", "income_year"}."""
     return _export(db, out, "households", masked, year, village)

@@ -38,6 +38,8 @@ def write_import_report(result, path, title: str | None = None,
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from .table_xlsx import neutralise_sheet, print_setup
+
     labels = {**FIELD_LABELS, **(field_labels or {})}
     wb = Workbook()
     wb.remove(wb.active)
@@ -68,11 +70,8 @@ def write_import_report(result, path, title: str | None = None,
         if r == 3:
             ws.cell(row=4, column=1, value="（无）")
         ws.freeze_panes = "A4"
-        ws.print_title_rows = "3:3"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        print_setup(ws, len(COLUMNS), (3, 3), landscape=True)  # the 说明 column is 90 wide
+        neutralise_sheet(ws)  # names and messages quote the source file's cells
     target = os.fspath(path)
     fd, tmp = tempfile.mkstemp(suffix=".xlsx.part", dir=os.path.dirname(target) or ".")
     os.close(fd)

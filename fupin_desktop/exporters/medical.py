@@ -24,9 +24,10 @@ COLUMNS = (
     XlsxColumn("政策范围内费用", "money", 14), XlsxColumn("基本医保统筹", "money", 13),
     XlsxColumn("大病保险", "money", 12), XlsxColumn("医疗救助", "money", 12),
     XlsxColumn("其他保障", "money", 12), XlsxColumn("其他保障类型", "text", 12),
-    XlsxColumn("个人自付", "money", 13), XlsxColumn("政策范围内报销比例", "text", 12),
+    XlsxColumn("个人自付", "money", 13), XlsxColumn("政策范围内报销比例", "ratio", 12),
     XlsxColumn("低于目标比例", "text", 8), XlsxColumn("先诊疗后付费", "text", 8),
     XlsxColumn("一站式结算", "text", 8), XlsxColumn("备注", "text", 20),
+    XlsxColumn("人员已删除", "text", 8),  # member/household deleted since (the money was paid)
 )
 
 
@@ -47,13 +48,14 @@ def export_medical(db, out: str | os.PathLike, flt: SettlementFilter | None = No
          r.care_type, r.admission_date, r.discharge_date, r.settlement_date, r.settlement_no,
          r.diagnosis, r.total_cost, r.policy_cost, r.basic_insurance, r.critical_insurance,
          r.medical_assistance, r.other_support, r.other_kind, r.self_paid,
-         calc.ratio_text(r.policy_ratio) or None, "是" if r.below_target else None,
-         _yes(r.pay_after_treatment), _yes(r.one_stop), r.note)
+         r.policy_ratio, "是" if r.below_target else None,
+         _yes(r.pay_after_treatment), _yes(r.one_stop), r.note,
+         "已删除" if r.person_deleted else None)
         for i, r in enumerate(rows, 1))
     t = summarize(rows)
     totals = ("合计", None, None, f"{t.count}人次", None, None, None, None, None, None, None, None,
               None, t.total_cost, t.policy_cost, t.basic_insurance, t.critical_insurance,
               t.medical_assistance, t.other_support, None, t.self_paid,
-              calc.ratio_text(t.policy_ratio) or None, None, None, None, None)
+              t.policy_ratio, None, None, None, None, None)
     return write_table_xlsx(out, COLUMNS, data, title=title, info=info,
                             sheet_name="医疗结算明细", totals=totals if rows else None)

@@ -26,6 +26,8 @@ def write_survey_sheet(path, tpl, households) -> int:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from .table_xlsx import neutralise_sheet, print_setup
+
     wb = Workbook()
     ws = wb.active
     ws.title = "入户排查录入"
@@ -65,8 +67,8 @@ def write_survey_sheet(path, tpl, households) -> int:
             dv.add(f"{col}3:{col}{last}")
             ws.add_data_validation(dv)
     ws.freeze_panes = "D3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    print_setup(ws, ncols, (2, 2))
+    neutralise_sheet(ws)
 
     info = wb.create_sheet("问题说明")
     info.append(["编号", "部分", "问题", "类型", "可选答案", "视为问题的答案", "问题类别"])
@@ -77,6 +79,8 @@ def write_survey_sheet(path, tpl, households) -> int:
         info.append([q.id, q.section, q.text, kinds[q.type], "、".join(q.choices), flag, q.category])
     for col, w in zip("ABCDEFG", (6, 14, 50, 8, 24, 16, 12)):
         info.column_dimensions[col].width = w
+    print_setup(info, 7, (1, 1), landscape=True)  # the 问题 column is 50 wide
+    neutralise_sheet(info)
 
     target = os.fspath(path)
     fd, tmp = tempfile.mkstemp(suffix=".xlsx.part", dir=os.path.dirname(target) or ".")

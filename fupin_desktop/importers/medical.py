@@ -6,7 +6,7 @@ stored, re-importing is idempotent by 结算单据号 (an existing settlement is
 so the audit log shows old → new).
 
 Reject codes (one per row, the first rule broken): id-not-text, id-length, id-checksum,
-id-birthdate, unknown-member, missing-value, duplicate-settlement, bad-value, dates,
+id-birthdate, unknown-member, household-deleted (该户已删除), member-deleted, missing-value, duplicate-settlement, bad-value, dates,
 negative-amount, payers-exceed-total, policy-exceeds-total.
 Warnings (row imported): self-pay-mismatch (the sheet's 个人负担 differs from the computed
 个人自付 by more than 0.01), name-mismatch, member-not-alive, member-changed, bad-value.
@@ -135,7 +135,15 @@ class _Rows:
                         f"{chk.normalized[-4:]}（{name or '无姓名'}）不是本系统登记的家庭成员，该行未"
                         "导入。请先在户信息中登记此人，或核对证件号码", "id_number", None, name)
             return
-        mid, mname, hcode, status, status_date = m
+        mid, mname, hcode, status, status_date, member_deleted, household_deleted = m
+        if household_deleted or member_deleted:
+            what = (f"户编号{hcode}该户已删除" if household_deleted
+                    else f"此人（{mname}）已从户编号{hcode}中删除")
+            self.reject(r, "household-deleted" if household_deleted else "member-deleted",
+                        f"第{r}行证件号码 {chk.normalized[:6]}…{chk.normalized[-4:]}：{what}，"
+                        "该行未导入。如该户（人）确应保留，请先在户信息中恢复后再导入",
+                        "id_number", hcode, mname)
+            return
         raw_no = g(_IDX["settlement_no"])
         if raw_no.__class__ in (int, float) and abs(raw_no) >= 10 ** 15:
             # a number cell keeps 15 significant digits: a longer 单据号 has lost its tail, and
@@ -258,11 +266,13 @@ def _src_field(form_field: str) -> str:
 
 
 def _members_by_id(session) -> dict[str, tuple]:
+    """证件号码 -> (id, name, 户编号, status, status date, member deleted, household deleted);
+    deleted members and households are included so that their rows are refused naming why."""
     q = (select(Member.id_number, Member.id, Member.name, Household.code, Member.status,
-                Member.status_date)
-         .join(Household, Household.id == Member.household_id)
-         .where(Member.deleted_at.is_(None)))
-    return {r[0]: tuple(r[1:]) for r in session.execute(q)}
+                Member.status_date, Member.deleted_at.is_not(None),
+                Household.deleted_at.is_not(None))
+         .join(Household, Household.id == Member.household_id))
+    return {r[0]: (*r[1:6], bool(r[6]), bool(r[7])) for r in session.execute(q)}
 
 
 def import_medical(db, path: str | os.PathLike, *, today: dt.date | None = None,

@@ -74,6 +74,25 @@ _READERS: dict[str, tuple[Callable[[object], object], str]] = {
 }
 _TEXT_READER = (clean_text, "bad-value")
 
+
+def free_text(v: object) -> str | None:
+    """Free text (address, notes) kept as typed: trimmed, but no NFKC, so full-width
+    punctuation （，） survives a round trip through our own backup."""
+    if v.__class__ is str:
+        return v.strip() or None
+    return clean_text(v)
+
+
+_READERS.update({
+    "poverty_exit_year": (parse_int, "bad-number"),
+    "income_persons": (parse_int, "bad-number"),
+    **{f: (parse_bool_cn, "bad-flag") for f in ("food_secure", "clothing_secure",
+                                                "education_secure", "medical_secure",
+                                                "housing_secure")},
+    "address": (free_text, "bad-value"),
+    "note": (free_text, "bad-value"),
+})
+
 # member fields that are parsed (the rest are text): field -> (reader, warning code)
 _MEMBER_READERS: dict[str, tuple[Callable[[object], object], str]] = {
     "work_months": (parse_int, "bad-number"),
@@ -254,7 +273,7 @@ class _Parser:
     def _member(self, row: int, code: str, m: tuple) -> bool:
         """Check and record one member row; False when the row is refused."""
         (name, id_type, raw_id, sex, ethnicity, birth, relation, education, school, health,
-         skill, months, medical, critical, pension, phone) = m
+         skill, months, medical, critical, pension, phone) = m[:16]
         name = clean_text(name)
         h = self.h
         if name is None:
@@ -293,6 +312,8 @@ class _Parser:
                 self.combos[key] = values
         tel = self.phone(phone) if phone else None
         rec = MemberRecord(row, code, name, idno, id_sex, birth_date, *values, tel)
+        if m[16] or m[17] or m[18]:  # 人员状态 etc.: only our own backups carry them
+            self._status(rec, *m[16:])
         if tel.__class__ is _Bad or _Bad in map(type, values):
             self._bad_member_values(rec)
         self.members.append(rec)
@@ -307,6 +328,23 @@ class _Parser:
         if birth is not None and birth != idno[6:14]:
             self._check_birth(rec, birth)
         return True
+
+    def _status(self, rec: MemberRecord, status, status_date, status_note) -> None:
+        from fupin_desktop.models.member import MEMBER_STATUSES
+
+        s = clean_text(status)
+        if s is not None and s not in MEMBER_STATUSES:
+            self.warn(rec.row, "bad-value", f"第{rec.row}行“{self.h('status')}”为“{s}”，不是"
+                      f"{'、'.join(MEMBER_STATUSES)}之一；该项未导入，请核对",
+                      "status", rec.household_code, rec.name)
+            s = None
+        rec.status = s
+        try:
+            rec.status_date = parse_date(status_date) if status_date else None
+        except ValueError as exc:
+            self.bad_value(rec.row, "bad-date", "status_date", _Bad(str(exc)),
+                           rec.household_code, rec.name)
+        rec.status_note = free_text(status_note) if status_note else None
 
     def _bad_member_values(self, rec: MemberRecord) -> None:
         """Warn about (and empty) member cells that could not be read."""
@@ -340,15 +378,22 @@ class _Parser:
     def finish(self) -> ParsedExport:
         res = self.result
         h = self.h
-        for code in [c for c, hh in self.households.items() if hh.member_count == 0]:
+        for code in [c for c, hh in self.households.items()
+                     if hh.member_count == 0 and not hh.keep_empty]:
             del self.households[code]
         dropped = set(self.first_raw) - set(self.households)
         if dropped:  # nothing of these households is imported: their warnings are moot
             res.warning_rows = [w for w in res.warning_rows if w.household_code not in dropped]
+        gone: dict[str, int] = {}
+        for m in self.members:
+            if m.status not in (None, "正常"):
+                gone[m.household_code] = gone.get(m.household_code, 0) + 1
         for code, hh in self.households.items():
             refused = self.rejected_in.get(code, 0)
             heads = self.heads.get(code, 0)
             where = f"户编号{code}（第{hh.first_row}行起）"
+            if hh.member_count == 0:
+                continue  # a household without members (our backup): nothing to check
             if heads == 0:
                 head_row = self.rejected_heads.get(code)
                 if head_row is not None:
@@ -360,8 +405,9 @@ class _Parser:
             elif heads > 1:
                 self.warn(hh.first_row, "many-heads",
                           f"{where}有{heads}名户主，请核对“{h('relation')}”", "relation", code)
-            # compare with the rows in the file: rows refused for their ID are reported already
-            rows = hh.member_count + refused
+            # compare with the rows in the file: rows refused for their ID are reported already;
+            # members our backup lists as 死亡/迁出… do not count
+            rows = hh.member_count + refused - gone.get(code, 0)
             if hh.family_size is not None and hh.family_size != rows:
                 note = f"（其中{refused}行未导入）" if refused else ""
                 self.warn(hh.first_row, "family-size",
@@ -381,11 +427,16 @@ _PARSED_MEMBER_FIELDS = ("work_months", "basic_medical_insurance", "critical_ill
 # _member() unpacks the member cells positionally and builds MemberRecord positionally
 assert M_FIELDS == ("name", "id_type", "id_number", "sex", "ethnicity", "birth_date", "relation",
                     "education", "school_status", "health", "labour_skill",
-                    *_PARSED_MEMBER_FIELDS)
+                    *_PARSED_MEMBER_FIELDS, "status", "status_date", "status_note")
 assert MEMBER_RECORD_FIELDS[6:] == ("id_type", "ethnicity", "relation", "education",
                                     "school_status", "health", "labour_skill",
-                                    *_PARSED_MEMBER_FIELDS)
+                                    *_PARSED_MEMBER_FIELDS, "status", "status_date",
+                                    "status_note")
 assert tuple(_MEMBER_READERS) == _PARSED_MEMBER_FIELDS
+
+
+def _is_blank_member(m: tuple) -> bool:
+    return all(v is None or v == "" for v in m)
 
 
 def _show(v: object) -> str:
@@ -435,6 +486,9 @@ def _parse(reader: SheetReader, today: _dt.date | None,
     member = p.member
     last = reader.last_row
     countdown = 2000
+    # only our own backup has 人员状态: there a row with no member at all is a household
+    # without members (in a national export such a row is refused for its missing 姓名)
+    backup = "status" in reader.columns
     # '' (calamine's empty cell) is left as is: every reader here treats it as empty
     for row, vals in reader.iter_values(HH_FIELDS + M_FIELDS, empty=""):
         hraw = vals[:_NH]
@@ -451,9 +505,12 @@ def _parse(reader: SheetReader, today: _dt.date | None,
             continue
         hh = households.get(code)
         if hh is None:
-            p.new_household(code, hraw, row)
+            hh = p.new_household(code, hraw, row)
         elif hraw != first_raw[code]:
             p.merge_household(hh, hraw, row)
+        if backup and _is_blank_member(vals[_NH:]):
+            hh.keep_empty = True  # our backup's row for a household without members
+            continue
         member(row, code, vals[_NH:])
         if progress is not None:
             countdown -= 1

@@ -64,6 +64,18 @@ HOUSEHOLD_COLUMNS: dict[str, tuple[str, ...]] = {
     "measure_relocation": ("易地搬迁", "搬迁"),
     "measure_living_conditions": ("生产生活条件改善",),
     "measure_infrastructure": ("基础设施建设",),
+    # not in the national export: columns of our own backup (`fupin export households`), so
+    # that a backup restores every field
+    "group_name": ("村民小组", "村民组"),
+    "address": ("家庭住址", "住址"),
+    "poverty_exit_year": ("脱贫年度", "脱贫年份"),
+    "food_secure": ("不愁吃",),
+    "clothing_secure": ("不愁穿",),
+    "education_secure": ("义务教育有保障",),
+    "medical_secure": ("基本医疗有保障",),
+    "housing_secure": ("住房安全有保障",),
+    "income_persons": ("收入计算人口数",),
+    "note": ("户备注",),
 }
 
 MEMBER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -83,6 +95,10 @@ MEMBER_COLUMNS: dict[str, tuple[str, ...]] = {
     "critical_illness_insurance": ("是否参加大病保险",),
     "pension_insurance": ("是否参加城乡居民基本养老保险", "是否参加基本养老保险"),
     "member_phone": ("家庭成员联系电话", "成员联系电话", "本人联系电话"),
+    # our own backup's columns (see HOUSEHOLD_COLUMNS)
+    "status": ("人员状态",),
+    "status_date": ("状态变更日期", "人员状态变更日期"),
+    "status_note": ("状态说明", "人员状态说明"),
 }
 
 SPEC = SheetSpec(
@@ -146,7 +162,20 @@ class HouseholdRecord:
     measure_relocation: bool = False
     measure_living_conditions: bool = False
     measure_infrastructure: bool = False
+    group_name: str | None = None
+    address: str | None = None
+    poverty_exit_year: int | None = None
+    food_secure: bool | None = None
+    clothing_secure: bool | None = None
+    education_secure: bool | None = None
+    medical_secure: bool | None = None
+    housing_secure: bool | None = None
+    income_persons: int | None = None
+    note: str | None = None
     member_count: int = 0  # accepted member rows in this file
+    # our backup lists a household without members on one row with empty member columns:
+    # such a household is kept although no member row was accepted
+    keep_empty: bool = False
 
     @property
     def risks(self) -> tuple[str, ...]:
@@ -179,6 +208,9 @@ class MemberRecord:
     critical_illness_insurance: bool | None = None
     pension_insurance: bool | None = None
     member_phone: str | None = None
+    status: str | None = None  # 人员状态 (only our backups carry it); None = not in the file
+    status_date: _dt.date | None = None
+    status_note: str | None = None
 
     @property
     def is_head(self) -> bool:
@@ -220,7 +252,8 @@ class ParsedExport:
                 self.result.reject(issue)
                 self.households[m.household_code].member_count -= 1
         self.members = kept
-        for code in [c for c, h in self.households.items() if h.member_count <= 0]:
+        for code in [c for c, h in self.households.items()
+                     if h.member_count <= 0 and not h.keep_empty]:
             del self.households[code]
         self.result.rows_imported = len(kept)
         self.result.counts["households"] = len(self.households)

@@ -19,7 +19,8 @@ from ..models import Village
 from ..services import medical_calc as calc
 from ..services import settings
 from ..services.medical_period import Period
-from ..services.medical_settlements import SUM_FIELDS, SettlementFilter, list_settlements, summarize
+from ..services.medical_settlements import (
+    DELETED_MARK, SUM_FIELDS, SettlementFilter, list_settlements, summarize)
 from .medical_render import MCol, MedicalLedger, render
 
 KINDS = {"medical": "医疗救助台账", "chronic": "慢性病卡台账", "signing": "家庭医生签约台账"}
@@ -48,6 +49,12 @@ def village_id_by_name(session, village: str | None) -> int | None:
     return vid
 
 
+def who(name: str, deleted: bool) -> str:
+    """The name a ledger prints: a member (or household) deleted since is still listed — the
+    money was paid — but marked 已删除."""
+    return f"{name}{DELETED_MARK}" if deleted else name
+
+
 def _money_totals(t) -> list:
     return [getattr(t, f) for f in SUM_FIELDS] + [t.policy_ratio]
 
@@ -59,7 +66,8 @@ def _settlement_ledger(rows) -> tuple[list[MCol], list[tuple], tuple]:
             MCol("admission", "入院日期", 0.9, "date"), MCol("discharge", "出院日期", 0.9, "date"),
             MCol("settled", "结算日期", 0.9, "date"), MCol("settlement_no", "结算单据号", 1.2, "code"),
             MCol("diagnosis", "诊断", 1.1)] + _PAYER_COLS
-    out = [(i, r.village_name, r.member_name, r.id_number, r.hospital_name, r.care_type,
+    out = [(i, r.village_name, who(r.member_name, r.person_deleted), r.id_number,
+            r.hospital_name, r.care_type,
             r.admission_date, r.discharge_date, r.settlement_date, r.settlement_no, r.diagnosis,
             *[getattr(r, f) for f in SUM_FIELDS], r.policy_ratio)
            for i, r in enumerate(rows, 1)]
@@ -107,7 +115,7 @@ def _person_ledger(rows):
             MCol("id_number", "证件号码", 1.6, "code"), MCol("count", "就医人次", 0.6, "int"),
             MCol("inpatient", "住院次数", 0.6, "int")] + _PAYER_COLS
     people = _grouped(rows, lambda r: (r.village_name, r.household_code, r.member_id,
-                                       r.member_name, r.id_number))
+                                       who(r.member_name, r.person_deleted), r.id_number))
     rank = {}  # villages in ledger order (rows arrive sorted by the villages' sort order)
     for r in rows:
         rank.setdefault(r.village_name, len(rank))
@@ -183,7 +191,8 @@ def chronic_ledger(session, *, village: str | None = None, unsigned_only: bool =
             MCol("card_no", "卡号", 1.2, "code"), MCol("approved", "认定日期", 0.9, "date"),
             MCol("review", "复审日期", 0.9, "date"), MCol("status", "状态", 0.6, "tag"),
             MCol("signed", "家庭医生签约", 0.7, "tag")]
-    rows = [(i, c.village_name, c.household_code, c.member_name, c.id_number, c.disease_name,
+    rows = [(i, c.village_name, c.household_code, who(c.member_name, c.person_deleted),
+             c.id_number, c.disease_name,
              c.card_no, c.approved_date, c.review_date, c.status, "已签约" if c.signed else "未签约")
             for i, c in enumerate(cards, 1)]
     people = len({c.member_id for c in cards})
@@ -226,7 +235,8 @@ def signing_ledger(session, *, village: str | None = None, year: int | None = No
             MCol("signed", "签约日期", 0.9, "date"), MCol("end", "到期日期", 0.9, "date"),
             MCol("follow_ups", "随访次数", 0.6, "int"), MCol("last", "最近随访", 0.9, "date"),
             MCol("state", "状态", 0.6, "tag")]
-    rows = [(i, g.village_name, g.household_code, g.member_name, g.id_number, g.doctor_name,
+    rows = [(i, g.village_name, g.household_code, who(g.member_name, g.person_deleted),
+             g.id_number, g.doctor_name,
              g.team, g.institution, g.signed_date, g.end_date, g.follow_up_count,
              g.last_follow_up, "在约" if g.active else "已到期")
             for i, g in enumerate(items, 1)]

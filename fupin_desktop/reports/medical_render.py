@@ -59,12 +59,12 @@ def _pdf_column(c: MCol):
 
 
 _XLSX = {"code": ("code", 21), "money": ("money", 14), "int": ("int", 7), "date": ("date", 11),
-         "center": ("text", 10), "tag": ("text", 10), "text": ("text", 14), "ratio": ("text", 10)}
+         "center": ("text", 10), "tag": ("text", 10), "text": ("text", 14), "ratio": ("ratio", 10)}
 
 
 def _xlsx_value(v, kind: str):
-    if kind == "ratio":
-        return fmt(v, kind) or None
+    if kind == "ratio":  # a number with a percent format (0.9201 shows 92.01%), never text
+        return v
     if isinstance(v, bool):
         return "是" if v else "否"
     return v

@@ -13,7 +13,11 @@ Parsing and row checks are importers/national_export.py; this module is the data
   divided by (the accepted members when it is empty) and the declared 人均纯收入; 纯收入 and
   人均纯收入 are derived exactly as services/income.py does for edits. The year is, in order: the
   ``year`` argument (CLI ``--year``), a year named in the title/note rows above the header
-  (“2024年度…” first, else the year of “导出时间:2025-11-20”), or the current year.
+  (“2024年度…” first, else the year of “导出时间:2025-11-20”), or the current year. Our own
+  backup also carries a 各年度收入 sheet: its other years are restored the same way.
+* A household that was deleted (soft: ``deleted_at`` set) is not revived silently: its rows are
+  refused (``household-deleted``, 该户已删除) unless the clerk asks to restore deleted
+  households (``restore_deleted``; CLI ``--restore-deleted``), which clears the deletion.
 * One transaction: any failure or a cancel (``progress`` raising ``Cancelled``) rolls back all.
   Bulk statements for speed (150,000 members); updates carry a version check, so a record a
   clerk saved meanwhile fails the import with ConflictError instead of being overwritten.
@@ -58,6 +62,11 @@ HOUSEHOLD_FIELDS = {
     "measure_relocation": "measure_relocation",
     "measure_living_conditions": "measure_living_conditions",
     "measure_infrastructure": "measure_infrastructure",
+    # columns only our own backup carries (`fupin export households`)
+    "group_name": "group_name", "address": "address", "poverty_exit_year": "poverty_exit_year",
+    "food_secure": "food_secure", "clothing_secure": "clothing_secure",
+    "education_secure": "education_secure", "medical_secure": "medical_secure",
+    "housing_secure": "housing_secure", "note": "note",
 }
 INCOME_FIELDS = {
     "wage_income": "wage_income", "business_income": "business_income",
@@ -72,6 +81,7 @@ MEMBER_FIELDS = {
     "work_months": "work_months", "basic_medical_insurance": "basic_medical_insurance",
     "critical_illness_insurance": "critical_illness_insurance",
     "pension_insurance": "pension_insurance", "member_phone": "phone",
+    "status": "status", "status_date": "status_date", "status_note": "status_note",
 }
 INCOME_COLUMNS = ("persons", *INCOME_FIELDS.values(), "net_income", "per_capita_income")
 MISSING_VILLAGE = "未填写行政村"
@@ -115,8 +125,11 @@ def _lengths(model) -> dict[str, int]:
 
 
 def import_households(db, path: str | os.PathLike, *, progress: ProgressFn | None = None,
-                      today: dt.date | None = None, year: int | None = None) -> ImportResult:
+                      today: dt.date | None = None, year: int | None = None,
+                      restore_deleted: bool = False) -> ImportResult:
     """Import one export file; returns the result (counters, rejects, warnings).
+
+    ``restore_deleted``: rows of a deleted household restore it (else they are refused).
 
     Raises ``InputError`` for an unusable file, ``Cancelled`` when ``progress`` asks to stop,
     ``ConflictError`` when a record changed under the import; the database is then unchanged.
@@ -128,14 +141,25 @@ def import_households(db, path: str | os.PathLike, *, progress: ProgressFn | Non
         path, parsed.sheet_name, max(0, parsed.header_row - 1))
     income_year = year or income_year_from_text(title) or (today or dt.date.today()).year
     name = Path(path).name
+    from ..importers.backup_incomes import parse_backup_incomes
+
+    other_years, issues = parse_backup_incomes(path)  # our backup's 各年度收入 sheet, if any
+    for issue in issues:
+        parsed.result.warn(issue)
     with db.write(reason=f"导入户信息：{name}") as session:
-        _Writer(session, parsed, income_year, report, name).run()
+        w = _Writer(session, parsed, income_year, report, name, restore_deleted)
+        w.run()
+        if other_years:
+            w.other_year_incomes(other_years)
     return parsed.result
 
 
 class _Writer:
-    def __init__(self, session, parsed: ParsedExport, year: int, report: ProgressFn, name: str):
+    def __init__(self, session, parsed: ParsedExport, year: int, report: ProgressFn, name: str,
+                 restore_deleted: bool = False):
         self.s = session
+        self.restore_deleted = restore_deleted
+        self.restored: set[str] = set()
         self.p = parsed
         self.res: ImportResult = parsed.result
         self.year = year
@@ -146,20 +170,24 @@ class _Writer:
         # a known column absent from the file leaves its field alone
         self.present = {f for f in HOUSEHOLD_COLUMNS if HOUSEHOLD_COLUMNS[f][0] not in missing}
         for key in ("households_created", "households_updated", "members_created",
-                    "members_updated", "incomes_created", "incomes_updated", "villages_created"):
+                    "members_updated", "incomes_created", "incomes_updated", "villages_created",
+                    "households_restored"):
             self.res.counts[key] = 0
         self.res.counts["income_year"] = year
 
     def run(self) -> None:
         s = self.s
         self.report(0, 0, "正在核对数据库中已有的记录…")
-        hh_cols = ["id", "code", "version", "village_id", *HOUSEHOLD_FIELDS.values()]
+        hh_cols = ["id", "code", "version", "village_id", "deleted_at", "deleted_reason",
+                   "family_size",
+                   *(c for c in HOUSEHOLD_FIELDS.values() if c != "family_size")]
         self.hh = {r.code: r for r in s.execute(
             select(*(getattr(Household, c) for c in hh_cols)))}
         m_cols = ["id", "id_number", "household_id", "version", *MEMBER_FIELDS.values()]
         self.mm = {r.id_number: r for r in s.execute(
             select(*(getattr(Member, c) for c in m_cols)))}
         self._reject_other_households()
+        self._deleted_households()
         villages = self._villages()
         hh_ids = self._households(villages)
         self._incomes(hh_ids)
@@ -189,6 +217,27 @@ class _Writer:
             if gone:  # households not imported at all: their warnings no longer apply
                 self.res.warning_rows = [w for w in self.res.warning_rows
                                          if w.household_code not in gone]
+
+    def _deleted_households(self) -> None:
+        """Rows of a soft-deleted household: refused, or (``restore_deleted``) restore it."""
+        deleted = {code for code in self.p.households
+                   if (ex := self.hh.get(code)) is not None and ex.deleted_at is not None}
+        if not deleted:
+            return
+        if self.restore_deleted:
+            self.restored = deleted
+            return
+        issues: dict[str, ImportIssue] = {}
+        for m in self.p.members:
+            if m.household_code in deleted:
+                issues[m.id_number] = ImportIssue(
+                    m.row, "household-deleted",
+                    f"第{m.row}行：户编号{m.household_code}该户已删除，该行未导入。如确需恢复该户，"
+                    "请在导入时选择“恢复已删除的户”（命令行加 --restore-deleted）后重新导入",
+                    "household_code", m.household_code, m.name)
+        self.p.drop_members(issues)
+        self.res.warning_rows = [w for w in self.res.warning_rows
+                                 if w.household_code not in deleted]
 
     def _villages(self) -> dict[str, int]:
         s = self.s
@@ -234,6 +283,9 @@ class _Writer:
                 inserts.append(row)
             else:
                 ch = _changes(ex, vals)
+                if code in self.restored:  # an explicit None: _changes never writes one
+                    ch["deleted_at"] = (ex.deleted_at, None)
+                    ch["deleted_reason"] = (ex.deleted_reason, None)
                 if ch:
                     updates.append((ex, ch, code))
         if inserts:
@@ -242,6 +294,7 @@ class _Writer:
         self._bulk_update(Household, "households", updates)
         self.res.counts["households_created"] = len(inserts)
         self.res.counts["households_updated"] = len(updates)
+        self.res.counts["households_restored"] = len(self.restored)
         wanted = set(self.p.households)
         return {c: i for c, i in self.s.execute(select(Household.code, Household.id))
                 if c in wanted}
@@ -258,6 +311,10 @@ class _Writer:
                    *(getattr(HouseholdIncome, c) for c in INCOME_COLUMNS))
             .where(HouseholdIncome.year == year))}
         inserts, updates = [], []
+        active: dict[str, int] = {}
+        for m in self.p.members:
+            if m.status in (None, "正常"):
+                active[m.household_code] = active.get(m.household_code, 0) + 1
         for code, rec in self.p.households.items():
             vals = {col: getattr(rec, f) for f, col in INCOME_FIELDS.items()}
             if all(v is None for v in vals.values()):
@@ -266,7 +323,13 @@ class _Writer:
             ex = existing.get(hid)
             if ex is not None:  # an empty cell keeps the stored component
                 vals = {c: (getattr(ex, c) if v is None else v) for c, v in vals.items()}
-            vals["persons"] = rec.family_size or rec.member_count
+            # the persons divided by: as the file says, else what is stored (a 人口数 the
+            # clerk typed is kept), else the members the file lists as living there
+            known = self.hh.get(code)
+            vals["persons"] = (rec.income_persons or rec.family_size
+                               or (ex.persons if ex is not None else None)
+                               or (known.family_size if known is not None else None)
+                               or active.get(code) or rec.member_count)
             net = net_income(vals["wage_income"], vals["business_income"],
                              vals["property_income"], vals["transfer_income"],
                              vals["business_expense"])
@@ -285,6 +348,49 @@ class _Writer:
         self._bulk_update(HouseholdIncome, "household_incomes", updates)
         self.res.counts["incomes_created"] = len(inserts)
         self.res.counts["incomes_updated"] = len(updates)
+
+    def other_year_incomes(self, records) -> None:
+        """Incomes of the backup's 各年度收入 sheet, for the years other than ``self.year``
+        (that one came from the member sheet), for the households this file imported."""
+        wanted = set(self.p.households)
+        hh_ids = {c: i for c, i in self.s.execute(select(Household.code, Household.id))
+                  if c in wanted}
+        records = [r for r in records if r.year != self.year and r.household_code in hh_ids]
+        if not records:
+            return
+        years = sorted({r.year for r in records})
+        existing = {(r.household_id, r.year): r for r in self.s.execute(
+            select(HouseholdIncome.id, HouseholdIncome.household_id, HouseholdIncome.year,
+                   HouseholdIncome.version, *(getattr(HouseholdIncome, c) for c in INCOME_COLUMNS))
+            .where(HouseholdIncome.year.in_(years)))}
+        inserts, updates = [], []
+        for rec in records:
+            hid = hh_ids[rec.household_code]
+            ex = existing.get((hid, rec.year))
+            vals = {c: rec.values.get(c) for c in ("persons", *INCOME_FIELDS.values())}
+            if ex is not None:  # an empty cell keeps the stored value
+                vals = {c: (getattr(ex, c) if v is None else v) for c, v in vals.items()}
+            if vals["persons"] is None:
+                known = self.hh.get(rec.household_code)
+                vals["persons"] = known.family_size if known is not None else None
+            net = net_income(vals["wage_income"], vals["business_income"],
+                             vals["property_income"], vals["transfer_income"],
+                             vals["business_expense"])
+            pc = per_capita(net, vals["persons"])
+            vals["net_income"] = net
+            vals["per_capita_income"] = pc if pc is not None else vals["declared_per_capita"]
+            if ex is None:
+                inserts.append({"household_id": hid, "year": rec.year, **vals})
+            else:
+                ch = _changes(ex, vals)
+                if ch:
+                    updates.append((ex, ch, f"{hid}/{rec.year}"))
+        if inserts:
+            self._bulk_insert(HouseholdIncome, inserts)
+            self._audit_inserts("household_incomes", len(inserts))
+        self._bulk_update(HouseholdIncome, "household_incomes", updates)
+        self.res.counts["incomes_created"] += len(inserts)
+        self.res.counts["incomes_updated"] += len(updates)
 
     # -- members -------------------------------------------------------------------------
     def _members(self, hh_ids: dict[str, int]) -> None:
@@ -305,7 +411,7 @@ class _Writer:
             ex = self.mm.get(m.id_number)
             if ex is None:
                 vals.update(household_id=hh_ids[m.household_code], id_number=m.id_number,
-                            status="正常")
+                            status=vals.get("status") or "正常")
                 batch.append(vals)
                 if len(batch) >= CHUNK:  # streamed: 150,000 dicts at once would cost ~200 MB
                     self.report(i, total, "正在写入家庭成员…")

@@ -111,6 +111,7 @@ class ChronicCardRow:
     status: str
     note: str | None
     signed: bool  # the member has a running family-doctor signing
+    person_deleted: bool = False  # the member or the household is deleted (ledgers mark it)
 
     def form_data(self) -> dict:
         return {k: getattr(self, k) for k in ("member_id", "disease_id", "card_no",
@@ -143,7 +144,8 @@ def list_chronic_cards(src, village_id: int | None = None, disease_id: int | Non
         q = (select(ChronicCard.id, ChronicCard.version, Member.id, Member.name, Member.id_number,
                     Household.id, Household.code, Village.name, DiseaseType.id, DiseaseType.name,
                     ChronicCard.card_no, ChronicCard.approved_date, ChronicCard.review_date,
-                    ChronicCard.status, ChronicCard.note, signed_clause(today))
+                    ChronicCard.status, ChronicCard.note, signed_clause(today),
+                    or_(Member.deleted_at.is_not(None), Household.deleted_at.is_not(None)))
              .join(Member, Member.id == ChronicCard.member_id)
              .join(Household, Household.id == Member.household_id)
              .join(Village, Village.id == Household.village_id)
@@ -167,7 +169,7 @@ def list_chronic_cards(src, village_id: int | None = None, disease_id: int | Non
             like = f"%{text.strip()}%"
             q = q.where(or_(Member.name.like(like), Member.id_number.like(like.upper()),
                             ChronicCard.card_no.like(like)))
-        rows = [ChronicCardRow(*r[:15], bool(r[15])) for r in s.execute(q)]
+        rows = [ChronicCardRow(*r[:15], bool(r[15]), bool(r[16])) for r in s.execute(q)]
         if as_of is None:
             return rows
         from .asof import chronic_statuses_on

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, ValidationError
-from ..models import Member, Settlement
+from ..models import Household, Member, Settlement
 from ..models.base import utcnow
 from ..models.medical import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS
 from . import medical_calc as calc
@@ -115,8 +115,15 @@ def _check_rules(s: Session, p: ParsedForm, settlement_id: int | None, today) ->
     mid = v.get("member_id")
     if mid not in (None, ""):
         m = s.get(Member, int(mid))
+        hh = s.get(Household, m.household_id) if m is not None else None
         if m is None or m.deleted_at is not None:
             errors["member_id"] = "所选人员不存在或已删除，请重新选择"
+        elif hh is not None and hh.deleted_at is not None and not (
+                settlement_id is not None and s.scalar(select(Settlement.member_id).where(
+                    Settlement.id == settlement_id)) == m.id):
+            # a settlement entered before the deletion can still be corrected
+            errors["member_id"] = (f"{m.name}所在的户（户编号{hh.code}）该户已删除，不能为其新增结算。"
+                                   "如该户确应保留，请先在户信息中恢复该户")
         else:
             msg = calc.member_alive_message(m.name, m.status, m.status_date,
                                             v.get("settlement_date"))

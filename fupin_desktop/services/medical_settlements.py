@@ -21,6 +21,7 @@ from .medical_period import Period
 from .medical_settings import policy_targets
 
 ZERO = calc.ZERO
+DELETED_MARK = "（已删除）"  # after the name of a member or household deleted since
 
 
 @contextlib.contextmanager
@@ -85,6 +86,14 @@ class SettlementRow:
     source: str | None
     note: str | None
     deleted: bool = False
+    # the member or the household was deleted after the money was paid: ledgers still list
+    # the settlement, marked 已删除
+    person_deleted: bool = False
+
+    @property
+    def display_name(self) -> str:
+        """The name as lists show it: marked when the member or household was deleted."""
+        return self.member_name + DELETED_MARK if self.person_deleted else self.member_name
 
     def form_data(self) -> dict:
         """The dict the edit form starts from (pass it back to save_settlement)."""
@@ -138,7 +147,7 @@ _COLUMNS = (
     Settlement.basic_insurance, Settlement.critical_insurance, Settlement.medical_assistance,
     Settlement.other_support, Settlement.other_kind, Settlement.pay_after_treatment,
     Settlement.one_stop, Settlement.self_paid, Settlement.policy_ratio, Settlement.source,
-    Settlement.note, Settlement.deleted_at,
+    Settlement.note, Settlement.deleted_at, Member.deleted_at, Household.deleted_at,
 )
 
 
@@ -224,7 +233,7 @@ def _rows(session: Session, q) -> list[SettlementRow]:
             *r[:17], fen(r[17]), fen(r[18]), fen(r[19]), fen(r[20]), fen(r[21]), fen(r[22]),
             r[23], bool(r[24]), bool(r[25]), fen(r[26]), ratio, target,
             calc.is_below_target(r[11], ratio, t),
-            r[28], r[29], r[30] is not None))
+            r[28], r[29], r[30] is not None, r[31] is not None or r[32] is not None))
     return out
 
 
@@ -295,7 +304,7 @@ def search_members(src, text: str, limit: int = 20) -> list[MemberChoice]:
                     Member.status)
              .join(Household, Household.id == Member.household_id)
              .join(Village, Village.id == Household.village_id)
-             .where(Member.deleted_at.is_(None),
+             .where(Member.deleted_at.is_(None), Household.deleted_at.is_(None),
                     or_(Member.name.like(like), Member.id_number.like(like)))
              .order_by(Member.name, Member.id).limit(limit))
         return [MemberChoice(*r) for r in s.execute(q)]

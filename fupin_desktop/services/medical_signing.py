@@ -41,6 +41,7 @@ class SigningRow:
     follow_up_count: int
     last_follow_up: dt.date | None
     active: bool  # running today
+    person_deleted: bool = False  # the member or the household is deleted (ledgers mark it)
 
     def form_data(self) -> dict:
         return {k: getattr(self, k) for k in ("member_id", "doctor_name", "team", "institution",
@@ -73,7 +74,8 @@ def _signing_query(today: dt.date, as_of: dt.date | None = None):
                 Household.id, Household.code, Village.name, DoctorSigning.doctor_name,
                 DoctorSigning.team, DoctorSigning.institution, DoctorSigning.doctor_phone,
                 DoctorSigning.signed_date, DoctorSigning.end_date, DoctorSigning.note,
-                func.coalesce(fu.c.n, 0), fu.c.last, active)
+                func.coalesce(fu.c.n, 0), fu.c.last, active,
+                or_(Member.deleted_at.is_not(None), Household.deleted_at.is_not(None)))
          .join(Member, Member.id == DoctorSigning.member_id)
          .join(Household, Household.id == Member.household_id)
          .join(Village, Village.id == Household.village_id)
@@ -85,7 +87,7 @@ def _signing_query(today: dt.date, as_of: dt.date | None = None):
 
 
 def _to_rows(s: Session, q, as_of: dt.date | None = None) -> list[SigningRow]:
-    rows = [SigningRow(*r[:15], int(r[15]), r[16], bool(r[17])) for r in s.execute(q)]
+    rows = [SigningRow(*r[:15], int(r[15]), r[16], bool(r[17]), bool(r[18])) for r in s.execute(q)]
     if as_of is not None:  # as known that day: an end date still to come is not printed
         rows = [replace(r, end_date=date_on(r.end_date, as_of)) for r in rows]
     return rows

@@ -130,8 +130,13 @@ class ImportSummaryDialog(QDialog):
                                 self.tr("The list was saved to %1").replace("%1", path))
 
 
-def start_household_import(parent: QWidget, ctx: AppContext, on_done=None, path: str | None = None):
-    """Ask for the file (unless given), import it off the GUI thread, then show the summary."""
+def start_household_import(parent: QWidget, ctx: AppContext, on_done=None, path: str | None = None,
+                           restore_deleted: bool = False):
+    """Ask for the file (unless given), import it off the GUI thread, then show the summary.
+
+    Rows of a deleted household are refused; the clerk is then asked whether to restore those
+    households, and a yes imports the file again with ``restore_deleted`` (the rows already
+    imported are unchanged by the second pass)."""
     if path is None:
         path, _ = QFileDialog.getOpenFileName(
             parent, QCoreApplication.translate("HouseholdImport", "Import Households"), "",
@@ -141,6 +146,11 @@ def start_household_import(parent: QWidget, ctx: AppContext, on_done=None, path:
     from ..services.household_import import import_households
 
     def done(result):
+        deleted = sorted({i.household_code for i in result.rejects
+                          if i.code == "household-deleted" and i.household_code})
+        if deleted and not restore_deleted and ask_restore_deleted(parent, deleted):
+            start_household_import(parent, ctx, on_done, path, restore_deleted=True)
+            return
         if on_done is not None:
             on_done(result)
         dlg = ImportSummaryDialog(result, path, parent)
@@ -148,7 +158,23 @@ def start_household_import(parent: QWidget, ctx: AppContext, on_done=None, path:
         dlg.open()
 
     return run_task(parent, QCoreApplication.translate("HouseholdImport", "Importing households…"),
-                    lambda progress: import_households(ctx.db, path, progress=progress),
+                    lambda progress: import_households(ctx.db, path, progress=progress,
+                                                       restore_deleted=restore_deleted),
                     on_result=done,
                     on_error=lambda e: show_error(
                         parent, e, QCoreApplication.translate("HouseholdImport", "Import failed")))
+
+
+def ask_restore_deleted(parent: QWidget, codes: list[str]) -> bool:
+    """Yes when the clerk wants the deleted households in the file restored and imported."""
+    shown = "、".join(codes[:5]) + ("…" if len(codes) > 5 else "")
+    answer = QMessageBox.question(
+        parent, QCoreApplication.translate("HouseholdImport", "Deleted Households"),
+        QCoreApplication.translate(
+            "HouseholdImport",
+            "%1 households in the file were deleted (%2); their rows were not imported.\n"
+            "Restore these households and import their rows?")
+        .replace("%1", str(len(codes))).replace("%2", shown),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

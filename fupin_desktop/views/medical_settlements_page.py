@@ -70,7 +70,7 @@ class SettlementsPage(QWidget):
         self.model = PagedTableModel([
             Column("settlement_date", self.tr("Settlement date"), "date", width=90),
             Column("village_name", self.tr("Village"), width=80),
-            Column("member_name", self.tr("Full name"), width=70),
+            Column("display_name", self.tr("Full name"), width=70),
             Column("id_number", self.tr("ID number"), "code", width=165),
             Column("hospital_name", self.tr("Hospital"), width=140),
             Column("care_type", self.tr("Type of care"), width=92),

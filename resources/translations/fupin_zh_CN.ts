@@ -1662,6 +1662,16 @@ Load a demo township to try the program, or import the national monitoring syste
         <source>Import failed</source>
         <translation>导入失败</translation>
     </message>
+    <message>
+        <source>Deleted Households</source>
+        <translation>已删除的户</translation>
+    </message>
+    <message>
+        <source>%1 households in the file were deleted (%2); their rows were not imported.
+Restore these households and import their rows?</source>
+        <translation>表中有 %1 户已被删除（%2），这些户的行未导入。
+要恢复这些户并导入其行吗？</translation>
+    </message>
 </context>
 <context>
     <name>HouseholdLists</name>

@@ -115,3 +115,37 @@ def test_unusable_file_shows_the_reason_and_changes_nothing(qtbot, tab, db, tmp_
 def test_cancelled_file_dialog_does_nothing(tab, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     assert tab.start_import() is None
+
+
+@pytest.mark.parametrize("answer", ["Yes", "No"])
+def test_deleted_household_asks_before_restoring(qtbot, tab, db, tmp_path, monkeypatch, answer):
+    from sqlalchemy import select
+
+    from fupin_desktop.models import Household
+    from fupin_desktop.services.household_import import import_households
+    from fupin_desktop.services.households import remove_household
+
+    src = make_export(tmp_path / "导出.xlsx")
+    import_households(db, src)
+    with db.read() as s:
+        hid = s.scalar(select(Household.id).where(Household.code == "H001"))
+    remove_household(db, hid, "测试删除")
+    asked = []
+
+    def question(parent, title, text, *a, **k):
+        asked.append(text)
+        return getattr(QMessageBox.StandardButton, answer)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(src), ""))
+    tab.start_import()
+    qtbot.waitUntil(lambda: getattr(tab, "import_summary", None) is not None
+                    and tab.import_summary.isVisible(), timeout=15000)
+    assert len(asked) == 1 and "H001" in asked[0]
+    rejected = {i.household_code for i in tab.import_summary.issues if i.kind == "未导入"}
+    with db.read() as s:
+        deleted_at = s.get(Household, hid).deleted_at
+    if answer == "Yes":
+        assert deleted_at is None and "H001" not in rejected
+    else:
+        assert deleted_at is not None and "H001" in rejected

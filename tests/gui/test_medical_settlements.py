@@ -282,3 +282,21 @@ def test_changes_made_elsewhere_show_when_the_tab_is_shown_again(qtbot, tab, dem
     tab.show()
     qtbot.waitExposed(tab)
     assert page.model.rowCount() == count + 1
+
+
+def test_settlements_of_a_deleted_household_are_listed_marked(qtbot, tab, demo_db):
+    from fupin_desktop.services.households import remove_household
+
+    year = dt.date.today().year
+    rows = ms.list_settlements(demo_db, ms.SettlementFilter(period=Period(year)))
+    victim = rows[0]
+    remove_household(demo_db, victim.household_id, "测试删除")
+    page = tab.show_page("settlements")
+    page.period.set_period(Period(year))
+    page.reload()
+    assert page.model.rowCount() == len(rows)  # the money was paid: still listed
+    col = next(i for i, c in enumerate(page.model.columns) if c.key == "display_name")
+    shown = {page.model.index(i, col).data() for i in range(page.model.rowCount())
+             if page.model.record(i).household_id == victim.household_id}
+    assert f"{victim.member_name}（已删除）" in shown
+    assert all(name.endswith("（已删除）") for name in shown)

@@ -102,17 +102,25 @@ def test_masked_export_leaks_no_number(demo_db, tmp_path):
         assert h.bank_account not in xml
 
 
-def test_households_export_one_row_each_with_head(demo_db, tmp_path):
+def test_households_export_is_members_then_one_row_each_with_head(demo_db, tmp_path):
+    """Sheet 1 (what the importer reads) lists every member; sheet 2 one row per household."""
+    from openpyxl import load_workbook
+
     national = pytest.importorskip("fupin_desktop.importers.national_export")
     out = tmp_path / "households.xlsx"
     info = export_households(demo_db, out)
     assert info["rows"] == 40
     parsed = national.parse_national_export(out, today=TODAY)
     assert len(parsed.households) == 40 and parsed.result.rows_rejected == 0
-    assert {m.relation for m in parsed.members} == {"户主"}
     with demo_db.read() as s:
+        everyone = set(s.scalars(select(Member.id_number).where(Member.deleted_at.is_(None))))
         heads = set(s.scalars(select(Member.id_number).where(Member.relation == "户主")))
-    assert {m.id_number for m in parsed.members} == heads
+    assert {m.id_number for m in parsed.members} == everyone and info["members"] == len(everyone)
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["家庭成员信息", "户信息", "各年度收入"]
+    ws = wb["户信息"]
+    col = [c.value for c in ws[3]].index("证件号码(户主)")
+    assert {r[col] for r in ws.iter_rows(min_row=4, values_only=True)} == heads
 
 
 def test_village_and_year_options(demo_db, tmp_path):
