@@ -13,7 +13,7 @@
 ; The uninstaller removes the program only. The user's data folder (%LOCALAPPDATA%\fupin_desktop:
 ; database, backups, logs, scanned documents) stays unless 删除我的数据 is ticked.
 
-Unicode true
+Target amd64-unicode   ; a 64-bit installer for a 64-bit program (Unicode)
 ManifestDPIAware true
 SetCompressor /SOLID lzma
 
