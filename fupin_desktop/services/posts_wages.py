@@ -40,7 +40,7 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True, slots=True)
 class WageLineView:
-    code: str  # base / absent / shortfall / yellow / red / grade / correction / floor
+    code: str  # base / absent / shortfall / yellow / red / grade / correction / floor / missing
     label: str  # Chinese, explains the arithmetic
     quantity: Decimal | None
     rate: Decimal | None
@@ -153,6 +153,13 @@ def compute_slip(month: dt.date, w: WageInput, rules: PostRules) -> WageSlipView
         c = count_marks(marks)
         present, leave, absent = c.present, c.leave, c.absent
         missing = c.marked == 0
+        required = (w.required_days if in_post == dim
+                    else _round_days(Decimal(w.required_days) * in_post / dim))
+    if missing:
+        # never silently paid 0 (the shortfall would deduct the whole standard): nothing is
+        # computed until attendance is entered; a closed month's later entry is a 更正
+        add(WageLineView("missing", "未录入考勤（暂不计发，录入考勤后按实际出勤计发）", None, None, ZERO))
+    elif w.period is not None:
         if in_post == dim:
             base = std
             required = w.required_days
@@ -186,13 +193,12 @@ def compute_slip(month: dt.date, w: WageInput, rules: PostRules) -> WageSlipView
             else:
                 add(WageLineView("shortfall", f"{head}：{std} ÷ {per} × {short}天）", Decimal(short),
                                  None, -fen(std * short / per)))
-        if not missing:  # no attendance yet: no grade (and no grade bonus) either
-            grade = monthly_grade(w.score_count, w.score_sum, absent, w.unrectified_yellow, rules)
+        grade = monthly_grade(w.score_count, w.score_sum, absent, w.unrectified_yellow, rules)
     if w.unrectified_yellow:
         rate = rules.yellow_flag_deduction
         add(WageLineView("yellow", f"黄旗逾期未整改扣款（{w.unrectified_yellow}面 × {rate}元）",
                          Decimal(w.unrectified_yellow), rate, -fen(rate * w.unrectified_yellow)))
-    if w.red_flags and w.period is not None and rules.red_flag_bonus:
+    if w.red_flags and w.period is not None and not missing and rules.red_flag_bonus:
         rate = rules.red_flag_bonus
         add(WageLineView("red", f"红旗奖励（{w.red_flags}面 × {rate}元）", Decimal(w.red_flags),
                          rate, fen(rate * w.red_flags)))
