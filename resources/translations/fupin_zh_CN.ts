@@ -3546,6 +3546,14 @@ Reason (required):</source>
         <translation>正在生成…</translation>
     </message>
     <message>
+        <source>No attendance was entered in %1 for %2 workers (%3). They are listed at the top as not entered, with no amount. Print anyway?</source>
+        <translation>%1有 %2 人未录入考勤（%3），将列在最前、标注“未录入考勤”，不列金额。仍要打印吗？</translation>
+    </message>
+    <message>
+        <source>Attendance Not Entered</source>
+        <translation>未录入考勤</translation>
+    </message>
+    <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -4664,8 +4672,8 @@ The wages are stored as computed now, the month's attendance is locked (later ch
         <translation>注意：%1尚未结束。</translation>
     </message>
     <message>
-        <source>No attendance was entered for %1 workers (%2). Their wage counts no day present. Close the month anyway?</source>
-        <translation>有 %1 人未录入考勤（%2），其补贴按无出勤计算。仍要关账吗？</translation>
+        <source>No attendance was entered for %1 workers (%2). They are not paid this month; attendance entered later is paid as a correction in the next open month. Close the month anyway?</source>
+        <translation>有 %1 人未录入考勤（%2），本月不计发其补贴；以后补录的考勤将作为更正计入下一个未关账月份发放。仍要关账吗？</translation>
     </message>
     <message>
         <source>Closing %1…</source>
