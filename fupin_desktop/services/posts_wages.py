@@ -224,8 +224,9 @@ def compute_slip(month: dt.date, w: WageInput, rules: PostRules) -> WageSlipView
         grade, w.red_flags, w.yellow_flags, total, lines, proposed, note, missing)
 
 
-def correction_label(month: dt.date, changes: str) -> str:
-    return f"{month_text(month)}考勤更正（{changes}）"
+def correction_label(month: dt.date, changes: str, kind: str = "attendance") -> str:
+    what = "黄旗整改更正" if kind == "inspection" else "考勤更正"
+    return f"{month_text(month)}{what}（{changes}）"
 
 
 def load_inputs(session: Session, month: dt.date, rules: PostRules, *, village_id: int | None = None,
@@ -233,11 +234,12 @@ def load_inputs(session: Session, month: dt.date, rules: PostRules, *, village_i
     """Inputs for every assignment in post during ``month`` (and those owed a correction)."""
     m0, m1 = month, month_end(month)
     corr_q = select(AttendanceCorrection.assignment_id, AttendanceCorrection.month,
-                    AttendanceCorrection.changes, AttendanceCorrection.amount
+                    AttendanceCorrection.changes, AttendanceCorrection.amount,
+                    AttendanceCorrection.kind
                     ).where(AttendanceCorrection.target_month == m0).order_by(AttendanceCorrection.id)
     corrections: dict[int, list[tuple[str, Decimal]]] = {}
-    for aid, cm, changes, amount in session.execute(corr_q):
-        corrections.setdefault(aid, []).append((correction_label(cm, changes), amount))
+    for aid, cm, changes, amount, kind in session.execute(corr_q):
+        corrections.setdefault(aid, []).append((correction_label(cm, changes, kind), amount))
 
     active = and_(Assignment.start_date <= m1,
                   or_(Assignment.end_date.is_(None), Assignment.end_date >= m0))
@@ -316,6 +318,17 @@ def compute_month(session: Session, month: dt.date, rules: PostRules, *,
     return [compute_slip(month, w, rules)
             for w in load_inputs(session, month, rules, village_id=village_id,
                                  assignment_ids=assignment_ids)]
+
+
+def slip_amount(session: Session, month: dt.date, assignment_id: int, rules: PostRules) -> Decimal:
+    """One assignment's wage for ``month`` as the data stands now, without correction lines
+    (the before / after of a 更正 that is not about the marks, e.g. a yellow flag's rectification)."""
+    inputs = [w for w in load_inputs(session, month, rules, assignment_ids=[assignment_id])
+              if w.assignment_id == assignment_id and w.period is not None]
+    if not inputs:
+        return ZERO
+    inputs[0].corrections = []
+    return compute_slip(month, inputs[0], rules).amount
 
 
 def attendance_delta(session: Session, month: dt.date, assignment_id: int, old_marks: str,

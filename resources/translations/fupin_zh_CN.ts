@@ -2268,6 +2268,10 @@ Load a demo township to try the program, or import the national monitoring syste
         <translation>请填写检查日期</translation>
     </message>
     <message>
+        <source>A reason is needed to correct a closed month</source>
+        <translation>更正已关账月份须填写原因</translation>
+    </message>
+    <message>
         <source>Inspection: %1 %2</source>
         <translation>检查记录：%1 %2</translation>
     </message>
@@ -2278,6 +2282,20 @@ Load a demo township to try the program, or import the national monitoring syste
     <message>
         <source>Delete Inspection</source>
         <translation>删除检查记录</translation>
+    </message>
+    <message>
+        <source>Correct a Closed Month</source>
+        <translation>更正已关账月份</translation>
+    </message>
+    <message>
+        <source>The deadline of this yellow flag falls in %1, which is closed: its payroll was printed and signed.
+The change is recorded as a correction and the difference is paid or recovered with the next open month's wages.
+
+Why is the rectification changed?</source>
+        <translation>该黄旗的整改期限在%1，该月已关账（花名册已打印签字）。
+此次修改将记为更正，差额随下一个未关账月份的补贴补发或扣回。
+
+为什么修改整改情况？</translation>
     </message>
     <message>
         <source>Mark Rectified</source>

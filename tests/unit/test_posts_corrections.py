@@ -125,3 +125,70 @@ def test_payroll_pdf_prints_the_correction_line(corrected, tmp_path):
     assert "更正" in text and "补交请假条" in text and "18.19" in text and "1,509.09" in text
     out = tmp_path / "att.xlsx"
     write_ledger(db, "attendance", out, month=OCT, today=TODAY)  # Excel takes the 更正 rows too
+
+
+# -- a yellow flag rectified after its deadline month was closed ------------------------------
+
+def _yellow(db, aid, day, deadline):
+    from fupin_desktop.services.posts_inspections import InspectionInput, add_inspection
+
+    return add_inspection(db, InspectionInput(aid, day, "村支书", 70, "黄旗", "垃圾未清运", deadline))
+
+
+@pytest.fixture
+def flagged(any_db):
+    """October 2026 closed with a yellow flag unrectified at its deadline (−50.00)."""
+    db = any_db
+    _, aid = d.worker(db, start=dt.date(2026, 1, 1))
+    put(db, aid, OCT, "P22")
+    v = _yellow(db, aid, dt.date(2026, 10, 3), dt.date(2026, 10, 10))
+    close_month(db, OCT, today=TODAY)
+    assert wage_run(db, OCT).total == Decimal("450.00")
+    return db, aid, v
+
+
+def test_rectifying_a_yellow_flag_of_a_closed_month_needs_a_reason(flagged):
+    from fupin_desktop.errors import ValidationError
+    from fupin_desktop.services.posts_inspections import (list_inspections,
+                                                          rectification_closed_month, rectify)
+
+    db, aid, v = flagged
+    assert rectification_closed_month(db, v.id) == OCT
+    with pytest.raises(ValidationError) as err:
+        rectify(db, v.id, dt.date(2026, 10, 9), v.version)
+    assert "2026年10月已关账" in str(err.value) and "原因" in str(err.value)
+    assert not list_inspections(db, month=OCT)[0].rectified  # nothing changed
+    assert wage_run(db, OCT).corrections == []
+
+
+def test_rectifying_a_yellow_flag_of_a_closed_month_is_a_correction(flagged):
+    from fupin_desktop.services.posts_inspections import rectify
+
+    db, aid, v = flagged
+    with time_machine.travel(dt.datetime(2026, 11, 2, 8, 0), tick=False):
+        rectify(db, v.id, dt.date(2026, 10, 9), v.version, reason="整改记录漏登，10月9日已整改")
+    assert wage_run(db, OCT).total == Decimal("450.00")  # paid figures never change
+    pay = payroll_table(db, OCT)
+    (c,) = _split(pay)[1]
+    assert c[13] == Decimal("50.00") and "黄旗整改更正" in c[4] and "漏登" in c[4]
+    assert "按期整改" in c[4] and "更正人：root" in c[4] and "2026-11-02 08:00" in c[4]
+    (a,) = _split(attendance_table(db, OCT))[1]
+    assert a[3] == c[4] and (a[-3], a[-1]) == (c[6], c[7]) == (22, 0)  # days unchanged
+    nov = wage_run(db, dt.date(2026, 11, 1))
+    (line,) = [ln for s in nov.slips for ln in s.lines if ln.code == "correction"]
+    assert line.amount == Decimal("50.00") and "2026年10月黄旗整改更正" in line.label
+
+
+def test_editing_other_fields_of_such_a_flag_needs_no_reason(flagged):
+    from fupin_desktop.services.posts_inspections import InspectionInput, update_inspection
+
+    db, aid, v = flagged
+    data = InspectionInput(aid, v.date, "乡检查组", 70, "黄旗", "垃圾未清运", v.deadline)
+    update_inspection(db, v.id, data, v.version)  # same rectification: no 更正
+    assert wage_run(db, OCT).corrections == []
+    data.rectified, data.rectified_date = True, dt.date(2026, 10, 12)  # too late: still −50
+    with pytest.raises(Exception):
+        update_inspection(db, v.id, data, v.version + 1)
+    update_inspection(db, v.id, data, v.version + 1, reason="补登整改")
+    (c,) = wage_run(db, OCT).corrections
+    assert c.amount == Decimal("0.00") and c.kind == "inspection" and "逾期" in c.changes
