@@ -139,10 +139,9 @@ def update_inspection(db, inspection_id: int, data: InspectionInput, version: in
                       data.deadline or obj.deadline):
             _refuse_closed(s, obj.date, "修改")
             _refuse_closed(s, data.date, "修改")
-        new_state = (bool(data.rectified),
-                     (data.rectified_date or dt.date.today()) if data.rectified else None)
-        with _rectification_correction(s, obj, reason, db.user,
-                                       new_state != (obj.rectified, obj.rectified_date)):
+        with _rectification_correction(s, obj, reason, db.user, bool(data.rectified),
+                                       (data.rectified_date or dt.date.today())
+                                       if data.rectified else None):
             _apply(obj, data, rules)
         s.flush()
         return _views(s, [obj.id])[0]
@@ -160,31 +159,40 @@ def rectify(db, inspection_id: int, rectified_date: dt.date, version: int | None
             raise ConflictError()
         if rectified_date < obj.date:
             raise ValidationError("整改日期不能早于检查日期", field="rectified_date")
-        with _rectification_correction(s, obj, reason, db.user,
-                                       (obj.rectified, obj.rectified_date) != (True, rectified_date)):
+        with _rectification_correction(s, obj, reason, db.user, True, rectified_date):
             obj.rectified = True
             obj.rectified_date = rectified_date
         s.flush()
         return _views(s, [obj.id])[0]
 
 
-def rectification_closed_month(db, inspection_id: int) -> dt.date | None:
-    """The closed month whose paid wage a change of this inspection's rectification would
-    correct (its yellow flag's deadline month), or None: ask the clerk for a reason first."""
+def rectification_closed_month(db, inspection_id: int, rectified: bool = True,
+                               rectified_date: dt.date | None = None) -> dt.date | None:
+    """The closed month whose paid wage setting this inspection's rectification to
+    (``rectified``, ``rectified_date``) would correct — its yellow flag's deadline month, when
+    the flag turns from deducted to not deducted or back — or None. Ask the clerk for a reason
+    first when it is a month."""
     with db.read() as s:
         obj = s.get(Inspection, inspection_id)
-        return _closed_deadline_month(s, obj) if obj is not None else None
+        if obj is None:
+            return None
+        return _closed_deadline_month(s, obj, rectified, rectified_date or dt.date.today())
 
 
-def _closed_deadline_month(s: Session, obj: Inspection) -> dt.date | None:
+def _closed_deadline_month(s: Session, obj: Inspection, rectified: bool,
+                           rectified_date: dt.date | None) -> dt.date | None:
+    """The deadline's month if it is closed and the change moves the flag across the deadline."""
     if obj.flag != "黄旗" or obj.deadline is None:
         return None
+    if _late(obj.rectified, obj.rectified_date, obj.deadline) == _late(rectified, rectified_date,
+                                                                      obj.deadline):
+        return None  # deducted before and after (or neither): the paid wage stands
     m = obj.deadline.replace(day=1)
     return m if is_month_closed(s, m) else None
 
 
-def _late(obj: Inspection) -> bool:
-    return not obj.rectified or obj.rectified_date is None or obj.rectified_date > obj.deadline
+def _late(rectified: bool, rectified_date: dt.date | None, deadline: dt.date) -> bool:
+    return not rectified or rectified_date is None or rectified_date > deadline
 
 
 class _rectification_correction:
@@ -192,9 +200,9 @@ class _rectification_correction:
     it without a reason, else record the wage difference as a 更正 of that month."""
 
     def __init__(self, s: Session, obj: Inspection, reason: str | None, user: str | None,
-                 changes: bool):
+                 rectified: bool, rectified_date: dt.date | None):
         self.s, self.obj, self.reason, self.user = s, obj, (reason or "").strip(), user
-        self.month = _closed_deadline_month(s, obj) if changes else None
+        self.month = _closed_deadline_month(s, obj, rectified, rectified_date)
 
     def __enter__(self):
         if self.month is None:
@@ -207,7 +215,7 @@ class _rectification_correction:
         run_rules = self.s.scalar(select(WageRun.rules).where(WageRun.month == self.month))
         self.rules = rules_from_json(run_rules)  # the rules the month was paid with
         self.before = slip_amount(self.s, self.month, self.obj.assignment_id, self.rules)
-        self.was_late = _late(self.obj)
+        self.was_late = _late(self.obj.rectified, self.obj.rectified_date, self.obj.deadline)
         return self
 
     def __exit__(self, exc_type, exc, tb):
@@ -223,7 +231,8 @@ class _rectification_correction:
             AttendanceMonth.assignment_id == obj.assignment_id,
             AttendanceMonth.month == self.month)) or "").ljust(dim, MARK_NONE)[:dim]
         when = "未整改" if not obj.rectified else f"{obj.rectified_date:%Y-%m-%d}整改"
-        effect = ("逾期未整改，扣款" if _late(obj) else "按期整改，不扣款")
+        effect = ("逾期未整改，扣款" if _late(obj.rectified, obj.rectified_date, obj.deadline)
+                  else "按期整改，不扣款")
         was = "逾期未整改" if self.was_late else "按期整改"
         changes = (f"{obj.date:%Y-%m-%d}黄旗（{(obj.problem or '')[:40]}，整改期限{obj.deadline:%Y-%m-%d}）"
                    f"登记为{when}：{was}→{effect}")

@@ -168,7 +168,7 @@ class InspectionsPage(QWidget):
             reason = None
             if (data.rectified, data.rectified_date if data.rectified else None) != (
                     insp.rectified, insp.rectified_date):
-                reason = self._closed_month_reason(insp)
+                reason = self._closed_month_reason(insp, data.rectified, data.rectified_date)
                 if reason is False:
                     from ..errors import ValidationError
 
@@ -223,12 +223,12 @@ class InspectionsPage(QWidget):
             return
         self.notify("inspections", [i.id], self)
 
-    def _closed_month_reason(self, insp):
+    def _closed_month_reason(self, insp, rectified: bool, rectified_date):
         """None: no closed month is affected; False: the clerk cancelled; else the reason."""
         from ..services.posts_inspections import rectification_closed_month
         from .posts_widgets import ask_written_reason
 
-        m = rectification_closed_month(self.ctx.db, insp.id)
+        m = rectification_closed_month(self.ctx.db, insp.id, rectified, rectified_date)
         if m is None:
             return None
         reason = ask_written_reason(
@@ -253,13 +253,13 @@ class InspectionsPage(QWidget):
             text=dt.date.today().isoformat())
         if not ok:
             return
-        reason = self._closed_month_reason(i)
-        if reason is False:
-            return
         try:
             day = parse_date(text)
             if day is None:
                 raise ValueError(self.tr("enter a date such as 2025-10-31"))
+            reason = self._closed_month_reason(i, True, day)
+            if reason is False:
+                return
             rectify(self.ctx.db, i.id, day, i.version, reason=reason)
         except ValueError as exc:
             from ..errors import ValidationError

@@ -153,7 +153,8 @@ def test_rectifying_a_yellow_flag_of_a_closed_month_needs_a_reason(flagged):
                                                           rectification_closed_month, rectify)
 
     db, aid, v = flagged
-    assert rectification_closed_month(db, v.id) == OCT
+    assert rectification_closed_month(db, v.id, True, dt.date(2026, 10, 9)) == OCT
+    assert rectification_closed_month(db, v.id, True, dt.date(2026, 10, 11)) is None  # still late
     with pytest.raises(ValidationError) as err:
         rectify(db, v.id, dt.date(2026, 10, 9), v.version)
     assert "2026年10月已关账" in str(err.value) and "原因" in str(err.value)
@@ -180,6 +181,7 @@ def test_rectifying_a_yellow_flag_of_a_closed_month_is_a_correction(flagged):
 
 
 def test_editing_other_fields_of_such_a_flag_needs_no_reason(flagged):
+    from fupin_desktop.errors import ValidationError
     from fupin_desktop.services.posts_inspections import InspectionInput, update_inspection
 
     db, aid, v = flagged
@@ -187,8 +189,11 @@ def test_editing_other_fields_of_such_a_flag_needs_no_reason(flagged):
     update_inspection(db, v.id, data, v.version)  # same rectification: no 更正
     assert wage_run(db, OCT).corrections == []
     data.rectified, data.rectified_date = True, dt.date(2026, 10, 12)  # too late: still −50
-    with pytest.raises(Exception):
-        update_inspection(db, v.id, data, v.version + 1)
-    update_inspection(db, v.id, data, v.version + 1, reason="补登整改")
+    update_inspection(db, v.id, data, v.version + 1)  # the paid wage stands: no 更正
+    assert wage_run(db, OCT).corrections == []
+    data.rectified_date = dt.date(2026, 10, 10)  # on the deadline: not deducted after all
+    with pytest.raises(ValidationError):
+        update_inspection(db, v.id, data, v.version + 2)
+    update_inspection(db, v.id, data, v.version + 2, reason="整改日期登记错误")
     (c,) = wage_run(db, OCT).corrections
-    assert c.amount == Decimal("0.00") and c.kind == "inspection" and "逾期" in c.changes
+    assert c.amount == Decimal("50.00") and c.kind == "inspection" and "逾期未整改→按期整改" in c.changes
