@@ -86,7 +86,11 @@ def _import_attendance(db, args):
 
     res = import_attendance(db, args.file, month=_month(args))
     month = res.counts.get("month", "")
-    return _import_summary(res, f"考勤导入完成（{month}）", args, "考勤导入问题清单")
+    data, human = _import_summary(res, f"考勤导入完成（{month}）", args, "考勤导入问题清单")
+    changes = res.change_lines()
+    human += ("\n  考勤变动（" + f"{len(changes)} 人）：\n" + "\n".join(f"    {c}" for c in changes)
+              if changes else "\n  考勤没有变动")
+    return data, human
 
 
 def _month_arg(required: bool):
