@@ -730,6 +730,45 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
     </message>
 </context>
 <context>
+    <name>AttendanceImportPreview</name>
+    <message>
+        <source>Check Attendance Changes</source>
+        <translation>核对考勤变动</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message>
+        <source>Month: %1</source>
+        <translation>月份：%1</translation>
+    </message>
+    <message>
+        <source>Importing changes the attendance of %1 workers: %2 days added, %3 days changed. %4 rows cannot be imported (listed after the import).</source>
+        <translation>导入将变动 %1 人的考勤：新增 %2 天，修改 %3 天。有 %4 行不能导入（导入后列出）。</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>Days added</source>
+        <translation>新增天数</translation>
+    </message>
+    <message>
+        <source>Days changed</source>
+        <translation>修改天数</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+</context>
+<context>
     <name>AttendanceModel</name>
     <message>
         <source>Post</source>
