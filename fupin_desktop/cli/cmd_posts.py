@@ -6,7 +6,7 @@
     fupin export attendance OUT.xlsx --month YYYY-MM [--village V] [--masked]
     fupin export payroll-bank OUT.xlsx --month YYYY-MM [--village V]
     fupin ledger posts|attendance|payroll|payroll-notice|wages-annual --out F.pdf|.xlsx
-                 [--month YYYY-MM] [--year Y] [--village V]
+                 [--month YYYY-MM] [--year Y] [--village V] [--allow-missing (payroll, notice)]
     fupin wages --month YYYY-MM [--village V] [--detail] [--close [--allow-missing] [--note T]]
     fupin post-rules [--set KEY=VALUE …] [--reason TEXT]
 """
@@ -86,7 +86,11 @@ def _import_attendance(db, args):
 
     res = import_attendance(db, args.file, month=_month(args))
     month = res.counts.get("month", "")
-    return _import_summary(res, f"考勤导入完成（{month}）", args, "考勤导入问题清单")
+    data, human = _import_summary(res, f"考勤导入完成（{month}）", args, "考勤导入问题清单")
+    changes = res.change_lines()
+    human += ("\n  考勤变动（" + f"{len(changes)} 人）：\n" + "\n".join(f"    {c}" for c in changes)
+              if changes else "\n  考勤没有变动")
+    return data, human
 
 
 def _month_arg(required: bool):
@@ -138,14 +142,27 @@ def _ledger(kind):
 
         month = _month(args)
         r = write_ledger(db, kind, args.out, month=month, year=args.year,
-                         village_id=_village_id(db, args.village))
+                         village_id=_village_id(db, args.village),
+                         allow_missing=getattr(args, "allow_missing", True))
         what = "页" if not args.out.lower().endswith(".xlsx") else "行"
         human = f"已生成“{KINDS[kind]}”：{r.rows} 条记录，{r.pages_or_rows} {what}，保存为 {r.out}"
         if r.total is not None:
             human += f"；金额合计 {r.total:,.2f} 元"
-        return ({"out": r.out, "kind": kind, "rows": r.rows, "pages": r.pages_or_rows,
-                 "total": r.total}, human)
+        data = {"out": r.out, "kind": kind, "rows": r.rows, "pages": r.pages_or_rows,
+                "total": r.total}
+        if r.missing is not None:
+            data["missing_attendance"] = r.missing
+            if r.missing:
+                human += f"；未录入考勤（未计发）：{'、'.join(r.missing)}"
+        if r.corrections is not None:
+            data["corrections"] = r.corrections
+        return data, human
     return handler
+
+
+def _allow_missing_arg(p):
+    p.add_argument("--allow-missing", action="store_true",
+                   help="有人未录入考勤也打印（这些人列在最前，不计金额）")
 
 
 def _wages(db, args):
@@ -161,14 +178,20 @@ def _wages(db, args):
         run = wage_run(db, month, village_id=vid)
     state = "已关账" if run.closed else "试算（未关账）"
     lines = [f"{run.month_text}岗位补贴{state}：{len(run.slips)} 人，实发合计 {run.total:,.2f} 元"]
+    if run.missing_attendance:  # first: these workers are not paid until attendance is entered
+        lines.append(f"  未录入考勤（{len(run.missing_attendance)} 人，不计发）："
+                     f"{'、'.join(s.worker_name for s in run.missing_attendance)}")
     for v, n, amount in run.village_totals():
         lines.append(f"  {v or '（未填村）'}：{n} 人，{amount:,.2f} 元")
-    if run.missing_attendance:
-        lines.append(f"  未录入考勤：{'、'.join(s.worker_name for s in run.missing_attendance)}")
     for s in run.revocations:
         lines.append(f"  建议撤岗：{s.worker_name}（{s.note}）")
+    for c in run.corrections:
+        lines.append(f"  更正：{c.worker_name} {c.text()}")
     if args.detail:
-        for s in run.slips:
+        for s in sorted(run.slips, key=lambda x: not x.attendance_missing):
+            if s.attendance_missing and not s.amount:
+                lines.append(f"  {s.village_name} {s.worker_name} {s.post_name} 未录入考勤")
+                continue
             lines.append(f"  {s.village_name} {s.worker_name} {s.post_name} 实发 {s.amount:,.2f}")
             for ln in s.lines:
                 lines.append(f"      {ln.label}：{ln.amount:+,.2f}")
@@ -176,12 +199,17 @@ def _wages(db, args):
             "total": run.total,
             "villages": [{"village": v, "workers": n, "total": a} for v, n, a in run.village_totals()],
             "missing_attendance": [s.worker_name for s in run.missing_attendance],
-            "revocation_proposed": [s.worker_name for s in run.revocations]}
+            "revocation_proposed": [s.worker_name for s in run.revocations],
+            "corrections": [{"worker": c.worker_name, "kind": c.kind, "changes": c.changes,
+                             "reason": c.reason, "amount": c.amount, "by": c.created_by,
+                             "at": c.when, "paid_in": f"{c.target_month:%Y-%m}"}
+                            for c in run.corrections]}
     if args.detail:
         data["slips"] = [{"worker": s.worker_name, "village": s.village_name, "post": s.post_name,
-                          "amount": s.amount,
+                          "amount": s.amount, "attendance_missing": s.attendance_missing,
                           "lines": [{"code": ln.code, "label": ln.label, "amount": ln.amount}
-                                    for ln in s.lines]} for s in run.slips]
+                                    for ln in s.lines]}
+                         for s in sorted(run.slips, key=lambda x: not x.attendance_missing)]
     return data, "\n".join(lines)
 
 
@@ -226,8 +254,9 @@ EXPORTERS = {
 LEDGERS = {
     "posts": (_ledger("posts"), "公益性岗位人员台账", None),
     "attendance": (_ledger("attendance"), "公益性岗位签到考勤表（须 --month）", None),
-    "payroll": (_ledger("payroll"), "公益性岗位补贴发放花名册（须 --month）", None),
-    "payroll-notice": (_ledger("payroll-notice"), "公益性岗位补贴发放公示（打码，须 --month）", None),
+    "payroll": (_ledger("payroll"), "公益性岗位补贴发放花名册（须 --month）", _allow_missing_arg),
+    "payroll-notice": (_ledger("payroll-notice"), "公益性岗位补贴发放公示（打码，须 --month）",
+                       _allow_missing_arg),
     "wages-annual": (_ledger("wages-annual"), "公益性岗位补贴年度汇总（--year）", None),
 }
 

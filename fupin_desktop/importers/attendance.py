@@ -10,11 +10,16 @@ Two layouts, both found by column names:
 
 Reject codes: id-not-text, id-length, id-checksum, id-birthdate, unknown-member, no-assignment
 (nobody holds a post that month), bad-mark (an unknown mark, a day the month does not have, or a
-day outside the worker's assignment), duplicate-row. Warnings: name-mismatch, post-mismatch,
-days-mismatch (the sheet's 出勤天数 differs from its √ count).
+day outside the worker's assignment), duplicate-row (a worker twice in a grid, or the same
+worker's sign-in twice on one day: 重复的签到记录 — never last-wins). Warnings: name-mismatch,
+post-mismatch, days-mismatch (the sheet's 出勤天数 differs from its √ count).
 
-A re-import replaces the month's marks of the workers it names (audited as updates); a closed
-month is refused as a whole. One transaction for the whole file.
+A file changes only the days it holds: a sign-in file the (worker, day) pairs it lists; a grid
+the span of days from its first to its last marked day (an empty cell inside it clears that
+day, days outside it are left as they are), so importing a first-half sheet and then a
+second-half sheet keeps both. Changes are audited as updates; a closed month is refused as a
+whole. One transaction for the whole file. ``dry_run`` computes everything (rejects and the
+per-worker change summary: marks added / changed) and writes nothing, for a preview.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import and_, or_, select
@@ -61,14 +67,50 @@ def month_from_text(*texts: str) -> dt.date | None:
     return None
 
 
+@dataclass(slots=True)
+class MarkChange:
+    """What an import does to one worker's month: marks added (day was empty) and changed."""
+
+    assignment_id: int
+    worker_name: str
+    month: dt.date
+    added: int
+    changed: int
+
+    def to_json(self) -> dict:
+        return {"assignment_id": self.assignment_id, "worker": self.worker_name,
+                "month": f"{self.month:%Y-%m}", "added": self.added, "changed": self.changed}
+
+
+@dataclass(slots=True)
+class AttendanceImportResult(ImportResult):
+    changes: list[MarkChange] = field(default_factory=list)  # workers whose marks change
+    dry_run: bool = False  # a preview: nothing was written
+
+    def to_json(self) -> dict:
+        out = ImportResult.to_json(self)  # (zero-argument super() fails in a slots dataclass)
+        out["changes"] = [c.to_json() for c in self.changes]
+        out["dry_run"] = self.dry_run
+        return out
+
+    def change_lines(self) -> list[str]:
+        """“张三 2025-10：新增 12 天，修改 2 天” per worker whose marks change."""
+        return [f"{c.worker_name} {c.month:%Y-%m}：新增 {c.added} 天，修改 {c.changed} 天"
+                for c in self.changes]
+
+
 class _AttendanceImport:
     def __init__(self, session, reader, month: dt.date | None, file_name: str):
         self.s, self.r, self.h = session, reader, reader.header_of
-        self.res = ImportResult()
+        self.res = AttendanceImportResult()
         self.month = month
         self.file = file_name
         self.seen: dict[tuple[int, dt.date], int] = {}  # (assignment, month) -> first row
-        self.new_marks: dict[tuple[int, dt.date], list[str]] = {}
+        self.seen_days: dict[tuple[int, dt.date], int] = {}  # (assignment, day) -> first row
+        # (assignment, month) -> {day: code}: only the days the file holds
+        self.new_marks: dict[tuple[int, dt.date], dict[int, str]] = {}
+        self.names: dict[int, str] = {}
+        self.span: tuple[int, int] | None = None  # grid: first..last marked day of the file
 
     def reject(self, row, code, msg, fname=None, hh=None, name=None):
         self.res.reject(ImportIssue(row, code, msg, fname, hh, name))
@@ -208,10 +250,11 @@ class _AttendanceImport:
                 return
         for aid in targets:
             self.seen[(aid, m0)] = r
-            marks = [MARK_NONE] * dim
-            for d, c in per.get(aid, {}).items():
-                marks[d - 1] = c
-            self.new_marks[(aid, m0)] = marks
+            self.names[aid] = mname
+            self.new_marks[(aid, m0)] = dict(per.get(aid, {}))
+        if codes:
+            lo, hi = min(codes), max(codes)
+            self.span = (min(lo, self.span[0]), max(hi, self.span[1])) if self.span else (lo, hi)
         try:
             declared = parse_int(v["declared_days"])
         except ValueError:
@@ -236,22 +279,47 @@ class _AttendanceImport:
         for a in held:
             p = overlap(m0, a[1], a[2])
             if p and p[0] <= day.day <= p[1]:
-                marks = self.new_marks.setdefault((a[0], m0), [MARK_NONE] * days_in_month(m0))
-                marks[day.day - 1] = c
+                first = self.seen_days.get((a[0], day))
+                if first is not None:
+                    self.reject(r, "duplicate-row", f"第{r}行与第{first}行是{mname}{day:%Y-%m-%d}"
+                                "重复的签到记录，该行未导入；请删除重复行，或核对日期",
+                                "date", hcode, mname)
+                    return
+                self.seen_days[(a[0], day)] = r
+                self.names[a[0]] = mname
+                self.new_marks.setdefault((a[0], m0), {})[day.day] = c
                 self.res.rows_imported += 1
                 return
         self.reject(r, "bad-mark", f"第{r}行{mname}{day:%Y-%m-%d}不在上岗期间，不能记考勤，该行未导入",
                     "date", hcode, mname)
 
     def write(self) -> None:
-        created = replaced = unchanged = 0
-        for (aid, m0), marks in self.new_marks.items():
-            new = "".join(marks)
+        created = replaced = unchanged = added_total = changed_total = 0
+        for (aid, m0), days in self.new_marks.items():
+            dim = days_in_month(m0)
             row = self.s.scalar(select(AttendanceMonth).where(
                 AttendanceMonth.assignment_id == aid, AttendanceMonth.month == m0))
+            old = (row.marks if row is not None else "").ljust(dim, MARK_NONE)[:dim]
+            marks = list(old)
+            if self.span is not None and "d1" in self.r.columns:  # grid: the file's span of days
+                for d in range(self.span[0], min(self.span[1], dim) + 1):
+                    marks[d - 1] = days.get(d, MARK_NONE)
+            else:  # sign-in rows: the days listed
+                for d, c in days.items():
+                    marks[d - 1] = c
+            new = "".join(marks)
+            added = sum(1 for a, b in zip(old, new) if a == MARK_NONE and b != MARK_NONE)
+            changed = sum(1 for a, b in zip(old, new) if a != MARK_NONE and b != a)
+            if added or changed:
+                self.res.changes.append(MarkChange(aid, self.names.get(aid, ""), m0, added, changed))
+                added_total += added
+                changed_total += changed
             if row is None:
-                self.s.add(AttendanceMonth(assignment_id=aid, month=m0, marks=new))
-                created += 1
+                if new.strip(MARK_NONE):
+                    self.s.add(AttendanceMonth(assignment_id=aid, month=m0, marks=new))
+                    created += 1
+                else:
+                    unchanged += 1
             elif row.marks != new:
                 row.marks = new
                 replaced += 1
@@ -261,15 +329,34 @@ class _AttendanceImport:
         self.res.count("months_created", created)
         self.res.count("months_replaced", replaced)
         self.res.count("months_unchanged", unchanged)
+        self.res.count("marks_added", added_total)
+        self.res.count("marks_changed", changed_total)
         if self.month is not None:
             self.res.counts["month"] = f"{self.month:%Y-%m}"  # type: ignore[assignment]
 
 
-def import_attendance(db, path: str | os.PathLike, *, month=None) -> ImportResult:
-    """Import a sign-in sheet; InputError for an unusable file or a closed month (nothing written)."""
+class _Preview(Exception):
+    """Raised inside the transaction of a dry run so that nothing is written."""
+
+    def __init__(self, result):
+        super().__init__("dry run")
+        self.result = result
+
+
+def import_attendance(db, path: str | os.PathLike, *, month=None,
+                      dry_run: bool = False) -> AttendanceImportResult:
+    """Import a sign-in sheet; InputError for an unusable file or a closed month (nothing written).
+    ``dry_run``: the same result (rejects, warnings, per-worker changes), nothing written."""
     m0 = parse_month(month) if month is not None else None
     reader = open_sheet(path, SPEC)
     name = Path(path).name
-    with db.write(reason=f"导入考勤：{name}") as s:
-        return _AttendanceImport(s, reader, m0, name).run()
+    try:
+        with db.write(reason=f"导入考勤：{name}") as s:
+            res = _AttendanceImport(s, reader, m0, name).run()
+            if dry_run:
+                res.dry_run = True
+                raise _Preview(res)
+            return res
+    except _Preview as p:
+        return p.result
 

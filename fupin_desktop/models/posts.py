@@ -208,12 +208,17 @@ class MonthClosure(IdMixin, Base):
 
 
 class AttendanceCorrection(IdMixin, Base):
-    """A change to a closed month's attendance, paid (or recovered) as a line in ``target_month``."""
+    """A change to a closed month's attendance (or to what its wage depends on, such as a yellow
+    flag's rectification), paid (or recovered) as a line in ``target_month`` and printed as a
+    更正 line in the closed month's attendance sheet and payroll."""
 
     __tablename__ = "post_attendance_corrections"
     __table_args__ = (Index("ix_post_attendance_corrections_target", "target_month"),)
 
     assignment_id: Mapped[int] = mapped_column(ForeignKey("post_assignments.id"), index=True)
+    # attendance: the marks changed; inspection: a yellow flag's rectification changed (marks equal)
+    kind: Mapped[str] = mapped_column(String(20), default="attendance", server_default="attendance")
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("post_inspections.id"))
     month: Mapped[dt.date]  # the closed month that was corrected
     target_month: Mapped[dt.date]  # first open month after it, when the correction was made
     old_marks: Mapped[str] = mapped_column(String(31))

@@ -15,7 +15,8 @@ from ..errors import InputError
 from ..services import settings
 from ..services.posts_assignments import assignment_on, list_assignments
 from ..services.posts_attendance import month_grid
-from ..services.posts_calendar import SYMBOLS, month_text, parse_month
+from ..services.posts_calendar import SYMBOLS, count_marks, month_text, parse_month
+from ..services.posts_corrections import by_assignment
 from ..services.posts_payroll import annual_summary, wage_run
 from ..services.posts_wages import ZERO
 from .posts_render import PCol, PostsTable, render
@@ -63,6 +64,9 @@ def posts_table(db, *, month=None, village_id: int | None = None,
 
 
 def attendance_table(db, month, *, village_id: int | None = None) -> PostsTable:
+    """签到考勤表. A closed month prints each row as it stood when the month was closed and,
+    under it, one 更正 line per later correction (the changed days' new marks, the days after
+    it, and before/after, why, who, when); the 合计 row is the month as paid, like the payroll."""
     grid = month_grid(db, month, village_id=village_id)
     town, _, _ = _township(db)
     cols = [PCol("no", "序号", 0.5, "int"), PCol("village", "行政村", 1.2), PCol("name", "姓名", 1.2),
@@ -70,67 +74,149 @@ def attendance_table(db, month, *, village_id: int | None = None) -> PostsTable:
     cols += [PCol(f"d{d}", f"{d}\n{WEEKDAYS[w]}", 0.45, "mark")
              for d, w in zip(range(1, grid.days + 1), grid.weekdays)]
     cols += [PCol("p", "出勤", 0.6, "int"), PCol("l", "请假", 0.6, "int"), PCol("a", "旷工", 0.6, "int")]
+    corr = by_assignment(grid.corrections)
     rows = []
+    present = leave = absent = 0
     for i, r in enumerate(grid.rows, 1):
-        days = [SYMBOLS[c] if r.can_mark(d) else "—" for d, c in enumerate(r.marks, 1)]
-        rows.append((i, r.village_name, r.worker_name, r.post_name, *days, r.present, r.leave, r.absent))
-    totals = ("合计", "", f"{len(rows)}人", "", *([""] * grid.days),
-              sum(r.present for r in grid.rows), sum(r.leave for r in grid.rows),
-              sum(r.absent for r in grid.rows))
+        marks = grid.closed_marks(r)
+        c = count_marks(marks)
+        present, leave, absent = present + c.present, leave + c.leave, absent + c.absent
+        days = [SYMBOLS[m] if r.can_mark(d) else "—" for d, m in enumerate(marks, 1)]
+        rows.append((i, r.village_name, r.worker_name, r.post_name, *days, c.present, c.leave,
+                     c.absent))
+        for x in corr.get(r.assignment_id, []):
+            changed = x.changed_days
+            days = [(SYMBOLS[changed[d]] or "空") if d in changed else ""
+                    for d in range(1, grid.days + 1)]
+            rows.append(("更正", x.when[:10], r.worker_name, x.text(), *days, x.after.present,
+                         x.after.leave, x.after.absent))
+    totals = ("合计", "", f"{len(grid.rows)}人", "", *([""] * grid.days), present, leave, absent)
     state = "（已关账）" if grid.closed else ""
+    if grid.corrections:
+        state += f"　关账后更正{len(grid.corrections)}条（见“更正”行，合计为关账时数）"
     return PostsTable(f"{town}公益性岗位人员{month_text(grid.month)}签到考勤表",
                       f"√ 出勤　事 事假　病 病假　× 旷工　— 不在岗{state}", cols, rows, totals,
                       signoff=("考勤员", "村负责人", "日期"), sheet_name="考勤", font_size=8.0,
-                      meta={"present": totals[-3]})
+                      meta={"present": present, "correction_lines": len(grid.corrections),
+                            "records": len(grid.rows)})
 
 
-def _payroll_rows(db, month, village_id):
+def _payroll_rows(db, month, village_id, allow_missing: bool = True):
     run = wage_run(db, month, village_id=village_id)
     if not run.slips:
         raise InputError(f"{month_text(run.month)}没有在岗人员或补贴记录")
+    if run.missing_attendance and not allow_missing:
+        raise MissingAttendanceError(run.month, [s.worker_name for s in run.missing_attendance])
     return run
 
 
-def payroll_table(db, month, *, village_id: int | None = None) -> PostsTable:
-    """工资发放花名册: masked IDs, days, every amount, a signature column, totals."""
-    run = _payroll_rows(db, month, village_id)
+class MissingAttendanceError(InputError):
+    """Printing a payroll of a month where some workers have no attendance yet (not confirmed)."""
+
+    def __init__(self, month, names: list[str]):
+        self.month, self.names = month, names
+        shown = "、".join(names[:20]) + (f"等{len(names)}人" if len(names) > 20 else "")
+        super().__init__(f"{month_text(month)}有{len(names)}人未录入考勤：{shown}。"
+                         "请先录入考勤；确需打印请加 --allow-missing")
+
+
+def _slip_order(run):
+    """Workers without attendance first (they are not paid yet), then the payroll order."""
+    return sorted(run.slips, key=lambda x: not x.attendance_missing)
+
+
+def _missing_note(run) -> str:
+    names = [s.worker_name for s in run.missing_attendance]
+    return f"　未录入考勤{len(names)}人（列在最前，不计发）：{'、'.join(names)}" if names else ""
+
+
+MISSING = "未录入考勤"
+
+
+def payroll_table(db, month, *, village_id: int | None = None,
+                  allow_missing: bool = True) -> PostsTable:
+    """工资发放花名册: masked IDs, days, every amount, a signature column, totals. A closed month
+    adds, under a worker's row, one 更正 line per later correction (days after it, the
+    difference, where it is paid, why, who, when) and a 更正金额 column; 实发 stays as paid."""
+    run = _payroll_rows(db, month, village_id, allow_missing)
     town, _, mask_id = _township(db)
     cols = [PCol("no", "序号", 0.4, "int"), PCol("village", "行政村", 0.8), PCol("name", "姓名", 0.7),
             PCol("id", "证件号码", 1.6, "code"), PCol("post", "岗位", 1.1),
             PCol("req", "应出勤\n天数", 0.5, "int"), PCol("present", "出勤\n天数", 0.5, "int"),
             PCol("absent", "旷工\n天数", 0.5, "int"), PCol("grade", "考核\n等次", 0.5, "center"),
             PCol("base", "应发补贴", 0.9, "money"), PCol("minus", "扣款", 0.8, "money"),
-            PCol("plus", "奖励及更正", 0.8, "money"), PCol("amount", "实发金额", 0.9, "money"),
-            PCol("sign", "领取人签字", 1.4, "sign")]
-    rows = [(i, x.village_name, x.worker_name, mask_id(x.id_number), x.post_name, x.required_days,
-             x.present_days, x.absent_days, x.grade or "", x.base, x.deductions, x.additions, x.amount,
-             "") for i, x in enumerate(run.slips, 1)]
-    totals = ("合计", "", f"{len(rows)}人", "", "", sum(r[5] for r in rows), sum(r[6] for r in rows),
-              sum(r[7] for r in rows), "", sum((r[9] for r in rows), ZERO),
-              sum((r[10] for r in rows), ZERO), sum((r[11] for r in rows), ZERO),
-              sum((r[12] for r in rows), ZERO), "")
+            PCol("plus", "奖励及更正", 0.8, "money"), PCol("amount", "实发金额", 0.9, "money")]
+    with_corr = bool(run.corrections)
+    if with_corr:
+        cols.append(PCol("corr", "关账后\n更正金额", 0.8, "money"))
+    cols.append(PCol("sign", "领取人签字", 1.4, "sign"))
+    corr = by_assignment(run.corrections)
+    rows = []
+    sums = [0, 0, 0, ZERO, ZERO, ZERO, ZERO, ZERO]
+    for i, x in enumerate(_slip_order(run), 1):
+        blank = x.attendance_missing and not x.amount
+        money = (None, None, None, None) if blank else (x.base, x.deductions, x.additions, x.amount)
+        grade = MISSING if x.attendance_missing else (x.grade or "")
+        row = (i, x.village_name, x.worker_name, mask_id(x.id_number), x.post_name, x.required_days,
+               x.present_days, x.absent_days, grade, *money)
+        rows.append(row + ((None,) if with_corr else ()) + ("",))
+        for k, v in enumerate((x.required_days, x.present_days, x.absent_days, *money)):
+            sums[k] += v or 0
+        for c in corr.get(x.assignment_id, []):
+            rows.append(("更正", c.when[:10], x.worker_name, "", c.text(), x.required_days,
+                         c.after.present, c.after.absent, "", None, None, None, None, c.amount,
+                         f"计入{month_text(c.target_month)}"))
+            sums[7] += c.amount
+    totals = ("合计", "", f"{len(run.slips)}人", "", "", *sums[:3], "", *sums[3:7])
+    totals += ((sums[7],) if with_corr else ()) + ("",)
     state = "已关账" if run.closed else "试算表（未关账，不作发放依据）"
-    return PostsTable(f"{town}{KINDS['payroll']}",
-                      f"{month_text(run.month)}　{state}　实发合计 {totals[12]:,.2f} 元", cols, rows,
-                      totals, sheet_name="发放花名册", meta={"total": totals[12], "closed": run.closed})
+    sub = f"{month_text(run.month)}　{state}　实发合计 {sums[6]:,.2f} 元"
+    if with_corr:
+        sub += f"　关账后更正{len(run.corrections)}条，差额 {sums[7]:+,.2f} 元计入以后月份发放"
+    sub += _missing_note(run)
+    return PostsTable(f"{town}{KINDS['payroll']}", sub, cols, rows, totals, sheet_name="发放花名册",
+                      meta={"total": sums[6], "closed": run.closed, "corrections": sums[7],
+                            "records": len(run.slips),
+                            "missing": [s.worker_name for s in run.missing_attendance]})
 
 
-def notice_table(db, month, *, village_id: int | None = None) -> PostsTable:
-    """公示 list: masked IDs (pattern from the settings), days, grade, amount."""
-    run = _payroll_rows(db, month, village_id)
+def notice_table(db, month, *, village_id: int | None = None,
+                 allow_missing: bool = True) -> PostsTable:
+    """公示 list: masked IDs (pattern from the settings), days, grade, amount; 更正 lines like
+    the payroll's."""
+    run = _payroll_rows(db, month, village_id, allow_missing)
     town, unit, mask_id = _township(db)
     cols = [PCol("no", "序号", 0.4, "int"), PCol("village", "行政村", 0.9), PCol("name", "姓名", 0.8),
             PCol("id", "证件号码", 1.6, "code"), PCol("post", "岗位", 1.2),
             PCol("present", "出勤天数", 0.6, "int"), PCol("grade", "考核等次", 0.6, "center"),
             PCol("amount", "发放金额（元）", 0.9, "money")]
-    rows = [(i, x.village_name, x.worker_name, mask_id(x.id_number), x.post_name, x.present_days,
-             x.grade or "", x.amount) for i, x in enumerate(run.slips, 1)]
-    total = sum((r[7] for r in rows), ZERO)
-    return PostsTable(f"{town}{month_text(run.month)}{KINDS['payroll-notice']}",
-                      f"公示期：自公布之日起7日。如有异议，请向{unit or '乡镇'}乡村振兴办公室反映。",
-                      cols, rows, ("合计", "", f"{len(rows)}人", "", "", "", "", total),
-                      signoff=("公示单位（盖章）", "公示日期"), sheet_name="公示",
-                      meta={"total": total, "closed": run.closed})
+    with_corr = bool(run.corrections)
+    if with_corr:
+        cols.append(PCol("corr", "关账后更正\n金额（元）", 0.9, "money"))
+    corr = by_assignment(run.corrections)
+    rows = []
+    total = corr_total = ZERO
+    for i, x in enumerate(_slip_order(run), 1):
+        amount = None if x.attendance_missing and not x.amount else x.amount
+        total += amount or ZERO
+        rows.append((i, x.village_name, x.worker_name, mask_id(x.id_number), x.post_name,
+                     x.present_days, MISSING if x.attendance_missing else (x.grade or ""), amount)
+                    + ((None,) if with_corr else ()))
+        for c in corr.get(x.assignment_id, []):
+            rows.append(("更正", c.when[:10], x.worker_name, "", c.text(), c.after.present, "",
+                         None, c.amount))
+            corr_total += c.amount
+    totals = ("合计", "", f"{len(run.slips)}人", "", "", "", "", total)
+    totals += (corr_total,) if with_corr else ()
+    sub = f"公示期：自公布之日起7日。如有异议，请向{unit or '乡镇'}乡村振兴办公室反映。"
+    if with_corr:
+        sub += f"关账后更正{len(run.corrections)}条，差额计入以后月份发放。"
+    sub += _missing_note(run).strip("　")
+    return PostsTable(f"{town}{month_text(run.month)}{KINDS['payroll-notice']}", sub,
+                      cols, rows, totals, signoff=("公示单位（盖章）", "公示日期"), sheet_name="公示",
+                      meta={"total": total, "closed": run.closed, "corrections": corr_total,
+                            "records": len(run.slips),
+                            "missing": [s.worker_name for s in run.missing_attendance]})
 
 
 def annual_table(db, year: int, *, village_id: int | None = None, include_open: bool = False,
@@ -160,14 +246,19 @@ class LedgerResult:
     pages_or_rows: int
     rows: int
     total: Decimal | None
+    missing: list[str] | None = None  # payroll / 公示: workers without attendance (not paid)
+    corrections: Decimal | None = None  # closed payroll / 公示: sum of the 更正 lines
 
 
 def write_ledger(db, kind: str, out, *, month=None, year: int | None = None,
                  village_id: int | None = None, today: dt.date | None = None,
-                 progress=None, title: str | None = None) -> LedgerResult:
+                 progress=None, title: str | None = None,
+                 allow_missing: bool = True) -> LedgerResult:
     """Build and render one posts ledger (``kind`` in KINDS) to ``out`` (.pdf or .xlsx).
     ``posts`` with a ``year`` (no month): the holders as they stood on its 31 December (or
-    today while it runs). ``title``: printed instead of the default (the archive's 题名)."""
+    today while it runs). ``title``: printed instead of the default (the archive's 题名).
+    ``allow_missing=False``: a payroll / 公示 of a month where someone has no attendance yet
+    raises MissingAttendanceError (naming them) instead of printing."""
     today = today or dt.date.today()
     if kind in ("attendance", "payroll", "payroll-notice") and month is None:
         raise InputError(f"生成“{KINDS[kind]}”须指定月份（--month 2025-10）")
@@ -177,9 +268,9 @@ def write_ledger(db, kind: str, out, *, month=None, year: int | None = None,
     elif kind == "attendance":
         table = attendance_table(db, month, village_id=village_id)
     elif kind == "payroll":
-        table = payroll_table(db, month, village_id=village_id)
+        table = payroll_table(db, month, village_id=village_id, allow_missing=allow_missing)
     elif kind == "payroll-notice":
-        table = notice_table(db, month, village_id=village_id)
+        table = notice_table(db, month, village_id=village_id, allow_missing=allow_missing)
     elif kind == "wages-annual":
         table = annual_table(db, year or today.year, village_id=village_id, today=today)
     else:
@@ -188,4 +279,6 @@ def write_ledger(db, kind: str, out, *, month=None, year: int | None = None,
         table.title = title
     _, unit, _ = _township(db)
     n = render(table, out, unit=unit, today=today, progress=progress)
-    return LedgerResult(kind, str(out), n, len(table.rows), table.meta.get("total"))
+    return LedgerResult(kind, str(out), n, table.meta.get("records", len(table.rows)),
+                        table.meta.get("total"),
+                        table.meta.get("missing"), table.meta.get("corrections") or None)

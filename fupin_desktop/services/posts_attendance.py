@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import and_, or_, select
@@ -24,6 +24,7 @@ from ..models.posts import (MARK_CODES, MARK_NONE, AttendanceCorrection, Attenda
 from .masking import mask_id
 from .posts_calendar import (count_marks, days_in_month, describe_changes, month_end, month_text,
                              overlap, parse_mark, parse_month)
+from .posts_corrections import CorrectionLine, corrections_in
 from .posts_payroll import first_open_month_after, is_month_closed
 from .posts_rules import load_rules, rules_from_json
 from .posts_wages import attendance_delta
@@ -68,6 +69,14 @@ class MonthGrid:
     closed: bool
     default_required_days: int
     rows: list[GridRow]
+    corrections: list[CorrectionLine] = field(default_factory=list)  # closed month: 更正 lines
+
+    def closed_marks(self, row: GridRow) -> str:
+        """The row's marks as they stood when the month was closed (before any 更正)."""
+        for c in self.corrections:
+            if c.assignment_id == row.assignment_id:
+                return c.old_marks
+        return row.marks
 
 
 @dataclass(frozen=True)
@@ -125,8 +134,11 @@ def month_grid(db, month, *, village_id: int | None = None, search: str | None =
                                 version or 0, req))
         closed = is_month_closed(s, m0)
         default_req = load_rules(s).required_days
+        corrections = (corrections_in(s, m0, village_id=village_id,
+                                      assignment_ids=[r.assignment_id for r in rows] if search else None)
+                       if closed else [])
     weekdays = [dt.date(m0.year, m0.month, d).weekday() for d in range(1, dim + 1)]
-    return MonthGrid(m0, dim, weekdays, closed, default_req, rows)
+    return MonthGrid(m0, dim, weekdays, closed, default_req, rows, corrections)
 
 
 def _code(value: str) -> str:

@@ -3,7 +3,10 @@
 A yellow flag carries a rectification deadline (default: the rule posts.rectify_days after the
 inspection); if it is not rectified by then it counts against the worker in the wage of the
 month the deadline falls in. Inspections dated in a closed month cannot be added, removed or
-re-scored (the month was paid on them); marking one rectified is always allowed.
+re-scored (the month was paid on them). Marking one rectified is always allowed, but when the
+deadline's month is closed it changes a paid wage: it then needs a written reason and becomes a
+更正 (AttendanceCorrection of kind “inspection”: who, when, why, the wage difference paid in the
+next open month), printed in that month's attendance sheet and payroll.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from sqlalchemy.orm import Session
 from ..errors import ConflictError, UserError, ValidationError
 from ..models import Member, Village
 from ..models.base import utcnow
-from ..models.posts import FLAGS, Assignment, Inspection, Post
-from .posts_calendar import month_end, month_text, parse_month
-from .posts_payroll import is_month_closed
-from .posts_rules import load_rules
+from ..models.posts import (FLAGS, MARK_NONE, AttendanceCorrection, AttendanceMonth, Assignment,
+                            Inspection, Post, WageRun)
+from .posts_calendar import days_in_month, month_end, month_text, parse_month
+from .posts_payroll import first_open_month_after, is_month_closed
+from .posts_rules import load_rules, rules_from_json
+from .posts_wages import slip_amount
 
 
 @dataclass
@@ -115,8 +120,11 @@ def add_inspection(db, data: InspectionInput) -> InspectionView:
         return _views(s, [obj.id])[0]
 
 
-def update_inspection(db, inspection_id: int, data: InspectionInput, version: int) -> InspectionView:
-    with db.write() as s:
+def update_inspection(db, inspection_id: int, data: InspectionInput, version: int,
+                      reason: str | None = None) -> InspectionView:
+    """Save an edited inspection; a changed rectification of a yellow flag whose deadline month
+    is closed needs ``reason`` and becomes a 更正 (see ``rectify``)."""
+    with db.write(reason=reason) as s:
         obj = s.get(Inspection, inspection_id)
         if obj is None or obj.deleted_at is not None:
             raise UserError("找不到该检查记录，可能已被删除，请刷新后重试")
@@ -131,14 +139,19 @@ def update_inspection(db, inspection_id: int, data: InspectionInput, version: in
                       data.deadline or obj.deadline):
             _refuse_closed(s, obj.date, "修改")
             _refuse_closed(s, data.date, "修改")
-        _apply(obj, data, rules)
+        with _rectification_correction(s, obj, reason, db.user, bool(data.rectified),
+                                       (data.rectified_date or dt.date.today())
+                                       if data.rectified else None):
+            _apply(obj, data, rules)
         s.flush()
         return _views(s, [obj.id])[0]
 
 
-def rectify(db, inspection_id: int, rectified_date: dt.date, version: int | None = None) -> InspectionView:
-    """Record that a flagged problem was fixed (allowed even in a closed month)."""
-    with db.write() as s:
+def rectify(db, inspection_id: int, rectified_date: dt.date, version: int | None = None,
+            reason: str | None = None) -> InspectionView:
+    """Record that a flagged problem was fixed. When the yellow flag's deadline falls in a
+    closed month this is a 更正 of that month's wage and needs ``reason``."""
+    with db.write(reason=reason) as s:
         obj = s.get(Inspection, inspection_id)
         if obj is None or obj.deleted_at is not None:
             raise UserError("找不到该检查记录，可能已被删除，请刷新后重试")
@@ -146,10 +159,89 @@ def rectify(db, inspection_id: int, rectified_date: dt.date, version: int | None
             raise ConflictError()
         if rectified_date < obj.date:
             raise ValidationError("整改日期不能早于检查日期", field="rectified_date")
-        obj.rectified = True
-        obj.rectified_date = rectified_date
+        with _rectification_correction(s, obj, reason, db.user, True, rectified_date):
+            obj.rectified = True
+            obj.rectified_date = rectified_date
         s.flush()
         return _views(s, [obj.id])[0]
+
+
+def rectification_closed_month(db, inspection_id: int, rectified: bool = True,
+                               rectified_date: dt.date | None = None) -> dt.date | None:
+    """The closed month whose paid wage setting this inspection's rectification to
+    (``rectified``, ``rectified_date``) would correct — its yellow flag's deadline month, when
+    the flag turns from deducted to not deducted or back — or None. Ask the clerk for a reason
+    first when it is a month."""
+    with db.read() as s:
+        obj = s.get(Inspection, inspection_id)
+        if obj is None:
+            return None
+        return _closed_deadline_month(s, obj, rectified, rectified_date or dt.date.today())
+
+
+def _closed_deadline_month(s: Session, obj: Inspection, rectified: bool,
+                           rectified_date: dt.date | None) -> dt.date | None:
+    """The deadline's month if it is closed and the change moves the flag across the deadline."""
+    if obj.flag != "黄旗" or obj.deadline is None:
+        return None
+    if _late(obj.rectified, obj.rectified_date, obj.deadline) == _late(rectified, rectified_date,
+                                                                      obj.deadline):
+        return None  # deducted before and after (or neither): the paid wage stands
+    m = obj.deadline.replace(day=1)
+    return m if is_month_closed(s, m) else None
+
+
+def _late(rectified: bool, rectified_date: dt.date | None, deadline: dt.date) -> bool:
+    return not rectified or rectified_date is None or rectified_date > deadline
+
+
+class _rectification_correction:
+    """Around a change of ``obj``'s rectification: when its deadline month is closed, refuse
+    it without a reason, else record the wage difference as a 更正 of that month."""
+
+    def __init__(self, s: Session, obj: Inspection, reason: str | None, user: str | None,
+                 rectified: bool, rectified_date: dt.date | None):
+        self.s, self.obj, self.reason, self.user = s, obj, (reason or "").strip(), user
+        self.month = _closed_deadline_month(s, obj, rectified, rectified_date)
+
+    def __enter__(self):
+        if self.month is None:
+            return self
+        if not self.reason:
+            raise ValidationError(
+                f"{month_text(self.month)}已关账（补贴已发放签字），黄旗整改情况会改变该月补贴，"
+                "须填写更正原因；差额将作为更正计入下一个未关账月份", field="reason")
+        self.was = (self.obj.rectified, self.obj.rectified_date)
+        run_rules = self.s.scalar(select(WageRun.rules).where(WageRun.month == self.month))
+        self.rules = rules_from_json(run_rules)  # the rules the month was paid with
+        self.before = slip_amount(self.s, self.month, self.obj.assignment_id, self.rules)
+        self.was_late = _late(self.obj.rectified, self.obj.rectified_date, self.obj.deadline)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None or self.month is None:
+            return False
+        obj = self.obj
+        if (obj.rectified, obj.rectified_date) == self.was:
+            return False
+        self.s.flush()
+        after = slip_amount(self.s, self.month, obj.assignment_id, self.rules)
+        dim = days_in_month(self.month)
+        marks = (self.s.scalar(select(AttendanceMonth.marks).where(
+            AttendanceMonth.assignment_id == obj.assignment_id,
+            AttendanceMonth.month == self.month)) or "").ljust(dim, MARK_NONE)[:dim]
+        when = "未整改" if not obj.rectified else f"{obj.rectified_date:%Y-%m-%d}整改"
+        effect = ("逾期未整改，扣款" if _late(obj.rectified, obj.rectified_date, obj.deadline)
+                  else "按期整改，不扣款")
+        was = "逾期未整改" if self.was_late else "按期整改"
+        changes = (f"{obj.date:%Y-%m-%d}黄旗（{(obj.problem or '')[:40]}，整改期限{obj.deadline:%Y-%m-%d}）"
+                   f"登记为{when}：{was}→{effect}")
+        self.s.add(AttendanceCorrection(
+            assignment_id=obj.assignment_id, kind="inspection", inspection_id=obj.id,
+            month=self.month, target_month=first_open_month_after(self.s, self.month),
+            old_marks=marks, new_marks=marks, changes=changes[:300], reason=self.reason[:500],
+            amount=after - self.before, created_by=self.user))
+        return False
 
 
 def delete_inspection(db, inspection_id: int, reason: str) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..audit_events import record_bulk
 from ..errors import UserError, ValidationError
 from ..models.posts import Assignment, MonthClosure, Post, WageLine, WageRun, WageSlip
+from .posts_corrections import CorrectionLine, corrections_in
 from .posts_calendar import add_months, month_text, parse_month
 from .posts_rules import PostRules, load_rules, rules_from_json
 from .posts_wages import ZERO, WageLineView, WageSlipView, compute_month
@@ -34,6 +35,7 @@ class WageRunView:
     closed_at: dt.datetime | None = None
     closed_by: str | None = None
     note: str | None = None
+    corrections: list[CorrectionLine] = field(default_factory=list)  # 更正 lines of a closed month
 
     @property
     def total(self) -> Decimal:
@@ -103,10 +105,12 @@ def _stored_run(session: Session, month: dt.date, village_id: int | None) -> Wag
         s.assignment_id, s.member_id, s.village_name or "", s.worker_name, s.id_number, s.post_name,
         s.post_type or "", s.bank_name, s.bank_account, s.wage_standard, s.in_post_days,
         s.required_days, s.present_days, s.leave_days, s.absent_days, s.grade, s.red_flags,
-        s.yellow_flags, s.amount, lines.get(s.id, []), s.revocation_proposed, s.note or "")
+        s.yellow_flags, s.amount, lines.get(s.id, []), s.revocation_proposed, s.note or "",
+        s.in_post_days > 0 and s.present_days + s.leave_days + s.absent_days == 0)
         for s in slips]
     return WageRunView(month, True, views, rules_from_json(run.rules), run.computed_at,
-                       closure.closed_at, closure.closed_by, closure.note)
+                       closure.closed_at, closure.closed_by, closure.note,
+                       corrections_in(session, month, village_id=village_id))
 
 
 def wage_run_in(session: Session, month, *, village_id: int | None = None,

@@ -40,7 +40,7 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True, slots=True)
 class WageLineView:
-    code: str  # base / absent / shortfall / yellow / red / grade / correction / floor
+    code: str  # base / absent / shortfall / yellow / red / grade / correction / floor / missing
     label: str  # Chinese, explains the arithmetic
     quantity: Decimal | None
     rate: Decimal | None
@@ -153,6 +153,13 @@ def compute_slip(month: dt.date, w: WageInput, rules: PostRules) -> WageSlipView
         c = count_marks(marks)
         present, leave, absent = c.present, c.leave, c.absent
         missing = c.marked == 0
+        required = (w.required_days if in_post == dim
+                    else _round_days(Decimal(w.required_days) * in_post / dim))
+    if missing:
+        # never silently paid 0 (the shortfall would deduct the whole standard): nothing is
+        # computed until attendance is entered; a closed month's later entry is a 更正
+        add(WageLineView("missing", "未录入考勤（暂不计发，录入考勤后按实际出勤计发）", None, None, ZERO))
+    elif w.period is not None:
         if in_post == dim:
             base = std
             required = w.required_days
@@ -186,13 +193,12 @@ def compute_slip(month: dt.date, w: WageInput, rules: PostRules) -> WageSlipView
             else:
                 add(WageLineView("shortfall", f"{head}：{std} ÷ {per} × {short}天）", Decimal(short),
                                  None, -fen(std * short / per)))
-        if not missing:  # no attendance yet: no grade (and no grade bonus) either
-            grade = monthly_grade(w.score_count, w.score_sum, absent, w.unrectified_yellow, rules)
+        grade = monthly_grade(w.score_count, w.score_sum, absent, w.unrectified_yellow, rules)
     if w.unrectified_yellow:
         rate = rules.yellow_flag_deduction
         add(WageLineView("yellow", f"黄旗逾期未整改扣款（{w.unrectified_yellow}面 × {rate}元）",
                          Decimal(w.unrectified_yellow), rate, -fen(rate * w.unrectified_yellow)))
-    if w.red_flags and w.period is not None and rules.red_flag_bonus:
+    if w.red_flags and w.period is not None and not missing and rules.red_flag_bonus:
         rate = rules.red_flag_bonus
         add(WageLineView("red", f"红旗奖励（{w.red_flags}面 × {rate}元）", Decimal(w.red_flags),
                          rate, fen(rate * w.red_flags)))
@@ -218,8 +224,9 @@ def compute_slip(month: dt.date, w: WageInput, rules: PostRules) -> WageSlipView
         grade, w.red_flags, w.yellow_flags, total, lines, proposed, note, missing)
 
 
-def correction_label(month: dt.date, changes: str) -> str:
-    return f"{month_text(month)}考勤更正（{changes}）"
+def correction_label(month: dt.date, changes: str, kind: str = "attendance") -> str:
+    what = "黄旗整改更正" if kind == "inspection" else "考勤更正"
+    return f"{month_text(month)}{what}（{changes}）"
 
 
 def load_inputs(session: Session, month: dt.date, rules: PostRules, *, village_id: int | None = None,
@@ -227,11 +234,12 @@ def load_inputs(session: Session, month: dt.date, rules: PostRules, *, village_i
     """Inputs for every assignment in post during ``month`` (and those owed a correction)."""
     m0, m1 = month, month_end(month)
     corr_q = select(AttendanceCorrection.assignment_id, AttendanceCorrection.month,
-                    AttendanceCorrection.changes, AttendanceCorrection.amount
+                    AttendanceCorrection.changes, AttendanceCorrection.amount,
+                    AttendanceCorrection.kind
                     ).where(AttendanceCorrection.target_month == m0).order_by(AttendanceCorrection.id)
     corrections: dict[int, list[tuple[str, Decimal]]] = {}
-    for aid, cm, changes, amount in session.execute(corr_q):
-        corrections.setdefault(aid, []).append((correction_label(cm, changes), amount))
+    for aid, cm, changes, amount, kind in session.execute(corr_q):
+        corrections.setdefault(aid, []).append((correction_label(cm, changes, kind), amount))
 
     active = and_(Assignment.start_date <= m1,
                   or_(Assignment.end_date.is_(None), Assignment.end_date >= m0))
@@ -310,6 +318,17 @@ def compute_month(session: Session, month: dt.date, rules: PostRules, *,
     return [compute_slip(month, w, rules)
             for w in load_inputs(session, month, rules, village_id=village_id,
                                  assignment_ids=assignment_ids)]
+
+
+def slip_amount(session: Session, month: dt.date, assignment_id: int, rules: PostRules) -> Decimal:
+    """One assignment's wage for ``month`` as the data stands now, without correction lines
+    (the before / after of a 更正 that is not about the marks, e.g. a yellow flag's rectification)."""
+    inputs = [w for w in load_inputs(session, month, rules, assignment_ids=[assignment_id])
+              if w.assignment_id == assignment_id and w.period is not None]
+    if not inputs:
+        return ZERO
+    inputs[0].corrections = []
+    return compute_slip(month, inputs[0], rules).amount
 
 
 def attendance_delta(session: Session, month: dt.date, assignment_id: int, old_marks: str,

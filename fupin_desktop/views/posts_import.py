@@ -133,6 +133,55 @@ class PostsImportSummary(QDialog):
                                 self.tr("The list was saved to %1").replace("%1", path))
 
 
+class _ChangeRow:
+    __slots__ = ("worker_name", "month", "added", "changed")
+
+    def __init__(self, c):
+        self.worker_name, self.month = c.worker_name, f"{c.month:%Y-%m}"
+        self.added, self.changed = c.added, c.changed
+
+
+class AttendanceImportPreview(QDialog):
+    """What an attendance file would change (per worker: marks added / changed), before it is
+    applied. Accept: import it; reject: nothing is written."""
+
+    def __init__(self, result, source: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.result = result
+        self.setWindowTitle(self.tr("Check Attendance Changes"))
+        self.resize(620, 480)
+        c = result.counts
+        head = self.tr("File: %1").replace("%1", Path(source).name)
+        if c.get("month"):
+            head += "　" + self.tr("Month: %1").replace("%1", str(c["month"]))
+        self.head = QLabel(head)
+        self.text = QLabel(
+            self.tr("Importing changes the attendance of %1 workers: %2 days added, %3 days "
+                    "changed. %4 rows cannot be imported (listed after the import).")
+            .replace("%1", str(len(result.changes))).replace("%2", str(c.get("marks_added", 0)))
+            .replace("%3", str(c.get("marks_changed", 0))).replace("%4", str(result.rows_rejected)))
+        self.text.setWordWrap(True)
+        self.model = ColouredListModel([
+            Column("worker_name", self.tr("Full name"), width=120),
+            Column("month", self.tr("Month"), width=80),
+            Column("added", self.tr("Days added"), "int", width=90),
+            Column("changed", self.tr("Days changed"), "int", width=90),
+        ], self)
+        self.model.set_rows([_ChangeRow(x) for x in result.changes])
+        self.table = make_table(self.model)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.apply_button.setText(self.tr("Import"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.head)
+        layout.addWidget(self.text)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+
+
 def start_import(parent: QWidget, ctx: AppContext, kind: str, on_done=None, path: str | None = None):
     """``kind`` "roster" (上岗花名册) or "attendance" (考勤表); returns the task or None."""
     roster = kind == "roster"
@@ -166,6 +215,26 @@ def start_import(parent: QWidget, ctx: AppContext, kind: str, on_done=None, path
         parent.import_summary = dlg  # tests and the tab reach the open summary here
         dlg.open()
 
-    return run_task(parent, title, work, on_result=done, cancellable=steps,
-                    on_error=lambda e: show_error(parent, e, QCoreApplication.translate(
-                        "PostsImport", "Import failed")))
+    def failed(e):
+        show_error(parent, e, QCoreApplication.translate("PostsImport", "Import failed"))
+
+    if roster:
+        return run_task(parent, title, work, on_result=done, cancellable=steps, on_error=failed)
+
+    # attendance: a dry run first, the clerk sees what changes per worker, then it is applied
+    def apply():
+        parent.import_task = run_task(parent, title, work, on_result=done, cancellable=steps,
+                                      on_error=failed)
+
+    def preview(result):
+        dlg = AttendanceImportPreview(result, path, parent)
+        parent.import_preview = dlg  # tests reach the open preview here
+        dlg.accepted.connect(apply)
+        dlg.open()
+
+    def dry(progress):
+        progress(0, 0, QCoreApplication.translate("PostsImport", "Reading %1…")
+                 .replace("%1", Path(path).name))
+        return import_attendance(ctx.db, path, dry_run=True)
+
+    return run_task(parent, title, dry, on_result=preview, on_error=failed)

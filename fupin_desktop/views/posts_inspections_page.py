@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..models.posts import FLAGS
+from ..services.posts_calendar import month_text
 from .context import show_error
 from .medical_widgets import ask_reason, current_record, make_table, set_villages, village_combo
 from .posts_widgets import OVERDUE, ColouredListModel, MonthPicker
@@ -164,7 +165,16 @@ class InspectionsPage(QWidget):
             data = InspectionInput(**values)
             if insp is None:
                 return add_inspection(self.ctx.db, data)
-            return update_inspection(self.ctx.db, insp.id, data, insp.version)
+            reason = None
+            if (data.rectified, data.rectified_date if data.rectified else None) != (
+                    insp.rectified, insp.rectified_date):
+                reason = self._closed_month_reason(insp, data.rectified, data.rectified_date)
+                if reason is False:
+                    from ..errors import ValidationError
+
+                    raise ValidationError(self.tr("A reason is needed to correct a closed month"),
+                                          field="rectified")
+            return update_inspection(self.ctx.db, insp.id, data, insp.version, reason=reason or None)
 
         title = (self.tr("Inspection: %1 %2").replace("%1", insp.worker_name)
                  .replace("%2", insp.date.isoformat()) if insp else self.tr("New Inspection"))
@@ -213,6 +223,22 @@ class InspectionsPage(QWidget):
             return
         self.notify("inspections", [i.id], self)
 
+    def _closed_month_reason(self, insp, rectified: bool, rectified_date):
+        """None: no closed month is affected; False: the clerk cancelled; else the reason."""
+        from ..services.posts_inspections import rectification_closed_month
+        from .posts_widgets import ask_written_reason
+
+        m = rectification_closed_month(self.ctx.db, insp.id, rectified, rectified_date)
+        if m is None:
+            return None
+        reason = ask_written_reason(
+            self, self.tr("Correct a Closed Month"),
+            self.tr("The deadline of this yellow flag falls in %1, which is closed: its payroll "
+                    "was printed and signed.\nThe change is recorded as a correction and the "
+                    "difference is paid or recovered with the next open month's wages.\n\n"
+                    "Why is the rectification changed?").replace("%1", month_text(m)))
+        return reason or False
+
     @Slot()
     def rectify_current(self) -> None:
         from ..services.normalize import parse_date
@@ -231,7 +257,10 @@ class InspectionsPage(QWidget):
             day = parse_date(text)
             if day is None:
                 raise ValueError(self.tr("enter a date such as 2025-10-31"))
-            rectify(self.ctx.db, i.id, day, i.version)
+            reason = self._closed_month_reason(i, True, day)
+            if reason is False:
+                return
+            rectify(self.ctx.db, i.id, day, i.version, reason=reason)
         except ValueError as exc:
             from ..errors import ValidationError
 

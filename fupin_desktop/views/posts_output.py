@@ -55,6 +55,9 @@ def print_kind(parent: QWidget, ctx: AppContext, kind: str, *, month: dt.date | 
     from ..reports.posts_ledgers import write_ledger
 
     vid, vname = village if village and village[0] is not None else (None, None)
+    if kind in ("payroll", "payroll-notice") and month is not None:
+        if not confirm_missing_attendance(parent, ctx, month, vid):
+            return None
     path = path or ask_path(parent, file_name(kind, month, year, vname), ext)
     if not path:
         return None
@@ -68,6 +71,29 @@ def print_kind(parent: QWidget, ctx: AppContext, kind: str, *, month: dt.date | 
                     lambda p: write_ledger(ctx.db, kind, path, month=month, year=year,
                                            village_id=vid, progress=p),
                     on_result=done, on_error=lambda e: show_error(parent, e))
+
+
+def confirm_missing_attendance(parent: QWidget, ctx: AppContext, month: dt.date,
+                               village_id=None) -> bool:
+    """A payroll / 公示 of a month where someone has no attendance yet: ask first (they are
+    listed at the top as 未录入考勤, with no amount). True: go on printing."""
+    from ..services.posts_payroll import wage_run
+
+    try:
+        missing = wage_run(ctx.db, month, village_id=village_id).missing_attendance
+    except Exception as exc:  # noqa: BLE001
+        show_error(parent, exc)
+        return False
+    if not missing:
+        return True
+    names = "、".join(s.worker_name for s in missing[:10]) + ("…" if len(missing) > 10 else "")
+    text = (QCoreApplication.translate(
+        "PostsOutput", "No attendance was entered in %1 for %2 workers (%3). They are listed "
+        "at the top as not entered, with no amount. Print anyway?")
+        .replace("%1", month_text(month)).replace("%2", str(len(missing))).replace("%3", names))
+    return QMessageBox.question(
+        parent, QCoreApplication.translate("PostsOutput", "Attendance Not Entered"), text
+    ) == QMessageBox.StandardButton.Yes
 
 
 class PostsLedgerDialog(QDialog):

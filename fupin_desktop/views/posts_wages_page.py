@@ -270,8 +270,9 @@ class WagesPage(QWidget):
             names = "、".join(s.worker_name for s in preview.missing_attendance[:10])
             if QMessageBox.question(
                     self, self.tr("Close Month"),
-                    self.tr("No attendance was entered for %1 workers (%2). Their wage counts "
-                            "no day present. Close the month anyway?")
+                    self.tr("No attendance was entered for %1 workers (%2). They are not paid "
+                            "this month; attendance entered later is paid as a correction in the "
+                            "next open month. Close the month anyway?")
                     .replace("%1", str(len(preview.missing_attendance))).replace("%2", names)
             ) != QMessageBox.StandardButton.Yes:
                 return None

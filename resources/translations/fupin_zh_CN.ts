@@ -730,6 +730,45 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
     </message>
 </context>
 <context>
+    <name>AttendanceImportPreview</name>
+    <message>
+        <source>Check Attendance Changes</source>
+        <translation>核对考勤变动</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>文件：%1</translation>
+    </message>
+    <message>
+        <source>Month: %1</source>
+        <translation>月份：%1</translation>
+    </message>
+    <message>
+        <source>Importing changes the attendance of %1 workers: %2 days added, %3 days changed. %4 rows cannot be imported (listed after the import).</source>
+        <translation>导入将变动 %1 人的考勤：新增 %2 天，修改 %3 天。有 %4 行不能导入（导入后列出）。</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>Days added</source>
+        <translation>新增天数</translation>
+    </message>
+    <message>
+        <source>Days changed</source>
+        <translation>修改天数</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+</context>
+<context>
     <name>AttendanceModel</name>
     <message>
         <source>Post</source>
@@ -2278,6 +2317,10 @@ Restore these households and import their rows?</source>
         <translation>请填写检查日期</translation>
     </message>
     <message>
+        <source>A reason is needed to correct a closed month</source>
+        <translation>更正已关账月份须填写原因</translation>
+    </message>
+    <message>
         <source>Inspection: %1 %2</source>
         <translation>检查记录：%1 %2</translation>
     </message>
@@ -2288,6 +2331,20 @@ Restore these households and import their rows?</source>
     <message>
         <source>Delete Inspection</source>
         <translation>删除检查记录</translation>
+    </message>
+    <message>
+        <source>Correct a Closed Month</source>
+        <translation>更正已关账月份</translation>
+    </message>
+    <message>
+        <source>The deadline of this yellow flag falls in %1, which is closed: its payroll was printed and signed.
+The change is recorded as a correction and the difference is paid or recovered with the next open month's wages.
+
+Why is the rectification changed?</source>
+        <translation>该黄旗的整改期限在%1，该月已关账（花名册已打印签字）。
+此次修改将记为更正，差额随下一个未关账月份的补贴补发或扣回。
+
+为什么修改整改情况？</translation>
     </message>
     <message>
         <source>Mark Rectified</source>
@@ -3556,6 +3613,14 @@ Reason (required):</source>
         <translation>正在生成…</translation>
     </message>
     <message>
+        <source>No attendance was entered in %1 for %2 workers (%3). They are listed at the top as not entered, with no amount. Print anyway?</source>
+        <translation>%1有 %2 人未录入考勤（%3），将列在最前、标注“未录入考勤”，不列金额。仍要打印吗？</translation>
+    </message>
+    <message>
+        <source>Attendance Not Entered</source>
+        <translation>未录入考勤</translation>
+    </message>
+    <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -4674,8 +4739,8 @@ The wages are stored as computed now, the month's attendance is locked (later ch
         <translation>注意：%1尚未结束。</translation>
     </message>
     <message>
-        <source>No attendance was entered for %1 workers (%2). Their wage counts no day present. Close the month anyway?</source>
-        <translation>有 %1 人未录入考勤（%2），其补贴按无出勤计算。仍要关账吗？</translation>
+        <source>No attendance was entered for %1 workers (%2). They are not paid this month; attendance entered later is paid as a correction in the next open month. Close the month anyway?</source>
+        <translation>有 %1 人未录入考勤（%2），本月不计发其补贴；以后补录的考勤将作为更正计入下一个未关账月份发放。仍要关账吗？</translation>
     </message>
     <message>
         <source>Closing %1…</source>

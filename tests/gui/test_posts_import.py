@@ -55,7 +55,20 @@ def test_roster_then_attendance(qtbot, tab, samples, tmp_path, monkeypatch):
     people.status.setCurrentIndex(0)  # all statuses
     assert people.model.rowCount() == 12
 
-    dlg = _summary(qtbot, tab, tab.start_attendance_import(str(samples / "attendance_2025-10.xlsx")))
+    task = tab.start_attendance_import(str(samples / "attendance_2025-10.xlsx"))
+    qtbot.waitUntil(lambda: getattr(tab, "import_preview", None) is not None, timeout=30000)
+    preview = tab.import_preview
+    qtbot.addWidget(preview)
+    # first what would change, per worker; nothing is written yet
+    assert preview.model.rowCount() == 10 and all(r.added > 0 for r in preview.model.rows)
+    assert "10" in preview.text.text() and preview.result.dry_run
+    att = tab.show_page("attendance")
+    att.month.set_month(dt.date(2025, 10, 1))
+    att.reload()
+    assert all(r.present == 0 for r in att.model.rows)
+    preview.accept()
+    qtbot.waitUntil(lambda: getattr(tab, "import_task", None) is not None)
+    dlg = _summary(qtbot, tab, tab.import_task)
     assert [(i.row, i.code) for i in dlg.issues if i.reject] == [(5, "id-checksum"),
                                                                   (7, "unknown-member")]
     assert "2025-10" in dlg.head.text()  # the month read from the sheet's title
@@ -64,3 +77,19 @@ def test_roster_then_attendance(qtbot, tab, samples, tmp_path, monkeypatch):
     att.reload()
     by_name = {r.worker_name: r for r in att.model.rows}
     assert (by_name["郭红"].present, by_name["郭红"].absent) == (25, 2)  # as the sheet says
+
+
+def test_cancelling_the_attendance_preview_writes_nothing(qtbot, tab, samples):
+    _summary(qtbot, tab, tab.start_import(str(samples / "post_roster_2025.xlsx"))).close()
+    tab.import_summary = None
+    task = tab.start_attendance_import(str(samples / "attendance_2025-10.xlsx"))
+    qtbot.waitUntil(lambda: getattr(tab, "import_preview", None) is not None, timeout=30000)
+    assert task.error is None
+    preview = tab.import_preview
+    qtbot.addWidget(preview)
+    preview.reject()
+    assert getattr(tab, "import_task", None) is None and tab.import_summary is None
+    att = tab.show_page("attendance")
+    att.month.set_month(dt.date(2025, 10, 1))
+    att.reload()
+    assert all(r.present == 0 for r in att.model.rows)

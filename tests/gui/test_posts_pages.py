@@ -86,3 +86,32 @@ def test_inspection_grade_follows_the_score_and_yellow_flag_gets_a_deadline(qtbo
     assert (i.score, i.grade, i.flag) == (55, "不合格", "黄旗")
     assert i.deadline == dt.date(2025, 10, 17)  # the rule: 7 days after the inspection
     assert page.model.rowCount() == 1
+
+
+def test_rectifying_a_yellow_flag_of_a_closed_month_asks_for_a_reason(qtbot, tab, db, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from fupin_desktop.services.posts_attendance import fill_range
+    from fupin_desktop.services.posts_inspections import InspectionInput, add_inspection
+    from fupin_desktop.services.posts_payroll import close_month, wage_run
+    from fupin_desktop.views import posts_widgets
+
+    _mid, aid = d.worker(db, name="张三", start=dt.date(2025, 1, 1))
+    fill_range(db, OCT, [aid], 1, 22, "√")
+    add_inspection(db, InspectionInput(aid, dt.date(2025, 10, 3), "村支书", 70, "黄旗", "垃圾未清运",
+                                       dt.date(2025, 10, 10)))
+    close_month(db, OCT, today=dt.date(2025, 12, 1))
+    page = tab.show_page("inspections")
+    page.month.set_month(OCT)
+    page.reload()
+    page.table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("2025-10-09", True))
+    reasons = [None]
+    monkeypatch.setattr(posts_widgets, "ask_written_reason", lambda *a, **k: reasons.pop(0))
+    page.rectify_current()  # cancelled at the reason: nothing changes
+    assert not list_inspections(db, month=OCT)[0].rectified
+    reasons.append("整改记录漏登")
+    page.rectify_current()
+    assert list_inspections(db, month=OCT)[0].rectified
+    (c,) = wage_run(db, OCT).corrections
+    assert c.reason == "整改记录漏登" and c.amount == Decimal("50.00")

@@ -147,3 +147,36 @@ def test_rules_dialog_changes_the_preview_and_names_a_bad_value(qtbot, page, db)
     assert "乡镇会议决定" in reasons
     page.reload()
     assert {s.worker_name: s.amount for s in page.model.rows}["张三"] == Decimal("380.00")
+
+
+@pytest.mark.parametrize("button", ["payroll_button", "notice_button"])
+def test_printing_a_payroll_with_missing_attendance_asks_first(qtbot, page, tmp_path, monkeypatch,
+                                                               button):
+    asked, answer = [], [QMessageBox.StandardButton.No]
+
+    def question(_parent, _title, text, *a, **k):
+        asked.append(text)
+        return answer[0]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    out = tmp_path / "p.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    getattr(page, button).click()
+    assert len(asked) == 1 and "李四" in asked[0] and "未录入考勤" in asked[0]
+    assert not out.exists() and page.opened == []  # “No”: nothing printed
+    answer[0] = QMessageBox.StandardButton.Yes
+    getattr(page, button).click()
+    qtbot.waitUntil(lambda: bool(page.opened), timeout=30000)
+    text = extract_text(out)
+    assert "未录入" in text and "李四" in text
+
+
+def test_printing_a_complete_month_does_not_ask(qtbot, page, db, tmp_path, monkeypatch, workers):
+    set_marks(db, OCT, [(workers[2], day, "P") for day in range(1, 23)])
+    page.reload()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("nothing to confirm"))
+    out = tmp_path / "p.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    page.payroll_button.click()
+    qtbot.waitUntil(lambda: bool(page.opened), timeout=30000)
+    assert out.exists()

@@ -138,5 +138,5 @@ def test_inspection_grade_deadline_and_closed_month_rules(db):
         update_inspection(db, v.id, InspectionInput(aid, v.date, "村支书", 90, None), v.version)
     with pytest.raises(UserError):
         delete_inspection(db, v.id, "录错")
-    r = rectify(db, v.id, dt.date(2025, 10, 20))  # recording the fix is always allowed
+    r = rectify(db, v.id, dt.date(2025, 10, 20))  # a late fix changes no paid wage: allowed
     assert r.rectified and list_inspections(db, overdue_on=dt.date(2025, 10, 21)) == []

@@ -197,7 +197,7 @@ def test_attendance_reject_codes_and_warnings(db, tmp_path):
     assert row.marks.startswith("....." + "P" * 20) and row.present == 20
 
 
-def test_attendance_reimport_replaces_named_rows_and_is_audited(db, tmp_path):
+def test_attendance_reimport_changes_the_days_it_holds_and_is_audited(db, tmp_path):
     _, a1 = d.worker(db, name="甲")
     _, a2 = d.worker(db, name="乙")
     with db.read() as s:
@@ -206,17 +206,19 @@ def test_attendance_reimport_replaces_named_rows_and_is_audited(db, tmp_path):
     first = _sheet(tmp_path, "2025年10月考勤", [_row("甲", ids["甲"], "P" * 10),
                                                _row("乙", ids["乙"], "P" * 10)], "a.xlsx")
     import_attendance(db, first)
-    second = _sheet(tmp_path, "2025年10月考勤", [_row("甲", ids["甲"], "A" * 2)], "b.xlsx")
+    second = _sheet(tmp_path, "2025年10月考勤", [_row("甲", ids["甲"], "A" * 2 + "." * 3 + "P"),
+                                                _row("乙", ids["乙"], "")], "b.xlsx")
     res = import_attendance(db, second)
-    assert res.counts["months_replaced"] == 1
+    assert res.counts["months_replaced"] == 2
     with db.read() as s:
         marks = dict(s.execute(select(AttendanceMonth.assignment_id, AttendanceMonth.marks)).all())
         audit = s.scalars(select(AuditLog).where(AuditLog.table_name == "post_attendance",
-                                                 AuditLog.action == "update")).one()
-    assert marks[a1] == "AA" + "." * 29  # replaced as a whole, not merged
-    assert marks[a2] == "P" * 10 + "." * 21  # a row the file does not name is untouched
-    assert audit.reason == "导入考勤：b.xlsx"
-    assert audit.changes["marks"][0].startswith("PPPPPPPPPP")
+                                                 AuditLog.action == "update")).all()
+    # the file holds days 1–6: those are replaced (an empty cell clears), the rest kept
+    assert marks[a1] == "AA...P" + "P" * 4 + "." * 21
+    assert marks[a2] == "." * 6 + "P" * 4 + "." * 21
+    assert [(c.worker_name, c.added, c.changed) for c in res.changes] == [("甲", 0, 5), ("乙", 0, 6)]
+    assert len(audit) == 2 and all(a.reason == "导入考勤：b.xlsx" for a in audit)
 
 
 def test_attendance_import_refuses_a_closed_month(db, tmp_path):
@@ -264,3 +266,91 @@ def test_signin_rows_layout(db, tmp_path):
     assert res.rows_imported == 3
     with db.read() as s:
         assert s.scalar(select(AttendanceMonth.marks)).startswith("PPS.")
+
+
+def _ids(db):
+    from fupin_desktop.models import Member
+
+    with db.read() as s:
+        return {m.name: m.id_number for m in s.scalars(select(Member))}
+
+
+def test_two_half_month_sheets_keep_both_halves(any_db, tmp_path):
+    _, aid = d.worker(any_db, name="甲")
+    ids = _ids(any_db)
+    first = _sheet(tmp_path, "2025年10月考勤（上半月）", [_row("甲", ids["甲"], "P" * 15)], "a.xlsx",
+                   days=15)
+    second = _sheet(tmp_path, "2025年10月考勤（下半月）", [_row("甲", ids["甲"], "." * 15 + "P" * 14 + "AA")],
+                    "b.xlsx")
+    r1 = import_attendance(any_db, first)
+    r2 = import_attendance(any_db, second)
+    with any_db.read() as s:
+        assert s.scalar(select(AttendanceMonth.marks)) == "P" * 29 + "AA"
+    assert [(c.added, c.changed) for c in r1.changes] == [(15, 0)]
+    assert [(c.added, c.changed) for c in r2.changes] == [(16, 0)]
+    assert (r2.counts["marks_added"], r2.counts["marks_changed"]) == (16, 0)
+
+
+def _signin(tmp_path, rows, name="signin.xlsx"):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "签到日期", "考勤"])
+    for r in rows:
+        ws.append(r)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def test_signin_file_changes_only_its_days_and_rejects_duplicates(any_db, tmp_path):
+    from fupin_desktop.services.posts_attendance import fill_range
+
+    _, aid = d.worker(any_db, name="甲")
+    fill_range(any_db, OCT, [aid], 1, 31, "√")
+    idno = _ids(any_db)["甲"]
+    path = _signin(tmp_path, [["甲", idno, "2025-10-05", "×"],
+                              ["甲", idno, "2025-10-06", "事"],
+                              ["甲", idno, "2025-10-05", "√"]])  # the same day again
+    res = import_attendance(any_db, path)
+    assert res.rows_imported == 2
+    (rej,) = res.rejects
+    assert (rej.row, rej.code) == (4, "duplicate-row")
+    assert "第4行" in rej.message and "第2行" in rej.message and "重复的签到记录" in rej.message
+    with any_db.read() as s:
+        marks = s.scalar(select(AttendanceMonth.marks))
+    assert marks == "P" * 4 + "AL" + "P" * 25  # day 5 is the first row's ×, not last-wins
+    assert [(c.worker_name, c.added, c.changed) for c in res.changes] == [("甲", 0, 2)]
+
+
+def test_dry_run_reports_the_changes_and_writes_nothing(any_db, tmp_path):
+    _, aid = d.worker(any_db, name="甲")
+    path = _sheet(tmp_path, "2025年10月考勤", [_row("甲", _ids(any_db)["甲"], "P" * 20)])
+    res = import_attendance(any_db, path, dry_run=True)
+    assert res.dry_run and [(c.worker_name, c.added) for c in res.changes] == [("甲", 20)]
+    assert res.change_lines() == ["甲 2025-10：新增 20 天，修改 0 天"]
+    with any_db.read() as s:
+        assert s.scalar(select(func.count()).select_from(AttendanceMonth)) == 0
+        assert s.scalar(select(func.count()).select_from(AuditLog)
+                        .where(AuditLog.table_name == "post_attendance")) == 0
+    assert import_attendance(any_db, path).counts["months_created"] == 1
+
+
+def test_cli_import_prints_the_change_summary(db, tmp_path, capsys):
+    import json
+
+    from fupin_desktop.cli import main
+
+    d.worker(db, name="甲")
+    path = _sheet(tmp_path, "2025年10月考勤", [_row("甲", _ids(db)["甲"], "P" * 20 + "A")])
+    assert main(["--db", db.url, "import", "attendance", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "甲 2025-10：新增 21 天，修改 0 天" in out
+    path2 = _sheet(tmp_path, "2025年10月考勤", [_row("甲", _ids(db)["甲"], "P" * 21)], "b.xlsx")
+    assert main(["--db", db.url, "import", "attendance", str(path2), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rows_imported"] == 1 and data["months_replaced"] == 1  # existing keys stay
+    assert data["changes"] == [{"assignment_id": 1, "worker": "甲", "month": "2025-10",
+                                "added": 0, "changed": 1}]
+    assert data["marks_changed"] == 1

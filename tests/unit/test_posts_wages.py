@@ -222,9 +222,15 @@ def test_close_refuses_missing_attendance_unless_confirmed(db):
         close_month(db, OCT, today=TODAY)
     assert "张三" in str(err.value)
     run = close_month(db, OCT, today=TODAY, allow_missing_attendance=True)
-    # no attendance at all: 22 days short, 500 × 22 ÷ 22 = exactly the standard
-    assert run.slips[0].amount == Decimal("0.00")
-    assert [ln.code for ln in run.slips[0].lines] == ["base", "shortfall"]
+    # no attendance at all: nothing computed (not a 22-day shortfall deducting the standard)
+    (x,) = run.slips
+    assert x.attendance_missing and x.amount == Decimal("0.00") and x.grade is None
+    assert [ln.code for ln in x.lines] == ["missing"] and "未录入考勤" in x.lines[0].label
+    stored = wage_run(db, OCT).slips[0]
+    assert stored.attendance_missing and [ln.code for ln in stored.lines] == ["missing"]
+    # attendance entered after the close: the whole wage is a 更正 paid in November
+    saved = put(db, aid, OCT, "P26", reason="考勤表迟交")
+    assert [c.amount for c in saved.corrections] == [Decimal("500.00")]
 
 
 def test_closed_month_correction_becomes_a_line_in_the_next_month(any_db):
