@@ -1106,6 +1106,21 @@ Why is the attendance changed?</source>
     </message>
 </context>
 <context>
+    <name>CrashHandler</name>
+    <message>
+        <source>Internal Error</source>
+        <translation>程序内部错误</translation>
+    </message>
+    <message>
+        <source>The program hit an internal error. What you were doing may not have finished; data saved before is safe.
+Please tell your support contact and send them the log file:
+%1</source>
+        <translation>程序出现内部错误，刚才的操作可能没有完成；此前已保存的数据不受影响。
+请联系技术支持，并发送日志文件：
+%1</translation>
+    </message>
+</context>
+<context>
     <name>DeadlineDialog</name>
     <message>
         <source>Set Deadline</source>
