@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         act = QAction(text, self)
         if shortcut is not None:
             act.setShortcut(shortcut)
-        act.triggered.connect(slot)
+        act.triggered.connect(lambda _checked=False, _slot=slot: _slot())  # never pass `checked` on
         return act
 
     def _build_menus(self) -> None:

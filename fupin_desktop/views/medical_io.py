@@ -82,7 +82,7 @@ class MedicalImportSummary(QDialog):
         self.save_button = QPushButton(self.tr("Save List…"))
         self.save_button.setEnabled(bool(self.issues))
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button.clicked.connect(self.save_list)
+        self.save_button.clicked.connect(lambda _checked=False: self.save_list())
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("File: %1").replace("%1", Path(source).name)))
