@@ -833,6 +833,10 @@ Why is the attendance changed?</source>
         <translation>所选日期不在该人员上岗期间，不能记考勤。</translation>
     </message>
     <message>
+        <source>Nothing to save</source>
+        <translation>没有需要保存的修改</translation>
+    </message>
+    <message>
         <source>Attendance not saved</source>
         <translation>考勤未保存</translation>
     </message>
@@ -1645,6 +1649,10 @@ Load a demo township to try the program, or import the national monitoring syste
     <message>
         <source>Discard your changes and load the record as saved by others?</source>
         <translation>放弃您的修改，重新载入他人保存后的记录吗？</translation>
+    </message>
+    <message>
+        <source>Nothing to save</source>
+        <translation>没有需要保存的修改</translation>
     </message>
     <message>
         <source>Saved at %1</source>
@@ -2493,6 +2501,30 @@ Load a demo township to try the program, or import the national monitoring syste
     <message>
         <source>Opening database…</source>
         <translation>正在打开数据库…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport</source>
+        <translation>导出(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Print</source>
+        <translation>打印(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Database</source>
+        <translation>数据库(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Nothing to save</source>
+        <translation>没有需要保存的修改</translation>
     </message>
     <message>
         <source>Open Database</source>
@@ -4036,6 +4068,10 @@ Reason (required):</source>
     <message>
         <source>Target for %2 in %1: %3</source>
         <translation>%1 年%2目标比例 %3</translation>
+    </message>
+    <message>
+        <source>Nothing to save</source>
+        <translation>没有需要保存的修改</translation>
     </message>
     <message>
         <source>Saved at %1</source>
