@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from .context import AppContext, show_error
+from .households_import import fill_missing_names
 from .households_print import open_file, output_dir, remember_dir, safe_name
 from .medical_widgets import MedicalListModel, PeriodPicker, make_table
 from .registry_model import Column
@@ -62,6 +63,7 @@ class MedicalImportSummary(QDialog):
                        for i in sorted(result.rejects, key=lambda i: i.row)]
         self.issues += [_Issue(self.tr("Warning"), i, labels, False)
                         for i in sorted(result.warning_rows, key=lambda i: i.row)]
+        fill_missing_names(self.issues)
         self.model = MedicalListModel([
             Column("kind", self.tr("Issue type"), width=60),
             Column("row", self.tr("Sheet row"), "int", width=50),
