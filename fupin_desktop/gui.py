@@ -43,11 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from .logsetup import setup_logging
-    from .views.app import create_app
+    from .views.app import create_app, install_crash_handlers
     from .views.main_window import MainWindow
 
     setup_logging()
     app = create_app(sys.argv[:1])
+    install_crash_handlers()  # a bug is logged and shown, never a silently dead window
     # Show the window first (menus, status line) and open the database right after: importing
     # SQLAlchemy and the models alone takes longer than showing a window.
     window = MainWindow(None)

@@ -15,7 +15,17 @@ _OTHER_CN = {"posts": "公益性岗位", "post_assignments": "上岗记录", "po
              "post_wage_runs": "工资核算", "post_wage_slips": "工资发放", "post_wage_lines": "工资明细",
              "post_month_closures": "月度结账", "medical_disease_types": "病种",
              "medical_chronic_cards": "慢性病卡", "medical_doctor_signings": "家庭医生签约",
-             "medical_settlements": "就医结算", "medical_follow_ups": "随访记录"}
+             "medical_settlements": "就医结算", "medical_follow_ups": "随访记录",
+             "archive_years": "档案年度", "archive_items": "档案条目", "archive_boxes": "档案盒",
+             "archive_packages": "归档数据包", "archive_package_files": "数据包文件",
+             "archive_page_cache": "档案页数缓存", "surveys": "入户排查", "survey_answers": "排查答案",
+             "survey_templates": "排查模板", "problems": "问题整改", "problem_events": "整改记录",
+             "evidence_files": "佐证材料", "check_exemptions": "检查豁免", "users": "用户"}
+
+
+def table_label(table: str) -> str:
+    """The clerk's name of a table in the human output (JSON keeps the table names)."""
+    return _TABLE_CN.get(table) or _OTHER_CN.get(table) or f"其他记录（{table}）"
 
 
 def _progress(json_mode: bool):
@@ -44,7 +54,7 @@ def _demo(db, args):
     lines += [f"  {cn}：{counts.get(t, 0):,}" for t, cn in _TABLE_CN.items()]
     others = {t: n for t, n in counts.items() if t not in _TABLE_CN and t not in
               ("audit_log", "settings")}
-    lines += [f"  {_OTHER_CN.get(t, t)}：{n:,}" for t, n in others.items()]
+    lines += [f"  {table_label(t)}：{n:,}" for t, n in others.items()]
     lines.append(f"数据库：{db.location}")
     return summary.to_json(), "\n".join(lines)
 

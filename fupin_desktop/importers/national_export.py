@@ -396,12 +396,15 @@ class _Parser:
                 continue  # a household without members (our backup): nothing to check
             if heads == 0:
                 head_row = self.rejected_heads.get(code)
+                head_name = None
                 if head_row is not None:
                     msg = (f"{where}的户主在第{head_row}行，该行未导入，本户暂无户主；"
                            "改正该行后重新导入即可")
+                    # the summary's 姓名 column names the head whose row was refused
+                    head_name = next((i.name for i in res.rejects if i.row == head_row), None)
                 else:
                     msg = f"{where}没有“{h('relation')}”为“户主”的成员，请核对并指定户主"
-                self.warn(hh.first_row, "no-head", msg, "relation", code)
+                self.warn(hh.first_row, "no-head", msg, "relation", code, head_name)
             elif heads > 1:
                 self.warn(hh.first_row, "many-heads",
                           f"{where}有{heads}名户主，请核对“{h('relation')}”", "relation", code)

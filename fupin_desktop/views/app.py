@@ -67,3 +67,65 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(str(resource_path("icons/app.svg"))))
     app.setStyleSheet(STYLE)
     return app
+
+
+# -- a bug never kills the window silently -------------------------------------------------------
+_qt_log = logging.getLogger("qt")
+_showing_crash = False
+
+
+def _crash_dialog(text: str) -> None:
+    """The clerk-facing note of an unexpected error (a module function: tests replace it)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(QApplication.activeWindow(),
+                         QCoreApplication.translate("CrashHandler", "Internal Error"), text)
+
+
+def crash_message() -> str:
+    from ..logsetup import log_file
+
+    return (QCoreApplication.translate(
+        "CrashHandler",
+        "The program hit an internal error. What you were doing may not have finished; "
+        "data saved before is safe.\nPlease tell your support contact and send them the log "
+        "file:\n%1").replace("%1", str(log_file())))
+
+
+def handle_exception(exc_type, exc, tb) -> None:
+    """``sys.excepthook``: log the traceback, tell the clerk, keep the window running."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        QApplication.quit()
+        return
+    log.critical("unhandled exception", exc_info=(exc_type, exc, tb))
+    global _showing_crash
+    if _showing_crash or QApplication.instance() is None:  # an error inside the dialog itself
+        return
+    _showing_crash = True
+    try:
+        _crash_dialog(crash_message())
+    except Exception:  # noqa: BLE001 - the hook must never raise
+        log.exception("the error dialog failed")
+    finally:
+        _showing_crash = False
+
+
+def _qt_message(mode, context, message: str) -> None:
+    from PySide6.QtCore import QtMsgType
+
+    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+             QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+             QtMsgType.QtFatalMsg: logging.CRITICAL}.get(mode, logging.WARNING)
+    where = f" ({context.file}:{context.line})" if context is not None and context.file else ""
+    _qt_log.log(level, "%s%s", message, where)
+
+
+def install_crash_handlers():
+    """Route unhandled Python exceptions and Qt's messages to the log (see logsetup), and show
+    a Chinese dialog naming the log file for exceptions. Returns Qt's previous message handler."""
+    import sys
+
+    from PySide6.QtCore import qInstallMessageHandler
+
+    sys.excepthook = handle_exception
+    return qInstallMessageHandler(_qt_message)

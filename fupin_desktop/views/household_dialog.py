@@ -81,7 +81,7 @@ class HouseholdDialog(QDialog):
         buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._save_shortcut)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(buttons)
@@ -231,6 +231,14 @@ class HouseholdDialog(QDialog):
             self._show_errors({**errors, **income_errors})
             return None
         return dataclasses.replace(self.form, **values, incomes=incomes)
+
+    @Slot()
+    def _save_shortcut(self) -> None:
+        """Ctrl+S: save, or say there is nothing to save (a saved record, nothing typed)."""
+        if self.form.id is not None and not self.has_changes:
+            self.status.setText(self.tr("Nothing to save"))
+            return
+        self.save()
 
     @Slot()
     def save(self) -> bool:

@@ -33,6 +33,18 @@ class _Issue:
         self.message = issue.message
 
 
+def fill_missing_names(issues) -> None:
+    """A line without a 姓名 takes the name another line gives for the same sheet row (a warning
+    about a refused head row names that head), so the 姓名 column is filled where it is known."""
+    names = {}
+    for i in issues:
+        if i.name:
+            names.setdefault(i.row, i.name)
+    for i in issues:
+        if not i.name:
+            i.name = names.get(i.row, "")
+
+
 class ImportSummaryDialog(QDialog):
     def __init__(self, result, source: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -68,6 +80,7 @@ class ImportSummaryDialog(QDialog):
                        for i in sorted(result.rejects, key=lambda i: i.row)]
         self.issues += [_Issue(self.tr("Warning"), i)
                         for i in sorted(result.warning_rows, key=lambda i: i.row)]
+        fill_missing_names(self.issues)
         self.model = ListTableModel([
             Column("kind", self.tr("Issue type"), width=60),
             Column("row", self.tr("Sheet row"), "int", width=60),

@@ -45,7 +45,7 @@ class HouseholdsTab(BaseTab):
             act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         if tip:
             act.setToolTip(tip)
-        act.triggered.connect(slot)
+        act.triggered.connect(lambda _checked=False, _slot=slot: _slot())  # never pass `checked` on
         self.addAction(act)
         return act
 

@@ -76,8 +76,7 @@ class MainWindow(QMainWindow):
             self.tab_widgets.append(tab)
             self.tabs.addTab(tab, cls.tab_title())
             tab.restore_state(settings)
-            for act in getattr(tab, "file_actions", lambda: [])():  # 导入 … in the 文件 menu
-                self.file_menu.insertAction(self._tab_actions_end, act)
+            self._add_file_actions(tab)
         ctx.changed.connect(lambda *_: self._schedule_counts())
         ctx.database_replaced.connect(self._update_status)
         self._set_database_actions(True)
@@ -95,28 +94,80 @@ class MainWindow(QMainWindow):
         act = QAction(text, self)
         if shortcut is not None:
             act.setShortcut(shortcut)
-        act.triggered.connect(slot)
+        act.triggered.connect(lambda _checked=False, _slot=slot: _slot())  # never pass `checked` on
         return act
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
         self.file_menu = mb.addMenu(self.tr("&File"))
-        self.file_menu.addAction(self._action(self.tr("Open Database…"), self.open_database_file,
-                                              QKeySequence.StandardKey.Open))
-        self.file_menu.addAction(self._action(self.tr("Connect to Server Database…"),
-                                              self.open_database_url))
+        # the tabs' file actions (导入 …, 导出 …, 打印 …, settings) go into these when attached
+        self.import_menu = self.file_menu.addMenu(self.tr("&Import"))
+        self.export_menu = self.file_menu.addMenu(self.tr("E&xport"))
+        self.print_menu = self.file_menu.addMenu(self.tr("&Print"))
+        self.settings_menu = self.file_menu.addMenu(self.tr("&Settings"))
         self.file_menu.addSeparator()
-        # tabs insert their file actions (导入 …) before this separator when attached
-        self._tab_actions_end = self.file_menu.addSeparator()
+        self.database_menu = self.file_menu.addMenu(self.tr("&Database"))
+        self.database_menu.addAction(self._action(self.tr("Open Database…"), self.open_database_file,
+                                                  QKeySequence.StandardKey.Open))
+        self.database_menu.addAction(self._action(self.tr("Connect to Server Database…"),
+                                                  self.open_database_url))
+        self.database_menu.addSeparator()
         backup_act = self._action(self.tr("Backup…"), self.backup)
         restore_act = self._action(self.tr("Restore…"), self.restore)
-        self.file_menu.addAction(backup_act)
-        self.file_menu.addAction(restore_act)
+        self.database_menu.addAction(backup_act)
+        self.database_menu.addAction(restore_act)
         self._database_actions = [backup_act, restore_act]
+        for menu in (self.import_menu, self.export_menu, self.print_menu, self.settings_menu):
+            menu.menuAction().setVisible(False)  # until a tab puts something in it
         self.file_menu.addSeparator()
         self.file_menu.addAction(self._action(self.tr("Exit"), self.close, QKeySequence.StandardKey.Quit))
         self.help_menu = mb.addMenu(self.tr("&Help"))
         self.help_menu.addAction(self._action(self.tr("About"), self.about))
+
+    # the submenu of a tab's file action, from the attribute that holds it on the tab
+    _FILE_GROUPS = (("import", "import_menu"), ("export", "export_menu"), ("build", "export_menu"),
+                    ("verify", "export_menu"), ("ledger", "print_menu"), ("print", "print_menu"),
+                    ("file_action", "print_menu"))
+
+    def _file_submenu(self, tab: QWidget, act: QAction):
+        name = next((n for n, v in vars(tab).items() if v is act), "")
+        for key, menu in self._FILE_GROUPS:
+            if key in name:
+                return getattr(self, menu)
+        return self.settings_menu
+
+    def _add_file_actions(self, tab: QWidget) -> None:
+        """A tab's file actions into 导入 ▸ / 导出 ▸ / 打印 ▸ / 设置 ▸, one section per tab."""
+        used = set()
+        for act in getattr(tab, "file_actions", lambda: [])():
+            menu = self._file_submenu(tab, act)
+            if menu not in used and menu.actions():
+                menu.addSeparator()
+            used.add(menu)
+            menu.addAction(act)
+            menu.menuAction().setVisible(True)
+
+    def file_menu_actions(self) -> list[QAction]:
+        """Every action of the 文件 menu and its submenus (what the clerk can pick there)."""
+        out = []
+
+        def walk(menu):
+            for a in menu.actions():
+                if a.menu() is not None:
+                    walk(a.menu())
+                elif not a.isSeparator():
+                    out.append(a)
+
+        walk(self.file_menu)
+        return out
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # Ctrl+S that no editor took: say so rather than do nothing
+        if event.matches(QKeySequence.StandardKey.Save):
+            self.statusBar().showMessage(self.tr("Nothing to save"), 4000)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- status bar --------------------------------------------------------------------------
     def _schedule_counts(self) -> None:

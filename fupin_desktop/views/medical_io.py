@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from .context import AppContext, show_error
+from .households_import import fill_missing_names
 from .households_print import open_file, output_dir, remember_dir, safe_name
 from .medical_widgets import MedicalListModel, PeriodPicker, make_table
 from .registry_model import Column
@@ -62,6 +63,7 @@ class MedicalImportSummary(QDialog):
                        for i in sorted(result.rejects, key=lambda i: i.row)]
         self.issues += [_Issue(self.tr("Warning"), i, labels, False)
                         for i in sorted(result.warning_rows, key=lambda i: i.row)]
+        fill_missing_names(self.issues)
         self.model = MedicalListModel([
             Column("kind", self.tr("Issue type"), width=60),
             Column("row", self.tr("Sheet row"), "int", width=50),
@@ -82,7 +84,7 @@ class MedicalImportSummary(QDialog):
         self.save_button = QPushButton(self.tr("Save List…"))
         self.save_button.setEnabled(bool(self.issues))
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button.clicked.connect(self.save_list)
+        self.save_button.clicked.connect(lambda _checked=False: self.save_list())
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("File: %1").replace("%1", Path(source).name)))

@@ -128,7 +128,7 @@ class SettlementDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.save_new_button.clicked.connect(self.save_and_new)
         buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._save_shortcut)
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, activated=self.save_and_new)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
@@ -244,6 +244,14 @@ class SettlementDialog(QDialog):
         choice = values.pop("member_id")
         values["member_id"] = choice.id if choice is not None else None
         return values
+
+    @Slot()
+    def _save_shortcut(self) -> None:
+        """Ctrl+S: save, or say there is nothing to save (a saved record, nothing typed)."""
+        if self.settlement_id is not None and not self.has_changes:
+            self.status.setText(self.tr("Nothing to save"))
+            return
+        self.save()
 
     @Slot()
     def save(self) -> bool:

@@ -153,7 +153,7 @@ class AttendancePage(QWidget):
         self.search.returnPressed.connect(self._search_enter)
         self.month.changed.connect(self._filter_changed)
         self.village.currentIndexChanged.connect(self._filter_changed)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_pending,
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._save_shortcut,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     # -- loading -----------------------------------------------------------------------------
@@ -260,6 +260,12 @@ class AttendancePage(QWidget):
         self._update_summary()
 
     @Slot()
+    def _save_shortcut(self) -> None:
+        if not self.model.pending:
+            self.status.setText(self.tr("Nothing to save"))
+            return
+        self.save_pending()
+
     def save_pending(self) -> bool:
         """Store the queued marks in one transaction; on failure reload what is stored."""
         from ..services.posts_attendance import set_marks

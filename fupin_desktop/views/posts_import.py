@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from .context import AppContext, show_error
+from .households_import import fill_missing_names
 from .medical_widgets import make_table
 from .posts_widgets import NOTICE, ColouredListModel
 from .registry_model import Column
@@ -80,6 +81,7 @@ class PostsImportSummary(QDialog):
                        for i in sorted(result.rejects, key=lambda i: i.row)]
         self.issues += [_Issue(self.tr("Warning"), i, False, labels)
                         for i in sorted(result.warning_rows, key=lambda i: i.row)]
+        fill_missing_names(self.issues)
         self.model = ColouredListModel([
             Column("kind", self.tr("Issue type"), width=60),
             Column("row", self.tr("Sheet row"), "int", width=50),

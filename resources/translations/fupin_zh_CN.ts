@@ -872,6 +872,10 @@ Why is the attendance changed?</source>
         <translation>所选日期不在该人员上岗期间，不能记考勤。</translation>
     </message>
     <message>
+        <source>Nothing to save</source>
+        <translation>没有需要保存的修改</translation>
+    </message>
+    <message>
         <source>Attendance not saved</source>
         <translation>考勤未保存</translation>
     </message>
@@ -1142,6 +1146,21 @@ Why is the attendance changed?</source>
     <message>
         <source>Delete Card</source>
         <translation>删除慢性病卡</translation>
+    </message>
+</context>
+<context>
+    <name>CrashHandler</name>
+    <message>
+        <source>Internal Error</source>
+        <translation>程序内部错误</translation>
+    </message>
+    <message>
+        <source>The program hit an internal error. What you were doing may not have finished; data saved before is safe.
+Please tell your support contact and send them the log file:
+%1</source>
+        <translation>程序出现内部错误，刚才的操作可能没有完成；此前已保存的数据不受影响。
+请联系技术支持，并发送日志文件：
+%1</translation>
     </message>
 </context>
 <context>
@@ -1669,6 +1688,10 @@ Load a demo township to try the program, or import the national monitoring syste
     <message>
         <source>Discard your changes and load the record as saved by others?</source>
         <translation>放弃您的修改，重新载入他人保存后的记录吗？</translation>
+    </message>
+    <message>
+        <source>Nothing to save</source>
+        <translation>没有需要保存的修改</translation>
     </message>
     <message>
         <source>Saved at %1</source>
@@ -2545,6 +2568,30 @@ Why is the rectification changed?</source>
     <message>
         <source>Opening database…</source>
         <translation>正在打开数据库…</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport</source>
+        <translation>导出(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Print</source>
+        <translation>打印(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Database</source>
+        <translation>数据库(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Nothing to save</source>
+        <translation>没有需要保存的修改</translation>
     </message>
     <message>
         <source>Open Database</source>
@@ -4096,6 +4143,10 @@ Reason (required):</source>
     <message>
         <source>Target for %2 in %1: %3</source>
         <translation>%1 年%2目标比例 %3</translation>
+    </message>
+    <message>
+        <source>Nothing to save</source>
+        <translation>没有需要保存的修改</translation>
     </message>
     <message>
         <source>Saved at %1</source>

@@ -4,6 +4,7 @@ which can be saved; an unusable file ends in a clear message and changes nothing
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from fupin_desktop.services import registry
@@ -149,3 +150,24 @@ def test_deleted_household_asks_before_restoring(qtbot, tab, db, tmp_path, monke
         assert deleted_at is None and "H001" not in rejected
     else:
         assert deleted_at is not None and "H001" in rejected
+
+
+def test_the_summary_names_the_person_of_every_line(qtbot, db, samples):
+    """A refused head row also warns its household 暂无户主: both lines show the head's name."""
+    from fupin_desktop.services.household_import import import_households
+    from fupin_desktop.views.app import create_app
+    from fupin_desktop.views.households_import import ImportSummaryDialog
+
+    create_app()
+    result = import_households(db, str(samples / "national_export_messy.xlsx"))
+    dlg = ImportSummaryDialog(result, "national_export_messy.xlsx")
+    qtbot.addWidget(dlg)
+    name_col = next(i for i, c in enumerate(dlg.model.columns) if c.key == "name")
+    assert dlg.model.headerData(name_col, Qt.Orientation.Horizontal) == "姓名"
+    rows = [[dlg.model.index(r, c).data() for c in range(dlg.model.columnCount())]
+            for r in range(dlg.model.rowCount())]
+    no_head = [r for r in rows if r[0] == "警告" and "暂无户主" in r[-1]]
+    assert no_head and all(r[name_col] for r in no_head)
+    assert all(r[name_col] for r in rows), [r for r in rows if not r[name_col]]
+    # the CLI --json contract carries the name too
+    assert all(w.name for w in result.warning_rows if w.code == "no-head")

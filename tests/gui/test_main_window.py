@@ -13,7 +13,7 @@ def test_window_opens_with_chinese_menus_and_counts(window_for, demo_db):
     w = window_for(demo_db)
     menus = [m.title() for m in (w.file_menu, w.help_menu)]
     assert menus == ["文件(&F)", "帮助(&H)"]
-    file_items = _menu_texts(w.file_menu)
+    file_items = [a.text() for a in w.file_menu_actions()]
     for item in ("打开数据库…", "备份…", "恢复…", "退出"):
         assert item in file_items
     assert _menu_texts(w.help_menu) == ["关于"]
@@ -71,3 +71,58 @@ def test_window_icon_comes_from_the_bundled_resources(window_for, db):
     icon = QApplication.instance().windowIcon()
     assert not icon.isNull()
     assert not icon.pixmap(32, 32).toImage().isNull()
+
+
+def test_the_file_menu_groups_its_items_in_submenus(window_for, db):
+    w = window_for(db)
+    top = _menu_texts(w.file_menu)
+    assert top == ["导入(&I)", "导出(&X)", "打印(&P)", "设置(&S)", "数据库(&D)", "退出"]
+
+    def sub(title):
+        return _menu_texts(next(a.menu() for a in w.file_menu.actions() if a.text() == title))
+
+    assert sub("导入(&I)") == ["导入户信息…", "导入上岗花名册…", "导入考勤表…", "导入医疗结算明细…"]
+    assert "生成数据包…" in sub("导出(&X)") and "导出岗位 Excel…" in sub("导出(&X)")
+    assert {"打印台账…", "一户一档…", "打印医疗台账…", "打印纸质文件…"} <= set(sub("打印(&P)"))
+    assert sub("数据库(&D)") == ["打开数据库…", "连接服务器数据库…", "备份…", "恢复…"]
+    # every tab file action is still there, with its shortcut
+    actions = {a.text(): a for a in w.file_menu_actions()}
+    for tab in w.tab_widgets:
+        for act in getattr(tab, "file_actions", list)():
+            assert actions[act.text()] is act
+    assert actions["打开数据库…"].shortcut().toString() == "Ctrl+O"
+    assert actions["生成数据包…"].shortcut().toString() == "Ctrl+B"
+    assert actions["打印台账…"].shortcut().toString() == "Ctrl+P"
+
+
+def test_ctrl_s_with_nothing_to_edit_says_so(window_for, db, qtbot):
+    from PySide6.QtCore import Qt
+
+    w = window_for(db)
+    w.activateWindow()
+    w.tab_widgets[0].table.setFocus()
+    qtbot.keyClick(w.tab_widgets[0].table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert w.statusBar().currentMessage() == "没有需要保存的修改"
+
+
+def test_ctrl_s_in_an_unchanged_household_dialog_saves_nothing(window_for, demo_db, qtbot):
+    from PySide6.QtCore import Qt
+
+    from fupin_desktop.models import AuditLog
+
+    w = window_for(demo_db)
+    tab = w.tab_widgets[0]
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=3000)
+    with demo_db.read() as s:
+        before = s.query(AuditLog).count()
+    tab.table.selectRow(0)
+    tab.open_current()
+    dlg = tab.dialog
+    qtbot.waitUntil(dlg.isVisible, timeout=3000)
+    dlg.activateWindow()
+    qtbot.waitUntil(dlg.isActiveWindow, timeout=2000)
+    qtbot.keyClick(dlg.focusWidget() or dlg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert dlg.status.text() == "没有需要保存的修改"
+    with demo_db.read() as s:
+        assert s.query(AuditLog).count() == before
+    dlg.close()

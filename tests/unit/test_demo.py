@@ -235,3 +235,18 @@ def test_extensions_get_the_context(db, monkeypatch):
         stored = {m.id: (m.id_number, m.household_id) for m in s.scalars(select(Member))}
     assert {m["id"]: (m["id_number"], m["household_id"]) for m in ctx.members} == stored
     assert summary.counts["villages"] == len(ctx.villages) + 1
+
+
+def test_cli_demo_human_output_names_every_table_in_chinese(db, capsys):
+    import re
+
+    from fupin_desktop.cli import cmd_demo, main
+    from fupin_desktop.models import Base
+
+    assert main(["demo", "--db", db.url, "--households", "12", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    labels = [line.strip().split("：")[0] for line in out.splitlines() if line.startswith("  ")]
+    assert labels and not [x for x in labels if re.search(r"[A-Za-z_]", x)], labels
+    for table in Base.metadata.tables:  # a new table gets a name too
+        if table not in ("audit_log", "settings"):
+            assert not cmd_demo.table_label(table).startswith("其他记录"), table

@@ -1,0 +1,90 @@
+"""A bug is logged and shown in Chinese; Qt's own warnings go to the log."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QTimer, qWarning
+
+
+def test_an_unhandled_exception_is_logged_and_shown(qapp, monkeypatch, caplog):
+    from fupin_desktop.logsetup import log_file
+    from fupin_desktop.views import app as app_mod
+
+    app_mod.create_app()  # the Chinese translations
+    shown = []
+    monkeypatch.setattr(app_mod, "_crash_dialog", shown.append)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    previous = app_mod.install_crash_handlers()
+    try:
+        assert sys.excepthook is app_mod.handle_exception
+        try:
+            raise RuntimeError("boom in a slot")
+        except RuntimeError:
+            with caplog.at_level(logging.CRITICAL):
+                sys.excepthook(*sys.exc_info())
+    finally:
+        from PySide6.QtCore import qInstallMessageHandler
+
+        qInstallMessageHandler(previous)
+    assert len(shown) == 1
+    assert "程序出现内部错误" in shown[0] and str(log_file()) in shown[0]
+    rec = [r for r in caplog.records if r.levelno == logging.CRITICAL]
+    assert rec and rec[0].exc_info[0] is RuntimeError  # the traceback is in the log
+
+
+def test_a_failing_dialog_does_not_raise_from_the_hook(qapp, monkeypatch, caplog):
+    from fupin_desktop.views import app as app_mod
+
+    def broken(_text):
+        raise OSError("no display")
+
+    monkeypatch.setattr(app_mod, "_crash_dialog", broken)
+    with caplog.at_level(logging.ERROR):
+        app_mod.handle_exception(ValueError, ValueError("x"), None)
+    assert any("error dialog failed" in r.getMessage() for r in caplog.records)
+
+
+def test_qt_warnings_go_to_the_log(qapp, caplog):
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from fupin_desktop.views import app as app_mod
+
+    previous = app_mod.install_crash_handlers()
+    try:
+        with caplog.at_level(logging.WARNING, logger="qt"):
+            qWarning("a qt warning for the log")
+    finally:
+        qInstallMessageHandler(previous)
+        sys.excepthook = sys.__excepthook__
+    assert any(r.name == "qt" and "a qt warning for the log" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_the_gui_entry_point_installs_the_handlers(qapp, monkeypatch):
+    """gui.main() runs with the hook in place (it quits at once when shown)."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from fupin_desktop import gui
+    from fupin_desktop.views import app as app_mod
+
+    seen = {}
+    real = app_mod.install_crash_handlers
+
+    def spy():
+        seen["prev"] = real()
+        return seen["prev"]
+
+    monkeypatch.setattr(app_mod, "install_crash_handlers", spy)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr("fupin_desktop.logsetup.setup_logging", lambda *a, **k: None)
+    monkeypatch.setenv("FUPIN_EXIT_WHEN_SHOWN", "1")
+    try:
+        QTimer.singleShot(5000, qapp.quit)  # never hang
+        gui.main(["--no-first-run"])
+        assert sys.excepthook is app_mod.handle_exception
+    finally:
+        if "prev" in seen:
+            qInstallMessageHandler(seen["prev"])
+    assert "prev" in seen
