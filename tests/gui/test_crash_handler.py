@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QTimer, qWarning
+from PySide6.QtCore import qWarning
 
 
 def test_an_unhandled_exception_is_logged_and_shown(qapp, monkeypatch, caplog):
@@ -62,29 +62,20 @@ def test_qt_warnings_go_to_the_log(qapp, caplog):
                for r in caplog.records)
 
 
-def test_the_gui_entry_point_installs_the_handlers(qapp, monkeypatch):
-    """gui.main() runs with the hook in place (it quits at once when shown)."""
-    from PySide6.QtCore import qInstallMessageHandler
+def test_the_gui_entry_point_installs_the_handlers(tmp_path):
+    """gui.main() runs with the hook in place (it quits at once when shown). In a process of its
+    own: a second QApplication.exec() in the test process leaves later tests' tasks unfinished."""
+    import os
+    import subprocess
 
-    from fupin_desktop import gui
-    from fupin_desktop.views import app as app_mod
-
-    seen = {}
-    real = app_mod.install_crash_handlers
-
-    def spy():
-        seen["prev"] = real()
-        return seen["prev"]
-
-    monkeypatch.setattr(app_mod, "install_crash_handlers", spy)
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr("fupin_desktop.logsetup.setup_logging", lambda *a, **k: None)
-    monkeypatch.setenv("FUPIN_EXIT_WHEN_SHOWN", "1")
-    try:
-        QTimer.singleShot(5000, qapp.quit)  # never hang
-        gui.main(["--no-first-run"])
-        assert sys.excepthook is app_mod.handle_exception
-    finally:
-        if "prev" in seen:
-            qInstallMessageHandler(seen["prev"])
-    assert "prev" in seen
+    code = ("import sys; from fupin_desktop import gui; from fupin_desktop.views import app; "
+            "rc = gui.main(['--no-first-run']); "
+            "print('hooked' if sys.excepthook is app.handle_exception else 'not hooked'); sys.exit(rc)")
+    env = dict(os.environ, FUPIN_EXIT_WHEN_SHOWN="1", QT_QPA_PLATFORM="offscreen",
+               HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_STATE_HOME=str(tmp_path / "state"), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"))
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "hooked"

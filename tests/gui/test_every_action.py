@@ -95,10 +95,11 @@ def answers(monkeypatch, tmp_path):
     return a
 
 
-def _wait_tasks(qtbot):
+def _wait_tasks(qtbot, stale=frozenset()):
+    """Wait for the tasks this test started (``stale``: tasks other tests left behind)."""
     from fupin_desktop.views import tasks
 
-    qtbot.waitUntil(lambda: not tasks._running, timeout=30000)
+    qtbot.waitUntil(lambda: not (tasks._running - stale), timeout=60000)
     QApplication.processEvents()
 
 
@@ -153,6 +154,9 @@ def test_every_action_and_button_runs_without_error(window_for, demo_db, qtbot, 
     monkeypatch.setattr(sys, "excepthook", hook)
     monkeypatch.setattr(app_mod, "_crash_dialog", lambda text: None)
     done: set[int] = set()
+    from fupin_desktop.views import tasks
+
+    stale = frozenset(tasks._running)
 
     def fire(what: str, run, depth: int = 0) -> None:
         current["what"] = what
@@ -161,7 +165,7 @@ def test_every_action_and_button_runs_without_error(window_for, demo_db, qtbot, 
             run()
         except Exception as exc:  # noqa: BLE001 - collected, reported together
             failures.append(f"{what}: {type(exc).__name__}: {exc}")
-        _wait_tasks(qtbot)
+        _wait_tasks(qtbot, stale)
         for r in caplog.records[before:]:
             if r.levelno >= logging.ERROR:
                 failures.append(f"{what}: logged {r.levelname} {r.getMessage()[:200]}")
