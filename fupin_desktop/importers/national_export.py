@@ -510,3 +510,28 @@ def _parse(reader: SheetReader, today: _dt.date | None,
                 countdown = 2000
                 progress(row, last)
     return p.finish()
+
+
+class _RowsReader:
+    """A reader over rows already in memory (the record-level API: tests, other front ends)."""
+
+    def __init__(self, rows, fields):
+        self._rows = rows
+        self.columns = {f: i for i, f in enumerate(fields)}
+        self.missing = [f for f in (*HH_FIELDS, *M_FIELDS) if f not in self.columns]
+        self.sheet_name, self.header_row, self.last_row, self.rows_skipped = "", 1, 0, 0
+
+    def header_of(self, fname: str) -> str:
+        return SPEC.columns[fname][0] if SPEC.columns.get(fname) else fname
+
+    def iter_values(self, fields, *, empty=None):
+        for row, values in self._rows:
+            yield row, tuple(values.get(f, empty) for f in fields)
+
+
+def parse_rows(rows, today: _dt.date | None = None) -> ParsedExport:
+    """Check rows given as ``(excel_row, {field: raw cell value})`` exactly as a file's rows
+    are checked (same rules, same messages); the fields present are those of the first row."""
+    rows = list(rows)
+    fields = list(rows[0][1]) if rows else ["household_code", "name", "id_number"]
+    return _parse(_RowsReader(rows, fields), today, None)
