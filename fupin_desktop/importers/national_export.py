@@ -263,9 +263,14 @@ class _Parser:
                 continue  # a bad value on a repeated row is not worth a second warning
             if new.__class__ is not bool:
                 sp = fs.spec(fname)
-                if sp is not None and (fs.check_date(sp, new, self.today) if sp.kind == "date"
-                                       else fs.check(sp, new)[1]):
-                    continue  # never fills a gap with a value the spec refuses
+                if sp is not None:
+                    if sp.kind == "date":
+                        if fs.check_date(sp, new, self.today):
+                            continue  # never fills a gap with a value the spec refuses
+                    else:
+                        new, err, _note = fs.check(sp, new)
+                        if err or new is None:
+                            continue
             old = getattr(hh, fname)
             if old is None or old is False:
                 setattr(hh, fname, new)
