@@ -103,3 +103,12 @@ def test_masked_values_in_messages():
                                       (dt.date(2026, 6, 1), True), (dt.date(2026, 6, 2), False)])
 def test_date_range(value, ok):
     assert (fs.check_date(fs.HOUSEHOLD["monitoring_date"], value, TODAY) is None) is ok
+
+
+def test_audit_summaries_name_fields_in_chinese():
+    from fupin_desktop.models import AuditLog
+    from fupin_desktop.services.audit_log import _summary
+
+    row = AuditLog(action="update", table_name="household_incomes", record_id="1",
+                   record_key="1/2024", changes={"wage_income": ["100.00", "200.00"]})
+    assert "工资性收入：100.00 → 200.00" in _summary(row)
