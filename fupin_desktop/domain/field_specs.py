@@ -94,10 +94,11 @@ MEMBER: dict[str, FieldSpec] = {s.name: s for s in (
     FieldSpec("member_phone", "家庭成员联系电话", "phone", 40, secret=True),
 )}
 
+# typed in the post-assignment dialog: a control character there is refused, not removed
 ASSIGNMENT: dict[str, FieldSpec] = {s.name: s for s in (
-    FieldSpec("bank_account", "银行账号", "bank", 40, secret=True),
-    _t("bank_name", "开户银行", 60),
-    _t("agreement_no", "协议编号", 40),
+    FieldSpec("bank_account", "银行账号", "bank", 40, secret=True, controls="refuse"),
+    _t("bank_name", "开户银行", 60, controls="refuse"),
+    _t("agreement_no", "协议编号", 60, controls="refuse"),
 )}
 
 # record field -> model column, where they differ (for the size comparison in the tests)

@@ -112,3 +112,21 @@ def test_audit_summaries_name_fields_in_chinese():
     row = AuditLog(action="update", table_name="household_incomes", record_id="1",
                    record_key="1/2024", changes={"wage_income": ["100.00", "200.00"]})
     assert "工资性收入：100.00 → 200.00" in _summary(row)
+
+
+def test_assignment_bank_and_agreement_fields_are_checked():
+    import dataclasses
+
+    from fupin_desktop.errors import ValidationError
+    from fupin_desktop.services import posts_assignments as pa
+
+    fields = {f.name for f in dataclasses.fields(pa.AssignmentInput)}
+    base = {f: None for f in fields}
+    base.update(start_date=dt.date(2025, 1, 1))
+    for name, value, words in (("agreement_no", "协" * 61, "协议编号"),
+                               ("bank_account", "6" * 41, "银行账号"),
+                               ("bank_name", "农\x00行", "控制字符")):
+        with pytest.raises(ValidationError) as e:
+            pa._check_fields(pa.AssignmentInput(**{**base, name: value}))
+        assert words in str(e.value) and name in e.value.errors
+    pa._check_fields(pa.AssignmentInput(**{**base, "bank_account": "6222 0012 3456 7890"}))
