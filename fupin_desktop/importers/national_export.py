@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable
 from operator import itemgetter
 
+from fupin_desktop.domain import field_specs as fs
 from fupin_desktop.importers.result import ImportIssue, ImportResult
 from fupin_desktop.importers.sheet import SheetReader, open_sheet
 from fupin_desktop.services.bankcard import luhn_ok, normalize_account
@@ -220,7 +221,29 @@ class _Parser:
                   fname, household, name)
 
     # -- households -----------------------------------------------------------------------
-    def new_household(self, code: str, raw: tuple, row: int) -> HouseholdRecord:
+    def spec_error(self, row: int, fname: str, error: str, household: str | None,
+                   name: str | None = None) -> None:
+        self.reject(row, "bad-value", f"第{row}行{error}，该行未导入", fname, household, name)
+
+    def checked(self, row: int, fname: str, value: object, household: str | None,
+                name: str | None = None) -> tuple[object, bool]:
+        """(value, ok) after the field spec: a value it refuses rejects the row."""
+        sp = fs.spec(fname)
+        if sp is None:
+            return value, True
+        if sp.kind == "date":
+            err = fs.check_date(sp, value, self.today)
+            note = None
+        else:
+            value, err, note = fs.check(sp, value)
+        if err:
+            self.spec_error(row, fname, err, household, name)
+            return None, False
+        if note:
+            self.warn(row, "control-chars", f"第{row}行{note}", fname, household, name)
+        return value, True
+
+    def new_household(self, code: str, raw: tuple, row: int) -> HouseholdRecord | None:
         hh = HouseholdRecord(code, row)
         for i, fname, known, cache, warn_code in self.hh_plan:
             v = raw[i]
@@ -233,6 +256,10 @@ class _Parser:
             if value.__class__ is _Bad:
                 self.bad_value(row, warn_code, fname, value, code)
                 continue
+            if value.__class__ is not bool:
+                value, ok = self.checked(row, fname, value, code)
+                if not ok:
+                    return None
             setattr(hh, fname, value)
         if hh.bank_account and not luhn_ok(hh.bank_account):
             self.warn(row, "bank-luhn", f"第{row}行“{self.h('bank_account')}”{hh.bank_account[:6]}…"
@@ -253,6 +280,16 @@ class _Parser:
             new = read(v)
             if new.__class__ is _Bad or new is None:
                 continue  # a bad value on a repeated row is not worth a second warning
+            if new.__class__ is not bool:
+                sp = fs.spec(fname)
+                if sp is not None:
+                    if sp.kind == "date":
+                        if fs.check_date(sp, new, self.today):
+                            continue  # never fills a gap with a value the spec refuses
+                    else:
+                        new, err, _note = fs.check(sp, new)
+                        if err or new is None:
+                            continue
             old = getattr(hh, fname)
             if old is None or old is False:
                 setattr(hh, fname, new)
@@ -279,6 +316,9 @@ class _Parser:
         if name is None:
             self.reject(row, "missing-name", f"第{row}行缺少“{h('name')}”，该行未导入。"
                         "请补填姓名后再导入", "name", code)
+            return False
+        name, ok = self.checked(row, "name", name, code)
+        if not ok:
             return False
         if " " in name and not name.isascii():
             name = "".join(name.split())  # "张 三" typed to line names up
@@ -316,6 +356,14 @@ class _Parser:
             self._status(rec, *m[16:])
         if tel.__class__ is _Bad or _Bad in map(type, values):
             self._bad_member_values(rec)
+        for fname in _SPEC_MEMBER_FIELDS:
+            v = getattr(rec, fname)
+            if v is not None and v.__class__ is not bool:
+                v, ok = self.checked(row, fname, v, code, name)
+                if not ok:
+                    del self.seen_ids[idno]
+                    return False
+                setattr(rec, fname, v)
         self.members.append(rec)
         self.households[code].member_count += 1
         if rec.relation in HEAD_RELATIONS:
@@ -425,6 +473,8 @@ class _Parser:
                             [r.header_of(f) for f in r.missing])
 
 
+_SPEC_MEMBER_FIELDS = ("id_type", "ethnicity", "relation", "education", "school_status",
+                       "health", "labour_skill", "work_months", "member_phone")
 _PARSED_MEMBER_FIELDS = ("work_months", "basic_medical_insurance", "critical_illness_insurance",
                          "pension_insurance", "member_phone")
 # _member() unpacks the member cells positionally and builds MemberRecord positionally
@@ -508,7 +558,12 @@ def _parse(reader: SheetReader, today: _dt.date | None,
             continue
         hh = households.get(code)
         if hh is None:
+            code, ok = p.checked(row, "household_code", code, None, clean_text(vals[_I_NAME]))
+            if not ok:
+                continue
             hh = p.new_household(code, hraw, row)
+            if hh is None:
+                continue
         elif hraw != first_raw[code]:
             p.merge_household(hh, hraw, row)
         if backup and _is_blank_member(vals[_NH:]):
@@ -521,3 +576,28 @@ def _parse(reader: SheetReader, today: _dt.date | None,
                 countdown = 2000
                 progress(row, last)
     return p.finish()
+
+
+class _RowsReader:
+    """A reader over rows already in memory (the record-level API: tests, other front ends)."""
+
+    def __init__(self, rows, fields):
+        self._rows = rows
+        self.columns = {f: i for i, f in enumerate(fields)}
+        self.missing = [f for f in (*HH_FIELDS, *M_FIELDS) if f not in self.columns]
+        self.sheet_name, self.header_row, self.last_row, self.rows_skipped = "", 1, 0, 0
+
+    def header_of(self, fname: str) -> str:
+        return SPEC.columns[fname][0] if SPEC.columns.get(fname) else fname
+
+    def iter_values(self, fields, *, empty=None):
+        for row, values in self._rows:
+            yield row, tuple(values.get(f, empty) for f in fields)
+
+
+def parse_rows(rows, today: _dt.date | None = None) -> ParsedExport:
+    """Check rows given as ``(excel_row, {field: raw cell value})`` exactly as a file's rows
+    are checked (same rules, same messages); the fields present are those of the first row."""
+    rows = list(rows)
+    fields = list(rows[0][1]) if rows else ["household_code", "name", "id_number"]
+    return _parse(_RowsReader(rows, fields), today, None)

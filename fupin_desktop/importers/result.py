@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fupin_desktop.domain.field_specs import _CONTROL
+
 CONTRACT_KEYS = frozenset({"rows_imported", "rows_rejected", "rows_skipped", "rejects",
                            "warning_rows"})
 
@@ -24,6 +26,12 @@ class ImportIssue:
     field: str | None = None
     household_code: str | None = None
     name: str | None = None
+
+    def __post_init__(self) -> None:
+        # a message quotes the cell: control characters from the file are shown escaped,
+        # never written raw into a report workbook or a terminal
+        if _CONTROL.search(self.message):
+            self.message = _CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", self.message)
 
     def to_json(self) -> dict:
         out: dict = {"row": self.row, "code": self.code, "message": self.message}

@@ -101,6 +101,9 @@ def _open_workbook(path: Path):
         raise InputError(f"找不到文件“{name}”，请确认文件位置后重新选择")
     if path.suffix.lower() == ".csv":
         raise InputError(f"不支持 CSV 文件“{name}”，请在 Excel 中另存为 .xlsx 后再导入")
+    from fupin_desktop.importers.guard import check_workbook
+
+    check_workbook(path)  # size, zip-bomb and grid limits, before calamine allocates anything
     try:
         return python_calamine.CalamineWorkbook.from_path(os.fspath(path))
     except python_calamine.PasswordError:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 
+from ..domain.field_specs import label
 from ..models import AuditLog
 from .access import must_mask
 
@@ -72,8 +73,9 @@ def _summary(row: AuditLog) -> str:
         parts = []
         for key, pair in list(ch.items())[:6]:
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-            parts.append(f"{key}：{'' if old is None else old} → {'' if new is None else new}"
-                         if row.action == "update" else f"{key}={new if new is not None else old}")
+            name = label(key)  # the field as the clerk sees it: 工资性收入, not wage_income
+            parts.append(f"{name}：{'' if old is None else old} → {'' if new is None else new}"
+                         if row.action == "update" else f"{name}={new if new is not None else old}")
         more = f" 等 {len(ch)} 项" if len(ch) > 6 else ""
         text = "，".join(parts) + more
     key = f"{row.record_key}：" if row.record_key and row.record_key != row.record_id else ""

@@ -34,6 +34,7 @@ from pathlib import Path
 from sqlalchemy import String, select
 
 from ..audit_events import record_bulk
+from ..domain.field_specs import label
 from ..errors import ConflictError
 from ..importers.national_export import HOUSEHOLD_COLUMNS, ParsedExport, parse_national_export
 from ..importers.result import ImportIssue, ImportResult
@@ -404,7 +405,7 @@ class _Writer:
             for f, col, n in checked:
                 v = getattr(m, f)
                 if n and v.__class__ is str and len(v) > n:
-                    self.res.warn(ImportIssue(m.row, "too-long", f"第{m.row}行“{col}”超过{n}个字，"
+                    self.res.warn(ImportIssue(m.row, "too-long", f"第{m.row}行“{label(f)}”超过{n}个字，"
                                               f"已截取前{n}个字，请核对", f, m.household_code, m.name))
                     v = v[:n]
                 vals[col] = v

@@ -154,7 +154,10 @@ def parse_date(v: object) -> _dt.date | None:
 def _quantize(d: Decimal, raw: object) -> Decimal:
     if not d.is_finite():
         raise ValueError(f"金额“{raw}”不是数字，请填写阿拉伯数字")
-    return d.quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        return d.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than Decimal's precision (1e26, 10**30)
+        raise ValueError(f"金额“{raw}”过大，请核对（金额不超过 1,000,000,000 元）") from None
 
 
 # characters that decorate an amount but do not change it
@@ -173,9 +176,9 @@ def parse_amount(v: object) -> Decimal | None:
     if cls is float:
         if v != v or v in (float("inf"), float("-inf")):
             raise ValueError(f"金额“{v}”不是数字，请填写阿拉伯数字")
-        return Decimal(repr(v)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return _quantize(Decimal(repr(v)), v)
     if cls is int:
-        return Decimal(v).quantize(CENT)
+        return _quantize(Decimal(v), v)
     if cls is Decimal:
         return _quantize(v, v)
     if cls is str:

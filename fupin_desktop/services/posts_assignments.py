@@ -200,9 +200,26 @@ class AssignmentView:
         return mask_id(self.id_number)
 
 
+def _check_fields(d: AssignmentInput) -> None:
+    """Agreement and bank fields against the field specs (size, control characters)."""
+    from ..domain.field_specs import ASSIGNMENT, check
+
+    errors = {}
+    for name, sp in ASSIGNMENT.items():
+        raw = getattr(d, name)
+        value = (normalize_account(raw) or None) if name == "bank_account" and raw else raw
+        value = value.strip() if isinstance(value, str) else value
+        _v, err, _note = check(sp, value or None)
+        if err:
+            errors[name] = err
+    if errors:
+        raise ValidationError("；".join(errors.values()), field=next(iter(errors)), errors=errors)
+
+
 def create_assignment_in(s: Session, d: AssignmentInput, rules: PostRules,
                          override_reason: str | None = None) -> Assignment:
     """Check eligibility and add the assignment; EligibilityError unless overridden with a reason."""
+    _check_fields(d)
     if d.end_date and d.end_date < d.start_date:
         raise ValidationError("离岗日期不能早于上岗日期", field="end_date")
     post = s.get(Post, d.post_id)
@@ -246,6 +263,7 @@ def update_assignment(db, assignment_id: int, d: AssignmentInput, version: int,
             raise UserError("找不到该上岗记录，可能已被删除，请刷新后重试")
         if a.version != version:
             raise ConflictError()
+        _check_fields(d)
         if d.end_date and d.end_date < d.start_date:
             raise ValidationError("离岗日期不能早于上岗日期", field="end_date")
         paid = _paid_until(s, a.id)

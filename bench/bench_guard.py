@@ -1,0 +1,73 @@
+"""Benchmark: what the import guard (importers/guard.py) costs on a 150,000-member export.
+
+Prints the guard alone (best of N, wall and CPU), a whole ``import_households`` into a fresh
+database (which runs the guard too) and the ratio guard / import. Target (issue 12): ≤ 5 %.
+
+    python bench/bench_guard.py [--members 150000] [--repeat 3] [--db URL]
+
+The workbook comes from bench/bench_import_parse.py's generator (cached under /tmp, shared
+with bench_import.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from bench_import import _fresh_db, _peak_rss_mb, timed  # noqa: E402
+from bench_import_parse import generate  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--members", type=int, default=150_000)
+    ap.add_argument("--repeat", type=int, default=3, help="best of N for the guard")
+    ap.add_argument("--db", help="database URL (default: a fresh SQLite file under /tmp)")
+    args = ap.parse_args(argv)
+
+    cache = Path(tempfile.gettempdir()) / "fupin_bench"
+    cache.mkdir(exist_ok=True)
+    path = cache / f"national_export_{args.members}.xlsx"
+    if not path.exists():
+        t0 = time.perf_counter()
+        tmp = path.with_suffix(".tmp.xlsx")
+        generate(tmp, args.members)
+        tmp.replace(path)
+        print(f"generated {path} in {time.perf_counter() - t0:.1f} s")
+
+    from fupin_desktop.importers import guard
+    from fupin_desktop.services.household_import import import_households
+
+    print(f"file: {path} ({path.stat().st_size / 1e6:.1f} MB), inflate: {guard._zlib.__name__}")
+    g_wall = g_cpu = report = None
+    for _ in range(args.repeat):
+        wall, cpu, report = timed(guard.check_workbook, path)
+        g_wall = wall if g_wall is None else min(g_wall, wall)
+        g_cpu = cpu if g_cpu is None else min(g_cpu, cpu)
+    fig = report.sheets[0]
+    print(f"guard     ({report.uncompressed / 1e6:.0f} MB uncompressed, last row {fig.last_row}, "
+          f"exact scan {fig.exact}): {g_wall:6.2f} s wall  {g_cpu:6.2f} s CPU")
+
+    db, cleanup = _fresh_db(args.db, Path(tempfile.mkdtemp(prefix="bench_guard_")))
+    try:
+        wall, cpu, result = timed(import_households, db, path)
+    finally:
+        cleanup()
+    ok = g_cpu <= 0.05 * cpu
+    print(f"import    ({result.rows_imported} members, guard included): {wall:6.2f} s wall  "
+          f"{cpu:6.2f} s CPU")
+    print(f"ratio guard/import: {g_wall / wall:.1%} wall, {g_cpu / cpu:.1%} CPU  (target ≤ 5 %)  "
+          f"{'OK' if ok else 'SLOW'}")
+    print(f"peak RSS: {_peak_rss_mb():.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,206 @@
+"""One table of the fields a clerk types or imports: Chinese name, kind, size, range, and what to
+do with control characters. Importers check every value against it at the boundary; messages
+name the field as the clerk sees it (:func:`label`). Pure: no I/O, no database.
+
+``max_len`` equals the model column's size (tests/unit/test_field_specs.py compares them), so
+a value that passes here fits the column on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+MAX_AMOUNT = Decimal(10) ** 9
+MIN_DATE = _dt.date(1900, 1, 1)
+
+# C0 controls, DEL, U+FFFE/U+FFFF and lone surrogates; tab and newline are matched separately
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_TAB_NL = re.compile("[\t\n]")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str  # record field name
+    label: str  # 中文, as on the clerk's screen and in the national export's header
+    kind: str = "text"  # text | amount | int | date | bool | id | phone | bank
+    max_len: int | None = None  # characters; equals the model column's String(n)
+    lo: int | Decimal | None = None
+    hi: int | Decimal | None = None
+    allowed: tuple[str, ...] = ()
+    # control characters: "refuse" the row (names, codes), or "remove" them with a warning
+    controls: str = "remove"
+    multiline: bool = False  # tab and newline allowed (free text)
+    secret: bool = False  # ID / bank / phone: masked in messages
+
+    @property
+    def column(self) -> str:
+        return self.name
+
+
+def _t(name, label, n, **kw) -> FieldSpec:
+    return FieldSpec(name, label, "text", n, **kw)
+
+
+def _amount(name, label) -> FieldSpec:
+    return FieldSpec(name, label, "amount", lo=Decimal(0), hi=MAX_AMOUNT)
+
+
+HOUSEHOLD: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("household_code", "户编号", 40, controls="refuse"),
+    _t("county", "县", 60), _t("township", "乡(镇)", 60), _t("village", "行政村", 60),
+    _t("household_type", "户类型", 20), _t("monitoring_category", "监测对象类别", 20),
+    FieldSpec("monitoring_date", "识别监测时间", "date"),
+    *(_t(f"risk{i}", f"致贫返贫风险{i}", 30) for i in range(1, 6)),
+    FieldSpec("risk_eliminated", "风险是否已消除", "bool"),
+    _t("elimination_method", "风险消除方式", 20),
+    FieldSpec("elimination_date", "风险消除时间", "date"),
+    FieldSpec("family_size", "家庭人口数", "int", lo=1, hi=99),
+    _amount("per_capita_income", "人均纯收入"), _amount("net_income", "家庭纯收入"),
+    _amount("wage_income", "工资性收入"), _amount("business_income", "生产经营性收入"),
+    _amount("property_income", "财产性收入"), _amount("transfer_income", "转移性收入"),
+    _amount("business_expense", "生产经营性支出"), _amount("compliant_self_paid", "合规自付支出"),
+    FieldSpec("phone", "户联系电话", "phone", 40, secret=True),
+    _t("bank_name", "开户银行", 60),
+    FieldSpec("bank_account", "银行账号", "bank", 40, secret=True),
+    FieldSpec("dangerous_house", "是否危房户", "bool"),
+    FieldSpec("safe_water", "是否解决安全饮用水", "bool"),
+    FieldSpec("dibao", "享受低保", "bool"), FieldSpec("tekun", "享受特困", "bool"),
+    _t("helper_name", "帮扶责任人", 40), _t("helper_unit", "帮扶责任人单位", 100),
+    FieldSpec("helper_phone", "帮扶责任人联系电话", "phone", 40, secret=True),
+    *(FieldSpec(f, label, "bool") for f, label in (
+        ("measure_industry", "产业帮扶"), ("measure_employment", "就业帮扶"),
+        ("measure_public_post", "公益性岗位帮扶"), ("measure_health", "健康帮扶"),
+        ("measure_education", "教育帮扶"), ("measure_housing", "住房安全保障"),
+        ("measure_water", "饮水安全保障"), ("measure_social_security", "综合保障"),
+        ("measure_finance", "金融帮扶"), ("measure_social", "社会帮扶"),
+        ("measure_relocation", "易地搬迁"), ("measure_living_conditions", "生产生活条件改善"),
+        ("measure_infrastructure", "基础设施建设"))),
+)}
+
+MEMBER: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("name", "姓名", 40, controls="refuse"), _t("id_type", "证件类型", 30),
+    FieldSpec("id_number", "证件号码", "id", 18, controls="refuse", secret=True),
+    _t("sex", "性别", 2), _t("ethnicity", "民族", 20),
+    FieldSpec("birth_date", "出生日期", "date"), _t("relation", "与户主关系", 20),
+    _t("education", "文化程度", 30), _t("school_status", "在校生状况", 30),
+    _t("health", "健康状况", 40), _t("labour_skill", "劳动技能", 30),
+    FieldSpec("work_months", "务工时间", "int", lo=0, hi=12),
+    FieldSpec("basic_medical_insurance", "是否参加城乡居民基本医疗保险", "bool"),
+    FieldSpec("critical_illness_insurance", "是否参加大病保险", "bool"),
+    FieldSpec("pension_insurance", "是否参加城乡居民基本养老保险", "bool"),
+    FieldSpec("member_phone", "家庭成员联系电话", "phone", 40, secret=True),
+)}
+
+# typed in the post-assignment dialog: a control character there is refused, not removed
+ASSIGNMENT: dict[str, FieldSpec] = {s.name: s for s in (
+    FieldSpec("bank_account", "银行账号", "bank", 40, secret=True, controls="refuse"),
+    _t("bank_name", "开户银行", 60, controls="refuse"),
+    _t("agreement_no", "协议编号", 60, controls="refuse"),
+)}
+
+# record field -> model column, where they differ (for the size comparison in the tests)
+COLUMN_OF = {"member_phone": "phone", "dibao": "low_income_support",
+             "tekun": "extreme_poverty_support", "measure_social_security": "measure_comprehensive"}
+
+_ALL: dict[str, FieldSpec] = {**MEMBER, **HOUSEHOLD}
+# names used elsewhere in the code for the same fields (forms, income rows, audit columns)
+_ALIASES = {"code": "household_code", "low_income_support": "dibao",
+            "extreme_poverty_support": "tekun", "measure_comprehensive": "measure_social_security",
+            "declared_per_capita": "per_capita_income", "persons": "family_size"}
+_EXTRA_LABELS = {"persons": "人数", "year": "年度", "village_id": "行政村", "status": "状态",
+                 "household_id": "所属户", "per_capita_income": "人均纯收入",
+                 "declared_per_capita": "人均纯收入（申报）", "group_name": "村民小组",
+                 "address": "住址", "note": "备注", "version": "版本"}
+
+
+def spec(name: str) -> FieldSpec | None:
+    return _ALL.get(name) or _ALL.get(_ALIASES.get(name, ""))
+
+
+def label(name: str) -> str:
+    """The Chinese name of a field: ``wage_income`` -> 工资性收入; ``income.2024.wage_income``
+    -> 2024年工资性收入; an unknown name is returned as it is."""
+    if name.startswith("income."):
+        parts = name.split(".")
+        if len(parts) == 3:
+            return f"{parts[1]}年{label(parts[2])}"
+    if name in _EXTRA_LABELS and name not in _ALL:
+        return _EXTRA_LABELS[name]
+    s = spec(name)
+    return s.label if s is not None else name
+
+
+def mask(s: FieldSpec, value: object) -> str:
+    text = str(value)
+    if not s.secret:
+        return text if len(text) <= 40 else text[:40] + "…"
+    if len(text) <= 7:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
+def _show(value: object) -> str:
+    text = repr(value) if isinstance(value, str) and _CONTROL.search(value) else str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def check(s: FieldSpec, value: object) -> tuple[object, str | None, str | None]:
+    """``(value, error, note)``: ``error`` (Chinese, without the row) refuses the value;
+    ``note`` says what was changed (control characters removed). ``None`` passes."""
+    if value is None:
+        return None, None, None
+    shown = mask(s, value) if s.secret else _show(value)
+    if s.kind == "amount":
+        if not isinstance(value, Decimal) or not value.is_finite():
+            return None, f"“{s.label}”为“{shown}”，不是金额，请填写数字", None
+        if not (s.lo <= value <= s.hi):
+            return None, (f"“{s.label}”为“{shown}”，超出允许范围（{s.lo}～{s.hi:,} 元），"
+                          "请核对后重新填写（金额不能为负数）"), None
+        if value != value.quantize(Decimal("0.01")):
+            return None, f"“{s.label}”为“{shown}”，金额最多两位小数，请核对", None
+        return value, None, None
+    if s.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, f"“{s.label}”为“{shown}”，不是整数，请填写整数", None
+        if (s.lo is not None and value < s.lo) or (s.hi is not None and value > s.hi):
+            return None, (f"“{s.label}”为“{shown}”，超出允许范围（{s.lo}～{s.hi}），"
+                          "请核对后重新填写"), None
+        return value, None, None
+    if s.kind == "date":
+        return value, None, None  # dates: see check_date (needs today)
+    if s.kind == "bool":
+        return value, None, None
+    if not isinstance(value, str):
+        return value, None, None
+    note = None
+    bad = _CONTROL.search(value) or (None if s.multiline else _TAB_NL.search(value))
+    if bad:
+        if s.controls == "refuse":
+            return None, (f"“{s.label}”含有不可见的控制字符（U+{ord(bad[0]):04X}），"
+                          "请删除后重新填写"), None
+        value = _CONTROL.sub("", value)
+        if not s.multiline:
+            value = _TAB_NL.sub(" ", value).strip()
+        note = f"“{s.label}”中的不可见控制字符已删除，请核对"
+        if not value:
+            return None, None, note
+    if s.max_len is not None and len(value) > s.max_len:
+        return None, (f"“{s.label}”有 {len(value)} 个字（“{mask(s, value) if s.secret else value[:20] + '…'}”），"
+                      f"超过 {s.max_len} 个字的上限，请缩短后重新填写"), note
+    if s.allowed and value not in s.allowed:
+        return None, (f"“{s.label}”为“{shown}”，应为{'、'.join(s.allowed)}之一，请改正"), note
+    return value, None, note
+
+
+def check_date(s: FieldSpec, value: _dt.date | None, today: _dt.date) -> str | None:
+    if value is None:
+        return None
+    hi = today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) \
+        else _dt.date(today.year + 1, 2, 28)
+    if not (MIN_DATE <= value <= hi):
+        return (f"“{s.label}”为 {value:%Y-%m-%d}，超出允许范围（1900-01-01～{hi:%Y-%m-%d}），"
+                "请核对年份")
+    return None

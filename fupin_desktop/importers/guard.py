@@ -1,0 +1,602 @@
+"""The one gate every imported Excel file passes before a parser sees it.
+
+python-calamine trusts the file: one cell at XFD1048576 makes it ask for a 512 GB grid and the
+process dies (SIGABRT), a gigabyte of whitespace in a zip of a few megabytes becomes a gigabyte
+of memory, more than 1,048,576 rows break the reader. :func:`check_workbook` looks at the file
+first, streaming, in bounded memory (a few MB whatever the file), and refuses it with an
+``InputError`` (CLI exit 2) whose Chinese message names the limit and the file's figure.
+
+What is checked (limits are the fields of :class:`Limits`, defaults below):
+
+* the zip: number of members (read from the end record, before the central directory is
+  loaded), each member's and the total uncompressed size and compression ratio — declared in
+  the central directory AND counted while inflating (a member that lies about its size is
+  caught when its real output passes the limit, not after);
+* every worksheet: the declared ``<dimension>`` (recorded: a declared range alone is harmless
+  and is never refused) and the actual last row and column of any cell holding a value,
+  the longest text of a cell and the longest text between two tags (whitespace bombs);
+* the shared-string table: number of strings and the longest one.
+
+Speed: a 150,000-member export is 440 MB of sheet XML; reading it costs the import ~10 s of
+CPU. The scan inflates once (ISA-L when installed, else zlib), maps the sheet bytes through a
+translation table that reduces cell references to character classes, and runs one regular
+expression per 4 MB that can only match a reference beyond the limits or an irregular cell
+(no ``r`` attribute, lower case) — the common case never enters Python per cell. An irregular
+sheet is rescanned exactly (row by row, as calamine numbers cells without ``r``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import os
+import posixpath
+import re
+import struct
+import zipfile
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fupin_desktop.errors import InputError
+
+try:  # ISA-L inflates 3-4 times faster than zlib; same API
+    from isal import isal_zlib as _zlib
+except ImportError:  # pragma: no cover - depends on the installation
+    import zlib as _zlib
+
+MB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Import limits. Each can be set by an environment variable ``FUPIN_IMPORT_<NAME>``
+    (e.g. ``FUPIN_IMPORT_MAX_ROWS=300000``); see :func:`limits_from_env`."""
+
+    max_rows: int = 200_000  # last row holding a value, per sheet
+    max_columns: int = 200  # last column holding a value, per sheet (GR)
+    # uncompressed bytes, all members together and any one member. Why 1 GiB and not less:
+    # a real 150,000-member export is 436 MB of sheet XML (inline strings) or ~290 MB (shared
+    # strings); the memory danger of a whitespace/giant-text bomb is bounded separately by
+    # max_text_run, whatever the total
+    max_uncompressed: int = 1024 * MB
+    max_member: int = 1024 * MB
+    max_ratio: int = 100  # uncompressed / compressed, for members over ratio_min_size
+    ratio_min_size: int = 1 * MB
+    max_members: int = 10_000  # files in the zip
+    max_cell_chars: int = 32_767  # Excel's own limit for one cell
+    max_shared_strings: int = 2_000_000
+    max_text_run: int = 4 * MB  # bytes of text (or whitespace) between two tags
+    max_file_size: int = 1024 * MB  # the file itself (also .xls)
+
+
+LIMIT_LABELS = {
+    "max_rows": "行数", "max_columns": "列数", "max_uncompressed": "解压后总大小",
+    "max_member": "单个部件解压后大小", "max_ratio": "压缩比", "max_members": "压缩包内文件数",
+    "max_cell_chars": "单元格字数", "max_shared_strings": "共享字符串个数",
+    "max_text_run": "连续文本长度", "max_file_size": "文件大小",
+}
+
+DEFAULT_LIMITS = Limits()
+
+
+def limits_from_env(env: dict | None = None) -> Limits:
+    env = os.environ if env is None else env
+    changes = {}
+    for f in dataclasses.fields(Limits):
+        raw = env.get("FUPIN_IMPORT_" + f.name.upper())
+        if raw:
+            try:
+                changes[f.name] = int(raw)
+            except ValueError:
+                pass  # a typo in a setting must not stop every import; the default applies
+    return dataclasses.replace(DEFAULT_LIMITS, **changes)
+
+
+@dataclass
+class SheetFigures:
+    member: str
+    declared_dimension: str | None = None
+    # 1-based, 0 when no cell holds a value; the exact maximum after an exact scan, else the
+    # largest reference among the last cells of each 4 MB piece (any cell beyond the limits is
+    # refused either way)
+    last_row: int = 0
+    last_column: int = 0
+    longest_cell: int = 0  # characters, of the cells over max_cell_chars bytes only (else 0)
+    exact: bool = False  # rescanned cell by cell (irregular references)
+
+
+@dataclass
+class Report:
+    """What was measured (for benchmarks and logs)."""
+
+    members: int = 0
+    uncompressed: int = 0
+    sheets: list[SheetFigures] = field(default_factory=list)
+    shared_strings: int = 0
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def _size(n: int) -> str:
+    return f"{n / MB:,.1f} MB" if n >= MB else f"{n:,} 字节"
+
+
+class _Refuse(Exception):
+    pass
+
+
+def col_name(i: int) -> str:
+    """1 -> A, 200 -> GR."""
+    s = ""
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+# --- the reference pre-filter ---------------------------------------------------------------
+def _classes(alphabet: str, bounds: str, names: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Map each character of ``alphabet`` to a class name such that every character of
+    ``bounds`` has a class of its own and classes keep the order: a comparison with
+    ``bounds`` can be made on classes alone."""
+    cuts = sorted(set(bounds))
+    keys = sorted({(bisect_left(cuts, ch), ch in cuts) for ch in alphabet})
+    name_of = {k: names[i] for i, k in enumerate(keys)}
+    return {ch: name_of[(bisect_left(cuts, ch), ch in cuts)] for ch in alphabet}, name_of
+
+
+def _greater(limit: str, cls: dict[str, str], any_: str, tail: str) -> str:
+    """Regex (on class text) for strings of the same length as ``limit`` that are greater."""
+    alts = []
+    for i, ch in enumerate(limit):
+        higher = sorted({c for x, c in cls.items() if c > cls[ch]})
+        if higher:
+            alts.append("".join(re.escape(cls[x]) for x in limit[:i]) + "[" + "".join(higher)
+                        + "]" + f"{any_}{{{len(limit) - i - 1}}}" + tail)
+    return "|".join(alts) or "(?!)"
+
+
+def _prefilter(limits: Limits, prefix: str = "") -> tuple[bytes, re.Pattern]:
+    """(translation table, pattern) for sheets whose elements carry ``prefix`` (usually none:
+    the pattern must start with a literal for the regex engine to skip ahead fast)."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    lim_col, lim_row = col_name(limits.max_columns), str(limits.max_rows)
+    lcls, _ = _classes(letters, lim_col, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    dcls, _ = _classes("0123456789", lim_row, "0123456789")
+    table = bytes.maketrans((letters + "0123456789").encode(),
+                            ("".join(lcls[c] for c in letters)
+                             + "".join(dcls[c] for c in "0123456789")).encode())
+    L = "[" + "".join(sorted(set(lcls.values()))) + "]"
+    D = "[" + "".join(sorted(set(dcls.values()))) + "]"
+    col_bad = f"{L}{{{len(lim_col) + 1}}}|(?:{_greater(lim_col, lcls, L, '(?=' + D + ')')})"
+    row_bad = f"{L}+(?:{D}{{{len(lim_row) + 1}}}|(?:{_greater(lim_row, dcls, D, chr(34))}))"
+    p = re.escape(prefix)
+    pattern = (f'<{p}c' + r'(?:(?=[\s>/])(?! r=")| r="(?:[a-z]|' + col_bad + "|" + row_bad
+               + f'))|<{p}row' + r'(?=[\s>/])(?! r=)')
+    return table, re.compile(pattern.encode())
+
+
+_PREFILTERS: dict[tuple[Limits, str], tuple[bytes, re.Pattern]] = {}
+_ROOT = re.compile(rb"<(\w+:)?worksheet\b")
+
+_REF = re.compile(rb'r="([A-Za-z]+)([0-9]+)"')
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c(?=[\s>/])([^>]*?)(/?)>")
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>")
+_R_ATTR = re.compile(rb'\br="([^"]*)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"')
+_TEXT_TAG = re.compile(rb"<(?:\w+:)?(t|v)\b[^>]*>$")
+_SST_ROOT = re.compile(rb"<(\w+:)?sst\b")
+_T_TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]*)<", re.S)
+
+
+# --- raw member streams ---------------------------------------------------------------------
+class _Stream:
+    """Inflate one member from its raw bytes, counting the real output (not the declared
+    size) against the limits."""
+
+    def __init__(self, f, info: zipfile.ZipInfo, guard: "_Guard"):
+        self.f, self.info, self.g = f, info, guard
+        self.out = 0
+
+    def chunks(self, size: int = 4 * MB):
+        info, f, g = self.info, self.f, self.g
+        f.seek(info.header_offset)
+        head = f.read(30)
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            raise InputError(g.damaged())
+        n, e = struct.unpack("<HH", head[26:30])
+        f.seek(info.header_offset + 30 + n + e)
+        left = info.compress_size
+        method = info.compress_type
+        if method == zipfile.ZIP_STORED:
+            while left:
+                data = f.read(min(left, size))
+                if not data:
+                    raise InputError(g.damaged())
+                left -= len(data)
+                self._count(data)
+                yield data
+            return
+        if method != zipfile.ZIP_DEFLATED:
+            # bzip2/lzma members (no spreadsheet program writes them): through zipfile,
+            # which stops at the declared size
+            with zipfile.ZipFile(g.path) as z, z.open(info) as m:
+                while True:
+                    data = m.read(size)
+                    if not data:
+                        return
+                    self._count(data)
+                    yield data
+        d = _zlib.decompressobj(-15)
+        step = max(size // 64, 1 << 16)  # compressed bytes per read: output ≤ ~64× of it
+        while left or d.unconsumed_tail:
+            if d.unconsumed_tail:
+                data = d.unconsumed_tail
+            else:
+                data = f.read(min(left, step))
+                if not data:
+                    raise InputError(g.damaged())
+                left -= len(data)
+            try:
+                out = d.decompress(data, size)
+            except _zlib.error:
+                raise InputError(g.damaged()) from None
+            if out:
+                self._count(out)
+                yield out
+            if d.eof:
+                return
+
+    def _count(self, data: bytes) -> None:
+        self.out += len(data)
+        self.g.member_output(self.info, self.out, len(data))
+
+
+# --- the guard ------------------------------------------------------------------------------
+class _Guard:
+    def __init__(self, path: Path, limits: Limits):
+        self.path, self.limits, self.name = path, limits, path.name
+        self.report = Report()
+        self.total = 0
+
+    def refuse(self, what: str) -> InputError:
+        return InputError(f"文件“{self.name}”{what}，超出导入限制，未导入任何数据。"
+                          "请检查文件是否正确（可在 Excel 中删除多余的行列或拆分后再导入）")
+
+    def damaged(self) -> str:
+        return f"无法读取文件“{self.name}”：文件已损坏或不是 Excel 表格（支持 .xlsx、.xls、.ods）"
+
+    # zip level
+    def member_output(self, info: zipfile.ZipInfo, out: int, delta: int) -> None:
+        lim = self.limits
+        self.total += delta
+        if out > lim.max_member:
+            raise self.refuse(f"中的部件“{info.filename}”解压后超过{_size(lim.max_member)}"
+                              f"（单个部件解压后大小上限 {_size(lim.max_member)}）")
+        if self.total > lim.max_uncompressed:
+            raise self.refuse(f"解压后超过{_size(lim.max_uncompressed)}（解压后总大小上限"
+                              f" {_size(lim.max_uncompressed)}）")
+        if out > lim.ratio_min_size and out > lim.max_ratio * max(info.compress_size, 1):
+            raise self.refuse(f"中的部件“{info.filename}”压缩比超过 {out // max(info.compress_size, 1)}"
+                              f":1（{_size(info.compress_size)} 解压出 {_size(out)} 以上；"
+                              f"压缩比上限 {lim.max_ratio}:1），疑似“压缩炸弹”")
+
+    def check(self) -> Report:
+        lim = self.limits
+        try:
+            size = self.path.stat().st_size
+        except OSError:
+            raise InputError(f"找不到文件“{self.name}”，请确认文件位置后重新选择") from None
+        if size > lim.max_file_size:
+            raise self.refuse(f"大小为 {_size(size)}（文件大小上限 {_size(lim.max_file_size)}）")
+        with open(self.path, "rb") as f:
+            if f.read(4) != b"PK\x03\x04":
+                return self.report  # .xls (OLE) or not a zip: calamine reports it
+            count = _zip_entry_count(f)
+            if count is not None and count > lim.max_members:
+                raise self.refuse(f"内含 {_fmt(count)} 个文件（压缩包内文件数上限 "
+                                  f"{_fmt(lim.max_members)}）")
+            try:
+                z = zipfile.ZipFile(f)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                return self.report  # calamine reports a damaged file with its own message
+            with z:
+                infos = z.infolist()
+                self._declared(infos)
+                sheets, sst = _parts(z)
+                for info in infos:
+                    if info.is_dir():
+                        continue
+                    if info.filename in sheets:
+                        self._sheet(f, info)
+                    elif info.filename == sst:
+                        self._shared_strings(f, info)
+                    else:
+                        for _ in _Stream(f, info, self).chunks():
+                            pass
+        self.report.uncompressed = self.total
+        return self.report
+
+    def _declared(self, infos: list[zipfile.ZipInfo]) -> None:
+        lim = self.limits
+        self.report.members = len(infos)
+        if len(infos) > lim.max_members:
+            raise self.refuse(f"内含 {_fmt(len(infos))} 个文件（压缩包内文件数上限 "
+                              f"{_fmt(lim.max_members)}）")
+        total = 0
+        for i in infos:
+            total += i.file_size
+            if (i.file_size > lim.ratio_min_size
+                    and i.file_size > lim.max_ratio * max(i.compress_size, 1)):
+                raise self.refuse(f"中的部件“{i.filename}”压缩比为 "
+                                  f"{i.file_size // max(i.compress_size, 1)}:1（{_size(i.compress_size)}"
+                                  f" 解压为 {_size(i.file_size)}；压缩比上限 {lim.max_ratio}:1），"
+                                  "疑似“压缩炸弹”")
+            if i.file_size > lim.max_member:
+                raise self.refuse(f"中的部件“{i.filename}”解压后为 {_size(i.file_size)}"
+                                  f"（单个部件解压后大小上限 {_size(lim.max_member)}）")
+        if total > lim.max_uncompressed:
+            raise self.refuse(f"解压后为 {_size(total)}（解压后总大小上限 "
+                              f"{_size(lim.max_uncompressed)}）")
+
+    # worksheets
+    def _sheet(self, f, info: zipfile.ZipInfo) -> None:
+        fig = SheetFigures(info.filename)
+        self.report.sheets.append(fig)
+        start_total = self.total
+        if not self._sheet_fast(f, info, fig):
+            self.total = start_total  # the member is read again: count it once
+            fig.exact = True
+            self._sheet_exact(f, info, fig)
+
+    def _segments(self, f, info: zipfile.ZipInfo, fig: SheetFigures):
+        """The sheet XML in pieces that end at a '>' (no tag or text run is split), with
+        every over-long text run checked."""
+        carry = tail = b""
+        first = True
+        run_max = self.limits.max_text_run
+        for chunk in _Stream(f, info, self).chunks():
+            buf = carry + chunk if carry else chunk
+            if first:
+                m = _DIMENSION.search(buf, 0, 1 << 16)
+                if m:
+                    fig.declared_dimension = m[1].decode("ascii", "replace")
+                first = False
+            cut = buf.rfind(b">") + 1
+            seg, carry = buf[:cut], buf[cut:]
+            if seg:
+                tail = seg[seg.rfind(b"<"):]
+            if len(carry) > run_max:
+                self._long_run(tail, carry)
+            if seg:
+                self._runs(seg, fig)
+                yield seg
+
+    def _runs(self, seg: bytes, fig: SheetFigures) -> None:
+        """Any cell text longer than max_cell_chars bytes: count its characters exactly."""
+        lim = self.limits.max_cell_chars
+        w = max(lim // 2, 1)
+        find = seg.find
+        n = len(seg)
+        a = 0
+        while a < n:
+            if find(b"<", a, a + w) >= 0:
+                a += w
+                continue
+            # a window of w bytes without '<': a text run of at least w bytes around it
+            end = find(b"<", a)
+            end = n if end < 0 else end
+            start = seg.rfind(b">", 0, end) + 1
+            if end - start > lim:
+                self._text(seg, start, end, fig)
+            if end - start > self.limits.max_text_run:
+                self._long_run(seg[seg.rfind(b"<", 0, start):start], seg[start:end])
+            a = end
+
+    def _text(self, seg: bytes, start: int, end: int, fig: SheetFigures) -> None:
+        tag_start = seg.rfind(b"<", 0, start)
+        if not _TEXT_TAG.search(seg[max(tag_start, 0):start]):
+            return  # between elements (whitespace): bounded by max_text_run, not a cell
+        chars = len(html.unescape(seg[start:end].decode("utf-8", "replace")))
+        fig.longest_cell = max(fig.longest_cell, chars)
+        if chars > self.limits.max_cell_chars:
+            raise self.refuse(f"工作表中有单元格长达 {_fmt(chars)} 个字（单元格字数上限 "
+                              f"{_fmt(self.limits.max_cell_chars)}）")
+
+    def _long_run(self, tail: bytes, carry: bytes) -> None:
+        """More than max_text_run bytes without a '>': refused, whatever they are."""
+        lim = self.limits
+        if b"<" in carry:
+            raise self.refuse(f"中有一个长度超过 {_size(lim.max_text_run)} 的 XML 标记"
+                              f"（连续文本长度上限 {_size(lim.max_text_run)}），文件结构异常")
+        if _TEXT_TAG.search(tail):
+            raise self.refuse(f"工作表中有单元格超过 {_fmt(len(carry) // 10)} 个字（单元格字数上限 "
+                              f"{_fmt(lim.max_cell_chars)}）")
+        if carry.strip():
+            raise self.refuse(f"中有一段超过 {_size(lim.max_text_run)} 的连续文本（连续文本长度上限 "
+                              f"{_size(lim.max_text_run)}），文件结构异常")
+        raise self.refuse(f"中有超过 {_size(lim.max_text_run)} 的连续空白（连续文本长度上限 "
+                          f"{_size(lim.max_text_run)}），疑似“压缩炸弹”")
+
+    def _sheet_fast(self, f, info: zipfile.ZipInfo, fig: SheetFigures) -> bool:
+        """False when the sheet has irregular cells (then it must be read exactly)."""
+        table = search = None
+        for seg in self._segments(f, info, fig):
+            if search is None:
+                m = _ROOT.search(seg)
+                prefix = m[1].decode("ascii") if m and m[1] else ""
+                key = (self.limits, prefix)
+                if key not in _PREFILTERS:
+                    _PREFILTERS[key] = _prefilter(self.limits, prefix)
+                table, rx = _PREFILTERS[key]
+                search = rx.search
+            # a tag may straddle two segments only at its very start ('<c r="…' is cut at '>'
+            # boundaries, so never): classes of the whole segment are enough
+            classes = seg.translate(table)
+            pos = 0
+            while True:
+                m = search(classes, pos)
+                if m is None:
+                    break
+                if not self._candidate(seg, m.start(), fig):
+                    return False
+                pos = m.end()
+            # figures: the last cell of each piece (the limits are enforced above, exactly)
+            last = seg.rfind(b" r=", max(0, seg.rfind(b"<c ")))
+            ref = _REF.match(seg, last + 1) if last >= 0 else None
+            if ref is not None:
+                fig.last_row = max(fig.last_row, int(ref[2]))
+                fig.last_column = max(fig.last_column, col_index(ref[1].decode()))
+        return True
+
+    def _candidate(self, seg: bytes, at: int, fig: SheetFigures) -> bool:
+        """A pre-filter hit at ``at``: refuse a real violation; False for an irregular
+        sheet; True for a false alarm (e.g. a cell without a value)."""
+        tag = _ROW_OR_CELL.match(seg, at)
+        if tag is None:
+            return True
+        if tag[1] == b"row":
+            return False  # a row without r: rows are numbered by counting
+        r = _R_ATTR.search(tag[2])
+        ref = _REF.fullmatch(r[0]) if r else None
+        if ref is None or not tag[2].lstrip().startswith(b"r="):
+            return False
+        if tag[3] == b"/" or seg.startswith(b"</", tag.end()):
+            return True  # a cell without a value: calamine ignores it
+        row, col = int(ref[2]), col_index(ref[1].decode())
+        self._place(row, col, fig)
+        return True
+
+    def _place(self, row: int, col: int, fig: SheetFigures) -> None:
+        lim = self.limits
+        if row > fig.last_row:
+            fig.last_row = row
+        if col > fig.last_column:
+            fig.last_column = col
+        if row > lim.max_rows or col > lim.max_columns:
+            dim = f"（表头声明的范围为 {fig.declared_dimension}）" if fig.declared_dimension else ""
+            raise self.refuse(f"工作表中有数据的单元格 {col_name(col)}{row} 位于第 {_fmt(row)} 行、"
+                              f"第 {_fmt(col)} 列{dim}（行数上限 {_fmt(lim.max_rows)} 行，列数上限 "
+                              f"{_fmt(lim.max_columns)} 列）")
+
+    def _sheet_exact(self, f, info: zipfile.ZipInfo, fig: SheetFigures) -> None:
+        """Cell by cell, numbering cells and rows without ``r`` as calamine does."""
+        row = 0
+        col = 0
+        for seg in self._segments(f, info, fig):
+            for m in _ROW_OR_CELL.finditer(seg):
+                kind, attrs, empty = m[1], m[2], m[3]
+                r = _R_ATTR.search(attrs)
+                if kind == b"row":
+                    row = int(r[1]) if r and r[1].isdigit() else row + 1
+                    col = 0
+                    continue
+                ref = _REF.fullmatch(r[0]) if r else None
+                if ref is not None:
+                    row_c, col = int(ref[2]), col_index(ref[1].decode())
+                else:
+                    row_c, col = row, col + 1
+                if empty == b"/" or seg.startswith(b"</", m.end()):
+                    continue
+                self._place(row_c, col, fig)
+
+    # shared strings
+    def _shared_strings(self, f, info: zipfile.ZipInfo) -> None:
+        lim = self.limits
+        cell_lim = lim.max_cell_chars
+        count = 0
+        carry = b""
+        close = None
+        for chunk in _Stream(f, info, self).chunks():
+            buf = carry + chunk if carry else chunk
+            if close is None:
+                m = _SST_ROOT.search(buf)
+                close = b"</" + (m[1] if m and m[1] else b"") + b"si>"
+            cut = buf.rfind(close)
+            if cut < 0:
+                seg, carry = b"", buf
+            else:
+                seg, carry = buf[:cut + len(close)], buf[cut + len(close):]
+            if len(carry) > max(lim.max_text_run, 10 * cell_lim):
+                raise self.refuse(f"的共享字符串表中有一项超过 {_size(len(carry))}（单元格字数上限 "
+                                  f"{_fmt(cell_lim)}）")
+            if not seg:
+                continue
+            parts = seg.split(close)
+            count += len(parts) - 1
+            if count > lim.max_shared_strings:
+                raise self.refuse(f"的共享字符串表有 {_fmt(count)} 项以上（共享字符串个数上限 "
+                                  f"{_fmt(lim.max_shared_strings)}）")
+            if max(map(len, parts)) > cell_lim:
+                for part in parts:
+                    if len(part) > cell_lim:
+                        chars = sum(len(html.unescape(t.decode("utf-8", "replace")))
+                                    for t in _T_TEXT.findall(part))
+                        if chars > cell_lim:
+                            raise self.refuse(f"的共享字符串表中有一项长达 {_fmt(chars)} 个字"
+                                              f"（单元格字数上限 {_fmt(cell_lim)}）")
+        self.report.shared_strings = count
+
+
+def _zip_entry_count(f) -> int | None:
+    """Entries in the zip, from its end record (before zipfile loads the whole directory)."""
+    try:
+        f.seek(0, 2)
+        size = f.tell()
+        f.seek(max(0, size - 65_557))
+        tail = f.read()
+    except OSError:
+        return None
+    i = tail.rfind(b"PK\x05\x06")
+    if i < 0 or len(tail) < i + 22:
+        return None
+    count = struct.unpack("<H", tail[i + 10:i + 12])[0]
+    j = tail.rfind(b"PK\x06\x06", 0, i)  # zip64 end record
+    if j >= 0 and len(tail) >= j + 40:
+        count = max(count, struct.unpack("<Q", tail[j + 32:j + 40])[0])
+    return count
+
+
+def _parts(z: zipfile.ZipFile) -> tuple[set[str], str | None]:
+    """Worksheet members (from the workbook's relationships, plus any xl/worksheets/*.xml)
+    and the shared-string member."""
+    names = set(z.namelist())
+    sheets = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")
+              and n.count("/") == 2}
+    sst = "xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None
+    rels = "xl/_rels/workbook.xml.rels"
+    info = z.NameToInfo.get(rels)
+    if info is not None and info.file_size <= 4 * MB:
+        from defusedxml import ElementTree as DET  # no entities, no external references
+
+        try:
+            root = DET.fromstring(z.read(rels))
+        except Exception:  # noqa: BLE001 - a broken part is calamine's to report
+            return sheets, sst
+        for rel in root:
+            target, kind = rel.get("Target") or "", rel.get("Type") or ""
+            member = (target.lstrip("/") if target.startswith("/")
+                      else posixpath.normpath(posixpath.join("xl", target)))
+            if kind.endswith("/worksheet") and member in names:
+                sheets.add(member)
+            elif kind.endswith("/sharedStrings") and member in names:
+                sst = member
+    return sheets, sst
+
+
+def check_workbook(path: str | os.PathLike, limits: Limits | None = None) -> Report:
+    """Refuse ``path`` with ``InputError`` when it exceeds a limit; else what was measured.
+
+    Anything that is not a zip (.xls, a text file) passes through: the reader reports it.
+    """
+    return _Guard(Path(path), limits or limits_from_env()).check()
