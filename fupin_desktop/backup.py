@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, insert, select, text
 
-from .database import Database, quick_check_file, sqlite_path
+from .database import Database, create_private_file, quick_check_file, sqlite_path
 from .errors import DamagedDatabaseError, InputError
-from .paths import user_data_dir
+from .paths import make_private, user_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ def backup_sqlite_file(engine: Engine, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     tmp.unlink(missing_ok=True)
+    create_private_file(tmp)
     raw = engine.raw_connection()
     try:
         dst = sqlite3.connect(tmp)
@@ -88,6 +89,7 @@ def copy_attachments(src: Path, dst: Path) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + ".part")
             shutil.copyfile(f, tmp)
+            make_private(tmp)
             tmp.replace(target)
             copied += 1
     return copied
@@ -117,6 +119,7 @@ def _backup_server(db: Database, out: Path) -> Path:
 
     tmp = out.with_name(out.name + ".part")
     tmp.unlink(missing_ok=True)
+    create_private_file(tmp)
     target = create_engine("sqlite:///" + tmp.as_posix())
     try:
         Base.metadata.create_all(target)
