@@ -54,6 +54,10 @@ def _copy_tables(src: Engine, dst: Engine, *, clear_target: bool) -> int:
     alembic.reflect(src, only=["alembic_version"])
     copied = 0
     with src.connect() as s, dst.begin() as d:
+        if d.dialect.name == "postgresql":  # the closed-month triggers let a restore through
+            from .models.triggers import PG_MAINTENANCE
+
+            d.execute(text(PG_MAINTENANCE))
         if clear_target:
             for t in reversed(tables):
                 d.execute(t.delete())

@@ -207,6 +207,9 @@ def open_database(url: str | None = None, *, migrate: bool = True, backup: bool 
                   sessions=sessionmaker(engine, expire_on_commit=False))
     audit_events.install(db.sessions)
     income.install(db.sessions)
+    from .services import closures
+
+    closures.install(db.sessions)  # closed months / archive years refuse edits (issue 12)
     try:
         migrations.check_not_newer(engine)
         if migrate:
