@@ -40,6 +40,16 @@ def _info(db, args):
     return data, human
 
 
+def _verify(db, args):
+    from ..services.audit_chain import verify_chain
+
+    res = verify_chain(db)
+    data = res.to_json()
+    if not res.intact:
+        data["ok"], data["exit_code"] = False, 2
+    return data, res.text()
+
+
 def register(sub, common) -> None:
     p = sub.add_parser("backup", help="备份数据库到一个 SQLite 文件", parents=[common])
     p.add_argument("out", metavar="OUT.db", help="备份文件（SQLite）的保存路径")
@@ -53,5 +63,8 @@ def register(sub, common) -> None:
     u.set_defaults(handler=_upgrade)
     i = dsub.add_parser("info", help="显示数据库位置和记录数", parents=[common])
     i.set_defaults(handler=_info)
+    v = dsub.add_parser("verify", help="校验审计日志哈希链和月度结账封存值（发现改动时退出码为 2）",
+                        parents=[common])
+    v.set_defaults(handler=_verify)
 
 
