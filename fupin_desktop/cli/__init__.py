@@ -117,7 +117,14 @@ def main(argv: list[str] | None = None) -> int:
         handler = args.handler
         db = open_db_for(args) if getattr(handler, "needs_db", True) else None
         try:
-            data, human = handler(db, args)
+            if db is not None and _exclusive(args):
+                from ..services.oplock import exclusive
+
+                what = " ".join(filter(None, (args.command, getattr(args, "kind", None))))
+                with exclusive(db, what=what):
+                    data, human = handler(db, args)
+            else:
+                data, human = handler(db, args)
         finally:
             if db is not None:
                 db.dispose()
@@ -139,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         out.failure(f"程序内部错误：{exc.__class__.__name__}: {_first_line(exc)}"
                     "（详情见日志文件）", 1)
         return 1
+
+
+def _exclusive(args) -> bool:
+    """Imports and closing a wage month run one at a time across processes (issue 12)."""
+    return args.command == "import" or (args.command == "wages" and getattr(args, "close", False))
 
 
 def _first_line(exc: BaseException) -> str:
