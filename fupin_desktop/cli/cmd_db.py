@@ -16,7 +16,7 @@ def _backup(db, args):
 def _restore(db, args):
     from ..backup import restore
 
-    safety = restore(db, args.file)
+    safety = restore(db, args.file, other_township=args.other_township)
     return ({"restored_from": args.file, "safety_backup": str(safety)},
             f"已从 {args.file} 恢复。恢复前的数据已另存为 {safety}")
 
@@ -56,6 +56,8 @@ def register(sub, common) -> None:
     p.set_defaults(handler=_backup)
     p = sub.add_parser("restore", help="从备份文件恢复（先检查文件完整性）", parents=[common])
     p.add_argument("file", metavar="IN.db", help="要恢复的备份文件")
+    p.add_argument("--other-township", action="store_true",
+                   help="允许用另一个乡镇（乡镇名称或全宗号不同）的备份替换当前数据")
     p.set_defaults(handler=_restore)
     p = sub.add_parser("db", help="数据库维护", parents=[common])
     dsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
