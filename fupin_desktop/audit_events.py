@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import AuditLog
 from .models.base import utcnow
+from .services.audit_chain import insert_entries
 
 # Columns that change on every save and say nothing to an auditor.
 _NOISE = {"version", "updated_at", "created_at"}
@@ -77,7 +77,7 @@ def _after_flush(session: Session, _ctx) -> None:
                 "action": action, "changes": changes, "reason": reason,
             })
     if rows:
-        session.execute(insert(AuditLog), rows)
+        insert_entries(session, rows)
 
 
 def record_bulk(session: Session, table_name: str, action: str, entries: list[tuple[str, str, dict]],
@@ -88,7 +88,7 @@ def record_bulk(session: Session, table_name: str, action: str, entries: list[tu
     user = session.info.get("user", "unknown")
     reason = reason or session.info.get("reason")
     ts = utcnow()
-    session.execute(insert(AuditLog), [
+    insert_entries(session, [
         {"ts": ts, "user": user, "table_name": table_name, "record_id": rid,
          "record_key": key[:120] if key else None, "action": action, "changes": changes,
          "reason": reason}

@@ -76,13 +76,32 @@ def quick_check_file(path: Path) -> None:
         )
 
 
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists; an existing file of ours is made
+    0600 too (with its -wal / -shm)."""
+    import os
+
+    from .paths import make_private
+
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists():
+            make_private(p)
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 10})
+        # hide_parameters: a driver error never quotes the row's ID / bank / phone numbers
+        engine = create_engine(url, connect_args={"timeout": 10}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @dataclass
@@ -176,6 +195,7 @@ def open_database(url: str | None = None, *, migrate: bool = True, backup: bool 
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and path.stat().st_size > 0:
             quick_check_file(path)
+        create_private_file(path)  # SQLite gives -wal / -shm the database file's mode
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
@@ -187,6 +207,9 @@ def open_database(url: str | None = None, *, migrate: bool = True, backup: bool 
                   sessions=sessionmaker(engine, expire_on_commit=False))
     audit_events.install(db.sessions)
     income.install(db.sessions)
+    from .services import closures
+
+    closures.install(db.sessions)  # closed months / archive years refuse edits (issue 12)
     try:
         migrations.check_not_newer(engine)
         if migrate:

@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     import multiprocessing
 
     multiprocessing.freeze_support()  # the archive renders in worker processes (frozen builds)
+    if argv is None:  # the real program, not a test
+        from .paths import secure_umask
+
+        secure_umask()  # database, backups, logs, exports: 0600 / 0700
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox

@@ -52,6 +52,7 @@ def user_data_dir() -> Path:
 
         path = user_data_path("fupin_desktop", appauthor=False)
     path.mkdir(parents=True, exist_ok=True)
+    make_private(path)
     return path
 
 
@@ -61,3 +62,46 @@ def default_db_path() -> Path:
 
 def default_db_url() -> str:
     return "sqlite:///" + default_db_path().as_posix()
+
+
+# --------------------------------------------------------------------------- private files
+# The data holds ID, bank and phone numbers of whole villages: everything the program creates
+# (database, WAL/SHM, backups, logs, exports, archive packages) is for its owner only on POSIX.
+PRIVATE_UMASK = 0o077
+
+
+def secure_umask() -> None:
+    """Files 0600 / folders 0700 from here on (called once at the start of the GUI and CLI)."""
+    import os
+
+    if os.name == "posix":
+        os.umask(PRIVATE_UMASK)
+
+
+def make_private(path: Path) -> None:
+    """chmod ``path`` to 0600 (a file) or 0700 (a folder) on POSIX; silently skips what is not
+    ours or gone (another user's shared folder, a file removed meanwhile)."""
+    import os
+    import stat
+
+    if os.name != "posix":
+        return
+    try:
+        st = os.stat(path)
+        if st.st_uid != os.getuid():
+            return
+        mode = 0o700 if stat.S_ISDIR(st.st_mode) else 0o600
+        if stat.S_IMODE(st.st_mode) != mode:
+            os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+def make_private_tree(root: Path) -> None:
+    """``make_private`` on ``root`` and everything below it (an archive package)."""
+    import os
+
+    make_private(root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            make_private(Path(dirpath) / name)

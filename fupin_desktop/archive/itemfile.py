@@ -27,6 +27,9 @@ class ItemJob:
     source: Source
     stamp: StampFields | None  # None: no 归档章 (e.g. paper documents of the package)
     meta: PdfaMeta
+    # where the file is written before it is renamed to ``target`` (same file system); empty:
+    # beside the target. A killed build leaves at most a partial file in this folder.
+    tmp_dir: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,24 @@ def process_job(job: ItemJob) -> ItemDone:
         return ItemDone(job.code, error=f"{job.code}（{job.meta.title}）无法生成：{type(e).__name__}: {e}")
     target = Path(job.target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    tmp.write_bytes(out)
-    os.replace(tmp, target)  # atomic: a crash never leaves a half-written item under its name
+    write_atomic(target, out, Path(job.tmp_dir) if job.tmp_dir else None)
     return ItemDone(job.code, pages, hashlib.sha256(out).hexdigest(), len(out))
+
+
+def write_atomic(target: Path, data: bytes, tmp_dir: Path | None = None) -> None:
+    """Write ``data`` to a temporary file (in ``tmp_dir`` when given), then rename it to
+    ``target``: a crash never leaves a half-written file under its name or inside the package."""
+    if tmp_dir is not None:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        tmp = tmp_dir / f"{os.getpid()}-{target.name}.part"
+    else:
+        tmp = target.with_name(target.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def process_jobs(jobs: list[ItemJob]) -> list[ItemDone]:

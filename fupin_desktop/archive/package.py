@@ -27,7 +27,8 @@ from pathlib import Path
 
 from fupin_desktop.archive import bagit, catalogue as cat_mod
 from fupin_desktop.archive.boxes import Box, assign_boxes, box_problems
-from fupin_desktop.archive.itemfile import ItemDone, ItemJob, Source, process_job, process_jobs
+from fupin_desktop.archive.itemfile import (ItemDone, ItemJob, Source, process_job, process_jobs,
+                                            write_atomic)
 from fupin_desktop.archive.model import ArchiveItem, ArchiveSettings, Problem
 from fupin_desktop.archive.numbering import assign_numbers, item_code
 from fupin_desktop.archive.pdfa import SOFTWARE, PdfaMeta
@@ -73,6 +74,12 @@ class BuildCancelled(UserError):
         super().__init__("已取消生成。已完成的文件会保留，下次生成时自动跳过。")
 
 
+def temp_dir_for(out_dir: Path) -> Path:
+    """Beside the bag (same file system, never inside it): files being written live here until
+    they are renamed into place, so a killed build leaves nothing half-written in the package."""
+    return out_dir.parent / f".{out_dir.name}.fupin-tmp"
+
+
 def default_state_path(out_dir: Path) -> Path:
     # Beside, not inside, the bag: a file inside would be an unexpected file of the package.
     return out_dir.parent / f".{out_dir.name}.fupin-build.json"
@@ -112,6 +119,8 @@ def build_package(
     # one real date for every PDF this build writes (items and paper documents alike)
     settings = replace(settings, fixed_datetime=settings.metadata_datetime(year))
     _prepare_out_dir(out_dir, state_path)  # only now: a refused build leaves an old bag intact
+    tmp_dir = temp_dir_for(out_dir)
+    shutil.rmtree(tmp_dir, ignore_errors=True)  # leftovers of a killed build
     by_key = {pi.item.key: pi for pi in items}
     data_dir = out_dir / "data"
     state = _load_state(state_path)
@@ -122,7 +131,7 @@ def build_package(
                       StampFields(settings.fonds_no, it.year, it.item_no,
                                   settings.category_name(it.category), it.retention),
                       PdfaMeta(it.title, settings.metadata_datetime(it.year), author=it.responsible,
-                               identifier=code))
+                               identifier=code), str(tmp_dir))
         fps[code] = _fingerprint(job, by_key[it.key])
         prev = state.get(code)
         target = Path(job.target)
@@ -163,7 +172,7 @@ def build_package(
                          category_order=settings.category_codes(),
                          retention_order=settings.retention_order, existing=existing_boxes)
     digests = {f"data/{code}.pdf": d.sha256 for code, d in done.items()}
-    others = _write_extras(extra_documents, data_dir, settings, digests, state)
+    others = _write_extras(extra_documents, data_dir, settings, digests, state, tmp_dir)
     _save_state(state_path, state)
     cat = _catalogue(settings, year, numbered, boxes, done, others)
     built_on = built_on or dt.date.today()
@@ -172,7 +181,7 @@ def build_package(
                                                       category_order=settings.category_codes()
                                                       ).encode("utf-8-sig")}
     for name, data in files.items():
-        (data_dir / name).write_bytes(data)
+        write_atomic(data_dir / name, data, tmp_dir)
         digests[f"data/{name}"] = hashlib.sha256(data).hexdigest()
     # paper documents of the last build stay until a build that passes documents decides (the
     # year build's first pass has none yet): unchanged ones then keep their file and date
@@ -191,6 +200,7 @@ def build_package(
                                ("Bag-Software-Agent", SOFTWARE)],
                    digests=digests)
     times["bag"] = time.perf_counter() - t3
+    shutil.rmtree(tmp_dir, ignore_errors=True)
     times["total"] = time.perf_counter() - t0
     return BuildResult(out_dir, numbered, boxes, box_problems(boxes, settings.box_capacities),
                        rendered=len(jobs), skipped=skipped, seconds=times)
@@ -237,7 +247,8 @@ def _run_jobs(jobs: list[ItemJob], workers: int, cancel: Callable[[], bool]) -> 
     size = max(1, min(25, len(jobs) // (workers * 8)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     # spawn, not fork: forking a process that runs Qt (the GUI) is unsafe, and Windows spawns.
-    ex = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    ex = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=worker_init, initargs=(os.getpid(),))
     pending: set = set()
     try:
         while chunks or pending:
@@ -250,6 +261,59 @@ def _run_jobs(jobs: list[ItemJob], workers: int, cancel: Callable[[], bool]) -> 
                 raise BuildCancelled()
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def worker_init(parent_pid: int) -> None:
+    """Initializer of every worker process: it dies with the process that started it.
+
+    A killed GUI or CLI (kill -9, a crash, the task manager) must not leave workers rendering
+    into the package for minutes. Linux: the kernel sends SIGKILL when the parent dies
+    (prctl PR_SET_PDEATHSIG). Everywhere (also Linux, as a second line): a watchdog thread waits
+    on the parent's sentinel (or polls its pid) and ends the worker at once."""
+    import signal
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.name == "posix" and os.getppid() != parent_pid:  # died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True,
+                     name="fupin-parent-watchdog").start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is not None and getattr(parent, "_sentinel", None) is not None:
+        parent.join()  # returns when the parent process is gone
+        os._exit(1)
+    while True:  # no sentinel: poll
+        time.sleep(1.0)
+        if not _pid_alive(parent_pid) or (os.name == "posix" and os.getppid() != parent_pid):
+            os._exit(1)
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # the sentinel covers Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _picklable(job: ItemJob) -> ItemJob:
@@ -267,7 +331,8 @@ def _picklable(job: ItemJob) -> ItemJob:
 
 
 def _write_extras(docs: Sequence[ExtraDocument], data_dir: Path, settings: ArchiveSettings,
-                  digests: dict[str, str], state: dict) -> list[cat_mod.OtherFile]:
+                  digests: dict[str, str], state: dict,
+                  tmp_dir: Path | None = None) -> list[cat_mod.OtherFile]:
     """Write the paper documents. One whose source is unchanged since the last build keeps its
     file (and so the date it was first made), like a skipped item."""
     from fupin_desktop.archive.itemfile import make_item_pdf, read_source
@@ -294,7 +359,7 @@ def _write_extras(docs: Sequence[ExtraDocument], data_dir: Path, settings: Archi
                 data, _ = make_item_pdf(data, None, PdfaMeta(doc.title, settings.metadata_datetime(0),
                                                              author=settings.fonds_name))
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            write_atomic(target, data, tmp_dir)
             sha = hashlib.sha256(data).hexdigest()
             state[f"extra:{rel}"] = {"fp": fp, "sha256": sha}
         digests[f"data/{rel}"] = sha

@@ -95,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     import multiprocessing
 
     multiprocessing.freeze_support()  # the archive renders in worker processes (frozen builds)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if argv is None:  # the real command (not a test calling main([...]) in its own process)
+        from ..paths import secure_umask
+
+        secure_umask()  # database, backups, logs, exports: 0600 / 0700
+    _setup_logging()
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -113,7 +117,14 @@ def main(argv: list[str] | None = None) -> int:
         handler = args.handler
         db = open_db_for(args) if getattr(handler, "needs_db", True) else None
         try:
-            data, human = handler(db, args)
+            if db is not None and _exclusive(args):
+                from ..services.oplock import exclusive
+
+                what = " ".join(filter(None, (args.command, getattr(args, "kind", None))))
+                with exclusive(db, what=what):
+                    data, human = handler(db, args)
+            else:
+                data, human = handler(db, args)
         finally:
             if db is not None:
                 db.dispose()
@@ -131,9 +142,39 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a bug: full traceback on stderr, one line (or object) on stdout
-        log.exception("unexpected error")
-        out.failure(f"程序内部错误：{exc.__class__.__name__}: {exc}", 1)
+        log.exception("unexpected error")  # masked by logsetup.RedactingFilter
+        out.failure(f"程序内部错误：{exc.__class__.__name__}: {_first_line(exc)}"
+                    "（详情见日志文件）", 1)
         return 1
+
+
+def _exclusive(args) -> bool:
+    """Imports and closing a wage month run one at a time across processes (issue 12)."""
+    return args.command == "import" or (args.command == "wages" and getattr(args, "close", False))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else ""
+
+
+def _setup_logging() -> None:
+    """Warnings and errors on stderr, everything from INFO up in the log file; both through the
+    filter that masks ID, bank and phone numbers."""
+    from ..logsetup import install_filter, setup_logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        root.addHandler(handler)
+    for h in root.handlers:
+        install_filter(h)
+    try:
+        setup_logging()
+    except OSError:  # a read-only data folder must not stop a batch job
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -100,6 +100,9 @@ class Output:
             print(human)
 
     def failure(self, message: str, code: int) -> None:
+        from ..logsetup import redact
+
+        message = redact(message)  # an error quoting a row must not print its ID / phone number
         if self.json_mode:
             print(json.dumps({"ok": False, "error": message, "exit_code": code}, ensure_ascii=False))
         else:

@@ -23,5 +23,9 @@ class AuditLog(IdMixin, Base):
     # field -> [old, new] (JSON-safe strings); for bulk actions a summary dict
     changes: Mapped[dict | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(String(500))
+    # Hash chain (issue 12): SHA-256 of the previous entry (its row_hash) and of this entry
+    # (prev_hash + its content); ``fupin db verify`` recomputes it (services/audit_chain.py).
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_log_table_record", "table_name", "record_id"),)

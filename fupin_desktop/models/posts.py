@@ -202,6 +202,8 @@ class MonthClosure(IdMixin, Base):
     closed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_by: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(String(300))
+    # SHA-256 of the stored wage run, slips and lines at closing (services/closures.py)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
 
     def audit_key(self) -> str:
         return f"{self.month:%Y-%m}"

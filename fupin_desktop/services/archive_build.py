@@ -130,6 +130,12 @@ def build_year(db, year: int, out_dir: Path | str, progress: Progress | None = N
         t = time.perf_counter()
         build_iso(out_dir, result.iso_path, volume_id=f"{plan.settings.fonds_no}_{year}")
         result.seconds["iso"] = time.perf_counter() - t
+    from ..paths import make_private, make_private_tree
+
+    make_private_tree(out_dir)  # the package holds ID and bank numbers: owner only (0600/0700)
+    for extra in (result.receipt_path, result.iso_path):
+        if extra is not None:
+            make_private(Path(extra))
     result.seconds["total"] = time.perf_counter() - t0
     return result
 

@@ -181,6 +181,10 @@ def set_marks_in(s: Session, m0: dt.date, edits: Iterable[tuple[int, int, str]],
     if closed and not (reason and reason.strip()):
         raise ValidationError(f"{month_text(m0)}已关账，修改考勤必须填写原因；"
                               "差额将作为更正计入下月补贴", field="reason")
+    if closed:  # an explicit 更正 with reason and user (services/closures.py)
+        from .closures import allow_correction
+
+        allow_correction(s, reason, user)
     info = {r[0]: r for r in s.execute(
         select(Assignment.id, Assignment.start_date, Assignment.end_date, Member.name)
         .join(Member, Member.id == Assignment.member_id)

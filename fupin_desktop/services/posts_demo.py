@@ -200,5 +200,8 @@ def _close_months(s, rules, months) -> None:
                                              rules=rules.to_json(), total=total,
                                              slip_count=len(slips))], returning=True, stamp=False)
         _store_slips(s, run_id, slips)
+        from .closures import month_digest
+
         _bulk(s, MonthClosure, [dict(month=m0, run_id=run_id, closed_at=utcnow(),
-                                     closed_by="示例数据", note="示例数据")], stamp=False)
+                                     closed_by="示例数据", note="示例数据",
+                                     content_hash=month_digest(s, run_id))], stamp=False)

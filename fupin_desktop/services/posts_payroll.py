@@ -172,7 +172,11 @@ def _close(db, m: dt.date, label: str, note, allow_missing_attendance) -> WageRu
         s.add(run)
         s.flush()
         _store_slips(s, run.id, slips)
-        s.add(MonthClosure(month=m, run_id=run.id, closed_by=db.user, note=note))
+        from .closures import month_digest
+
+        # sealed: `fupin db verify` recomputes this hash of the stored run, slips and lines
+        s.add(MonthClosure(month=m, run_id=run.id, closed_by=db.user, note=note,
+                           content_hash=month_digest(s, run.id)))
         s.flush()
         return WageRunView(m, True, slips, rules, run.computed_at, None, db.user, note)
 

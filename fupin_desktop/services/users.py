@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from ..errors import AccessError, ValidationError
-from ..models import AuditLog
 from ..models.base import utcnow
 from ..models.user import ROLE_LABELS, ROLES, User
 from .access import require_admin
@@ -90,7 +89,9 @@ def _check_role(role: str) -> str:
 
 def audit(session, action: str, name: str, summary: str, *, user: str | None = None) -> None:
     """One audit row about an account (添加用户, 登录, 登录失败, 查看完整信息 …)."""
-    session.execute(insert(AuditLog), [{
+    from .audit_chain import insert_entries
+
+    insert_entries(session, [{
         "ts": utcnow(), "user": (user or session.info.get("user") or "unknown")[:64],
         "table_name": "users", "record_id": name[:64], "record_key": name[:120],
         "action": action[:16], "changes": {"summary": summary}, "reason": session.info.get("reason"),

@@ -84,6 +84,9 @@ class MainWindow(QMainWindow):
 
         self.accounts = install_account_ui(self, ctx)
         self._update_status()
+        from .integrity import check_at_start  # audit hash chain, month seals (issue 12)
+
+        check_at_start(self, ctx)
 
     def _set_database_actions(self, enabled: bool) -> None:
         for act in self._database_actions:

@@ -2383,6 +2383,21 @@ Why is the rectification changed?</source>
     </message>
 </context>
 <context>
+    <name>Integrity</name>
+    <message>
+        <source>⚠ Data integrity check failed: records were altered outside the program</source>
+        <translation>⚠ 数据完整性校验未通过：有记录在程序之外被改动</translation>
+    </message>
+    <message>
+        <source>Data Integrity</source>
+        <translation>数据完整性</translation>
+    </message>
+    <message>
+        <source>Checking data integrity…</source>
+        <translation>正在校验数据完整性…</translation>
+    </message>
+</context>
+<context>
     <name>ItemDialog</name>
     <message>
         <source>Archive File Details</source>

@@ -1,0 +1,240 @@
+"""Closed means closed (issue 12): a closed wage month and a closed archive year refuse edits of
+the records they cover, and each month closure is sealed with a SHA-256 of what it stored.
+
+Covered records:
+- a closed wage month (``post_month_closures``): its attendance (``post_attendance``), its
+  inspections, and the stored run / slips / lines (never editable; database triggers too,
+  see models/triggers.py);
+- a closed archive year (``archive_years.closed``): visits, measures and medical settlements
+  dated in that year, and the households' income of that year.
+
+The guard runs on every flush (one place for every service, the GUI and the CLI alike).
+Changes go through an explicit correction (更正): ``allow_correction(session, reason)`` with a
+reason (and the session's user), stored on every audit row of the unit of work. Services that
+want an early, specific message call ``ensure_month_open`` / ``ensure_year_open`` first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import UserError, ValidationError
+
+CORRECTION_KEY = "correction"
+
+
+class ClosedPeriodError(UserError):
+    """An edit of a record in a closed month / closed archive year without a correction."""
+
+
+# ------------------------------------------------------------------------------ corrections
+
+def allow_correction(session: Session, reason: str | None, user: str | None = None) -> None:
+    """Let this unit of work change records of closed months / years, as a 更正 with ``reason``."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("更正已关账月份或已关闭年度的记录必须填写更正原因。", field="reason")
+    user = user or session.info.get("user")
+    if not user:
+        raise ValidationError("更正必须记录操作人。", field="user")
+    session.info[CORRECTION_KEY] = {"reason": reason[:500], "user": user}
+    if not session.info.get("reason"):
+        session.info["reason"] = f"更正：{reason}"[:500]
+
+
+def is_correction(session: Session) -> bool:
+    return bool(session.info.get(CORRECTION_KEY))
+
+
+# ------------------------------------------------------------------------------ what is closed
+
+def _month(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def closed_months(session: Session) -> set[dt.date]:
+    from ..models import MonthClosure
+
+    with session.no_autoflush:
+        return set(session.scalars(select(MonthClosure.month)))
+
+
+def closed_years(session: Session) -> set[int]:
+    from ..models import ArchiveYear
+
+    with session.no_autoflush:
+        return set(session.scalars(select(ArchiveYear.year).where(ArchiveYear.closed.is_(True))))
+
+
+def _month_text(m: dt.date) -> str:
+    return f"{m.year}年{m.month}月"
+
+
+def ensure_month_open(session: Session, day: dt.date, what: str) -> None:
+    """Raise ClosedPeriodError when ``day``'s wage month is closed (unless a correction)."""
+    if is_correction(session):
+        return
+    m = _month(day)
+    if m in closed_months(session):
+        raise ClosedPeriodError(f"{_month_text(m)}已关账，不能直接修改该月的{what}；"
+                                "如确需修改，请填写原因作为更正提交。")
+
+
+def ensure_year_open(session: Session, day_or_year, what: str) -> None:
+    """Raise ClosedPeriodError when the archive year of ``day_or_year`` is closed."""
+    if is_correction(session):
+        return
+    year = day_or_year.year if isinstance(day_or_year, dt.date) else int(day_or_year)
+    if year in closed_years(session):
+        raise ClosedPeriodError(f"{year}年度档案已关闭（已归档），不能直接修改该年度的{what}；"
+                                "如确需修改，请填写原因作为更正提交。")
+
+
+# ------------------------------------------------------------------------------ the flush guard
+
+def _values(obj, attr: str) -> list:
+    """The attribute's current value and, for a changed row, its value before the change."""
+    from sqlalchemy import inspect
+
+    hist = inspect(obj).attrs[attr].history
+    vals = list(hist.added) + list(hist.unchanged) + list(hist.deleted)
+    if not vals:
+        vals = [getattr(obj, attr, None)]
+    return [v for v in vals if v is not None]
+
+
+# Fields a closure does not cover: recording that a yellow flag's problem was fixed (整改) later
+# changes no wage and is always allowed.
+_FREE = {"Inspection": {"rectified", "rectified_date", "updated_at", "version"}}
+
+
+def _only_free_fields(obj) -> bool:
+    from sqlalchemy import inspect
+
+    free = _FREE.get(type(obj).__name__)
+    if not free:
+        return False
+    state = inspect(obj)
+    changed = {a.key for a in state.mapper.column_attrs if state.attrs[a.key].history.has_changes()}
+    return changed <= free
+
+
+def _covered(session: Session):
+    """(object, kind, dates/years) for every pending change a closure may cover."""
+    from ..models import (AttendanceMonth, HouseholdIncome, Inspection, Measure, MonthClosure,
+                          Settlement, Visit, WageLine, WageRun, WageSlip)
+
+    month_models = {AttendanceMonth: ("month", "考勤"), Inspection: ("date", "检查记录")}
+    year_models = {Visit: ("date", "走访记录"), Measure: ("date", "帮扶措施"),
+                   Settlement: ("settlement_date", "医疗结算"), HouseholdIncome: ("year", "收入")}
+    stored = (WageRun, WageSlip, WageLine, MonthClosure)
+    for state, objs in (("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted)):
+        for obj in objs:
+            cls = type(obj)
+            if state == "dirty" and _only_free_fields(obj):
+                continue
+            if cls in month_models:
+                attr, what = month_models[cls]
+                yield "month", obj, what, _values(obj, attr)
+            elif cls in year_models:
+                attr, what = year_models[cls]
+                yield "year", obj, what, _values(obj, attr)
+            elif cls in stored and state != "new":
+                yield "stored", obj, "工资记录", []
+
+
+def _before_flush(session: Session, _ctx, _instances) -> None:
+    pending = list(_covered(session))
+    if not pending:
+        return
+    for kind, obj, _what, _values_ in pending:
+        if kind == "stored" and (obj in session.deleted or session.is_modified(obj)):
+            raise ClosedPeriodError("已关账月份的工资计算结果（发放花名册）不能修改或删除；"
+                                    "差额请以更正计入下一个未关账月份。")
+    if is_correction(session):
+        return
+    months = years = None
+    for kind, obj, what, values in pending:
+        if kind == "month":
+            months = closed_months(session) if months is None else months
+            for v in values:
+                if _month(v) in months:
+                    raise ClosedPeriodError(f"{_month_text(_month(v))}已关账，不能直接修改该月的{what}；"
+                                            "如确需修改，请填写原因作为更正提交。")
+        elif kind == "year":
+            years = closed_years(session) if years is None else years
+            for v in values:
+                y = v.year if isinstance(v, dt.date) else int(v)
+                if y in years:
+                    raise ClosedPeriodError(f"{y}年度档案已关闭（已归档），不能直接修改该年度的{what}；"
+                                            "如确需修改，请填写原因作为更正提交。")
+
+
+def install(factory: sessionmaker) -> None:
+    if not event.contains(factory, "before_flush", _before_flush):
+        event.listen(factory, "before_flush", _before_flush)
+    if not event.contains(factory, "after_commit", _clear):
+        event.listen(factory, "after_commit", _clear)
+        event.listen(factory, "after_rollback", _clear)
+
+
+def _clear(session: Session) -> None:  # a correction covers one unit of work only
+    session.info.pop(CORRECTION_KEY, None)
+
+
+# ------------------------------------------------------------------------------ seals
+
+def _plain(v):
+    if isinstance(v, Decimal):
+        return f"{v:.2f}"
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return v
+
+
+def month_digest(session: Session, run_id: int) -> str:
+    """SHA-256 of a stored wage run: the run, every slip and every line, canonical text."""
+    from ..models import WageLine, WageRun, WageSlip
+
+    run = session.execute(select(WageRun.month, WageRun.total, WageRun.slip_count, WageRun.rules)
+                          .where(WageRun.id == run_id)).one()
+    slip_cols = [c for c in WageSlip.__table__.c if c.name not in ("id", "run_id")]
+    slips = session.execute(select(WageSlip.id, *slip_cols).where(WageSlip.run_id == run_id)
+                            .order_by(WageSlip.id)).all()
+    line_cols = [WageLine.slip_id, WageLine.seq, WageLine.code, WageLine.label, WageLine.quantity,
+                 WageLine.rate, WageLine.amount]
+    lines = session.execute(select(*line_cols).join(WageSlip, WageSlip.id == WageLine.slip_id)
+                            .where(WageSlip.run_id == run_id)
+                            .order_by(WageLine.slip_id, WageLine.seq)).all()
+    order = {sid: n for n, (sid, *_rest) in enumerate(slips)}  # ids may differ after a restore
+    doc = {
+        "run": [_plain(v) for v in run[:3]] + [run[3]],
+        "slips": [[_plain(v) for v in row[1:]] for row in slips],
+        "lines": [[order[row[0]]] + [_plain(v) for v in row[1:]] for row in lines],
+    }
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def verify_closures(session: Session):
+    """(closures, unsealed, problems) — every sealed month recomputed."""
+    from ..models import MonthClosure
+    from .audit_chain import ChainProblem
+
+    problems, n, unsealed = [], 0, 0
+    for c in session.scalars(select(MonthClosure).order_by(MonthClosure.month)):
+        n += 1
+        if not c.content_hash:
+            unsealed += 1
+            continue
+        if month_digest(session, c.run_id) != c.content_hash:
+            problems.append(ChainProblem("closure", f"{c.month:%Y-%m}",
+                                         f"{_month_text(c.month)}关账时封存的工资记录（发放花名册）已被改动："
+                                         "与关账时记录的校验值不符。"))
+    return n, unsealed, problems
