@@ -22,6 +22,7 @@ from ..models import Member, Village
 from ..models.base import utcnow
 from ..models.posts import (FLAGS, MARK_NONE, AttendanceCorrection, AttendanceMonth, Assignment,
                             Inspection, Post, WageRun)
+from .closures import allow_correction
 from .posts_calendar import days_in_month, month_end, month_text, parse_month
 from .posts_payroll import first_open_month_after, is_month_closed
 from .posts_rules import load_rules, rules_from_json
@@ -211,6 +212,7 @@ class _rectification_correction:
             raise ValidationError(
                 f"{month_text(self.month)}已关账（补贴已发放签字），黄旗整改情况会改变该月补贴，"
                 "须填写更正原因；差额将作为更正计入下一个未关账月份", field="reason")
+        allow_correction(self.s, self.reason, self.user)  # the closure guard lets a 更正 through
         self.was = (self.obj.rectified, self.obj.rectified_date)
         run_rules = self.s.scalar(select(WageRun.rules).where(WageRun.month == self.month))
         self.rules = rules_from_json(run_rules)  # the rules the month was paid with

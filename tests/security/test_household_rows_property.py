@@ -58,7 +58,7 @@ def rows(draw):
     return out
 
 
-@settings(max_examples=10, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, database=None, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(st.lists(rows(), min_size=5, max_size=12), st.integers(0, 2 ** 32))
 def test_rows_are_imported_or_rejected(groups, seed):
     """Each example: 1,000 rows mixed from the generated ones (generating every row with
@@ -84,7 +84,8 @@ def test_rows_are_imported_or_rejected(groups, seed):
     for m in parsed.members:
         assert m.row not in rejected
         given_name = clean_text(raw[m.row]["name"])
-        assert m.name == "".join(given_name.split()) if " " in given_name else m.name == given_name
+        spaced = " " in given_name and not given_name.isascii()  # "张 三" → "张三"; "Li Na" stays
+        assert m.name == ("".join(given_name.split()) if spaced else given_name)
         assert len(m.name) <= fs.MEMBER["name"].max_len
         assert not fs._CONTROL.search(m.name)
         assert m.work_months is None or 0 <= m.work_months <= 12

@@ -180,20 +180,29 @@ def test_rectifying_a_yellow_flag_of_a_closed_month_is_a_correction(flagged):
     assert line.amount == Decimal("50.00") and "2026年10月黄旗整改更正" in line.label
 
 
-def test_editing_other_fields_of_such_a_flag_needs_no_reason(flagged):
+def test_a_closed_months_flag_changes_only_by_rectification_or_correction(flagged):
     from fupin_desktop.errors import ValidationError
-    from fupin_desktop.services.posts_inspections import InspectionInput, update_inspection
+    from fupin_desktop.services.closures import ClosedPeriodError
+    from fupin_desktop.services.posts_inspections import (InspectionInput, list_inspections,
+                                                          update_inspection)
 
     db, aid, v = flagged
-    data = InspectionInput(aid, v.date, "乡检查组", 70, "黄旗", "垃圾未清运", v.deadline)
-    update_inspection(db, v.id, data, v.version)  # same rectification: no 更正
+
+    def ver():
+        return list_inspections(db, month=OCT)[0].version
+
+    other = InspectionInput(aid, v.date, "乡检查组", 70, "黄旗", "垃圾未清运", v.deadline)
+    with pytest.raises(ClosedPeriodError):  # the closed month's record itself: only as a 更正
+        update_inspection(db, v.id, other, ver())
+    data = InspectionInput(aid, v.date, "村支书", 70, "黄旗", "垃圾未清运", v.deadline)
+    update_inspection(db, v.id, data, ver())  # same rectification: no 更正
     assert wage_run(db, OCT).corrections == []
     data.rectified, data.rectified_date = True, dt.date(2026, 10, 12)  # too late: still −50
-    update_inspection(db, v.id, data, v.version + 1)  # the paid wage stands: no 更正
+    update_inspection(db, v.id, data, ver())  # the paid wage stands: no 更正
     assert wage_run(db, OCT).corrections == []
     data.rectified_date = dt.date(2026, 10, 10)  # on the deadline: not deducted after all
     with pytest.raises(ValidationError):
-        update_inspection(db, v.id, data, v.version + 2)
-    update_inspection(db, v.id, data, v.version + 2, reason="整改日期登记错误")
+        update_inspection(db, v.id, data, ver())
+    update_inspection(db, v.id, data, ver(), reason="整改日期登记错误")
     (c,) = wage_run(db, OCT).corrections
     assert c.amount == Decimal("50.00") and c.kind == "inspection" and "逾期未整改→按期整改" in c.changes
