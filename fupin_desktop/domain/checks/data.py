@@ -94,6 +94,8 @@ class Ledgers:
     settlements: tuple[Settlement, ...] = ()
     chronic_cards: tuple[Period, ...] = ()
     signings: tuple[Period, ...] = ()
+    posts_kept: bool = True     # False: the township keeps no posts ledger here (X04 cannot judge)
+    medical_kept: bool = True   # False: no medical settlements are kept here (X07 cannot judge)
 
 
 @dataclass(frozen=True)

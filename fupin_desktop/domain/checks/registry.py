@@ -387,6 +387,16 @@ def r28(h, ctx):
     if not any(norm(m.dibao) or norm(m.tekun) for m in members):
         return  # input absent
     support = _measure(h, "综合保障")
+    if support == "综合保障":
+        # recorded as a bare 是 (the export's measure column): what it holds is unknown, so only
+        # "enjoys 低保/特困 but no 综合保障 at all" can be judged — never the reverse
+        return
+    if not support:
+        kinds = [k for k, attr in (("低保", "dibao"), ("特困", "tekun"))
+                 if any(_yes(getattr(m, attr)) for m in members)]
+        if kinds:
+            yield None, f"成员享受{'、'.join(kinds)}，无综合保障"
+        return
     for kind, enjoys in (("低保", any(_yes(m.dibao) for m in members)),
                          ("特困", any(_yes(m.tekun) for m in members))):
         if enjoys != (kind in support):
