@@ -90,7 +90,8 @@ def load(session, as_of: _dt.date, year: int, village: str | None = None,
                 Household.risk4, Household.risk5, Household.risk_eliminated, Household.elimination_method,
                 Household.elimination_date, Household.monitoring_date, Household.dangerous_house,
                 Household.safe_water, *[getattr(Household, f"measure_{k}") for k in _FLAG_NAMES],
-                Household.low_income_support, Household.extreme_poverty_support)
+                Household.low_income_support, Household.extreme_poverty_support,
+                Household.elimination_per_capita)
          .join(Village, Village.id == Household.village_id).where(Household.deleted_at.is_(None)))
     if village:
         q = q.where(Village.name == village)
@@ -105,8 +106,9 @@ def load(session, as_of: _dt.date, year: int, village: str | None = None,
     mq = select(Member.household_id, Member.id_number, Member.name, Member.relation, Member.sex,
                 Member.birth_date, Member.status, Member.status_date, Member.ethnicity, Member.health,
                 Member.labour_skill, Member.school_status, Member.education, Member.basic_medical_insurance,
-                Member.critical_illness_insurance, Member.pension_insurance, Member.id_type
-                ).where(Member.deleted_at.is_(None)).order_by(Member.id)
+                Member.critical_illness_insurance, Member.pension_insurance, Member.id_type,
+                Member.employee_medical_insurance, Member.out_of_school_reason, Member.low_income_support,
+                Member.extreme_poverty_support).where(Member.deleted_at.is_(None)).order_by(Member.id)
     if scope is not None:
         mq = mq.where(Member.household_id.in_(scope))
     for r in session.execute(mq):
@@ -114,8 +116,9 @@ def load(session, as_of: _dt.date, year: int, village: str | None = None,
             id_number=r[1] or "", name=r[2] or "", relation=r[3] or "", sex=r[4] or "", birth_date=r[5],
             status=r[6] or "正常", status_date=r[7], ethnicity=r[8] or "", health=r[9] or "",
             labour=r[10] or "", school=r[11] or "", education=r[12] or "",
-            resident_insurance=_yn(r[13]), employee_insurance="否" if r[13] is not None else "",
-            critical_insurance=_yn(r[14]), pension=_yn(r[15]), document_type=r[16] or ""))
+            resident_insurance=_yn(r[13]), employee_insurance=_yn(r[17]),
+            critical_insurance=_yn(r[14]), pension=_yn(r[15]), document_type=r[16] or "",
+            out_of_school_reason=r[18] or "", dibao=_yn(r[19]), tekun=_yn(r[20])))
     meq = select(Measure.household_id, Measure.category, Measure.content).where(Measure.deleted_at.is_(None))
     if scope is not None:
         meq = meq.where(Measure.household_id.in_(scope))
@@ -151,7 +154,7 @@ def load(session, as_of: _dt.date, year: int, village: str | None = None,
             number=r[1], village=r[2] or "", head_name=head, household_type=r[3] or "", monitor_type=r[4] or "",
             risks=tuple(x or "" for x in r[5:10]), risk_cleared=_yn(r[10]), clear_method=r[11] or "",
             clear_date=r[12], identified=r[13], dangerous_house=_yn(r[14]), safe_water=_yn(r[15]),
-            measures=m, members=ms, income=incomes.get(hid),
+            measures=m, members=ms, income=incomes.get(hid), cleared_per_capita=r[18 + nflags],
             ledgers=led.for_household(hid) if led else None))
     return out, dict(all_ids)
 

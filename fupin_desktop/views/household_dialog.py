@@ -123,6 +123,7 @@ class HouseholdDialog(QDialog):
         add("risk_eliminated", self.tr("Risk eliminated"), "tristate", layout=f2)
         add("elimination_method", self.tr("How eliminated"), "choice", ELIMINATION_METHODS, layout=f2)
         add("elimination_date", self.tr("Date eliminated"), "date", layout=f2)
+        add("elimination_per_capita", self.tr("Per-capita income after elimination"), "money", layout=f2)
 
         g3, f3 = self._group(self.tr("Basic needs and guarantees"))
         for name, label in (("food_secure", self.tr("Enough to eat")),

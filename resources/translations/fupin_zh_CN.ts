@@ -1556,6 +1556,10 @@ Load a demo township to try the program, or import the national monitoring syste
         <translation>风险消除时间</translation>
     </message>
     <message>
+        <source>Per-capita income after elimination</source>
+        <translation>风险消除后人均纯收入</translation>
+    </message>
+    <message>
         <source>Basic needs and guarantees</source>
         <translation>两不愁三保障及饮水安全</translation>
     </message>
@@ -2968,6 +2972,10 @@ Reason (required):</source>
         <translation>在校生状况</translation>
     </message>
     <message>
+        <source>Why not in compulsory school</source>
+        <translation>义务教育阶段未上学原因</translation>
+    </message>
+    <message>
         <source>Labour skill</source>
         <translation>劳动技能</translation>
     </message>
@@ -2986,6 +2994,18 @@ Reason (required):</source>
     <message>
         <source>Pension insurance</source>
         <translation>参加养老保险</translation>
+    </message>
+    <message>
+        <source>Employee medical insurance</source>
+        <translation>职工基本医疗保险</translation>
+    </message>
+    <message>
+        <source>Receives minimum living allowance</source>
+        <translation>享受低保</translation>
+    </message>
+    <message>
+        <source>Receives extreme-poverty support</source>
+        <translation>享受特困供养</translation>
     </message>
     <message>
         <source>Since (date)</source>

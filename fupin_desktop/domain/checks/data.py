@@ -109,6 +109,7 @@ class Household:
     risk_cleared: str = ""       # 风险是否已消除
     clear_method: str = ""       # 风险消除方式
     clear_date: _dt.date | None = None
+    cleared_per_capita: Decimal | None = None  # 风险消除后人均纯收入 (None: not recorded)
     identified: _dt.date | None = None   # 识别监测时间
     dangerous_house: str = ""    # 是否危房
     safe_water: str = ""         # 是否安全饮水

@@ -358,10 +358,14 @@ def _add_month(d: _dt.date) -> _dt.date:
 @rule("R26", "收入与风险消除不符", SUSPECT, "风险消除方式、识别监测时间、人均纯收入、工资性收入", "收入与风险消除情况不符，请核实收入。")
 def r26(h, ctx):
     inc = h.income
+    if norm(h.clear_method) == "帮扶消除" and h.cleared_per_capita is not None and ctx.threshold is not None:
+        # the export's 风险消除后人均纯收入 is what the elimination was judged on
+        if h.cleared_per_capita < ctx.threshold:
+            yield None, f"帮扶消除，风险消除后人均纯收入{h.cleared_per_capita}低于监测标准"
+    elif norm(h.clear_method) == "帮扶消除" and _below(h, ctx):
+        yield None, f"帮扶消除，人均纯收入{inc.per_capita}低于监测标准"
     if inc is None:
         return
-    if norm(h.clear_method) == "帮扶消除" and _below(h, ctx):
-        yield None, f"帮扶消除，人均纯收入{inc.per_capita}低于监测标准"
     if h.identified and h.identified.year >= ctx.year - 1 and inc.per_capita is not None \
             and inc.per_capita > 20000:
         yield None, f"新识别，人均纯收入{inc.per_capita}超过20000"
