@@ -101,7 +101,11 @@ def load(session, as_of: _dt.date, year: int, village: str | None = None,
     scope = _scope(village, household_code)
     members, measures, incomes = defaultdict(list), defaultdict(dict), {}
     all_ids: dict[str, int] = defaultdict(int)
-    for (number,) in session.execute(select(Member.id_number).where(Member.deleted_at.is_(None))):
+    idq = select(Member.id_number).where(Member.deleted_at.is_(None))
+    if household_code:  # one household (the household form): R01 needs only its own IDs
+        mine = select(Member.id_number).where(Member.household_id.in_(scope), Member.deleted_at.is_(None))
+        idq = idq.where(Member.id_number.in_(mine))
+    for (number,) in session.execute(idq):
         all_ids[number] += 1
     mq = select(Member.household_id, Member.id_number, Member.name, Member.relation, Member.sex,
                 Member.birth_date, Member.status, Member.status_date, Member.ethnicity, Member.health,
@@ -185,7 +189,8 @@ class LedgerData:
 _GONE = ("死亡", "迁出", "自然减少")
 
 
-def load_ledgers(session, as_of: _dt.date, year: int, scope=None, village: str | None = None) -> LedgerData:
+def load_ledgers(session, as_of: _dt.date, year: int, scope=None, village: str | None = None,
+                 payments: bool = True) -> LedgerData:
     """The cross-ledger inputs of X01–X12, in eight bulk queries. Only records dated on or before
     ``as_of`` count (as-of: later data is not yet known on the check date)."""
     from ..models.medical import ChronicCard, DoctorSigning, Settlement
@@ -239,12 +244,14 @@ def load_ledgers(session, as_of: _dt.date, year: int, scope=None, village: str |
                  .group_by(Member.household_id))
         for hid, total in session.execute(scoped(slips)):
             out.wages[hid] = Decimal(total or 0)
+    if posts_kept and payments:
+        known = select(Member.id).where(Member.id_number == WageSlip.id_number, Member.deleted_at.is_(None))
         pq = (select(WageSlip.id_number).join(WageRun, WageRun.id == WageSlip.run_id)
-              .where(WageRun.month >= y0, WageRun.month <= y1, WageRun.month <= as_of).distinct())
+              .where(WageRun.month >= y0, WageRun.month <= y1, WageRun.month <= as_of, ~known.exists())
+              .distinct())
         if village:
             pq = pq.where(WageSlip.village_name == village)
-        known = set(session.scalars(select(Member.id_number).where(Member.deleted_at.is_(None))))
-        out.payment_ids = tuple((i, "工资发放花名册") for i in sorted(session.scalars(pq)) if i not in known)
+        out.payment_ids = tuple((i, "工资发放花名册") for i in sorted(session.scalars(pq)))
     if medical_kept:
         q = scoped(select(Member.household_id, Member.id_number, Settlement.admission_date,
                           Settlement.settlement_date, Settlement.self_paid, Settlement.basic_insurance)
@@ -277,10 +284,11 @@ def run_check(db, as_of: _dt.date | None = None, year: int | None = None, codes:
     with db.read() as session:
         year = year or default_year(session, as_of)
         threshold = settings.monitoring_threshold(session, year)
-        led = load_ledgers(session, as_of, year, _scope(village, household_code), village)
+        led = load_ledgers(session, as_of, year, _scope(village, household_code), village,
+                           payments=not household_code)
         households, all_ids = load(session, as_of, year, village, household_code, led)
     ctx = dc.Context(as_of=as_of, year=year, threshold=threshold, all_ids=all_ids,
-                     alert_line=led.alert_line, payment_ids=led.payment_ids if not household_code else ())
+                     alert_line=led.alert_line, payment_ids=led.payment_ids)
     rules = [r for r in dc.all_rules() if codes is None or r.code in codes]
     by_number = {h.number: h for h in households}
     found = dc.run(households, ctx, codes)
@@ -294,6 +302,12 @@ def run_check(db, as_of: _dt.date | None = None, year: int | None = None, codes:
     rows.sort(key=lambda x: (x.code, x.village, x.household))
     return CheckResult(as_of, year, len(households), sum(len(h.members) for h in households),
                        time.perf_counter() - started, rules, rows)
+
+
+def household_id_of(db, code: str) -> int | None:
+    """The household's id from its 户编号 (to open it from a finding); None when gone."""
+    with db.read() as session:
+        return session.scalar(select(Household.id).where(Household.code == code, Household.deleted_at.is_(None)))
 
 
 # --- exemptions (核实无误) -------------------------------------------------------------
@@ -333,6 +347,23 @@ def add_exemption(db, code: str, household: str, reason: str, member: str | None
         session.add(row)
         session.flush()
         return row.id
+
+
+def exempt_finding(db, finding: FindingRow, reason: str, permanent: bool = False,
+                   today: _dt.date | None = None) -> int:
+    """Exempt one finding as listed (its member masked): the member is found again among the
+    household's members by the masked number, so no screen ever needs the full ID."""
+    member = None
+    if finding.member:
+        with db.read() as session:
+            numbers = session.scalars(select(Member.id_number).join(Household, Household.id == Member.household_id)
+                                      .where(Household.code == finding.household)).all()
+        matches = [n for n in numbers if mask_id(n) == finding.member]
+        member = matches[0] if len(matches) == 1 else None
+    if finding.household == "":  # a township finding (X12) has no household to exempt
+        from ..errors import UserError
+        raise UserError("该疑点不属于任何一户（补贴发放对象不在户信息中），请核实发放名单后更正，无法豁免。")
+    return add_exemption(db, finding.code, finding.household, reason, member, permanent, today)
 
 
 def list_exemptions(db, on: _dt.date | None = None) -> list[ExemptionRow]:
