@@ -966,6 +966,18 @@ Why is the attendance changed?</source>
         <translation>导出报告…</translation>
     </message>
     <message>
+        <source>Exempt Finding…</source>
+        <translation>豁免疑点…</translation>
+    </message>
+    <message>
+        <source>Verified and correct: count this finding apart</source>
+        <translation>经核实无误：该疑点单独计数，不再算作待整改</translation>
+    </message>
+    <message>
+        <source>Open Household</source>
+        <translation>打开该户</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>代码</translation>
     </message>
@@ -1012,6 +1024,14 @@ Why is the attendance changed?</source>
     <message>
         <source>%1 households, %2 findings, %3 exempted</source>
         <translation>共 %1 户，疑点 %2 条，已豁免 %3 条</translation>
+    </message>
+    <message>
+        <source> (exempted)</source>
+        <translation>（已豁免）</translation>
+    </message>
+    <message>
+        <source>Why is this correct? (verified on site, documents seen …)</source>
+        <translation>核实无误的理由（如已入户核实、已查看证明材料等）：</translation>
     </message>
 </context>
 <context>
@@ -1476,6 +1496,30 @@ Load a demo township to try the program, or import the national monitoring syste
         <translation>基本情况</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>性质</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>疑点说明</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>疑点</translation>
+    </message>
+    <message>
         <source>Household details</source>
         <translation>户基本信息</translation>
     </message>
@@ -1632,6 +1676,10 @@ Load a demo township to try the program, or import the national monitoring syste
         <translation>新增户</translation>
     </message>
     <message>
+        <source> (exempted)</source>
+        <translation>（已豁免）</translation>
+    </message>
+    <message>
         <source>Discard your changes and load the record as saved by others?</source>
         <translation>放弃您的修改，重新载入他人保存后的记录吗？</translation>
     </message>
@@ -1703,7 +1751,7 @@ Load a demo township to try the program, or import the national monitoring syste
     </message>
     <message>
         <source>Findings</source>
-        <translation>走访情况</translation>
+        <translation>疑点</translation>
     </message>
     <message>
         <source>Follow-up</source>
@@ -1860,7 +1908,7 @@ Load a demo township to try the program, or import the national monitoring syste
     </message>
     <message>
         <source>Open Household</source>
-        <translation>打开</translation>
+        <translation>打开该户</translation>
     </message>
     <message>
         <source>Import Households…</source>
@@ -4490,7 +4538,7 @@ Reason (required):</source>
     </message>
     <message>
         <source>Findings</source>
-        <translation>走访情况</translation>
+        <translation>疑点</translation>
     </message>
     <message>
         <source>Follow-up</source>
