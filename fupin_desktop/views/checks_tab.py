@@ -171,11 +171,15 @@ class ChecksTab(BaseTab):
         return dlg
 
     def export_report(self) -> None:
-        from ..cli.cmd_check import _write_xlsx
+        from ..cli.cmd_check import _write_pdf, _write_xlsx
 
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export Report…"), "疑点检查报告.xlsx", "Excel (*.xlsx)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export Report…"), "疑点检查报告.xlsx",
+                                              "Excel (*.xlsx);;PDF (*.pdf)")
         if path and self.result is not None:
             try:
-                _write_xlsx(self.result, path)
+                if path.lower().endswith(".pdf"):
+                    _write_pdf(self.ctx.db, self.result, path)
+                else:
+                    _write_xlsx(self.result, path)
             except OSError as exc:
                 show_error(self, exc)
