@@ -11,8 +11,11 @@ _GONE = ("死亡", "迁出", "自然减少")
 _FAR = _dt.date(9999, 12, 31)
 
 
+_NO_LEDGERS = Ledgers()
+
+
 def _led(h) -> Ledgers:
-    return h.ledgers or Ledgers()
+    return h.ledgers or _NO_LEDGERS
 
 
 def _members(h):
