@@ -200,8 +200,9 @@ def load_ledgers(session, as_of: _dt.date, year: int, scope=None, village: str |
     from .posts_rules import load_rules
 
     y0, y1 = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
-    posts_kept = session.scalar(select(func.count(Assignment.id)).where(Assignment.deleted_at.is_(None))) > 0
-    medical_kept = session.scalar(select(func.count(Settlement.id)).where(Settlement.deleted_at.is_(None))) > 0
+    # whether the ledger is kept here at all: one row is enough (never count them all)
+    posts_kept = session.scalar(select(Assignment.id).where(Assignment.deleted_at.is_(None)).limit(1)) is not None
+    medical_kept = session.scalar(select(Settlement.id).where(Settlement.deleted_at.is_(None)).limit(1)) is not None
     out = LedgerData(posts_kept=bool(posts_kept), medical_kept=bool(medical_kept),
                      alert_line=alert_thresholds(session).self_paid_amount)
 

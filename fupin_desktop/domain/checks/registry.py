@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import mul
 from typing import Callable, Iterable
 
 from .data import LABOUR, NO_LABOUR, Context, Household, Member, active, age, norm
@@ -81,7 +82,7 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def _check_char(body: str) -> str:
-    return "10X98765432"[sum(int(c) * w for c, w in zip(body, _WEIGHTS)) % 11]
+    return "10X98765432"[sum(map(mul, map(int, body), _WEIGHTS)) % 11]
 
 
 @rule("R01", "证件号码重复", ERROR, "证件号码（全部成员）", "同一证件号码出现在多条成员记录中，请核实并删除或更正重复的记录。")
