@@ -921,6 +921,13 @@ Why is the attendance changed?</source>
     </message>
 </context>
 <context>
+    <name>BarChart</name>
+    <message>
+        <source>No data</source>
+        <translation>暂无数据</translation>
+    </message>
+</context>
+<context>
     <name>BuildDialog</name>
     <message>
         <source>Build Archive Package</source>
@@ -3135,6 +3142,81 @@ Reason (required):</source>
     <message>
         <source>Password</source>
         <translation>密码</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewTab</name>
+    <message>
+        <source>Overview</source>
+        <translation>总览</translation>
+    </message>
+    <message>
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Save Charts as PNG…</source>
+        <translation>图表另存为 PNG…</translation>
+    </message>
+    <message>
+        <source>Households by type</source>
+        <translation>按户类型统计户数</translation>
+    </message>
+    <message>
+        <source>Households by village</source>
+        <translation>按行政村统计户数</translation>
+    </message>
+    <message>
+        <source>Monitored households by risk</source>
+        <translation>监测户按风险类型（未消除/已消除）</translation>
+    </message>
+    <message>
+        <source>Income per capita (households per 2,000 yuan)</source>
+        <translation>人均纯收入分布（每 2000 元一档，户数）</translation>
+    </message>
+    <message>
+        <source>Findings by rule</source>
+        <translation>各规则疑点数</translation>
+    </message>
+    <message>
+        <source>Posts and medical</source>
+        <translation>公益性岗位与医疗预警</translation>
+    </message>
+    <message>
+        <source>Computing the overview</source>
+        <translation>正在统计总览</translation>
+    </message>
+    <message>
+        <source>dark: not eliminated, light: eliminated</source>
+        <translation>深色：未消除　浅色：已消除</translation>
+    </message>
+    <message>
+        <source>threshold %1</source>
+        <translation>监测标准 %1</translation>
+    </message>
+    <message>
+        <source>Posts filled</source>
+        <translation>在岗岗位</translation>
+    </message>
+    <message>
+        <source>Posts vacant</source>
+        <translation>空缺岗位</translation>
+    </message>
+    <message>
+        <source>Self-pay alerts</source>
+        <translation>自付超预警户</translation>
+    </message>
+    <message>
+        <source>attendance this month: %1</source>
+        <translation>本月出勤率：%1</translation>
+    </message>
+    <message>
+        <source>Income year %1</source>
+        <translation>收入年度 %1</translation>
     </message>
 </context>
 <context>
