@@ -24,10 +24,12 @@ def _check(db, args):
         unknown = sorted(codes - known)
         if unknown:
             raise UserError(f"--rules 中的规则代码 {'、'.join(unknown)} 不存在，可用代码：R01–R30、X01–X12。")
-    if args.out and not args.out.lower().endswith(".xlsx"):
-        raise UserError("--out 目前只支持 .xlsx 报告文件，请改用 .xlsx 扩展名。")
+    if args.out and not args.out.lower().endswith((".xlsx", ".pdf")):
+        raise UserError("--out 只支持 .xlsx（Excel）或 .pdf（打印）报告文件，请改用这两种扩展名。")
     result = run_check(db, _date(args.as_of) if args.as_of else None, args.year, codes, args.village)
-    if args.out:
+    if args.out and args.out.lower().endswith(".pdf"):
+        _write_pdf(db, result, args.out)
+    elif args.out:
         _write_xlsx(result, args.out)
     data = result.to_json()
     saved = _save(db, result) if getattr(args, "save", False) else None
@@ -61,6 +63,15 @@ def _save(db, result):
                for (code, hh), details in sorted(grouped.items())]
     return sync_findings(db, records, dt.datetime.now().replace(microsecond=0),
                          codes=[r.code for r in result.rules])
+
+
+def _write_pdf(db, result, path: str) -> None:
+    from ..reports.check_report import render_check_report
+    from ..services import settings
+
+    with db.read() as s:
+        unit = settings.township_info(s).unit
+    render_check_report(result, path, unit=unit)
 
 
 def _write_xlsx(result, path: str) -> None:
@@ -123,7 +134,7 @@ def register(sub, common) -> None:
     p.add_argument("--year", type=int, help="收入年度（默认检查日期前最近有收入记录的年度）")
     p.add_argument("--rules", help="只运行这些规则，逗号分隔，如 R07,X03")
     p.add_argument("--village", help="只检查这个村")
-    p.add_argument("--out", metavar="REPORT.xlsx", help="把检查报告保存为 Excel 文件")
+    p.add_argument("--out", metavar="REPORT.xlsx|REPORT.pdf", help="把检查报告保存为 Excel（.xlsx）或打印用 PDF（.pdf）文件")
     p.add_argument("--save", action="store_true",
                    help="把未豁免的疑点写入问题清单（每条规则每户一条，不重复；已消失的转为已整改待核验）")
     p.set_defaults(handler=_check)

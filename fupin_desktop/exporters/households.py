@@ -54,6 +54,7 @@ _HOUSEHOLD_HEAD: list[tuple[C, Getter]] = [
     (C("风险是否已消除", "text", 8), lambda r, mk: _yes(r.risk_eliminated)),
     (C("风险消除方式", "text", 9), lambda r, mk: r.elimination_method),
     (C("风险消除时间", "date", 11), lambda r, mk: r.elimination_date),
+    (C("风险消除后人均纯收入(元)", "money", 12), lambda r, mk: r.elimination_per_capita),
     (C("家庭人口数", "int", 7), lambda r, mk: r.family_size),
 ]
 _HOUSEHOLD_TAIL: list[tuple[C, Getter]] = [
@@ -106,11 +107,18 @@ _MEMBER: list[tuple[C, Getter]] = [
     (C("是否参加城乡居民基本医疗保险", "text", 9), lambda r, mk: _yes(r.basic_medical_insurance)),
     (C("是否参加大病保险", "text", 9), lambda r, mk: _yes(r.critical_illness_insurance)),
     (C("是否参加城乡居民基本养老保险", "text", 9), lambda r, mk: _yes(r.pension_insurance)),
+    (C("是否参加职工基本医疗保险", "text", 9), lambda r, mk: _yes(r.employee_medical_insurance)),
+    (C("义务教育阶段未上学原因", "text", 14), lambda r, mk: r.out_of_school_reason),
     (C("家庭成员联系电话", "code", 13), lambda r, mk: mk["phone"](r.member_phone)),
     (C("人员状态", "text", 7), lambda r, mk: r.status),
     (C("状态变更日期", "date", 11), lambda r, mk: r.status_date),
     (C("状态说明", "text", 16), lambda r, mk: r.status_note),
 ]
+# members export: 享受低保 / 享受特困 on a member's row are that member's own (the importer reads
+# them so), the household's flag where the member has none recorded
+_OWN = {"享受低保": lambda r, mk: _yes(r.low_income_support if r.m_dibao is None else r.m_dibao),
+        "享受特困": lambda r, mk: _yes(r.extreme_poverty_support if r.m_tekun is None else r.m_tekun)}
+_HOUSEHOLD_TAIL_MEMBERS = [(c, _OWN.get(c.title, g)) for c, g in _HOUSEHOLD_TAIL]
 _HEAD: list[tuple[C, Getter]] = [
     (C("姓名(户主)", "text", 9), lambda r, mk: r.head_name),
     (C("证件号码(户主)", "code", 20), lambda r, mk: mk["id"](r.head_id_number)),
@@ -160,9 +168,11 @@ def _member_rows(s, year, village_id, include_inactive: bool,
                                           "birth_date", "relation", "education", "school_status",
                                           "health", "labour_skill", "work_months",
                                           "basic_medical_insurance", "critical_illness_insurance",
-                                          "pension_insurance", "status", "status_date",
+                                          "pension_insurance", "employee_medical_insurance",
+                                          "out_of_school_reason", "status", "status_date",
                                           "status_note")),
-                   M.c.phone.label("member_phone"))
+                   M.c.phone.label("member_phone"), M.c.low_income_support.label("m_dibao"),
+                   M.c.extreme_poverty_support.label("m_tekun"))
             .join(M, live, isouter=empty_households)
             .join(V, V.c.id == hs.c.village_id)
             .order_by(V.c.sort_order, V.c.name, hs.c.code, _RANK, M.c.birth_date, M.c.id))
@@ -241,7 +251,7 @@ def _export(db, out, kind: str, masked: bool, year: int | None, village: str | N
 
         def table(what: str) -> XlsxTable:
             if what == "members":
-                spec = _HOUSEHOLD_HEAD + _HOUSEHOLD_TAIL + _HOUSEHOLD_EXTRA + _MEMBER
+                spec = _HOUSEHOLD_HEAD + _HOUSEHOLD_TAIL_MEMBERS + _HOUSEHOLD_EXTRA + _MEMBER
                 backup = kind == "households"
                 source = _member_rows(s, y, village_id, include_inactive or backup, backup)
             else:

@@ -69,11 +69,12 @@ _READERS: dict[str, tuple[Callable[[object], object], str]] = {
     **{f: (parse_bool_cn, "bad-flag") for f in ("risk_eliminated", "dangerous_house",
                                                 "safe_water", "dibao", "tekun")},
     **{f: (parse_amount, "bad-amount") for f in (
-        "per_capita_income", "net_income", "wage_income", "business_income", "property_income",
+        "per_capita_income", "elimination_per_capita", "net_income", "wage_income", "business_income", "property_income",
         "transfer_income", "business_expense", "compliant_self_paid")},
     **{f: (_flag, "bad-flag") for f in HOUSEHOLD_COLUMNS if f.startswith("measure_")},
 }
 _TEXT_READER = (clean_text, "bad-value")
+_PER_MEMBER_FLAGS = frozenset({"dibao", "tekun"})  # per member row (see _Parser.flags_of)
 
 
 def free_text(v: object) -> str | None:
@@ -101,6 +102,8 @@ _MEMBER_READERS: dict[str, tuple[Callable[[object], object], str]] = {
     "critical_illness_insurance": (parse_bool_cn, "bad-flag"),
     "pension_insurance": (parse_bool_cn, "bad-flag"),
     "member_phone": (_phone, "bad-phone"),
+    "employee_medical_insurance": (parse_bool_cn, "bad-flag"),
+    "out_of_school_reason": (clean_text, "bad-value"),
 }
 
 
@@ -203,6 +206,10 @@ class _Parser:
                 self.hh_plan.append((i, f, cache.data, cache, warn_code))
         self.combos: dict[tuple, tuple] = {}
         self.phone = cached(_phone)
+        self.flag = cached(parse_bool_cn)
+        self.text = cached(clean_text)
+        # 享受低保/特困 sit among the household columns but are the member's own on its row
+        self.member_flags = [(i, f) for i, f in enumerate(HH_FIELDS) if f in ("dibao", "tekun") and f in present]
 
     # -- messages -------------------------------------------------------------------------
     def warn(self, row: int, code: str, message: str, fname: str | None = None,
@@ -275,7 +282,7 @@ class _Parser:
         first = self.first_raw[hh.household_code]
         for i, fname, _known, read, _warn_code in self.hh_plan:
             v = raw[i]
-            if v is None or v == "" or v == first[i]:
+            if v is None or v == "" or v == first[i] or fname in _PER_MEMBER_FLAGS:
                 continue
             new = read(v)
             if new.__class__ is _Bad or new is None:
@@ -301,16 +308,34 @@ class _Parser:
                           fname, hh.household_code)
 
     # -- members --------------------------------------------------------------------------
-    def member(self, row: int, code: str, m: tuple) -> None:
+    def member(self, row: int, code: str, m: tuple) -> bool:
         if not self._member(row, code, m):
             rel = m[_I_RELATION]
             if rel is not None and clean_text(rel) in HEAD_RELATIONS:
                 self.rejected_heads.setdefault(code, row)
+            return False
+        return True
+
+    def flags_of(self, hraw: tuple, row: int) -> None:
+        """The member just accepted keeps its own row's 享受低保 / 特困 cells (the household's
+        flags say whether anyone in it does: a later 是 row fills a first row's 否)."""
+        rec = self.members[-1]
+        hh = self.households[rec.household_code]
+        for i, fname in self.member_flags:
+            v = hraw[i]
+            if v is None or v == "":
+                continue
+            value = self.flag(v)
+            if value.__class__ is _Bad:
+                continue  # the household field warned about it already (first row) or skips it
+            setattr(rec, fname, value)
+            if value and not getattr(hh, fname):
+                setattr(hh, fname, True)
 
     def _member(self, row: int, code: str, m: tuple) -> bool:
         """Check and record one member row; False when the row is refused."""
         (name, id_type, raw_id, sex, ethnicity, birth, relation, education, school, health,
-         skill, months, medical, critical, pension, phone) = m[:16]
+         skill, months, medical, critical, pension, phone, employee, reason) = m[:18]
         name = clean_text(name)
         h = self.h
         if name is None:
@@ -352,9 +377,14 @@ class _Parser:
                 self.combos[key] = values
         tel = self.phone(phone) if phone else None
         rec = MemberRecord(row, code, name, idno, id_sex, birth_date, *values, tel)
-        if m[16] or m[17] or m[18]:  # 人员状态 etc.: only our own backups carry them
-            self._status(rec, *m[16:])
-        if tel.__class__ is _Bad or _Bad in map(type, values):
+        if employee is not None and employee != "":
+            rec.employee_medical_insurance = self.flag(employee)
+        if reason is not None and reason != "":
+            rec.out_of_school_reason = self.text(reason)
+        if m[18] or m[19] or m[20]:  # 人员状态 etc.: only our own backups carry them
+            self._status(rec, *m[18:21])
+        if (tel.__class__ is _Bad or _Bad in map(type, values)
+                or rec.employee_medical_insurance.__class__ is _Bad):
             self._bad_member_values(rec)
         for fname in _SPEC_MEMBER_FIELDS:
             v = getattr(rec, fname)
@@ -396,7 +426,7 @@ class _Parser:
 
     def _bad_member_values(self, rec: MemberRecord) -> None:
         """Warn about (and empty) member cells that could not be read."""
-        for fname in (*_COMBO_FIELDS, "member_phone"):
+        for fname in (*_COMBO_FIELDS, "member_phone", "employee_medical_insurance"):
             value = getattr(rec, fname)
             if value.__class__ is _Bad:
                 setattr(rec, fname, None)
@@ -477,15 +507,17 @@ _SPEC_MEMBER_FIELDS = ("id_type", "ethnicity", "relation", "education", "school_
                        "health", "labour_skill", "work_months", "member_phone")
 _PARSED_MEMBER_FIELDS = ("work_months", "basic_medical_insurance", "critical_illness_insurance",
                          "pension_insurance", "member_phone")
+_EXTRA_MEMBER_FIELDS = ("employee_medical_insurance", "out_of_school_reason")
 # _member() unpacks the member cells positionally and builds MemberRecord positionally
 assert M_FIELDS == ("name", "id_type", "id_number", "sex", "ethnicity", "birth_date", "relation",
                     "education", "school_status", "health", "labour_skill",
-                    *_PARSED_MEMBER_FIELDS, "status", "status_date", "status_note")
+                    *_PARSED_MEMBER_FIELDS, *_EXTRA_MEMBER_FIELDS, "status", "status_date",
+                    "status_note")
 assert MEMBER_RECORD_FIELDS[6:] == ("id_type", "ethnicity", "relation", "education",
                                     "school_status", "health", "labour_skill",
-                                    *_PARSED_MEMBER_FIELDS, "status", "status_date",
-                                    "status_note")
-assert tuple(_MEMBER_READERS) == _PARSED_MEMBER_FIELDS
+                                    *_PARSED_MEMBER_FIELDS, *_EXTRA_MEMBER_FIELDS, "dibao", "tekun",
+                                    "status", "status_date", "status_note")
+assert tuple(_MEMBER_READERS) == _PARSED_MEMBER_FIELDS + _EXTRA_MEMBER_FIELDS
 
 
 def _is_blank_member(m: tuple) -> bool:
@@ -569,7 +601,8 @@ def _parse(reader: SheetReader, today: _dt.date | None,
         if backup and _is_blank_member(vals[_NH:]):
             hh.keep_empty = True  # our backup's row for a household without members
             continue
-        member(row, code, vals[_NH:])
+        if member(row, code, vals[_NH:]) and p.member_flags:
+            p.flags_of(hraw, row)
         if progress is not None:
             countdown -= 1
             if not countdown:

@@ -32,6 +32,8 @@ HOUSEHOLD_COLUMNS: dict[str, tuple[str, ...]] = {
     "risk_eliminated": ("风险是否已消除", "是否风险消除", "风险是否消除"),
     "elimination_method": ("风险消除方式", "消除方式"),
     "elimination_date": ("风险消除时间", "消除监测时间", "风险消除日期", "解除监测时间"),
+    "elimination_per_capita": ("风险消除后人均纯收入", "风险消除后家庭人均纯收入", "风险消除时人均纯收入",
+                               "消除风险后人均纯收入"),
     "family_size": ("家庭人口数", "家庭人数", "户人口数", "家庭成员数"),
     "per_capita_income": ("人均纯收入", "家庭人均纯收入"),
     "net_income": ("家庭纯收入", "纯收入", "家庭年纯收入"),
@@ -95,6 +97,9 @@ MEMBER_COLUMNS: dict[str, tuple[str, ...]] = {
     "critical_illness_insurance": ("是否参加大病保险",),
     "pension_insurance": ("是否参加城乡居民基本养老保险", "是否参加基本养老保险"),
     "member_phone": ("家庭成员联系电话", "成员联系电话", "本人联系电话"),
+    "employee_medical_insurance": ("是否参加职工基本医疗保险", "职工基本医疗保险", "是否参加职工医保"),
+    "out_of_school_reason": ("义务教育阶段未上学原因", "未上学原因", "义务教育阶段失学辍学原因",
+                             "失学辍学原因"),
     # our own backup's columns (see HOUSEHOLD_COLUMNS)
     "status": ("人员状态",),
     "status_date": ("状态变更日期", "人员状态变更日期"),
@@ -130,6 +135,7 @@ class HouseholdRecord:
     risk_eliminated: bool | None = None
     elimination_method: str | None = None
     elimination_date: _dt.date | None = None
+    elimination_per_capita: Decimal | None = None
     family_size: int | None = None
     per_capita_income: Decimal | None = None
     net_income: Decimal | None = None
@@ -208,6 +214,10 @@ class MemberRecord:
     critical_illness_insurance: bool | None = None
     pension_insurance: bool | None = None
     member_phone: str | None = None
+    employee_medical_insurance: bool | None = None
+    out_of_school_reason: str | None = None
+    dibao: bool | None = None  # the 享受低保 / 特困 cells of this member's own row
+    tekun: bool | None = None
     status: str | None = None  # 人员状态 (only our backups carry it); None = not in the file
     status_date: _dt.date | None = None
     status_note: str | None = None

@@ -79,6 +79,7 @@ class Household(IdMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, Base):
     risk_eliminated: Mapped[bool | None] = _flag()  # 风险是否已消除
     elimination_method: Mapped[str | None] = mapped_column(String(20))  # 风险消除方式
     elimination_date: Mapped[dt.date | None]  # 风险消除时间
+    elimination_per_capita: Mapped[Decimal | None]  # 风险消除后人均纯收入 (as the export states it)
 
     family_size: Mapped[int | None]  # 家庭人口数 as declared
     phone: Mapped[str | None] = mapped_column(String(40), index=True)

@@ -36,6 +36,10 @@ class Member(IdMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, Base):
     basic_medical_insurance: Mapped[bool | None] = mapped_column(Boolean)
     critical_illness_insurance: Mapped[bool | None] = mapped_column(Boolean)
     pension_insurance: Mapped[bool | None] = mapped_column(Boolean)
+    employee_medical_insurance: Mapped[bool | None] = mapped_column(Boolean)  # 职工基本医疗保险
+    out_of_school_reason: Mapped[str | None] = mapped_column(String(60))  # 义务教育阶段未上学原因
+    low_income_support: Mapped[bool | None] = mapped_column(Boolean)  # 享受低保 (this member)
+    extreme_poverty_support: Mapped[bool | None] = mapped_column(Boolean)  # 享受特困供养
     phone: Mapped[str | None] = mapped_column(String(40), index=True)
     status: Mapped[str] = mapped_column(String(10), default="正常")  # MEMBER_STATUSES
     status_date: Mapped[dt.date | None]

@@ -34,6 +34,10 @@ class MemberForm:
     basic_medical_insurance: bool | None = None
     critical_illness_insurance: bool | None = None
     pension_insurance: bool | None = None
+    employee_medical_insurance: bool | None = None  # 职工基本医疗保险
+    out_of_school_reason: str | None = None  # 义务教育阶段未上学原因
+    low_income_support: bool | None = None  # 享受低保
+    extreme_poverty_support: bool | None = None  # 享受特困供养
     phone: str | None = None
     status: str = "正常"
     status_date: dt.date | None = None
@@ -102,6 +106,7 @@ class HouseholdForm:
     risk_eliminated: bool | None = None
     elimination_method: str | None = None
     elimination_date: dt.date | None = None
+    elimination_per_capita: Decimal | None = None  # 风险消除后人均纯收入
     family_size: int | None = None
     phone: str | None = None
     bank_name: str | None = None
@@ -166,7 +171,10 @@ LABELS = {
     "birth_date": "出生日期", "relation": "与户主关系", "education": "文化程度",
     "school_status": "在校生状况", "health": "健康状况", "labour_skill": "劳动技能",
     "work_months": "务工时间（月）", "status": "人员状态", "status_date": "状态变更日期",
-    "status_note": "状态说明", "id_type": "证件类型", "persons": "人口数", **AMOUNT_LABELS,
+    "status_note": "状态说明", "id_type": "证件类型",
+    "employee_medical_insurance": "职工基本医疗保险", "out_of_school_reason": "义务教育阶段未上学原因",
+    "low_income_support": "享受低保", "extreme_poverty_support": "享受特困供养",
+    "elimination_per_capita": "风险消除后人均纯收入", "persons": "人口数", **AMOUNT_LABELS,
     **{f"risk{i}": f"致贫返贫风险{i}" for i in range(1, 6)},
 }
 MEASURE_NAMES = tuple(cn for _, cn in MEASURE_CATEGORIES)

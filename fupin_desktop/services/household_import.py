@@ -36,7 +36,7 @@ from sqlalchemy import String, select
 from ..audit_events import record_bulk
 from ..domain.field_specs import label
 from ..errors import ConflictError
-from ..importers.national_export import HOUSEHOLD_COLUMNS, ParsedExport, parse_national_export
+from ..importers.national_export import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, ParsedExport, parse_national_export
 from ..importers.result import ImportIssue, ImportResult
 from ..importers.xlsx_head import head_lines
 from ..models import Household, HouseholdIncome, Member, Village
@@ -50,7 +50,8 @@ HOUSEHOLD_FIELDS = {
     "monitoring_category": "monitoring_category", "monitoring_date": "monitoring_date",
     "risk1": "risk1", "risk2": "risk2", "risk3": "risk3", "risk4": "risk4", "risk5": "risk5",
     "risk_eliminated": "risk_eliminated", "elimination_method": "elimination_method",
-    "elimination_date": "elimination_date", "family_size": "family_size", "phone": "phone",
+    "elimination_date": "elimination_date", "elimination_per_capita": "elimination_per_capita",
+    "family_size": "family_size", "phone": "phone",
     "bank_name": "bank_name", "bank_account": "bank_account",
     "dangerous_house": "dangerous_house", "safe_water": "safe_water",
     "dibao": "low_income_support", "tekun": "extreme_poverty_support",
@@ -83,6 +84,9 @@ MEMBER_FIELDS = {
     "critical_illness_insurance": "critical_illness_insurance",
     "pension_insurance": "pension_insurance", "member_phone": "phone",
     "status": "status", "status_date": "status_date", "status_note": "status_note",
+    "employee_medical_insurance": "employee_medical_insurance",
+    "out_of_school_reason": "out_of_school_reason",
+    "dibao": "low_income_support", "tekun": "extreme_poverty_support",
 }
 INCOME_COLUMNS = ("persons", *INCOME_FIELDS.values(), "net_income", "per_capita_income")
 MISSING_VILLAGE = "未填写行政村"
@@ -396,7 +400,13 @@ class _Writer:
     # -- members -------------------------------------------------------------------------
     def _members(self, hh_ids: dict[str, int]) -> None:
         lengths = _lengths(Member)
-        checked = [(f, col, lengths.get(col)) for f, col in MEMBER_FIELDS.items()]
+        # the check-input columns (职工医保, 未上学原因, 享受低保/特困) are often absent from an
+        # export: an absent column leaves what the clerk typed alone
+        missing = set(self.p.missing_columns)
+        absent = {f for f in ("employee_medical_insurance", "out_of_school_reason")
+                  if MEMBER_COLUMNS[f][0] in missing}
+        absent |= {f for f in ("dibao", "tekun") if f not in self.present}
+        checked = [(f, col, lengths.get(col)) for f, col in MEMBER_FIELDS.items() if f not in absent]
         batch, updates = [], []
         created, total = 0, len(self.p.members)
         self.report(0, total, "正在写入家庭成员…")

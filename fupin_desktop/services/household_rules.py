@@ -105,6 +105,9 @@ def validate_household(form: HouseholdForm, today: dt.date | None = None) -> dic
             e["elimination_date"] = "风险未消除，不填写风险消除时间"
     if form.poverty_exit_year is not None and not 2013 <= form.poverty_exit_year <= today.year:
         e["poverty_exit_year"] = f"脱贫年度应在2013至{today.year}年之间"
+    pc = form.elimination_per_capita
+    if pc is not None and (not isinstance(pc, Decimal) or pc < 0 or pc >= MAX_AMOUNT):
+        e["elimination_per_capita"] = "风险消除后人均纯收入应为不小于0的金额"
     if form.family_size is not None and not 1 <= form.family_size <= 50:
         e["family_size"] = "家庭人口数应在1至50之间"
     for key in ("phone", "helper_phone"):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QDateEdit, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QTableWidget,
+    QDateEdit, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QPushButton, QSplitter, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -34,8 +34,16 @@ class ChecksTab(BaseTab):
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.export_report)
         bar.addWidget(self.export_button)
+        self.exempt_button = QPushButton(self.tr("Exempt Finding…"))
+        self.exempt_button.setToolTip(self.tr("Verified and correct: count this finding apart"))
+        self.exempt_button.clicked.connect(self.exempt_current)
+        bar.addWidget(self.exempt_button)
+        self.open_button = QPushButton(self.tr("Open Household"))
+        self.open_button.clicked.connect(self.open_current)
+        bar.addWidget(self.open_button)
         self.summary = QLabel()
         bar.addWidget(self.summary, 1)
+        self.dialog = None
         self.rules = QTableWidget(0, 5)
         self.rules.setHorizontalHeaderLabels([self.tr("Code"), self.tr("Rule"), self.tr("Severity"),
                                               self.tr("Count"), self.tr("Exempted")])
@@ -46,7 +54,10 @@ class ChecksTab(BaseTab):
         self.findings.setHorizontalHeaderLabels([self.tr("Village"), self.tr("Household No."), self.tr("Head"),
                                                  self.tr("Member"), self.tr("Detail")])
         self.findings.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.findings.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.findings.horizontalHeader().setStretchLastSection(True)
+        self.findings.doubleClicked.connect(lambda _i: self.open_current())
+        self.shown: list = []
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.rules)
         split.addWidget(self.findings)
@@ -97,18 +108,78 @@ class ChecksTab(BaseTab):
             return
         code = self.rules.item(rows[0].row(), 0).text()
         found = [f for f in self.result.findings if f.code == code]
+        self.shown = found
         self.findings.setRowCount(len(found))
         for row, f in enumerate(found):
-            for col, text in enumerate((f.village, f.household, f.head, f.member or "", f.detail)):
+            detail = f.detail + (self.tr(" (exempted)") if f.exempted else "")
+            for col, text in enumerate((f.village, f.household, f.head, f.member or "", detail)):
                 self.findings.setItem(row, col, QTableWidgetItem(text))
         self.findings.resizeColumnsToContents()
 
-    def export_report(self) -> None:
-        from ..cli.cmd_check import _write_xlsx
+    def current_finding(self):
+        rows = self.findings.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self.shown):
+            return None
+        return self.shown[rows[0].row()]
 
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export Report…"), "疑点检查报告.xlsx", "Excel (*.xlsx)")
+    def exempt_current(self) -> None:
+        """核实无误: ask the reason, record the exemption, count the finding apart."""
+        import dataclasses
+
+        from ..errors import UserError
+        from ..services.checks import exempt_finding
+
+        f = self.current_finding()
+        if f is None or f.exempted:
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("Exempt Finding…"),
+                                          self.tr("Why is this correct? (verified on site, documents seen …)"))
+        if not ok or not reason.strip():
+            return
+        try:
+            exempt_finding(self.ctx.db, f, reason.strip())
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        same = lambda x: (x.code, x.household) == (f.code, f.household) and (f.member is None or x.member == f.member)  # noqa: E731
+        self.result.findings = [dataclasses.replace(x, exempted=True) if same(x) else x
+                                for x in self.result.findings]
+        selected = self.rules.currentRow()
+        self._show(self.result)
+        self.rules.selectRow(selected)
+        self._show_findings()
+
+    def open_current(self):
+        from .household_dialog import HouseholdDialog
+        from ..services.checks import household_id_of
+
+        f = self.current_finding()
+        if f is None or not f.household:
+            return None
+        hid = household_id_of(self.ctx.db, f.household)
+        if hid is None:
+            return None
+        try:
+            dlg = HouseholdDialog(self.ctx, hid, self, check_as_of=self.result.as_of if self.result else None)
+        except Exception as exc:  # noqa: BLE001 - e.g. removed meanwhile
+            show_error(self, exc)
+            return None
+        dlg.show_page("findings")
+        dlg.saved.connect(lambda h: self.ctx.changed.emit("households", [h]))
+        self.dialog = dlg  # tests reach it here
+        dlg.open()
+        return dlg
+
+    def export_report(self) -> None:
+        from ..cli.cmd_check import _write_pdf, _write_xlsx
+
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export Report…"), "疑点检查报告.xlsx",
+                                              "Excel (*.xlsx);;PDF (*.pdf)")
         if path and self.result is not None:
             try:
-                _write_xlsx(self.result, path)
+                if path.lower().endswith(".pdf"):
+                    _write_pdf(self.ctx.db, self.result, path)
+                else:
+                    _write_xlsx(self.result, path)
             except OSError as exc:
                 show_error(self, exc)

@@ -14,7 +14,8 @@ from PySide6.QtCore import QTime, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QGridLayout, QHBoxLayout, QLabel,
-    QMessageBox, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget,
+    QMessageBox, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
 from ..errors import ConflictError, UserError, ValidationError
@@ -26,17 +27,18 @@ from .households_income import IncomePage
 from .households_lists import MeasuresPage, VisitsPage
 from .households_members import MembersPage
 
-PAGES = ("basic", "members", "income", "measures", "visits")
+PAGES = ("basic", "members", "income", "measures", "visits", "findings")
 
 
 class HouseholdDialog(QDialog):
     saved = Signal(int)  # household id, after every successful save
 
     def __init__(self, ctx: AppContext, household_id: int | None = None,
-                 parent: QWidget | None = None, village_id: int | None = None):
+                 parent: QWidget | None = None, village_id: int | None = None, check_as_of=None):
         from ..services import households, registry
 
         super().__init__(parent)
+        self.check_as_of = check_as_of  # the 疑点 shown are as of this date (None: today)
         self.ctx = ctx
         db = ctx.db
         form = (households.load_household(db, household_id) if household_id is not None
@@ -70,8 +72,15 @@ class HouseholdDialog(QDialog):
         self.tabs.addTab(self.income, self.tr("Income"))
         self.tabs.addTab(self.measures, self.tr("Measures"))
         self.tabs.addTab(self.visits, self.tr("Visits"))
+        self.findings = QTableWidget(0, 5)
+        self.findings.setHorizontalHeaderLabels([self.tr("Code"), self.tr("Rule"), self.tr("Severity"),
+                                                 self.tr("Member"), self.tr("Detail")])
+        self.findings.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.findings.horizontalHeader().setStretchLastSection(True)
+        self.tabs.addTab(self.findings, self.tr("Findings"))
         for page in (self.members, self.measures, self.visits):
             page.changed.connect(self.reload_lists)
+        self.finding_rows = []
 
         self.status = QLabel()
         self.status.setProperty("role", "hint")
@@ -123,6 +132,7 @@ class HouseholdDialog(QDialog):
         add("risk_eliminated", self.tr("Risk eliminated"), "tristate", layout=f2)
         add("elimination_method", self.tr("How eliminated"), "choice", ELIMINATION_METHODS, layout=f2)
         add("elimination_date", self.tr("Date eliminated"), "date", layout=f2)
+        add("elimination_per_capita", self.tr("Per-capita income after elimination"), "money", layout=f2)
 
         g3, f3 = self._group(self.tr("Basic needs and guarantees"))
         for name, label in (("food_secure", self.tr("Enough to eat")),
@@ -178,6 +188,39 @@ class HouseholdDialog(QDialog):
         self.setWindowTitle(title)
         self._show_banner("")
         self._show_hints(form)
+        self.refresh_findings()
+
+    def refresh_findings(self) -> None:
+        """This household's 疑点 (CHECK_RULES.md) on today's date, re-checked on every load and
+        save: one household is checked in a few milliseconds, so it runs right here."""
+        import datetime as dt
+
+        from ..domain.checks import all_rules
+        from ..services.checks import run_check
+
+        self.finding_rows = []
+        if self.form.id is not None and self.form.code:
+            try:
+                self.finding_rows = run_check(self.ctx.db, self.check_as_of or dt.date.today(),
+                                              household_code=self.form.code).findings
+            except Exception:  # noqa: BLE001 - the check must never stop the clerk editing
+                import logging
+
+                logging.getLogger(__name__).exception("household check failed")
+        rules = {r.code: r for r in all_rules()}
+        self.findings.setRowCount(len(self.finding_rows))
+        for row, f in enumerate(self.finding_rows):
+            r = rules.get(f.code)
+            name = r.name if r else ""
+            detail = f.detail + (self.tr(" (exempted)") if f.exempted else "")
+            for col, text in enumerate((f.code, name, r.severity if r else "", f.member or "", detail)):
+                item = QTableWidgetItem(text)
+                if r is not None:
+                    item.setToolTip(r.fix)
+                self.findings.setItem(row, col, item)
+        self.findings.resizeColumnsToContents()
+        open_ = sum(1 for f in self.finding_rows if not f.exempted)
+        self.tabs.setTabText(5, self.tr("Findings") + (f" ({open_})" if open_ else ""))
 
     def _set_lists(self, form) -> None:
         self.members.set_rows(form.members)
@@ -204,6 +247,7 @@ class HouseholdDialog(QDialog):
                                         measures=fresh.measures, visits=fresh.visits)
         self._set_lists(self.form)
         self._show_hints(self.form)
+        self.refresh_findings()
         self.ctx.changed.emit("members", [self.form.id])
 
     @Slot()

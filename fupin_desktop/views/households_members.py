@@ -49,12 +49,16 @@ class MembersPage(ListPage):
             ("ethnicity", self.tr("Ethnicity"), "text", ()),
             ("education", self.tr("Education"), "text", ()),
             ("school_status", self.tr("School status"), "text", ()),
+            ("out_of_school_reason", self.tr("Why not in compulsory school"), "text", ()),
             ("health", self.tr("Health"), "text", ()),
             ("labour_skill", self.tr("Labour skill"), "text", ()),
             ("work_months", self.tr("Months worked away"), "int", ()),
             ("basic_medical_insurance", self.tr("Basic medical insurance"), "tristate", ()),
             ("critical_illness_insurance", self.tr("Critical illness insurance"), "tristate", ()),
             ("pension_insurance", self.tr("Pension insurance"), "tristate", ()),
+            ("employee_medical_insurance", self.tr("Employee medical insurance"), "tristate", ()),
+            ("low_income_support", self.tr("Receives minimum living allowance"), "tristate", ()),
+            ("extreme_poverty_support", self.tr("Receives extreme-poverty support"), "tristate", ()),
             ("phone", self.tr("Phone"), "code", ()),
         ]
 

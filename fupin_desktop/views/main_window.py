@@ -26,6 +26,7 @@ TABS = (
     ("archive_tab", "ArchiveTab"),
     ("problems_tab", "ProblemsTab"),
     ("checks_tab", "ChecksTab"),
+    ("overview_tab", "OverviewTab"),
 )
 
 

@@ -964,6 +964,13 @@ Why is the attendance changed?</source>
     </message>
 </context>
 <context>
+    <name>BarChart</name>
+    <message>
+        <source>No data</source>
+        <translation>暂无数据</translation>
+    </message>
+</context>
+<context>
     <name>BuildDialog</name>
     <message>
         <source>Build Archive Package</source>
@@ -1007,6 +1014,18 @@ Why is the attendance changed?</source>
     <message>
         <source>Export Report…</source>
         <translation>导出报告…</translation>
+    </message>
+    <message>
+        <source>Exempt Finding…</source>
+        <translation>豁免疑点…</translation>
+    </message>
+    <message>
+        <source>Verified and correct: count this finding apart</source>
+        <translation>经核实无误：该疑点单独计数，不再算作待整改</translation>
+    </message>
+    <message>
+        <source>Open Household</source>
+        <translation>打开该户</translation>
     </message>
     <message>
         <source>Code</source>
@@ -1055,6 +1074,14 @@ Why is the attendance changed?</source>
     <message>
         <source>%1 households, %2 findings, %3 exempted</source>
         <translation>共 %1 户，疑点 %2 条，已豁免 %3 条</translation>
+    </message>
+    <message>
+        <source> (exempted)</source>
+        <translation>（已豁免）</translation>
+    </message>
+    <message>
+        <source>Why is this correct? (verified on site, documents seen …)</source>
+        <translation>核实无误的理由（如已入户核实、已查看证明材料等）：</translation>
     </message>
 </context>
 <context>
@@ -1534,6 +1561,30 @@ Load a demo township to try the program, or import the national monitoring syste
         <translation>基本情况</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>性质</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>疑点说明</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>疑点</translation>
+    </message>
+    <message>
         <source>Household details</source>
         <translation>户基本信息</translation>
     </message>
@@ -1614,6 +1665,10 @@ Load a demo township to try the program, or import the national monitoring syste
         <translation>风险消除时间</translation>
     </message>
     <message>
+        <source>Per-capita income after elimination</source>
+        <translation>风险消除后人均纯收入</translation>
+    </message>
+    <message>
         <source>Basic needs and guarantees</source>
         <translation>两不愁三保障及饮水安全</translation>
     </message>
@@ -1684,6 +1739,10 @@ Load a demo township to try the program, or import the national monitoring syste
     <message>
         <source>New Household</source>
         <translation>新增户</translation>
+    </message>
+    <message>
+        <source> (exempted)</source>
+        <translation>（已豁免）</translation>
     </message>
     <message>
         <source>Discard your changes and load the record as saved by others?</source>
@@ -1771,7 +1830,7 @@ Restore these households and import their rows?</source>
     </message>
     <message>
         <source>Findings</source>
-        <translation>走访情况</translation>
+        <translation>疑点</translation>
     </message>
     <message>
         <source>Follow-up</source>
@@ -1928,7 +1987,7 @@ Restore these households and import their rows?</source>
     </message>
     <message>
         <source>Open Household</source>
-        <translation>打开</translation>
+        <translation>打开该户</translation>
     </message>
     <message>
         <source>Import Households…</source>
@@ -3097,6 +3156,10 @@ Reason (required):</source>
         <translation>在校生状况</translation>
     </message>
     <message>
+        <source>Why not in compulsory school</source>
+        <translation>义务教育阶段未上学原因</translation>
+    </message>
+    <message>
         <source>Labour skill</source>
         <translation>劳动技能</translation>
     </message>
@@ -3115,6 +3178,18 @@ Reason (required):</source>
     <message>
         <source>Pension insurance</source>
         <translation>参加养老保险</translation>
+    </message>
+    <message>
+        <source>Employee medical insurance</source>
+        <translation>职工基本医疗保险</translation>
+    </message>
+    <message>
+        <source>Receives minimum living allowance</source>
+        <translation>享受低保</translation>
+    </message>
+    <message>
+        <source>Receives extreme-poverty support</source>
+        <translation>享受特困供养</translation>
     </message>
     <message>
         <source>Since (date)</source>
@@ -3196,6 +3271,81 @@ Reason (required):</source>
     <message>
         <source>Password</source>
         <translation>密码</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewTab</name>
+    <message>
+        <source>Overview</source>
+        <translation>总览</translation>
+    </message>
+    <message>
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Save Charts as PNG…</source>
+        <translation>图表另存为 PNG…</translation>
+    </message>
+    <message>
+        <source>Households by type</source>
+        <translation>按户类型统计户数</translation>
+    </message>
+    <message>
+        <source>Households by village</source>
+        <translation>按行政村统计户数</translation>
+    </message>
+    <message>
+        <source>Monitored households by risk</source>
+        <translation>监测户按风险类型（未消除/已消除）</translation>
+    </message>
+    <message>
+        <source>Income per capita (households per 2,000 yuan)</source>
+        <translation>人均纯收入分布（每 2000 元一档，户数）</translation>
+    </message>
+    <message>
+        <source>Findings by rule</source>
+        <translation>各规则疑点数</translation>
+    </message>
+    <message>
+        <source>Posts and medical</source>
+        <translation>公益性岗位与医疗预警</translation>
+    </message>
+    <message>
+        <source>Computing the overview</source>
+        <translation>正在统计总览</translation>
+    </message>
+    <message>
+        <source>dark: not eliminated, light: eliminated</source>
+        <translation>深色：未消除　浅色：已消除</translation>
+    </message>
+    <message>
+        <source>threshold %1</source>
+        <translation>监测标准 %1</translation>
+    </message>
+    <message>
+        <source>Posts filled</source>
+        <translation>在岗岗位</translation>
+    </message>
+    <message>
+        <source>Posts vacant</source>
+        <translation>空缺岗位</translation>
+    </message>
+    <message>
+        <source>Self-pay alerts</source>
+        <translation>自付超预警户</translation>
+    </message>
+    <message>
+        <source>attendance this month: %1</source>
+        <translation>本月出勤率：%1</translation>
+    </message>
+    <message>
+        <source>Income year %1</source>
+        <translation>收入年度 %1</translation>
     </message>
 </context>
 <context>
@@ -4611,7 +4761,7 @@ Reason (required):</source>
     </message>
     <message>
         <source>Findings</source>
-        <translation>走访情况</translation>
+        <translation>疑点</translation>
     </message>
     <message>
         <source>Follow-up</source>

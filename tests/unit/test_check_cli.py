@@ -110,3 +110,19 @@ def test_check_save_makes_one_problem_per_finding_and_resolves_what_was_fixed(ca
     assert json.loads(out)["saved"]["resolved"]
     after = {(p["code"], p["household"]): p["status"] for p in problems()}
     assert after[(code0, hh)] == "已整改待核验"
+
+
+def test_check_pdf_report(capsys, tmp_path):
+    from pypdf import PdfReader
+
+    db = str(tmp_path / "c.db")
+    assert run(capsys, "--db", db, "--json", "demo", "--households", "30")[0] == 0
+    out = tmp_path / "r.pdf"
+    code, stdout, _ = run(capsys, "--db", db, "--json", "check", "--as-of", "2023-12-31", "--out", str(out))
+    assert code == 0
+    data = json.loads(stdout)
+    reader = PdfReader(str(out))
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "数据疑点检查报告" in text and "审核人" in text and f"疑点{data['total']}条" in text.replace("\n", "")
+    assert not re.search(r"\d{17}[\dX]", text)  # IDs masked
+    assert run(capsys, "--db", db, "check", "--out", str(tmp_path / "r.txt"))[0] == 2

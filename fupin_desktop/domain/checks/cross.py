@@ -11,8 +11,11 @@ _GONE = ("死亡", "迁出", "自然减少")
 _FAR = _dt.date(9999, 12, 31)
 
 
+_NO_LEDGERS = Ledgers()
+
+
 def _led(h) -> Ledgers:
-    return h.ledgers or Ledgers()
+    return h.ledgers or _NO_LEDGERS
 
 
 def _members(h):
@@ -68,7 +71,7 @@ def x03(h, ctx):
 
 @rule("X04", "公益性岗位帮扶登记与实际在岗不符", SUSPECT, "帮扶措施、岗位聘用", "公益性岗位帮扶登记应与实际在岗一致，请更正帮扶措施。")
 def x04(h, ctx):
-    if h.ledgers is None:
+    if h.ledgers is None or not h.ledgers.posts_kept:
         return
     y0, y1 = _year_span(ctx.year)
     held = any(a.start <= y1 and (a.end or _FAR) >= y0 for a in h.ledgers.assignments)
@@ -104,7 +107,8 @@ def _year_settlements(h, ctx):
 
 @rule("X07", "因病风险与医疗支出不符", SUSPECT, "风险类型、医疗结算、合规自付支出", "因病风险应与医疗结算的自付支出一致，请核实合规自付支出。")
 def x07(h, ctx):
-    if "因病" not in {norm(r) for r in h.risks} or h.ledgers is None or h.income is None:
+    if "因病" not in {norm(r) for r in h.risks} or h.ledgers is None or h.income is None \
+            or not h.ledgers.medical_kept:
         return
     rows = _year_settlements(h, ctx)
     declared = h.income.self_pay or Decimal(0)

@@ -19,11 +19,19 @@ def _norm_text(text: str) -> str:
     return _SYNONYMS.get(text, text)
 
 
+_NORMED: dict[object, str] = {None: ""}
+
+
 def norm(value: object) -> str:
-    """Treat the export's interchangeable spellings as one value."""
-    if value is None:
-        return ""
-    return _norm_text(value if isinstance(value, str) else str(value))
+    """Treat the export's interchangeable spellings as one value (a dict hit for the few dozen
+    values a township holds: this runs ~20 times per member)."""
+    try:
+        return _NORMED[value]
+    except KeyError:
+        out = _norm_text(value if isinstance(value, str) else str(value))
+        if len(_NORMED) < 100_000:
+            _NORMED[value] = out
+        return out
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,8 @@ class Ledgers:
     settlements: tuple[Settlement, ...] = ()
     chronic_cards: tuple[Period, ...] = ()
     signings: tuple[Period, ...] = ()
+    posts_kept: bool = True     # False: the township keeps no posts ledger here (X04 cannot judge)
+    medical_kept: bool = True   # False: no medical settlements are kept here (X07 cannot judge)
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,7 @@ class Household:
     risk_cleared: str = ""       # 风险是否已消除
     clear_method: str = ""       # 风险消除方式
     clear_date: _dt.date | None = None
+    cleared_per_capita: Decimal | None = None  # 风险消除后人均纯收入 (None: not recorded)
     identified: _dt.date | None = None   # 识别监测时间
     dangerous_house: str = ""    # 是否危房
     safe_water: str = ""         # 是否安全饮水

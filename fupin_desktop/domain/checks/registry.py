@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import mul
 from typing import Callable, Iterable
 
 from .data import LABOUR, NO_LABOUR, Context, Household, Member, active, age, norm
@@ -81,7 +82,7 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def _check_char(body: str) -> str:
-    return "10X98765432"[sum(int(c) * w for c, w in zip(body, _WEIGHTS)) % 11]
+    return "10X98765432"[sum(map(mul, map(int, body), _WEIGHTS)) % 11]
 
 
 @rule("R01", "证件号码重复", ERROR, "证件号码（全部成员）", "同一证件号码出现在多条成员记录中，请核实并删除或更正重复的记录。")
@@ -358,10 +359,14 @@ def _add_month(d: _dt.date) -> _dt.date:
 @rule("R26", "收入与风险消除不符", SUSPECT, "风险消除方式、识别监测时间、人均纯收入、工资性收入", "收入与风险消除情况不符，请核实收入。")
 def r26(h, ctx):
     inc = h.income
+    if norm(h.clear_method) == "帮扶消除" and h.cleared_per_capita is not None and ctx.threshold is not None:
+        # the export's 风险消除后人均纯收入 is what the elimination was judged on
+        if h.cleared_per_capita < ctx.threshold:
+            yield None, f"帮扶消除，风险消除后人均纯收入{h.cleared_per_capita}低于监测标准"
+    elif norm(h.clear_method) == "帮扶消除" and _below(h, ctx):
+        yield None, f"帮扶消除，人均纯收入{inc.per_capita}低于监测标准"
     if inc is None:
         return
-    if norm(h.clear_method) == "帮扶消除" and _below(h, ctx):
-        yield None, f"帮扶消除，人均纯收入{inc.per_capita}低于监测标准"
     if h.identified and h.identified.year >= ctx.year - 1 and inc.per_capita is not None \
             and inc.per_capita > 20000:
         yield None, f"新识别，人均纯收入{inc.per_capita}超过20000"
@@ -387,6 +392,16 @@ def r28(h, ctx):
     if not any(norm(m.dibao) or norm(m.tekun) for m in members):
         return  # input absent
     support = _measure(h, "综合保障")
+    if support == "综合保障":
+        # recorded as a bare 是 (the export's measure column): what it holds is unknown, so only
+        # "enjoys 低保/特困 but no 综合保障 at all" can be judged — never the reverse
+        return
+    if not support:
+        kinds = [k for k, attr in (("低保", "dibao"), ("特困", "tekun"))
+                 if any(_yes(getattr(m, attr)) for m in members)]
+        if kinds:
+            yield None, f"成员享受{'、'.join(kinds)}，无综合保障"
+        return
     for kind, enjoys in (("低保", any(_yes(m.dibao) for m in members)),
                          ("特困", any(_yes(m.tekun) for m in members))):
         if enjoys != (kind in support):
