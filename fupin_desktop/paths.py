@@ -61,3 +61,8 @@ def default_db_path() -> Path:
 
 def default_db_url() -> str:
     return "sqlite:///" + default_db_path().as_posix()
+
+
+def backups_dir_for(db_file: Path) -> Path:
+    """The automatic backups of the SQLite database ``db_file``: ``backups/`` beside it."""
+    return Path(db_file).parent / "backups"

@@ -270,6 +270,9 @@ def import_attendance(db, path: str | os.PathLike, *, month=None) -> ImportResul
     m0 = parse_month(month) if month is not None else None
     reader = open_sheet(path, SPEC)
     name = Path(path).name
+    from ..services.autobackup import before
+
+    before(db, "import")
     with db.write(reason=f"导入考勤：{name}") as s:
         return _AttendanceImport(s, reader, m0, name).run()
 

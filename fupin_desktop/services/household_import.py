@@ -128,6 +128,9 @@ def import_households(db, path: str | os.PathLike, *, progress: ProgressFn | Non
         path, parsed.sheet_name, max(0, parsed.header_row - 1))
     income_year = year or income_year_from_text(title) or (today or dt.date.today()).year
     name = Path(path).name
+    from .autobackup import before
+
+    before(db, "import")
     with db.write(reason=f"导入户信息：{name}") as session:
         _Writer(session, parsed, income_year, report, name).run()
     return parsed.result
