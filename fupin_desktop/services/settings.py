@@ -286,3 +286,28 @@ def township_info(db_or_session) -> TownshipInfo:
     return TownshipInfo(township=township, county=v[COUNTY], fonds_no=v[FONDS_NO],
                         fonds_name=fonds_name, unit=unit, preparer=v[PREPARER],
                         reviewer=v[REVIEWER])
+
+
+def save_township_setup(session: Session, *, township: str, county: str = "", fonds_no: str = "",
+                        region: str = "") -> None:
+    """What the first-run wizard asks: 乡镇名称, 县, 全宗号 and 行政区划代码, checked together
+    (``ValidationError.errors`` names every bad field) and stored in the session's unit of work."""
+    from ..archive.model import CODE_RE
+
+    errors = {}
+    township = (township or "").strip()
+    if not township:
+        errors[TOWNSHIP] = "请填写乡镇名称（例如 清河镇）。"
+    fonds = (fonds_no or "").strip().upper()
+    if fonds and not CODE_RE.match(fonds):
+        errors[FONDS_NO] = "全宗号只能由1—16个字母或数字组成（例如 Z012，由档案馆给定）；不知道可以先空着。"
+    try:
+        region = region_code(region)
+    except ValidationError as exc:
+        errors[REGION_CODE] = exc.message
+    if errors:
+        raise ValidationError("；".join(errors.values()), field=next(iter(errors)), errors=errors)
+    set(session, TOWNSHIP, township)
+    set(session, COUNTY, county)
+    set(session, FONDS_NO, fonds)
+    set(session, REGION_CODE, region)

@@ -115,6 +115,10 @@ class MainWindow(QMainWindow):
         self._database_actions = [backup_act, restore_act]
         self.file_menu.addSeparator()
         self.file_menu.addAction(self._action(self.tr("Exit"), self.close, QKeySequence.StandardKey.Quit))
+        self.settings_menu = mb.addMenu(self.tr("&Settings"))
+        wizard_act = self._action(self.tr("Setup Wizard…"), self.setup_wizard)
+        self.settings_menu.addAction(wizard_act)
+        self._database_actions.append(wizard_act)
         self.help_menu = mb.addMenu(self.tr("&Help"))
         self.help_menu.addAction(self._action(self.tr("About"), self.about))
 
@@ -213,6 +217,14 @@ class MainWindow(QMainWindow):
 
         run_task(self, self.tr("Restoring…"), lambda p: restore(self.ctx.db, path),
                  cancellable=False, on_result=done, on_error=lambda e: show_error(self, e))
+
+    @Slot()
+    def setup_wizard(self) -> None:
+        from .first_run import apply_answers, run_wizard
+
+        answers = run_wizard(self, self.ctx.db)
+        if answers is not None:
+            apply_answers(self, self.ctx, answers)
 
     @Slot()
     def about(self) -> None:

@@ -1348,33 +1348,6 @@ Why is the attendance changed?</source>
     </message>
 </context>
 <context>
-    <name>FirstRunDialog</name>
-    <message>
-        <source>Welcome</source>
-        <translation>欢迎使用</translation>
-    </message>
-    <message>
-        <source>The database is empty.
-
-Load a demo township to try the program, or import the national monitoring system's export (Excel).</source>
-        <translation>数据库中还没有数据。
-
-可以先加载示例乡镇熟悉本程序，也可以导入全国防返贫监测信息系统导出的 Excel 数据。</translation>
-    </message>
-    <message>
-        <source>Load Demo Data</source>
-        <translation>加载示例数据</translation>
-    </message>
-    <message>
-        <source>Import Data…</source>
-        <translation>导入数据…</translation>
-    </message>
-    <message>
-        <source>Later</source>
-        <translation>以后再说</translation>
-    </message>
-</context>
-<context>
     <name>GapsPage</name>
     <message>
         <source>All</source>
@@ -1501,7 +1474,7 @@ Load a demo township to try the program, or import the national monitoring syste
     </message>
     <message>
         <source>Township</source>
-        <translation>乡（镇）</translation>
+        <translation>乡镇</translation>
     </message>
     <message>
         <source>Household type</source>
@@ -2478,6 +2451,14 @@ Load a demo township to try the program, or import the national monitoring syste
     <message>
         <source>Opening database…</source>
         <translation>正在打开数据库…</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Setup Wizard…</source>
+        <translation>设置向导…</translation>
     </message>
     <message>
         <source>Open Database</source>
@@ -4167,6 +4148,33 @@ Reason (required):</source>
     </message>
 </context>
 <context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Setup Wizard</source>
+        <translation>设置向导</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>&lt; Back</source>
+        <translation>&lt; 上一步</translation>
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation>下一步 &gt;</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>SigningPage</name>
     <message>
         <source>All</source>
@@ -4704,6 +4712,68 @@ The wages are stored as computed now, the month's attendance is locked (later ch
     </message>
 </context>
 <context>
+    <name>_CodesPage</name>
+    <message>
+        <source>Codes</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>The fonds number is given by the county archive; the division code is the township's statistical code. Both can be filled in later.</source>
+        <translation>全宗号由县档案馆给定；行政区划代码是本乡镇的统计用区划代码。两项都可以以后再填。</translation>
+    </message>
+    <message>
+        <source>letters and digits, e.g. Z012</source>
+        <translation>字母或数字，例如 Z012</translation>
+    </message>
+    <message>
+        <source>12 digits, e.g. 522727104000 (or 9 or 6 digits)</source>
+        <translation>12位数字，例如 522727104000（也可填9位或6位）</translation>
+    </message>
+    <message>
+        <source>Fonds number:</source>
+        <translation>全宗号：</translation>
+    </message>
+    <message>
+        <source>Administrative division code:</source>
+        <translation>行政区划代码：</translation>
+    </message>
+    <message>
+        <source>The fonds number may only hold 1–16 letters or digits (e.g. Z012).</source>
+        <translation>全宗号只能由1—16个字母或数字组成（例如 Z012）。</translation>
+    </message>
+</context>
+<context>
+    <name>_FolderPage</name>
+    <message>
+        <source>Data Folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>The database, the scanned documents and the automatic backups are kept in this folder.</source>
+        <translation>数据库、扫描件和自动备份都保存在这个文件夹中。</translation>
+    </message>
+    <message>
+        <source>The database is already open; to use another folder, open or create a database there (File ▸ Open Database…).</source>
+        <translation>数据库已经打开；如需使用其他文件夹，请在那里打开或新建数据库（文件 ▸ 打开数据库…）。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Backups go to the “backups” folder inside it.</source>
+        <translation>自动备份保存在其中的“backups”文件夹里。</translation>
+    </message>
+    <message>
+        <source>Choose Data Folder</source>
+        <translation>选择数据文件夹</translation>
+    </message>
+    <message>
+        <source>Cannot write to this folder; choose another one.</source>
+        <translation>无法写入这个文件夹，请选择其他文件夹。</translation>
+    </message>
+</context>
+<context>
     <name>_RuleEditor</name>
     <message>
         <source>Yes</source>
@@ -4715,10 +4785,53 @@ The wages are stored as computed now, the month's attendance is locked (later ch
     </message>
 </context>
 <context>
-    <name>gui</name>
+    <name>_StartPage</name>
     <message>
-        <source>Cannot open database</source>
-        <translation>无法打开数据库</translation>
+        <source>Get Started</source>
+        <translation>开始使用</translation>
+    </message>
+    <message>
+        <source>Bring in the households now, or try the program first.</source>
+        <translation>现在导入户信息，或者先试用本程序。</translation>
+    </message>
+    <message>
+        <source>Import the national monitoring system's export (Excel)</source>
+        <translation>导入国家防返贫监测系统导出的数据（Excel）</translation>
+    </message>
+    <message>
+        <source>Load a demo township (its own names and codes) to try the program</source>
+        <translation>加载示例乡镇试用本程序（示例乡镇使用它自己的名称和代码）</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>以后再说</translation>
+    </message>
+</context>
+<context>
+    <name>_TownshipPage</name>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>The township this installation keeps the ledgers of. Ledgers and archive documents print these names.</source>
+        <translation>本程序为哪个乡镇管理台账。台账和档案文件上会印这些名称。</translation>
+    </message>
+    <message>
+        <source>e.g. Qinghe Town</source>
+        <translation>例如 清河镇</translation>
+    </message>
+    <message>
+        <source>e.g. Pingtang County</source>
+        <translation>例如 平塘县</translation>
+    </message>
+    <message>
+        <source>Township name:</source>
+        <translation>乡镇名称：</translation>
+    </message>
+    <message>
+        <source>County:</source>
+        <translation>所属县（区、市）：</translation>
     </message>
 </context>
 </TS>
