@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
 )
 
-from .. import APP_TITLE, __version__
+from .. import __version__
 from .base_tab import BaseTab
 from .context import AppContext, show_error
 from .tasks import run_task
@@ -188,19 +188,29 @@ class MainWindow(QMainWindow):
                                               self.tr("Database files (*.db)"))
         if not path:
             return
+        def saved(out) -> None:
+            if not self.ctx.db.is_sqlite:  # the restore dialog shows it for a server database
+                import datetime as dt
+
+                from .restore_dialog import LAST_SERVER_BACKUP_KEY
+
+                QSettings().setValue(LAST_SERVER_BACKUP_KEY + self.ctx.db.location,
+                                     f"{dt.datetime.now():%Y-%m-%d %H:%M}")
+            QMessageBox.information(self, self.tr("Backup"), self.tr("Backup saved to %1").replace("%1", str(out)))
+
         run_task(self, self.tr("Backing up…"), lambda p: backup(self.ctx.db, path), cancellable=False,
-                 on_result=lambda out: QMessageBox.information(
-                     self, self.tr("Backup"), self.tr("Backup saved to %1").replace("%1", str(out))),
-                 on_error=lambda e: show_error(self, e))
+                 on_result=saved, on_error=lambda e: show_error(self, e))
 
     @Slot()
     def restore(self) -> None:
         from ..backup import restore
 
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from Backup"), "",
-                                              self.tr("Database files (*.db)"))
-        if not path:
+        from .restore_dialog import RestoreDialog
+
+        dlg = RestoreDialog(self.ctx.db, self)
+        if dlg.exec() != RestoreDialog.DialogCode.Accepted or not dlg.chosen:
             return
+        path = dlg.chosen
         answer = QMessageBox.question(
             self, self.tr("Restore"),
             self.tr("Replace all current data with the backup %1?\n"
@@ -228,11 +238,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def about(self) -> None:
-        QMessageBox.about(
-            self, self.tr("About"),
-            self.tr("%1 %2\n\nLedgers, public-welfare posts, medical relief and year-end archives "
-                    "for township rural-revitalisation offices.\n\nDatabase: %3")
-            .replace("%1", APP_TITLE).replace("%2", __version__).replace("%3", self.ctx.db.location))
+        from .about_dialog import AboutDialog
+
+        AboutDialog(self.ctx.db, self).exec()
 
     # -- window state ------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

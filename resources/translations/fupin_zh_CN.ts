@@ -1,6 +1,53 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Version %1 (database schema %2)</source>
+        <translation>版本 %1（数据库结构版本 %2）</translation>
+    </message>
+    <message>
+        <source>Ledgers, public-welfare posts, medical relief and year-end archives for township rural-revitalisation offices.</source>
+        <translation>乡镇乡村振兴办公室的台账、公益性岗位、医疗救助与年度归档管理。</translation>
+    </message>
+    <message>
+        <source>Database:</source>
+        <translation>数据库：</translation>
+    </message>
+    <message>
+        <source>Database size:</source>
+        <translation>数据库大小：</translation>
+    </message>
+    <message>
+        <source>(server)</source>
+        <translation>（服务器）</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>数据文件夹：</translation>
+    </message>
+    <message>
+        <source>Backup folder:</source>
+        <translation>备份文件夹：</translation>
+    </message>
+    <message>
+        <source>(server database: backed up by the administrator with pg_dump)</source>
+        <translation>（服务器数据库：由管理员用 pg_dump 备份）</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Licences of the bundled components:</source>
+        <translation>随附组件的许可证：</translation>
+    </message>
+</context>
+<context>
     <name>AccountUI</name>
     <message>
         <source>&amp;Account</source>
@@ -2501,10 +2548,6 @@ Why is the attendance changed?</source>
         <translation>备份已保存到 %1</translation>
     </message>
     <message>
-        <source>Restore from Backup</source>
-        <translation>从备份恢复</translation>
-    </message>
-    <message>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
@@ -2521,18 +2564,6 @@ The current data is saved to a safety copy first.</source>
     <message>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
-    </message>
-    <message>
-        <source>%1 %2
-
-Ledgers, public-welfare posts, medical relief and year-end archives for township rural-revitalisation offices.
-
-Database: %3</source>
-        <translation>%1 %2
-
-乡镇乡村振兴办公室的台账、公益性岗位、医疗救助与年度归档管理。
-
-数据库：%3</translation>
     </message>
 </context>
 <context>
@@ -3863,6 +3894,61 @@ Reason (required):</source>
     <message>
         <source>Text files (*.txt)</source>
         <translation>文本文件 (*.txt)</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Restore from Backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Automatic backups in %1 (newest first). The current data is saved to a safety copy before restoring.</source>
+        <translation>%1 中的自动备份（最新的在前）。恢复前会先把当前数据另存一份安全副本。</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>No automatic backups yet.</source>
+        <translation>还没有自动备份。</translation>
+    </message>
+    <message>
+        <source>Restore Selected</source>
+        <translation>恢复所选备份</translation>
+    </message>
+    <message>
+        <source>Open Backup Folder</source>
+        <translation>打开备份文件夹</translation>
+    </message>
+    <message>
+        <source>This database is on a PostgreSQL server: the program makes no automatic file backups of it. The administrator should schedule this command on the server every day (and keep the files on another disk):</source>
+        <translation>该数据库位于 PostgreSQL 服务器上，程序不会为它制作自动备份文件。请管理员在服务器上设置每天定时运行下面的命令（并把备份文件保存到另一块磁盘）：</translation>
+    </message>
+    <message>
+        <source>Last backup made from this computer: %1</source>
+        <translation>本机上次备份时间：%1</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Restore from Another File…</source>
+        <translation>从其他文件恢复…</translation>
+    </message>
+    <message>
+        <source>Database files (*.db)</source>
+        <translation>数据库文件 (*.db)</translation>
     </message>
 </context>
 <context>
