@@ -14,24 +14,34 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def offer_first_run(window, ctx) -> None:
-    from .services.overview import counts
-    from .views.first_run import IMPORT, LOAD_DEMO, FirstRunDialog
+def offer_first_run(window, ctx, answers=None) -> None:
+    """The setup wizard over an empty database (or the answers given before it was created),
+    then the import or the demo township the clerk chose."""
+    from .views.first_run import apply_answers, needs_setup, run_wizard
 
-    if counts(ctx.db)["households"]:
-        return
-    dlg = FirstRunDialog(window)
-    dlg.exec()
-    if dlg.choice == LOAD_DEMO:
-        from .views.demo_action import load_demo
+    if answers is None:
+        if window.property("setup_wizard_shown") or not needs_setup(ctx.db):
+            return
+        answers = run_wizard(window, ctx.db)
+        if answers is None:  # skipped: 设置 ▸ 设置向导… reopens it
+            return
+    apply_answers(window, ctx, answers)
 
-        load_demo(window, ctx)
-    elif dlg.choice == IMPORT:
-        for tab in window.tab_widgets:
-            if hasattr(tab, "start_import"):
-                window.tabs.setCurrentWidget(tab)
-                tab.start_import()
-                break
+
+def setup_before_database(window):
+    """No database yet in the data folder: the wizard first, so its folder decides where the
+    database is created. Returns the answers (None when skipped or not needed)."""
+    from .paths import choose_data_dir, default_db_path, user_data_dir
+    from .views.first_run import run_wizard
+
+    if default_db_path().exists():
+        return None
+    window.setProperty("setup_wizard_shown", True)  # not offered twice in one start
+    answers = run_wizard(window, None, data_dir=str(user_data_dir()))
+    if answers is not None and answers.data_dir:
+        chosen = choose_data_dir(answers.data_dir)
+        os.environ["FUPIN_DATA_DIR"] = str(chosen)  # this run too (an override would win)
+    return answers
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +54,6 @@ def main(argv: list[str] | None = None) -> int:
         secure_umask()  # database, backups, logs, exports: 0600 / 0700
     args = parse_args(sys.argv[1:] if argv is None else argv)
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QMessageBox
 
     from .logsetup import setup_logging
     from .views.app import create_app, install_crash_handlers
@@ -58,21 +67,19 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(None)
     window.show()
     state = {"code": 0, "db": None}
+    quick_exit = os.environ.get("FUPIN_EXIT_WHEN_READY")  # bench/bench_startup.py: time to the data
 
-    def open_and_attach() -> None:
-        from .database import open_database
-        from .errors import UserError
-        from .views.context import AppContext
+    def refused(exc) -> None:
+        from .views.startup import refuse
 
-        try:
-            db = open_database(args.db or os.environ.get("FUPIN_DB_URL"))
-        except UserError as exc:
-            QMessageBox.critical(window, app.translate("gui", "Cannot open database"), str(exc))
-            state["code"] = 2
-            app.exit(2)
-            return
+        refuse(window, exc)
+        state["code"] = 2
+        app.exit(2)
+
+    def ready(db, answers) -> None:
         state["db"] = db
         from .views.accounts import ask_login
+        from .views.context import AppContext
 
         if not ask_login(window, db):  # accounts exist and nobody logged in
             app.exit(3)
@@ -80,10 +87,23 @@ def main(argv: list[str] | None = None) -> int:
             return
         ctx = AppContext(db)
         window.attach(ctx)
-        if os.environ.get("FUPIN_EXIT_WHEN_READY"):  # bench/bench_startup.py: time to the data
+        if quick_exit:
             QTimer.singleShot(0, app.quit)
-        elif not args.no_first_run:
-            QTimer.singleShot(0, lambda: offer_first_run(window, ctx))
+            return
+        from .views.startup import start_backup
+
+        start_backup(window, db)
+        if not args.no_first_run:
+            QTimer.singleShot(0, lambda: offer_first_run(window, ctx, answers))
+
+    def open_and_attach() -> None:
+        from .views.startup import open_and_upgrade
+
+        url = args.db or os.environ.get("FUPIN_DB_URL")
+        answers = None
+        if not url and not args.no_first_run and not quick_exit:
+            answers = setup_before_database(window)
+        open_and_upgrade(window, url, lambda db: ready(db, answers), refused)
 
     if os.environ.get("FUPIN_EXIT_WHEN_SHOWN"):  # bench/bench_startup.py: time to a shown window
         QTimer.singleShot(0, app.quit)

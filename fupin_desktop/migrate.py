@@ -1,12 +1,12 @@
 """Schema migrations with Alembic, run automatically when the program opens a database.
 
-Before migrating a SQLite file that already holds data, a consistent copy is taken with the
-SQLite backup API (never a raw file copy, which can tear a WAL database).
+Before migrating a SQLite file that already holds data, a consistent, verified copy is taken
+with the SQLite backup API into the automatic backups (services/autobackup.py; never a raw file
+copy, which can tear a WAL database).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 
@@ -56,9 +56,12 @@ def check_not_newer(engine: Engine) -> None:
     if rev is None:
         return
     if rev not in known_revisions():
+        from . import __version__
+
         raise SchemaTooNewError(
-            f"该数据库由更新版本的程序创建（结构版本 {rev}），本程序无法安全打开。"
-            "请升级本程序后再打开，数据未作任何改动。"
+            f"该数据库由更新版本的程序创建（数据库结构版本 {rev}；本程序版本 {__version__}，"
+            f"只认识到结构版本 {head_revision()}），本程序无法安全打开。"
+            "请安装新版本的程序后再打开，数据未作任何改动。"
         )
 
 
@@ -66,22 +69,22 @@ def needs_upgrade(engine: Engine) -> bool:
     return current_revision(engine) != head_revision()
 
 
-def upgrade(db, *, backup: bool = True) -> Path | None:
-    """Bring the schema to head. Returns the path of the safety backup, if one was made."""
+def upgrade(db, *, backup: bool = True, progress=None) -> Path | None:
+    """Bring the schema to head. Returns the path of the safety backup, if one was made.
+
+    ``progress(done, total, text)`` (optional) hears of the two steps: backup, migration."""
+    report = progress or (lambda *_: None)
     if not needs_upgrade(db.engine):
         return None
     from alembic import command  # only now: importing Alembic costs ≈0.3 s of start-up
 
     backup_path = None
     if backup and db.is_sqlite and inspect(db.engine).get_table_names():
-        from .backup import backup_sqlite_file, sqlite_path
+        from .services import autobackup
 
-        src = sqlite_path(db.url)
-        if src is not None:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup_path = src.with_name(f"{src.stem}.before-upgrade-{stamp}.db")
-            backup_sqlite_file(db.engine, backup_path)
-            log.info("backup before migration: %s", backup_path)
+        report(0, 2, "正在备份数据库…")
+        backup_path = autobackup.before(db, "migration").path
+    report(1, 2, f"正在升级数据库结构到版本 {head_revision()}…")
     with db.engine.begin() as conn:
         command.upgrade(_config(conn), "head")
     return backup_path

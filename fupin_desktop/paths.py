@@ -44,7 +44,7 @@ def user_data_dir() -> Path:
     """Where the default database, backups and attachments live (created on demand)."""
     import os
 
-    override = os.environ.get("FUPIN_DATA_DIR")
+    override = os.environ.get("FUPIN_DATA_DIR") or _chosen_data_dir()
     if override:
         path = Path(override)
     else:
@@ -53,6 +53,31 @@ def user_data_dir() -> Path:
         path = user_data_path("fupin_desktop", appauthor=False)
     path.mkdir(parents=True, exist_ok=True)
     make_private(path)
+    return path
+
+
+def _pointer_file() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("fupin_desktop", appauthor=False) / "data_dir.txt"
+
+
+def _chosen_data_dir() -> str:
+    """The data folder the clerk chose in the setup wizard ('' for the default); GUI and CLI
+    both read it, so `fupin` without --db finds the same database as the window."""
+    try:
+        return _pointer_file().read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def choose_data_dir(path: str | Path) -> Path:
+    """Make ``path`` the data folder from now on (the setup wizard's choice)."""
+    path = Path(path).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    pointer = _pointer_file()
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    pointer.write_text(str(path), encoding="utf-8")
     return path
 
 
@@ -105,3 +130,8 @@ def make_private_tree(root: Path) -> None:
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames + filenames:
             make_private(Path(dirpath) / name)
+
+
+def backups_dir_for(db_file: Path) -> Path:
+    """The automatic backups of the SQLite database ``db_file``: ``backups/`` beside it."""
+    return Path(db_file).parent / "backups"

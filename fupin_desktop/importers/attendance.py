@@ -350,6 +350,10 @@ def import_attendance(db, path: str | os.PathLike, *, month=None,
     m0 = parse_month(month) if month is not None else None
     reader = open_sheet(path, SPEC)
     name = Path(path).name
+    from ..services.autobackup import before
+
+    if not dry_run:
+        before(db, "import")
     try:
         with db.write(reason=f"导入考勤：{name}") as s:
             res = _AttendanceImport(s, reader, m0, name).run()

@@ -285,6 +285,9 @@ def import_medical(db, path: str | os.PathLike, *, today: dt.date | None = None,
     today = today or dt.date.today()
     reader = open_sheet(path, SPEC)
     name = os.path.basename(os.fspath(path))
+    from ..services.autobackup import before
+
+    before(db, "import")
     with db.write(reason=f"导入医疗结算明细：{name}") as s:
         parser = _Rows(reader, _members_by_id(s), today)
         last = reader.last_row

@@ -235,6 +235,9 @@ def import_roster(db, path: str | os.PathLike) -> ImportResult:
     """Import a roster file; raises InputError for an unusable file (nothing is written)."""
     reader = open_sheet(path, SPEC)
     name = Path(path).name
+    from ..services.autobackup import before
+
+    before(db, "import")
     with db.write(reason=f"导入公益性岗位花名册：{name}") as s:
         res = _RosterImport(s, reader, name).run()
     for k in ("posts_created", "assignments_created", "assignments_updated", "assignments_unchanged"):

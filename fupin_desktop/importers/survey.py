@@ -103,6 +103,9 @@ def import_surveys(db, path: str | os.PathLike, *, today: dt.date | None = None)
     res.counts.update({"surveys_created": 0, "problems_created": 0})
     if res.rejects or not rows:
         return res
+    from ..services.autobackup import before
+
+    before(db, "import")
     with db.write(reason=f"导入入户排查录入表：{Path(path).name}") as s:
         hhs = dict(s.execute(select(Household.code, Household)
                              .where(Household.code.in_({r[0] for r in rows}))).all())

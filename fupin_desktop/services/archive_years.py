@@ -180,6 +180,9 @@ def close_year(db, year: int) -> CloseResult:
     items = [replace(p.item, pages=p.pages) for p in plan.items]
     boxes = assign_boxes(items, plan.settings.box_thickness_mm, plan.settings.box_capacities,
                          category_order=plan.settings.category_codes())
+    from .autobackup import before
+
+    before(db, "archive-close")
     with db.write(reason=f"档案：关闭{year}年度（件号、盒号固定）") as s:
         for p, it in zip(plan.items, items):
             if p.record_id is None:

@@ -151,6 +151,9 @@ def import_households(db, path: str | os.PathLike, *, progress: ProgressFn | Non
     other_years, issues = parse_backup_incomes(path)  # our backup's 各年度收入 sheet, if any
     for issue in issues:
         parsed.result.warn(issue)
+    from .autobackup import before
+
+    before(db, "import")
     with db.write(reason=f"导入户信息：{name}") as session:
         w = _Writer(session, parsed, income_year, report, name, restore_deleted)
         w.run()

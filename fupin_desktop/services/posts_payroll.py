@@ -146,6 +146,9 @@ def close_month(db, month, *, note: str | None = None, allow_missing_attendance:
     label = month_text(m)
     if m > today:
         raise UserError(f"{label}还没有到，不能关账")
+    from .autobackup import before
+
+    before(db, "wages-close")
     try:
         return _close(db, m, label, note, allow_missing_attendance)
     except IntegrityError:  # another clerk closed the same month a moment ago

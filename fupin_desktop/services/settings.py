@@ -30,6 +30,8 @@ REVIEWER = "reviewer"             # 审核人
 MONITORING_THRESHOLDS = "monitoring_thresholds"  # {"2024": "7400.00", …}
 MASKING = "masking"               # {"id": [head, tail, stars], "bank": …, "phone": …}
 IDLE_LOCK_MINUTES = "idle_lock_minutes"  # the GUI asks for the password again after this idle time
+REGION_CODE = "region_code"       # 行政区划代码 of the township (12, 9 or 6 digits)
+BACKUP_KEEP = "backup_keep"       # automatic backups kept: {"daily": 7, "weekly": 4, "monthly": 12}
 
 # Monitoring thresholds (防止返贫监测范围, 元/人·年) as provincial notices set them in recent
 # years; only the starting values of a new installation — the office edits them.
@@ -37,6 +39,7 @@ DEFAULT_THRESHOLDS = {"2021": "6000.00", "2022": "6500.00", "2023": "6900.00",
                       "2024": "7400.00", "2025": "7800.00"}
 # DESIGN.md §3: ID 6 + ******** + 4, bank card 6 + *** + 4, phone 3 + **** + 4.
 DEFAULT_MASKING = {"id": [6, 4, "********"], "bank": [6, 4, "***"], "phone": [3, 4, "****"]}
+DEFAULT_BACKUP_KEEP = {"daily": 7, "weekly": 4, "monthly": 12}
 
 DEFAULTS: dict[str, object] = {
     TOWNSHIP: "",
@@ -49,6 +52,8 @@ DEFAULTS: dict[str, object] = {
     MONITORING_THRESHOLDS: DEFAULT_THRESHOLDS,
     MASKING: DEFAULT_MASKING,
     IDLE_LOCK_MINUTES: 30,
+    REGION_CODE: "",
+    BACKUP_KEEP: DEFAULT_BACKUP_KEEP,
 }
 
 LABELS = {
@@ -56,6 +61,7 @@ LABELS = {
     LEDGER_UNIT: "编制单位", PREPARER: "制表人", REVIEWER: "审核人",
     MONITORING_THRESHOLDS: "监测范围（人均纯收入标准）", MASKING: "公示打码方式",
     IDLE_LOCK_MINUTES: "空闲自动锁定（分钟）",
+    REGION_CODE: "行政区划代码", BACKUP_KEEP: "自动备份保留份数",
 }
 
 FEN = Decimal("0.01")
@@ -126,6 +132,10 @@ def _clean(key: str, value):
         if not 1 <= minutes <= 480:
             raise ValidationError(f"“{label}”应在 1—480 分钟之间", field=key)
         return minutes
+    if key == REGION_CODE:
+        return region_code(value)
+    if key == BACKUP_KEEP:
+        return _backup_keep(value)
     raise KeyError(key)  # pragma: no cover - every key is handled above
 
 
@@ -162,6 +172,36 @@ def _masking(value) -> dict:
         if head < 0 or tail < 0 or head + tail > 12 or not stars:
             raise ValidationError("打码后保留的位数过多或替代符号为空，请重新设置", field=MASKING)
         out[kind] = [head, tail, stars]
+    return out
+
+
+def region_code(value) -> str:
+    """A 行政区划代码: 12 digits (统计用区划代码, down to the village level), 9 (乡镇级) or 6 (县级);
+    empty is allowed (not set yet)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
+    if text and (not text.isascii() or not text.isdigit() or len(text) not in (6, 9, 12)):
+        raise ValidationError(f"行政区划代码“{text}”无效：应为12位数字（例如 522727104000），"
+                              "也可填写9位乡镇代码或6位县级代码。", field=REGION_CODE)
+    return text
+
+
+def _backup_keep(value) -> dict:
+    label = LABELS[BACKUP_KEEP]
+    if not isinstance(value, dict) or not frozenset(value) <= frozenset(DEFAULT_BACKUP_KEEP):
+        raise ValidationError(f"“{label}”应分别给出每日、每周、每月保留的份数", field=BACKUP_KEEP)
+    out = dict(DEFAULT_BACKUP_KEEP)
+    for kind, n in value.items():
+        try:
+            count = int(str(n).strip())
+        except ValueError:
+            raise ValidationError(f"“{label}”应为整数", field=BACKUP_KEEP) from None
+        if not 0 <= count <= 400:
+            raise ValidationError(f"“{label}”应在 0—400 之间", field=BACKUP_KEEP)
+        out[kind] = count
+    if not any(out.values()):
+        raise ValidationError(f"“{label}”不能全为 0：至少要保留一份备份", field=BACKUP_KEEP)
     return out
 
 
@@ -246,3 +286,28 @@ def township_info(db_or_session) -> TownshipInfo:
     return TownshipInfo(township=township, county=v[COUNTY], fonds_no=v[FONDS_NO],
                         fonds_name=fonds_name, unit=unit, preparer=v[PREPARER],
                         reviewer=v[REVIEWER])
+
+
+def save_township_setup(session: Session, *, township: str, county: str = "", fonds_no: str = "",
+                        region: str = "") -> None:
+    """What the first-run wizard asks: 乡镇名称, 县, 全宗号 and 行政区划代码, checked together
+    (``ValidationError.errors`` names every bad field) and stored in the session's unit of work."""
+    from ..archive.model import CODE_RE
+
+    errors = {}
+    township = (township or "").strip()
+    if not township:
+        errors[TOWNSHIP] = "请填写乡镇名称（例如 清河镇）。"
+    fonds = (fonds_no or "").strip().upper()
+    if fonds and not CODE_RE.match(fonds):
+        errors[FONDS_NO] = "全宗号只能由1—16个字母或数字组成（例如 Z012，由档案馆给定）；不知道可以先空着。"
+    try:
+        region = region_code(region)
+    except ValidationError as exc:
+        errors[REGION_CODE] = exc.message
+    if errors:
+        raise ValidationError("；".join(errors.values()), field=next(iter(errors)), errors=errors)
+    set(session, TOWNSHIP, township)
+    set(session, COUNTY, county)
+    set(session, FONDS_NO, fonds)
+    set(session, REGION_CODE, region)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
 )
 
-from .. import APP_TITLE, __version__
+from .. import __version__
 from .base_tab import BaseTab
 from .context import AppContext, show_error
 from .tasks import run_task
@@ -125,6 +125,10 @@ class MainWindow(QMainWindow):
             menu.menuAction().setVisible(False)  # until a tab puts something in it
         self.file_menu.addSeparator()
         self.file_menu.addAction(self._action(self.tr("Exit"), self.close, QKeySequence.StandardKey.Quit))
+        self.settings_menu = mb.addMenu(self.tr("&Settings"))
+        wizard_act = self._action(self.tr("Setup Wizard…"), self.setup_wizard)
+        self.settings_menu.addAction(wizard_act)
+        self._database_actions.append(wizard_act)
         self.help_menu = mb.addMenu(self.tr("&Help"))
         self.help_menu.addAction(self._action(self.tr("About"), self.about))
 
@@ -239,19 +243,29 @@ class MainWindow(QMainWindow):
                                               self.tr("Database files (*.db)"))
         if not path:
             return
+        def saved(out) -> None:
+            if not self.ctx.db.is_sqlite:  # the restore dialog shows it for a server database
+                import datetime as dt
+
+                from .restore_dialog import LAST_SERVER_BACKUP_KEY
+
+                QSettings().setValue(LAST_SERVER_BACKUP_KEY + self.ctx.db.location,
+                                     f"{dt.datetime.now():%Y-%m-%d %H:%M}")
+            QMessageBox.information(self, self.tr("Backup"), self.tr("Backup saved to %1").replace("%1", str(out)))
+
         run_task(self, self.tr("Backing up…"), lambda p: backup(self.ctx.db, path), cancellable=False,
-                 on_result=lambda out: QMessageBox.information(
-                     self, self.tr("Backup"), self.tr("Backup saved to %1").replace("%1", str(out))),
-                 on_error=lambda e: show_error(self, e))
+                 on_result=saved, on_error=lambda e: show_error(self, e))
 
     @Slot()
     def restore(self) -> None:
         from ..backup import restore
 
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from Backup"), "",
-                                              self.tr("Database files (*.db)"))
-        if not path:
+        from .restore_dialog import RestoreDialog
+
+        dlg = RestoreDialog(self.ctx.db, self)
+        if dlg.exec() != RestoreDialog.DialogCode.Accepted or not dlg.chosen:
             return
+        path = dlg.chosen
         answer = QMessageBox.question(
             self, self.tr("Restore"),
             self.tr("Replace all current data with the backup %1?\n"
@@ -270,12 +284,18 @@ class MainWindow(QMainWindow):
                  cancellable=False, on_result=done, on_error=lambda e: show_error(self, e))
 
     @Slot()
+    def setup_wizard(self) -> None:
+        from .first_run import apply_answers, run_wizard
+
+        answers = run_wizard(self, self.ctx.db)
+        if answers is not None:
+            apply_answers(self, self.ctx, answers)
+
+    @Slot()
     def about(self) -> None:
-        QMessageBox.about(
-            self, self.tr("About"),
-            self.tr("%1 %2\n\nLedgers, public-welfare posts, medical relief and year-end archives "
-                    "for township rural-revitalisation offices.\n\nDatabase: %3")
-            .replace("%1", APP_TITLE).replace("%2", __version__).replace("%3", self.ctx.db.location))
+        from .about_dialog import AboutDialog
+
+        AboutDialog(self.ctx.db, self).exec()
 
     # -- window state ------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

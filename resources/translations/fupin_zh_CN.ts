@@ -1,6 +1,53 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Version %1 (database schema %2)</source>
+        <translation>版本 %1（数据库结构版本 %2）</translation>
+    </message>
+    <message>
+        <source>Ledgers, public-welfare posts, medical relief and year-end archives for township rural-revitalisation offices.</source>
+        <translation>乡镇乡村振兴办公室的台账、公益性岗位、医疗救助与年度归档管理。</translation>
+    </message>
+    <message>
+        <source>Database:</source>
+        <translation>数据库：</translation>
+    </message>
+    <message>
+        <source>Database size:</source>
+        <translation>数据库大小：</translation>
+    </message>
+    <message>
+        <source>(server)</source>
+        <translation>（服务器）</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>数据文件夹：</translation>
+    </message>
+    <message>
+        <source>Backup folder:</source>
+        <translation>备份文件夹：</translation>
+    </message>
+    <message>
+        <source>(server database: backed up by the administrator with pg_dump)</source>
+        <translation>（服务器数据库：由管理员用 pg_dump 备份）</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Licences of the bundled components:</source>
+        <translation>随附组件的许可证：</translation>
+    </message>
+</context>
+<context>
     <name>AccountUI</name>
     <message>
         <source>&amp;Account</source>
@@ -1433,33 +1480,6 @@ Please tell your support contact and send them the log file:
     </message>
 </context>
 <context>
-    <name>FirstRunDialog</name>
-    <message>
-        <source>Welcome</source>
-        <translation>欢迎使用</translation>
-    </message>
-    <message>
-        <source>The database is empty.
-
-Load a demo township to try the program, or import the national monitoring system's export (Excel).</source>
-        <translation>数据库中还没有数据。
-
-可以先加载示例乡镇熟悉本程序，也可以导入全国防返贫监测信息系统导出的 Excel 数据。</translation>
-    </message>
-    <message>
-        <source>Load Demo Data</source>
-        <translation>加载示例数据</translation>
-    </message>
-    <message>
-        <source>Import Data…</source>
-        <translation>导入数据…</translation>
-    </message>
-    <message>
-        <source>Later</source>
-        <translation>以后再说</translation>
-    </message>
-</context>
-<context>
     <name>GapsPage</name>
     <message>
         <source>All</source>
@@ -1610,7 +1630,7 @@ Load a demo township to try the program, or import the national monitoring syste
     </message>
     <message>
         <source>Township</source>
-        <translation>乡（镇）</translation>
+        <translation>乡镇</translation>
     </message>
     <message>
         <source>Household type</source>
@@ -2604,6 +2624,22 @@ Why is the rectification changed?</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport</source>
+        <translation>导出(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;Print</source>
+        <translation>打印(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Database</source>
+        <translation>数据库(&amp;D)</translation>
+    </message>
+    <message>
         <source>Open Database…</source>
         <translation>打开数据库…</translation>
     </message>
@@ -2632,6 +2668,10 @@ Why is the rectification changed?</source>
         <translation>关于</translation>
     </message>
     <message>
+        <source>Nothing to save</source>
+        <translation>没有需要保存的修改</translation>
+    </message>
+    <message>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
@@ -2644,28 +2684,12 @@ Why is the rectification changed?</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
-        <source>&amp;Import</source>
-        <translation>导入(&amp;I)</translation>
-    </message>
-    <message>
-        <source>E&amp;xport</source>
-        <translation>导出(&amp;X)</translation>
-    </message>
-    <message>
-        <source>&amp;Print</source>
-        <translation>打印(&amp;P)</translation>
-    </message>
-    <message>
         <source>&amp;Settings</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
-        <source>&amp;Database</source>
-        <translation>数据库(&amp;D)</translation>
-    </message>
-    <message>
-        <source>Nothing to save</source>
-        <translation>没有需要保存的修改</translation>
+        <source>Setup Wizard…</source>
+        <translation>设置向导…</translation>
     </message>
     <message>
         <source>Open Database</source>
@@ -2708,10 +2732,6 @@ Why is the rectification changed?</source>
         <translation>备份已保存到 %1</translation>
     </message>
     <message>
-        <source>Restore from Backup</source>
-        <translation>从备份恢复</translation>
-    </message>
-    <message>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
@@ -2728,18 +2748,6 @@ The current data is saved to a safety copy first.</source>
     <message>
         <source>Restoring…</source>
         <translation>正在恢复…</translation>
-    </message>
-    <message>
-        <source>%1 %2
-
-Ledgers, public-welfare posts, medical relief and year-end archives for township rural-revitalisation offices.
-
-Database: %3</source>
-        <translation>%1 %2
-
-乡镇乡村振兴办公室的台账、公益性岗位、医疗救助与年度归档管理。
-
-数据库：%3</translation>
     </message>
 </context>
 <context>
@@ -4172,6 +4180,61 @@ Reason (required):</source>
     </message>
 </context>
 <context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Restore from Backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Automatic backups in %1 (newest first). The current data is saved to a safety copy before restoring.</source>
+        <translation>%1 中的自动备份（最新的在前）。恢复前会先把当前数据另存一份安全副本。</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>No automatic backups yet.</source>
+        <translation>还没有自动备份。</translation>
+    </message>
+    <message>
+        <source>Restore Selected</source>
+        <translation>恢复所选备份</translation>
+    </message>
+    <message>
+        <source>Open Backup Folder</source>
+        <translation>打开备份文件夹</translation>
+    </message>
+    <message>
+        <source>This database is on a PostgreSQL server: the program makes no automatic file backups of it. The administrator should schedule this command on the server every day (and keep the files on another disk):</source>
+        <translation>该数据库位于 PostgreSQL 服务器上，程序不会为它制作自动备份文件。请管理员在服务器上设置每天定时运行下面的命令（并把备份文件保存到另一块磁盘）：</translation>
+    </message>
+    <message>
+        <source>Last backup made from this computer: %1</source>
+        <translation>本机上次备份时间：%1</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Restore from Another File…</source>
+        <translation>从其他文件恢复…</translation>
+    </message>
+    <message>
+        <source>Database files (*.db)</source>
+        <translation>数据库文件 (*.db)</translation>
+    </message>
+</context>
+<context>
     <name>SettlementDialog</name>
     <message>
         <source>Reload</source>
@@ -4455,6 +4518,33 @@ Reason (required):</source>
     <message>
         <source>Below target</source>
         <translation>低于目标（笔）</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Setup Wizard</source>
+        <translation>设置向导</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>&lt; Back</source>
+        <translation>&lt; 上一步</translation>
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation>下一步 &gt;</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -4995,6 +5085,68 @@ The wages are stored as computed now, the month's attendance is locked (later ch
     </message>
 </context>
 <context>
+    <name>_CodesPage</name>
+    <message>
+        <source>Codes</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>The fonds number is given by the county archive; the division code is the township's statistical code. Both can be filled in later.</source>
+        <translation>全宗号由县档案馆给定；行政区划代码是本乡镇的统计用区划代码。两项都可以以后再填。</translation>
+    </message>
+    <message>
+        <source>letters and digits, e.g. Z012</source>
+        <translation>字母或数字，例如 Z012</translation>
+    </message>
+    <message>
+        <source>12 digits, e.g. 522727104000 (or 9 or 6 digits)</source>
+        <translation>12位数字，例如 522727104000（也可填9位或6位）</translation>
+    </message>
+    <message>
+        <source>Fonds number:</source>
+        <translation>全宗号：</translation>
+    </message>
+    <message>
+        <source>Administrative division code:</source>
+        <translation>行政区划代码：</translation>
+    </message>
+    <message>
+        <source>The fonds number may only hold 1–16 letters or digits (e.g. Z012).</source>
+        <translation>全宗号只能由1—16个字母或数字组成（例如 Z012）。</translation>
+    </message>
+</context>
+<context>
+    <name>_FolderPage</name>
+    <message>
+        <source>Data Folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>The database, the scanned documents and the automatic backups are kept in this folder.</source>
+        <translation>数据库、扫描件和自动备份都保存在这个文件夹中。</translation>
+    </message>
+    <message>
+        <source>The database is already open; to use another folder, open or create a database there (File ▸ Open Database…).</source>
+        <translation>数据库已经打开；如需使用其他文件夹，请在那里打开或新建数据库（文件 ▸ 打开数据库…）。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Backups go to the “backups” folder inside it.</source>
+        <translation>自动备份保存在其中的“backups”文件夹里。</translation>
+    </message>
+    <message>
+        <source>Choose Data Folder</source>
+        <translation>选择数据文件夹</translation>
+    </message>
+    <message>
+        <source>Cannot write to this folder; choose another one.</source>
+        <translation>无法写入这个文件夹，请选择其他文件夹。</translation>
+    </message>
+</context>
+<context>
     <name>_RuleEditor</name>
     <message>
         <source>Yes</source>
@@ -5006,10 +5158,53 @@ The wages are stored as computed now, the month's attendance is locked (later ch
     </message>
 </context>
 <context>
-    <name>gui</name>
+    <name>_StartPage</name>
     <message>
-        <source>Cannot open database</source>
-        <translation>无法打开数据库</translation>
+        <source>Get Started</source>
+        <translation>开始使用</translation>
+    </message>
+    <message>
+        <source>Bring in the households now, or try the program first.</source>
+        <translation>现在导入户信息，或者先试用本程序。</translation>
+    </message>
+    <message>
+        <source>Import the national monitoring system's export (Excel)</source>
+        <translation>导入国家防返贫监测系统导出的数据（Excel）</translation>
+    </message>
+    <message>
+        <source>Load a demo township (its own names and codes) to try the program</source>
+        <translation>加载示例乡镇试用本程序（示例乡镇使用它自己的名称和代码）</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>以后再说</translation>
+    </message>
+</context>
+<context>
+    <name>_TownshipPage</name>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>The township this installation keeps the ledgers of. Ledgers and archive documents print these names.</source>
+        <translation>本程序为哪个乡镇管理台账。台账和档案文件上会印这些名称。</translation>
+    </message>
+    <message>
+        <source>e.g. Qinghe Town</source>
+        <translation>例如 清河镇</translation>
+    </message>
+    <message>
+        <source>e.g. Pingtang County</source>
+        <translation>例如 平塘县</translation>
+    </message>
+    <message>
+        <source>Township name:</source>
+        <translation>乡镇名称：</translation>
+    </message>
+    <message>
+        <source>County:</source>
+        <translation>所属县（区、市）：</translation>
     </message>
 </context>
 </TS>

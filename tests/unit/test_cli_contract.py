@@ -99,3 +99,20 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     err = p.stderr.read().decode()
     assert p.wait() == 0, err
     assert "程序内部错误" not in err and "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_a_database_from_a_newer_program_exits_2_naming_both_versions(capsys, tmp_path):
+    import sqlite3
+
+    from fupin_desktop import __version__, migrate
+
+    db = str(tmp_path / "new.db")
+    assert run(capsys, "--db", db, "db", "info")[0] == 0
+    con = sqlite3.connect(db)
+    con.execute("UPDATE alembic_version SET version_num = '0099'")
+    con.commit()
+    con.close()
+    code, out, err = run(capsys, "--db", db, "db", "info")
+    assert code == 2 and out == ""
+    assert "0099" in err and __version__ in err and migrate.head_revision() in err
+    assert len(err.strip().splitlines()) == 1

@@ -108,7 +108,7 @@ def test_older_database_is_backed_up_then_migrated(tmp_path, monkeypatch):
     monkeypatch.setattr(migrate, "needs_upgrade", lambda engine: True)
     db = open_database(str(path))
     db.dispose()
-    backups = list(tmp_path.glob("old.before-upgrade-*.db"))
+    backups = list((tmp_path / "backups").glob("old-*-migration.db"))
     assert len(backups) == 1
     con = sqlite3.connect(backups[0])
     assert con.execute("SELECT name FROM villages").fetchall() == [("旧村",)]

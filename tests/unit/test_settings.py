@@ -94,3 +94,24 @@ def test_township_info_fills_unit_and_fonds_name(db):
     with db.write() as s:
         settings.set(s, settings.LEDGER_UNIT, "清河镇乡村振兴工作站")
     assert settings.township_info(db).unit == "清河镇乡村振兴工作站"
+
+
+def test_township_setup_checks_every_field_and_stores_them(db):
+    import pytest
+
+    from fupin_desktop.errors import ValidationError
+    from fupin_desktop.services import settings
+
+    with pytest.raises(ValidationError) as err:
+        with db.write() as s:
+            settings.save_township_setup(s, township="", fonds_no="Z-01", region="52272710")
+    assert set(err.value.errors) == {settings.TOWNSHIP, settings.FONDS_NO, settings.REGION_CODE}
+    assert "12位数字" in err.value.errors[settings.REGION_CODE]
+    for good in ("522727104000", "522727104", "522727", "５２２７２７"):
+        assert settings.region_code(good).isdigit()
+    with db.write() as s:
+        settings.save_township_setup(s, township=" 清河镇 ", county="平塘县", fonds_no="z012",
+                                     region="522727104000")
+    info = settings.township_info(db)
+    assert (info.township, info.county, info.fonds_no) == ("清河镇", "平塘县", "Z012")
+    assert settings.get(db, settings.REGION_CODE) == "522727104000"
