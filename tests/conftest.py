@@ -20,6 +20,22 @@ SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 PG_URL = os.environ.get("FUPIN_TEST_PG_URL")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _test_today():
+    """``FUPIN_TEST_TODAY=YYYY-MM-DD`` runs the suite as if it were that day (the clock ticks on
+    from 09:00 there): CI runs the date-sensitive tests again on 1 January and 31 December."""
+    day = os.environ.get("FUPIN_TEST_TODAY")
+    if not day:
+        yield
+        return
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime.fromisoformat(day).replace(hour=9), tick=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path, monkeypatch):
     # never touch the clerk's real data directory from a test

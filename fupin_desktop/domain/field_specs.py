@@ -57,7 +57,7 @@ HOUSEHOLD: dict[str, FieldSpec] = {s.name: s for s in (
     FieldSpec("risk_eliminated", "风险是否已消除", "bool"),
     _t("elimination_method", "风险消除方式", 20),
     FieldSpec("elimination_date", "风险消除时间", "date"),
-    FieldSpec("family_size", "家庭人口数", "int", lo=1, hi=99),
+    FieldSpec("family_size", "家庭人口数", "int", lo=0, hi=99),  # 0: a household whose members all left
     _amount("per_capita_income", "人均纯收入"), _amount("net_income", "家庭纯收入"),
     _amount("wage_income", "工资性收入"), _amount("business_income", "生产经营性收入"),
     _amount("property_income", "财产性收入"), _amount("transfer_income", "转移性收入"),

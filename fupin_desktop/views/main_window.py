@@ -121,14 +121,14 @@ class MainWindow(QMainWindow):
         self.database_menu.addAction(backup_act)
         self.database_menu.addAction(restore_act)
         self._database_actions = [backup_act, restore_act]
-        for menu in (self.import_menu, self.export_menu, self.print_menu, self.settings_menu):
-            menu.menuAction().setVisible(False)  # until a tab puts something in it
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self._action(self.tr("Exit"), self.close, QKeySequence.StandardKey.Quit))
-        self.settings_menu = mb.addMenu(self.tr("&Settings"))
+        # 文件 ▸ 设置 ▸ 设置向导… (the tabs add their settings below it)
         wizard_act = self._action(self.tr("Setup Wizard…"), self.setup_wizard)
         self.settings_menu.addAction(wizard_act)
         self._database_actions.append(wizard_act)
+        for menu in (self.import_menu, self.export_menu, self.print_menu):
+            menu.menuAction().setVisible(False)  # until a tab puts something in it
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self._action(self.tr("Exit"), self.close, QKeySequence.StandardKey.Quit))
         self.help_menu = mb.addMenu(self.tr("&Help"))
         self.help_menu.addAction(self._action(self.tr("About"), self.about))
 

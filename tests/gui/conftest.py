@@ -7,10 +7,17 @@ import pytest
 
 @pytest.fixture
 def demo_db(db):
+    """The demo township, made and used on a fixed day (mid-year: every tab has data for the
+    year shown), so that no test depends on today's date."""
+    import datetime as dt
+
+    import time_machine
+
     from fupin_desktop.services.demo import generate_demo
 
-    generate_demo(db, households=40, seed=7)
-    return db
+    with time_machine.travel(dt.datetime(2026, 6, 15, 9, 0), tick=True):
+        generate_demo(db, households=40, seed=7)
+        yield db
 
 
 @pytest.fixture

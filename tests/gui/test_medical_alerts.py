@@ -13,7 +13,7 @@ from fupin_desktop.services.medical_settings import alert_thresholds, policy_tar
 
 from .test_medical_settlements import demo_db, tab  # noqa: F401 - shared fixtures
 
-YEAR = dt.date.today().year  # the demo's settlements run up to today
+YEAR = 2026  # demo_db is made on 2026-06-15: its settlements run up to that day
 
 
 def _alerts_page(qtbot, tab):

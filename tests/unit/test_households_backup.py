@@ -40,6 +40,14 @@ def _state(db, year: int):
         members = {m.id_number: {**{c: getattr(m, c) for c in mcols},
                                  "household": code_of[m.household_id]}
                    for m in s.scalars(select(Member).where(Member.deleted_at.is_(None)))}
+        # one 享受低保/特困 column serves household and member: a member without a value of its
+        # own has the household's (what the 疑点 rules read), and that is what must come back
+        flags = {h.code: (h.low_income_support, h.extreme_poverty_support)
+                 for h in s.scalars(select(Household).where(Household.deleted_at.is_(None)))}
+        for m in members.values():
+            for k, c in enumerate(("low_income_support", "extreme_poverty_support")):
+                if m.get(c) is None:
+                    m[c] = bool(flags[m["household"]][k])
         incomes = {(code_of[i.household_id], i.year): {c: getattr(i, c) for c in icols}
                    for i in s.scalars(select(HouseholdIncome))
                    if i.household_id in code_of}
