@@ -8,8 +8,6 @@ ImportResult (households, posts, attendance, medical).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 
 # field keys the importers use -> the column title a clerk knows
@@ -38,7 +36,7 @@ def write_import_report(result, path, title: str | None = None,
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from .table_xlsx import neutralise_sheet, print_setup
+    from .table_xlsx import neutralise_sheet, print_setup, save_atomic
 
     labels = {**FIELD_LABELS, **(field_labels or {})}
     wb = Workbook()
@@ -72,16 +70,5 @@ def write_import_report(result, path, title: str | None = None,
         ws.freeze_panes = "A4"
         print_setup(ws, len(COLUMNS), (3, 3), landscape=True)  # the 说明 column is 90 wide
         neutralise_sheet(ws)  # names and messages quote the source file's cells
-    target = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx.part", dir=os.path.dirname(target) or ".")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    save_atomic(wb, path)
     return written

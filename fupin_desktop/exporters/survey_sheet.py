@@ -7,8 +7,6 @@ household columns are filled from the register, the answers are left empty (drop
 
 from __future__ import annotations
 
-import os
-import tempfile
 
 HEAD = (("户编号", 21), ("行政村", 10), ("户主", 8), ("排查日期", 12), ("排查人员", 14))
 VERSION_TITLE = "调查表版本"
@@ -26,7 +24,7 @@ def write_survey_sheet(path, tpl, households) -> int:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .table_xlsx import neutralise_sheet, print_setup
+    from .table_xlsx import neutralise_sheet, print_setup, save_atomic
 
     wb = Workbook()
     ws = wb.active
@@ -82,16 +80,5 @@ def write_survey_sheet(path, tpl, households) -> int:
     print_setup(info, 7, (1, 1), landscape=True)  # the 问题 column is 50 wide
     neutralise_sheet(info)
 
-    target = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx.part", dir=os.path.dirname(target) or ".")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    save_atomic(wb, path)
     return n

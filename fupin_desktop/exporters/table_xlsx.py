@@ -108,12 +108,9 @@ def write_table_xlsx(path, columns: Sequence[XlsxColumn], rows: Iterable[Sequenc
                                               totals)])[0]
 
 
-def write_tables_xlsx(path, tables: Sequence[XlsxTable]) -> list[int]:
-    """Several tables, one sheet each (in order); returns the data rows of each."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    counts = [_write_sheet(wb, t) for t in tables]
+def save_atomic(wb, path) -> None:
+    """Save workbook ``wb`` to ``path`` through a temporary file beside it: a crash or a full
+    disk never leaves a half-written workbook under the real name."""
     target = os.fspath(path)
     fd, tmp = tempfile.mkstemp(suffix=".xlsx.part", dir=os.path.dirname(target) or ".")
     os.close(fd)
@@ -126,6 +123,15 @@ def write_tables_xlsx(path, tables: Sequence[XlsxTable]) -> list[int]:
         except OSError:
             pass
         raise
+
+
+def write_tables_xlsx(path, tables: Sequence[XlsxTable]) -> list[int]:
+    """Several tables, one sheet each (in order); returns the data rows of each."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    counts = [_write_sheet(wb, t) for t in tables]
+    save_atomic(wb, path)
     return counts
 
 
