@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..archive.boxes import Box, assign_boxes
 from ..archive.model import ArchiveItem
@@ -43,9 +44,15 @@ def ensure_year(db, year: int) -> None:
     with db.read() as s:
         if s.scalar(select(ArchiveYear.id).where(ArchiveYear.year == year)):
             return
-    with db.write(reason=f"档案：开始整理{year}年度") as s:
-        if not s.scalar(select(ArchiveYear.id).where(ArchiveYear.year == year)):
-            new_year_row(s, year)
+    try:
+        with db.write(reason=f"档案：开始整理{year}年度") as s:
+            if not s.scalar(select(ArchiveYear.id).where(ArchiveYear.year == year)):
+                new_year_row(s, year)
+    except IntegrityError:
+        # another task created the row between our read and our insert: it exists, as wanted
+        with db.read() as s:
+            if not s.scalar(select(ArchiveYear.id).where(ArchiveYear.year == year)):
+                raise
 
 
 def known_years(db) -> list[int]:

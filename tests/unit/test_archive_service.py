@@ -336,3 +336,22 @@ def test_a_closed_year_reports_items_whose_pages_changed_after_closing(town, tmp
     with town.read() as s:  # the record keeps the page count printed at closing
         rec = s.scalar(select(ArchiveItemRecord).where(ArchiveItemRecord.key == target.item.key))
     assert rec.pages == target.recorded_pages
+
+
+def test_ensure_year_survives_a_concurrent_first_use(any_db, monkeypatch):
+    """Two background tasks (the 档案 tab's list and 添加文件) may both start a new year at once:
+    the one that loses the race finds the row the other made instead of failing."""
+    from fupin_desktop.models import ArchiveYear
+    from fupin_desktop.services import archive_years
+
+    real = archive_years.new_year_row
+
+    def other_task_wins(session, year):
+        with any_db.write() as other:  # commits between our existence check and our insert
+            real(other, year)
+        return real(session, year)
+
+    monkeypatch.setattr(archive_years, "new_year_row", other_task_wins)
+    archive_years.ensure_year(any_db, 2031)
+    with any_db.read() as s:
+        assert s.scalars(select(ArchiveYear.year).where(ArchiveYear.year == 2031)).all() == [2031]
