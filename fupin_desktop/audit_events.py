@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models.base import utcnow
+from .session_hooks import listen_once
 from .services.audit_chain import insert_entries
 
 # Columns that change on every save and say nothing to an auditor.
@@ -97,5 +98,4 @@ def record_bulk(session: Session, table_name: str, action: str, entries: list[tu
 
 
 def install(factory: sessionmaker) -> None:
-    if not event.contains(factory, "after_flush", _after_flush):
-        event.listen(factory, "after_flush", _after_flush)
+    listen_once(factory, "after_flush", _after_flush)

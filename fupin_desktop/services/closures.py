@@ -21,10 +21,11 @@ import hashlib
 import json
 from decimal import Decimal
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import UserError, ValidationError
+from ..session_hooks import listen_once
 
 CORRECTION_KEY = "correction"
 
@@ -177,11 +178,9 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
 
 
 def install(factory: sessionmaker) -> None:
-    if not event.contains(factory, "before_flush", _before_flush):
-        event.listen(factory, "before_flush", _before_flush)
-    if not event.contains(factory, "after_commit", _clear):
-        event.listen(factory, "after_commit", _clear)
-        event.listen(factory, "after_rollback", _clear)
+    listen_once(factory, "before_flush", _before_flush)
+    listen_once(factory, "after_commit", _clear)
+    listen_once(factory, "after_rollback", _clear)
 
 
 def _clear(session: Session) -> None:  # a correction covers one unit of work only

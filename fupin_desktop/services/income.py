@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
+
+from ..session_hooks import listen_once
 
 FEN = Decimal("0.01")
 COMPONENTS = ("wage_income", "business_income", "property_income", "transfer_income")
@@ -48,5 +49,4 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
 
 
 def install(factory: sessionmaker) -> None:
-    if not event.contains(factory, "before_flush", _before_flush):
-        event.listen(factory, "before_flush", _before_flush)
+    listen_once(factory, "before_flush", _before_flush)
