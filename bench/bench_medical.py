@@ -29,7 +29,7 @@ from sqlalchemy import insert  # noqa: E402
 from fupin_desktop.database import open_database  # noqa: E402
 from fupin_desktop.models import (  # noqa: E402
     Base, Household, HouseholdIncome, Member, Settlement, Village)
-from fupin_desktop.services.idcard import check_char  # noqa: E402
+from fupin_desktop.domain.idcard import check_char  # noqa: E402
 from fupin_desktop.services.medical_calc import recompute  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏"

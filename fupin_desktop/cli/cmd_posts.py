@@ -19,7 +19,7 @@ from ..errors import InputError
 
 
 def _month(args, required: bool = False):
-    from ..services.posts_calendar import parse_month
+    from ..domain.posts_calendar import parse_month
 
     raw = getattr(args, "month", None)
     if raw is None:

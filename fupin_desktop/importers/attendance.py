@@ -34,9 +34,9 @@ from sqlalchemy import and_, or_, select
 
 from ..errors import InputError
 from ..models.posts import MARK_NONE, MARK_PRESENT, AttendanceMonth, Assignment, Post
-from ..services.idcard import normalize_id
-from ..services.normalize import clean_text, parse_date, parse_int
-from ..services.posts_calendar import (days_in_month, month_end, month_text, overlap, parse_mark,
+from ..domain.idcard import normalize_id
+from ..domain.normalize import clean_text, parse_date, parse_int
+from ..domain.posts_calendar import (days_in_month, month_end, month_text, overlap, parse_mark,
                                        parse_month)
 from ..services.posts_payroll import is_month_closed
 from .posts_roster import ID_SYNONYMS, check_id_cell, members_by_id

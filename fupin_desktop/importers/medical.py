@@ -25,8 +25,8 @@ from ..audit_events import record_bulk
 from ..models import Household, Member, Settlement
 from ..models.medical import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS
 from ..services import medical_calc as calc
-from ..services.idcard import validate_id
-from ..services.normalize import clean_text, parse_amount, parse_bool_cn, parse_date
+from ..domain.idcard import validate_id
+from ..domain.normalize import clean_text, parse_amount, parse_bool_cn, parse_date
 from .result import ImportIssue, ImportResult
 from .sheet import SheetSpec, open_sheet
 

@@ -24,9 +24,9 @@ from operator import itemgetter
 from fupin_desktop.domain import field_specs as fs
 from fupin_desktop.importers.result import ImportIssue, ImportResult
 from fupin_desktop.importers.sheet import SheetReader, open_sheet
-from fupin_desktop.services.bankcard import luhn_ok, normalize_account
-from fupin_desktop.services.idcard import check_fields
-from fupin_desktop.services.normalize import (
+from fupin_desktop.domain.bankcard import luhn_ok, normalize_account
+from fupin_desktop.domain.idcard import check_fields
+from fupin_desktop.domain.normalize import (
     clean_text, digits_text, parse_amount, parse_bool_cn, parse_date, parse_int,
 )
 

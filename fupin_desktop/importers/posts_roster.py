@@ -21,9 +21,9 @@ from sqlalchemy import select
 from ..errors import ValidationError
 from ..models import Household, Member, Village
 from ..models.posts import POST_TYPES, Assignment, Post
-from ..services.bankcard import luhn_ok, normalize_account
-from ..services.idcard import validate_id
-from ..services.normalize import clean_text, digits_text, parse_amount, parse_date, parse_int
+from ..domain.bankcard import luhn_ok, normalize_account
+from ..domain.idcard import validate_id
+from ..domain.normalize import clean_text, digits_text, parse_amount, parse_date, parse_int
 from ..services.posts_assignments import (AssignmentInput, EligibilityError, PostInput,
                                           create_assignment_in, save_post_in)
 from ..services.posts_eligibility import check_eligibility

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ..exporters.survey_sheet import HEAD, NOTES_TITLE, VERSION_TITLE, question_header
 from ..models import Household
 from ..services import survey as svc
-from ..services.normalize import clean_text, parse_date, parse_int
+from ..domain.normalize import clean_text, parse_date, parse_int
 from .result import ImportIssue, ImportResult
 from .sheet import SheetSpec, open_sheet
 

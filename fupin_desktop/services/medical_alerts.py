@@ -25,7 +25,7 @@ from ..models import Household, HouseholdIncome, Measure, Member, Settlement, Vi
 from . import medical_calc as calc
 from .medical_settings import AlertThresholds, alert_thresholds
 from .medical_settlements import reading
-from .normalize import parse_amount
+from ..domain.normalize import parse_amount
 
 HEALTH_MEASURE = "健康帮扶"
 ILLNESS_RISK = "因病"

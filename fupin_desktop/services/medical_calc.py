@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import event
 
 from ..models import Settlement
-from .normalize import parse_amount
+from ..domain.normalize import parse_amount
 
 FEN = Decimal("0.01")
 RATIO_PLACES = Decimal("0.0001")
