@@ -20,10 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, IdMixin, SoftDeleteMixin, TimestampMixin, VersionedMixin, utcnow
 
-POST_TYPES = ("保洁员", "护林员", "护路员", "治安巡逻员", "水管员", "孝老助残", "公共设施管护", "其他")
-ASSIGNMENT_STATUSES = ("在岗", "离岗", "撤销")
-FLAGS = ("红旗", "黄旗")
-GRADES = ("优秀", "合格", "不合格")
+from ..domain.posts_vocab import ASSIGNMENT_STATUSES, FLAGS, GRADES, POST_TYPES  # noqa: E402,F401
 
 # Attendance mark codes (one character per day), defined with the calendar rules in domain/.
 from ..domain.posts_calendar import (MARK_ABSENT, MARK_CODES, MARK_NONE,  # noqa: E402,F401

@@ -19,7 +19,7 @@ from .household_forms import (
     AMOUNT_LABELS, HOUSEHOLD_FIELDS, LABELS, MEASURE_NAMES, MEMBER_FIELDS, HouseholdForm,
     IncomeForm, MeasureForm, MemberForm, VisitForm, clean, normalize_phone)
 from ..domain.idcard import validate_id
-from .income import net_income, per_capita
+from ..domain.income import net_income, per_capita
 
 MAX_AMOUNT = Decimal("100000000")  # 1亿: more is a typing error in a household's income
 
