@@ -408,7 +408,7 @@ class _Parser:
         return True
 
     def _status(self, rec: MemberRecord, status, status_date, status_note) -> None:
-        from fupin_desktop.models.member import MEMBER_STATUSES
+        from ..domain.household_vocab import MEMBER_STATUSES
 
         s = clean_text(status)
         if s is not None and s not in MEMBER_STATUSES:
