@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fupin_desktop.services.idcard import check_char  # noqa: E402
+from fupin_desktop.domain.idcard import check_char  # noqa: E402
 
 HEADER = [
     "序号", "县", "乡(镇)", "行政村", "户编号", "户类型", "监测对象类别", "识别监测时间",

@@ -29,8 +29,8 @@ from sqlalchemy import insert  # noqa: E402
 from fupin_desktop.database import open_database  # noqa: E402
 from fupin_desktop.models import (  # noqa: E402
     Base, Household, HouseholdIncome, Member, Settlement, Village)
-from fupin_desktop.services.idcard import check_char  # noqa: E402
-from fupin_desktop.services.medical_calc import recompute  # noqa: E402
+from fupin_desktop.domain.idcard import check_char  # noqa: E402
+from fupin_desktop.domain.medical_calc import recompute  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉梅文辉春林海燕琴云飞鹏金凤"

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .errors import AccessError, ConflictError, DamagedDatabaseError, DatabaseError
 from .paths import default_db_url
+from .session_hooks import listen_once
 
 log = logging.getLogger(__name__)
 
@@ -183,11 +184,38 @@ def _current_user() -> str:
         return "unknown"
 
 
+def _income_before_flush(session: Session, _ctx, _instances) -> None:
+    from .domain.income import recompute
+    from .models import HouseholdIncome
+
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, HouseholdIncome):
+            recompute(obj)
+
+
+def _settlement_before_write(_mapper, _connection, target) -> None:
+    from .domain.medical_calc import recompute
+
+    recompute(target)
+
+
+def install_derived(factory: sessionmaker) -> None:
+    """Keep the stored derived copies in step with their inputs on every ORM flush: 纯收入 /
+    人均纯收入 (domain/income.py) and 个人自付 / 政策范围内报销比例 (domain/medical_calc.py).
+
+    The Settlement events are mapper-level, so they hold for every session. Bulk ``insert()``
+    statements bypass them: callers fill the derived columns with ``recompute`` on each row."""
+    from .models import Settlement
+
+    listen_once(factory, "before_flush", _income_before_flush)  # not event.contains: see session_hooks
+    for name in ("before_insert", "before_update"):
+        if not event.contains(Settlement, name, _settlement_before_write):
+            event.listen(Settlement, name, _settlement_before_write)
+
+
 def open_database(url: str | None = None, *, migrate: bool = True, backup: bool = True) -> Database:
     """Open (creating if needed) and migrate the database at ``url``."""
     from . import audit_events, migrate as migrations
-    from .services import income  # registers the derived-income flush hook
-    from .services import medical_calc  # noqa: F401 - keeps 个人自付 / ratio derived on every flush
 
     url = normalise_url(url)
     path = sqlite_path(url)
@@ -206,7 +234,7 @@ def open_database(url: str | None = None, *, migrate: bool = True, backup: bool 
     db = Database(url=url, engine=engine,
                   sessions=sessionmaker(engine, expire_on_commit=False))
     audit_events.install(db.sessions)
-    income.install(db.sessions)
+    install_derived(db.sessions)
     from .services import closures
 
     closures.install(db.sessions)  # closed months / archive years refuse edits (issue 12)

@@ -7,8 +7,12 @@ PyInstaller (``sys._MEIPASS/resources``).
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 from pathlib import Path
 
 FONT_FILE = "fonts/wqy-microhei.ttc"
@@ -135,3 +139,39 @@ def make_private_tree(root: Path) -> None:
 def backups_dir_for(db_file: Path) -> Path:
     """The automatic backups of the SQLite database ``db_file``: ``backups/`` beside it."""
     return Path(db_file).parent / "backups"
+
+
+_T = TypeVar("_T")
+
+
+def write_atomic(target, write: Callable[[str], _T], *, suffix: str = ".part",
+                 tmp_dir: Path | None = None) -> _T:
+    """Write a file so that a crash or a full disk never leaves it half-written under its name:
+    ``write(tmp_path)`` fills a temporary file (private to the user, beside ``target`` or in
+    ``tmp_dir``), which is flushed to disk and then renamed over ``target``. Returns what
+    ``write`` returns. The one helper for PDFs, workbooks and archive items."""
+    target = os.fspath(target)
+    folder = os.fspath(tmp_dir) if tmp_dir is not None else (os.path.dirname(target) or ".")
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=suffix, dir=folder)  # mode 0600
+    os.close(fd)
+    try:
+        result = write(tmp)
+        fd = os.open(tmp, os.O_RDWR)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+        return result
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_bytes_atomic(target, data: bytes, tmp_dir: Path | None = None) -> None:
+    """:func:`write_atomic` for data already in memory."""
+    write_atomic(target, lambda tmp: Path(tmp).write_bytes(data), tmp_dir=tmp_dir)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from fupin_desktop.archive.pdfa import PdfaMeta, make_pdfa, save_pdfa
 from fupin_desktop.archive.stamp import StampFields, apply_stamp
+from fupin_desktop.paths import write_bytes_atomic
 
 Source = bytes | Path | Callable[[], bytes]
 
@@ -77,19 +77,9 @@ def process_job(job: ItemJob) -> ItemDone:
 
 
 def write_atomic(target: Path, data: bytes, tmp_dir: Path | None = None) -> None:
-    """Write ``data`` to a temporary file (in ``tmp_dir`` when given), then rename it to
-    ``target``: a crash never leaves a half-written file under its name or inside the package."""
-    if tmp_dir is not None:
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        tmp = tmp_dir / f"{os.getpid()}-{target.name}.part"
-    else:
-        tmp = target.with_name(target.name + ".part")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write ``data`` through a temporary file (in ``tmp_dir`` when given): a crash never leaves
+    a half-written file under its name or inside the package (paths.write_atomic)."""
+    write_bytes_atomic(target, data, tmp_dir)
 
 
 def process_jobs(jobs: list[ItemJob]) -> list[ItemDone]:

@@ -96,7 +96,7 @@ def _close(db, args):
 
 def _add(db, args):
     from ..services.archive_files import ItemMeta, add_registered
-    from ..services.normalize import parse_date
+    from ..domain.normalize import parse_date
 
     date = None
     if args.date:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..services import medical_calc as calc
+from ..domain import medical_calc as calc
 
 
 def _period(args, default_all: bool = False):
@@ -35,7 +35,7 @@ def _village_id(db, name):
 # ------------------------------------------------------------------------------ import
 
 def _import(db, args):
-    from ..importers.medical import import_medical, write_issue_report
+    from ..services.medical_import import import_medical, write_issue_report
 
     res = import_medical(db, args.file)
     data = res.to_json()

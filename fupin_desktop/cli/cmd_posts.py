@@ -19,7 +19,7 @@ from ..errors import InputError
 
 
 def _month(args, required: bool = False):
-    from ..services.posts_calendar import parse_month
+    from ..domain.posts_calendar import parse_month
 
     raw = getattr(args, "month", None)
     if raw is None:
@@ -75,14 +75,14 @@ def _import_summary(res, head: str, args, title: str) -> tuple[dict, str]:
 
 
 def _import_posts(db, args):
-    from ..importers.posts_roster import import_roster
+    from ..services.posts_import import import_roster
 
     res = import_roster(db, args.file)
     return _import_summary(res, "公益性岗位花名册导入完成", args, "公益性岗位花名册导入问题清单")
 
 
 def _import_attendance(db, args):
-    from ..importers.attendance import import_attendance
+    from ..services.attendance_import import import_attendance
 
     res = import_attendance(db, args.file, month=_month(args))
     month = res.counts.get("month", "")

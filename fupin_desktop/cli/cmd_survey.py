@@ -63,7 +63,7 @@ def _template(db, args):
 
 
 def _import(db, args):
-    from ..importers.survey import import_surveys
+    from ..services.survey_import import import_surveys
 
     res = import_surveys(db, args.file)
     data = res.to_json()

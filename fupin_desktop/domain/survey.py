@@ -10,6 +10,7 @@ problem, and ``category`` the 问题类别 of the problem it creates.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -170,3 +171,31 @@ def is_problem(q: Question, answer: str | None) -> bool:
 def problem_text(q: Question, answer: str) -> str:
     """What the problem created from a problem answer says."""
     return f"{q.text}：{answer}"
+
+
+def check_answers(tpl: Template, answers: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]:
+    """(clean answers, errors) with errors keyed by question id (Chinese messages)."""
+    clean, errors = {}, {}
+    for qid, value in answers.items():
+        q = tpl.question(qid)
+        if q is None:
+            errors[qid] = f"第{tpl.version}版调查表中没有问题“{qid}”"
+            continue
+        try:
+            v = normalise_answer(q, value)
+        except ValueError as e:
+            errors[qid] = f"{q.id}（{q.text}）：{e}"
+            continue
+        if v is not None:
+            clean[qid] = v
+    return clean, errors
+
+
+# the 入户排查录入表 (exporters/survey_sheet.py writes it, importers/survey.py reads it back)
+HEAD = (("户编号", 21), ("行政村", 10), ("户主", 8), ("排查日期", 12), ("排查人员", 14))
+VERSION_TITLE = "调查表版本"
+NOTES_TITLE = "备注"
+
+
+def question_header(q) -> str:
+    return f"{q.id} {q.text}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from ..services import medical_calc as calc
+from ..domain import medical_calc as calc
 from ..services.medical_settlements import SettlementFilter, list_settlements, summarize
 from .table_xlsx import XlsxColumn, write_table_xlsx
 

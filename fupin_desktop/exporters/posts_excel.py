@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..services import settings
 from ..services.posts_assignments import list_assignments
 from ..services.posts_attendance import month_grid
-from ..services.posts_calendar import SYMBOLS, month_text, parse_month
+from ..domain.posts_calendar import SYMBOLS, month_text, parse_month
 from ..services.posts_payroll import wage_run
 from ..services.posts_wages import ZERO
 from .table_xlsx import XlsxColumn, write_table_xlsx

@@ -8,13 +8,7 @@ household columns are filled from the register, the answers are left empty (drop
 from __future__ import annotations
 
 
-HEAD = (("户编号", 21), ("行政村", 10), ("户主", 8), ("排查日期", 12), ("排查人员", 14))
-VERSION_TITLE = "调查表版本"
-NOTES_TITLE = "备注"
-
-
-def question_header(q) -> str:
-    return f"{q.id} {q.text}"
+from ..domain.survey import HEAD, NOTES_TITLE, VERSION_TITLE, question_header  # noqa: F401
 
 
 def write_survey_sheet(path, tpl, households) -> int:

@@ -11,11 +11,11 @@ and :func:`neutralise` (text starting with = + - @ tab CR is never a formula).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+
+from ..paths import write_atomic
 
 
 @dataclass(frozen=True)
@@ -110,19 +110,8 @@ def write_table_xlsx(path, columns: Sequence[XlsxColumn], rows: Iterable[Sequenc
 
 def save_atomic(wb, path) -> None:
     """Save workbook ``wb`` to ``path`` through a temporary file beside it: a crash or a full
-    disk never leaves a half-written workbook under the real name."""
-    target = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx.part", dir=os.path.dirname(target) or ".")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    disk never leaves a half-written workbook under the real name (paths.write_atomic)."""
+    write_atomic(path, wb.save, suffix=".xlsx.part")
 
 
 def write_tables_xlsx(path, tables: Sequence[XlsxTable]) -> list[int]:

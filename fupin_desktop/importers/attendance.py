@@ -20,28 +20,29 @@ day, days outside it are left as they are), so importing a first-half sheet and 
 second-half sheet keeps both. Changes are audited as updates; a closed month is refused as a
 whole. One transaction for the whole file. ``dry_run`` computes everything (rejects and the
 per-worker change summary: marks added / changed) and writes nothing, for a preview.
+
+This module reads the sheet into marks per (assignment, month), asking an AttendanceLookup for
+the stored members, assignments and closed months; services/attendance_import.py answers it
+and writes the marks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import and_, or_, select
+from typing import Protocol
 
 from ..errors import InputError
-from ..models.posts import MARK_NONE, MARK_PRESENT, AttendanceMonth, Assignment, Post
-from ..services.idcard import normalize_id
-from ..services.normalize import clean_text, parse_date, parse_int
-from ..services.posts_calendar import (days_in_month, month_end, month_text, overlap, parse_mark,
-                                       parse_month)
-from ..services.posts_payroll import is_month_closed
-from .posts_roster import ID_SYNONYMS, check_id_cell, members_by_id
+from ..domain.idcard import normalize_id
+from ..domain.normalize import clean_text, parse_date, parse_int
+from ..domain.posts_calendar import (MARK_NONE, MARK_PRESENT, days_in_month, month_text, overlap,
+                                     parse_mark)
+from .posts_roster import ID_SYNONYMS, check_id_cell
 from .result import ImportIssue, ImportResult
-from .sheet import SheetSpec, open_sheet
+from .sheet import SheetSpec
 from .xlsx_head import head_lines
 
 DAY_FIELDS = tuple(f"d{i}" for i in range(1, 32))
@@ -99,9 +100,21 @@ class AttendanceImportResult(ImportResult):
                 for c in self.changes]
 
 
+class AttendanceLookup(Protocol):
+    """What the sheet is checked against (services/attendance_import.py answers from the DB)."""
+
+    def members(self, ids: set[str]) -> dict[str, tuple]:
+        """ID -> (member id, name, household code, village id) for the IDs in the file."""
+
+    def is_month_closed(self, month: dt.date) -> bool: ...
+
+    def assignments(self, member_id: int, month: dt.date) -> list[tuple]:
+        """(assignment id, start, end, post name, post type) held in the month, by start."""
+
+
 class _AttendanceImport:
-    def __init__(self, session, reader, month: dt.date | None, file_name: str):
-        self.s, self.r, self.h = session, reader, reader.header_of
+    def __init__(self, lookup: AttendanceLookup, reader, month: dt.date | None, file_name: str):
+        self.lookup, self.r, self.h = lookup, reader, reader.header_of
         self.res = AttendanceImportResult()
         self.month = month
         self.file = file_name
@@ -126,7 +139,7 @@ class _AttendanceImport:
         rows = list(self.r.iter_values(fields))
         self.res.rows_skipped = self.r.rows_skipped
         ids = {v[2] for _, v in rows if v[2].__class__ is str}
-        self.members = members_by_id(self.s, {normalize_id(i) for i in ids})
+        self.members = self.lookup.members({normalize_id(i) for i in ids})
         if grid and self.month is None:
             title = head_lines(self.r.path, self.r.sheet_name, max(0, self.r.header_row - 1))
             self.month = month_from_text(*title, self.r.sheet_name, Path(self.file).stem)
@@ -142,7 +155,7 @@ class _AttendanceImport:
                 if not grid and item[3] is not None:
                     months.add(item[3].replace(day=1))
         for m in sorted(months):
-            if is_month_closed(self.s, m):
+            if self.lookup.is_month_closed(m):
                 raise InputError(f"{month_text(m)}已关账（工资表已打印签字），考勤不能再导入。"
                                  "如需更正，请在考勤表中逐项修改并填写原因，差额计入下月")
         for r, vals, member, day_date in parsed:
@@ -150,7 +163,6 @@ class _AttendanceImport:
                 self.grid_row(r, vals, member)
             else:
                 self.signin_row(r, vals, member, day_date)
-        self.write()
         return self.res
 
     def identify(self, r, v):
@@ -180,13 +192,7 @@ class _AttendanceImport:
         return r, v, m, day_date
 
     def assignments(self, member_id: int, m0: dt.date) -> list[tuple]:
-        return self.s.execute(
-            select(Assignment.id, Assignment.start_date, Assignment.end_date, Post.name, Post.post_type)
-            .join(Post, Post.id == Assignment.post_id)
-            .where(Assignment.member_id == member_id, Assignment.deleted_at.is_(None),
-                   and_(Assignment.start_date <= month_end(m0),
-                        or_(Assignment.end_date.is_(None), Assignment.end_date >= m0)))
-            .order_by(Assignment.start_date)).all()
+        return self.lookup.assignments(member_id, m0)
 
     def _pick(self, r, member, m0, post_text):
         mid, mname, hcode, _ = member
@@ -293,74 +299,13 @@ class _AttendanceImport:
         self.reject(r, "bad-mark", f"第{r}行{mname}{day:%Y-%m-%d}不在上岗期间，不能记考勤，该行未导入",
                     "date", hcode, mname)
 
-    def write(self) -> None:
-        created = replaced = unchanged = added_total = changed_total = 0
-        for (aid, m0), days in self.new_marks.items():
-            dim = days_in_month(m0)
-            row = self.s.scalar(select(AttendanceMonth).where(
-                AttendanceMonth.assignment_id == aid, AttendanceMonth.month == m0))
-            old = (row.marks if row is not None else "").ljust(dim, MARK_NONE)[:dim]
-            marks = list(old)
-            if self.span is not None and "d1" in self.r.columns:  # grid: the file's span of days
-                for d in range(self.span[0], min(self.span[1], dim) + 1):
-                    marks[d - 1] = days.get(d, MARK_NONE)
-            else:  # sign-in rows: the days listed
-                for d, c in days.items():
-                    marks[d - 1] = c
-            new = "".join(marks)
-            added = sum(1 for a, b in zip(old, new) if a == MARK_NONE and b != MARK_NONE)
-            changed = sum(1 for a, b in zip(old, new) if a != MARK_NONE and b != a)
-            if added or changed:
-                self.res.changes.append(MarkChange(aid, self.names.get(aid, ""), m0, added, changed))
-                added_total += added
-                changed_total += changed
-            if row is None:
-                if new.strip(MARK_NONE):
-                    self.s.add(AttendanceMonth(assignment_id=aid, month=m0, marks=new))
-                    created += 1
-                else:
-                    unchanged += 1
-            elif row.marks != new:
-                row.marks = new
-                replaced += 1
-            else:
-                unchanged += 1
-        self.s.flush()
-        self.res.count("months_created", created)
-        self.res.count("months_replaced", replaced)
-        self.res.count("months_unchanged", unchanged)
-        self.res.count("marks_added", added_total)
-        self.res.count("marks_changed", changed_total)
-        if self.month is not None:
-            self.res.counts["month"] = f"{self.month:%Y-%m}"  # type: ignore[assignment]
 
-
-class _Preview(Exception):
-    """Raised inside the transaction of a dry run so that nothing is written."""
-
-    def __init__(self, result):
-        super().__init__("dry run")
-        self.result = result
-
-
-def import_attendance(db, path: str | os.PathLike, *, month=None,
-                      dry_run: bool = False) -> AttendanceImportResult:
-    """Import a sign-in sheet; InputError for an unusable file or a closed month (nothing written).
-    ``dry_run``: the same result (rejects, warnings, per-worker changes), nothing written."""
-    m0 = parse_month(month) if month is not None else None
-    reader = open_sheet(path, SPEC)
-    name = Path(path).name
-    from ..services.autobackup import before
-
-    if not dry_run:
-        before(db, "import")
-    try:
-        with db.write(reason=f"导入考勤：{name}") as s:
-            res = _AttendanceImport(s, reader, m0, name).run()
-            if dry_run:
-                res.dry_run = True
-                raise _Preview(res)
-            return res
-    except _Preview as p:
-        return p.result
-
+def parse_attendance(lookup: AttendanceLookup, reader, month: dt.date | None,
+                     file_name: str) -> _AttendanceImport:
+    """Read an opened sheet (``open_sheet(path, SPEC)``): the parser's ``res`` holds rejects and
+    warnings, ``new_marks`` {(assignment id, month): {day: code}}, ``span`` (grid: the first and
+    last marked day), ``names`` {assignment id: worker}. InputError for an unusable sheet or a
+    closed month."""
+    parser = _AttendanceImport(lookup, reader, month, file_name)
+    parser.run()
+    return parser

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from fupin_desktop.importers.result import ImportIssue
 from fupin_desktop.importers.sheet import header_key
-from fupin_desktop.services.normalize import clean_text, parse_amount, parse_int
+from fupin_desktop.domain.normalize import clean_text, parse_amount, parse_int
 
 SHEET_NAME = "各年度收入"
 # header -> HouseholdIncome column (persons, the components and the declared per-capita)

@@ -24,9 +24,9 @@ from operator import itemgetter
 from fupin_desktop.domain import field_specs as fs
 from fupin_desktop.importers.result import ImportIssue, ImportResult
 from fupin_desktop.importers.sheet import SheetReader, open_sheet
-from fupin_desktop.services.bankcard import luhn_ok, normalize_account
-from fupin_desktop.services.idcard import check_fields
-from fupin_desktop.services.normalize import (
+from fupin_desktop.domain.bankcard import luhn_ok, normalize_account
+from fupin_desktop.domain.idcard import check_fields
+from fupin_desktop.domain.normalize import (
     clean_text, digits_text, parse_amount, parse_bool_cn, parse_date, parse_int,
 )
 
@@ -408,7 +408,7 @@ class _Parser:
         return True
 
     def _status(self, rec: MemberRecord, status, status_date, status_note) -> None:
-        from fupin_desktop.models.member import MEMBER_STATUSES
+        from ..domain.household_vocab import MEMBER_STATUSES
 
         s = clean_text(status)
         if s is not None and s not in MEMBER_STATUSES:

@@ -9,27 +9,25 @@ id-birthdate, unknown-member (a valid ID nobody in the database has), not-eligib
 names the rule, services.posts_eligibility), missing-value, bad-value.
 Warnings (row imported): name-mismatch, village-mismatch, post-type, bank-luhn.
 One transaction for the whole file: all accepted rows or nothing.
+
+This module reads and checks each row into a RosterRow, asking a RosterStore for the stored
+members and villages; services/posts_import.py answers it, matches or creates the post and the
+assignment (and refuses a row that breaks an eligibility rule).
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
 
-from sqlalchemy import select
-
-from ..errors import ValidationError
-from ..models import Household, Member, Village
-from ..models.posts import POST_TYPES, Assignment, Post
-from ..services.bankcard import luhn_ok, normalize_account
-from ..services.idcard import validate_id
-from ..services.normalize import clean_text, digits_text, parse_amount, parse_date, parse_int
-from ..services.posts_assignments import (AssignmentInput, EligibilityError, PostInput,
-                                          create_assignment_in, save_post_in)
-from ..services.posts_eligibility import check_eligibility
-from ..services.posts_rules import load_rules
+from ..domain.bankcard import luhn_ok, normalize_account
+from ..domain.idcard import validate_id
+from ..domain.normalize import clean_text, digits_text, parse_amount, parse_date, parse_int
+from ..domain.posts_vocab import POST_TYPES
 from .result import ImportIssue, ImportResult
-from .sheet import SheetSpec, open_sheet
+from .sheet import SheetSpec
 
 ID_SYNONYMS = ("身份证号", "证件号码", "身份证号码", "公民身份号码", "身份证", "证件号")
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -66,19 +64,6 @@ def check_id_cell(raw, row: int, header: str, name: str | None) -> tuple[str | N
     return chk.normalized, None
 
 
-def members_by_id(session, ids: set[str]) -> dict[str, tuple]:
-    """ID -> (member id, name, household code, village id) for the IDs in the file."""
-    out = {}
-    ids_l = list(ids)
-    for i in range(0, len(ids_l), 900):
-        for mid, idno, name, hcode, vid in session.execute(
-                select(Member.id, Member.id_number, Member.name, Household.code, Household.village_id)
-                .join(Household, Household.id == Member.household_id)
-                .where(Member.id_number.in_(ids_l[i:i + 900]))):
-            out[idno] = (mid, name, hcode, vid)
-    return out
-
-
 def _post_type(raw_type: str | None, post_name: str) -> tuple[str, bool]:
     """(type, guessed): the type column, else a type named in the post name, else 其他."""
     t = clean_text(raw_type)
@@ -94,18 +79,49 @@ def _post_type(raw_type: str | None, post_name: str) -> tuple[str, bool]:
     return "其他", True
 
 
+@dataclass(slots=True)
+class RosterRow:
+    """One checked roster row: who holds which post from when (the values as read)."""
+
+    row: int
+    member_id: int
+    name: str
+    household_code: str
+    village_id: int
+    post_name: str
+    post_type: str
+    duty_area: str
+    wage_standard: Decimal | None  # None: the row names an existing post without a standard
+    start: dt.date
+    end: dt.date | None
+    required_days: int | None
+    bank_account: str | None
+    bank_name: str | None
+    agreement_no: str | None
+    funding_source: str | None
+
+
+class RosterStore(Protocol):
+    """The stored data a roster is checked against and written to (services/posts_import.py)."""
+
+    def members(self, ids: set[str]) -> dict[str, tuple]:
+        """ID -> (member id, name, household code, village id) for the IDs in the file."""
+
+    def villages(self) -> dict[str, int]:
+        """village name -> id"""
+
+    def accept(self, rec: RosterRow, res: ImportResult, header_of) -> None:
+        """Match or create the post and the assignment; count or reject the row in ``res``."""
+
+
 class _RosterImport:
-    def __init__(self, session, reader, file_name: str):
-        self.s = session
+    def __init__(self, store: RosterStore, reader, file_name: str):
+        self.store = store
         self.r = reader
         self.h = reader.header_of
         self.res = ImportResult()
-        self.rules = load_rules(session)
         self.file = file_name
-        self.villages = dict(session.execute(select(Village.name, Village.id)).all())
-        self.posts: dict[tuple, int] = {
-            (p.village_id, p.name, p.post_type, p.duty_area or "", p.wage_standard): p.id
-            for p in session.scalars(select(Post).where(Post.deleted_at.is_(None)))}
+        self.villages = store.villages()
 
     def reject(self, row, code, msg, fname=None, hh=None, name=None):
         self.res.reject(ImportIssue(row, code, msg, fname, hh, name))
@@ -123,7 +139,7 @@ class _RosterImport:
                 chk = validate_id(v[2])
                 if chk.ok:
                     ids.add(chk.normalized)
-        self.members = members_by_id(self.s, ids)
+        self.members = self.store.members(ids)
         for r, v in rows:
             self.row(r, dict(zip(fields, v)))
         return self.res
@@ -180,67 +196,13 @@ class _RosterImport:
             self.warn(r, "post-type", f"第{r}行岗位类型“{clean_text(v['post_type']) or '空'}”无法识别，"
                       f"已记为“{ptype}”", "post_type", hcode, mname)
         duty = clean_text(v["duty_area"]) or ""
-        key = (vid, post_name, ptype, duty, std)
-        if std is None:  # no standard in the row: an existing post of that name, type and area
-            known = [pid for (v_, n, t, d, _), pid in self.posts.items()
-                     if (v_, n, t, d) == key[:4]]
-            if not known:
-                self.reject(r, "missing-value", f"第{r}行缺少“{h('wage_standard')}”，该行未导入",
-                            "wage_standard", hcode, mname)
-                return
-            key = next(k for k, pid in self.posts.items() if pid == known[0])
-        pid = self.posts.get(key)
-        existing = None if pid is None else self.s.scalar(select(Assignment).where(
-            Assignment.member_id == mid, Assignment.post_id == pid, Assignment.start_date == start))
-        if existing is not None:
-            changed = False
-            for attr, val in (("bank_account", account), ("bank_name", clean_text(v["bank_name"])),
-                              ("agreement_no", clean_text(v["agreement_no"]))):
-                if val and getattr(existing, attr) != val:
-                    setattr(existing, attr, val)
-                    changed = True
-            self.res.count("assignments_updated" if changed else "assignments_unchanged")
-            self.res.rows_imported += 1
-            return
-        result = check_eligibility(self.s, mid, start, end, rules=self.rules)
-        if not result.ok:
-            self.reject(r, "not-eligible", f"第{r}行{mname}：{result.message}，该行未导入",
-                        "id_number", hcode, mname)
-            return
-        if pid is None:
-            try:  # a negative standard or 40 required days rejects this row, not the whole file
-                post = save_post_in(self.s, PostInput(name=post_name, post_type=ptype,
-                                                      wage_standard=std, village_id=vid,
-                                                      duty_area=duty or None,
-                                                      funding_source=clean_text(v["funding_source"]),
-                                                      required_days=req))
-            except ValidationError as exc:
-                self.reject(r, "bad-value", f"第{r}行：{exc}，该行未导入", None, hcode, mname)
-                return
-            pid = self.posts[key] = post.id
-            self.res.count("posts_created")
-        try:
-            create_assignment_in(self.s, AssignmentInput(
-                mid, pid, start, end, clean_text(v["agreement_no"]), clean_text(v["bank_name"]),
-                account), self.rules)
-        except EligibilityError as exc:
-            self.reject(r, "not-eligible", f"第{r}行{mname}：{exc.result.message}，该行未导入",
-                        "id_number", hcode, mname)
-            return
-        self.res.count("assignments_created")
-        self.res.rows_imported += 1
+        self.store.accept(RosterRow(
+            r, mid, mname, hcode, vid, post_name, ptype, duty, std, start, end, req, account,
+            clean_text(v["bank_name"]), clean_text(v["agreement_no"]),
+            clean_text(v["funding_source"])), self.res, h)
 
 
-def import_roster(db, path: str | os.PathLike) -> ImportResult:
-    """Import a roster file; raises InputError for an unusable file (nothing is written)."""
-    reader = open_sheet(path, SPEC)
-    name = Path(path).name
-    from ..services.autobackup import before
-
-    before(db, "import")
-    with db.write(reason=f"导入公益性岗位花名册：{name}") as s:
-        res = _RosterImport(s, reader, name).run()
-    for k in ("posts_created", "assignments_created", "assignments_updated", "assignments_unchanged"):
-        res.counts.setdefault(k, 0)
-    return res
-
+def parse_roster(store: RosterStore, reader, file_name: str) -> ImportResult:
+    """Check every row of an opened roster (``open_sheet(path, SPEC)``), handing each good row
+    to ``store.accept`` in file order; returns the result (rejects, warnings, counters)."""
+    return _RosterImport(store, reader, file_name).run()

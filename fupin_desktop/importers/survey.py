@@ -3,26 +3,21 @@
 Every row is checked first — 户编号 known, date and visitors present, every answer allowed by
 the row's questionnaire version — and a single bad row means nothing is written: the result
 names each bad row and field. A row without 排查日期 and 排查人员 and without answers is a
-household not visited yet and is skipped.
+household not visited yet and is skipped. This module checks the rows; services/survey_import.py
+loads the templates and households and writes the surveys.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
-from sqlalchemy import select
-
-from ..exporters.survey_sheet import HEAD, NOTES_TITLE, VERSION_TITLE, question_header
-from ..models import Household
-from ..services import survey as svc
-from ..services.normalize import clean_text, parse_date, parse_int
+from ..domain.normalize import clean_text, parse_date, parse_int
+from ..domain.survey import NOTES_TITLE, VERSION_TITLE, check_answers, question_header
 from .result import ImportIssue, ImportResult
-from .sheet import SheetSpec, open_sheet
+from .sheet import SheetSpec
 
 
-def _spec(templates) -> SheetSpec:
+def survey_spec(templates) -> SheetSpec:
     columns: dict[str, list[str]] = {
         "household_code": ["户编号"], "village": ["行政村"], "head": ["户主"],
         "date": ["排查日期", "走访日期"], "visitors": ["排查人员", "走访人员"],
@@ -37,18 +32,16 @@ def _spec(templates) -> SheetSpec:
     return SheetSpec(columns, required=("household_code", "date", "visitors"), what="入户排查录入表")
 
 
-def import_surveys(db, path: str | os.PathLike, *, today: dt.date | None = None) -> ImportResult:
-    """Import the sheet; InputError for an unusable file. With any rejected row nothing is
-    written (``rows_imported`` 0) and the result lists the bad rows."""
-    today = today or dt.date.today()
-    templates = svc.templates(db)
-    reader = open_sheet(path, _spec(templates))
+def read_surveys(reader, templates: dict, known: dict[str, object], today: dt.date
+                 ) -> tuple[ImportResult, list[tuple]]:
+    """Check every row of an opened sheet (``open_sheet(path, survey_spec(templates))``) against
+    the questionnaire ``templates`` (version -> Template) and ``known`` (户编号 -> deleted_at).
+    Returns the result and the good rows as (户编号, date, visitors, clean answers, notes,
+    version, template)."""
     fields = list(reader.columns)
     qcols = [f for f in fields if f.startswith("q:")]
     res = ImportResult()
     rows = []
-    with db.read() as s:
-        known = dict(s.execute(select(Household.code, Household.deleted_at)).all())
     for excel_row, vals in reader.iter_values(fields):
         v = dict(zip(fields, vals))
         code = clean_text(v.get("household_code"))
@@ -92,26 +85,12 @@ def import_surveys(db, path: str | os.PathLike, *, today: dt.date | None = None)
         if tpl is None:
             bad("version", f"没有第 {version} 版调查表（现有：{'、'.join(map(str, sorted(templates)))}）")
             continue
-        clean, errors = svc.check_answers(tpl, answers)
+        clean, errors = check_answers(tpl, answers)
         if errors:
             qid = next(iter(errors))
             bad(f"q:{qid}", errors[qid])
             continue
-        rows.append((code, svc.SurveyInput(code, date, visitors, clean,
-                                           clean_text(v.get("notes")) or "", version), tpl, clean))
+        rows.append((code, date, visitors, clean, clean_text(v.get("notes")) or "", version, tpl))
     res.rows_skipped += reader.rows_skipped
     res.counts.update({"surveys_created": 0, "problems_created": 0})
-    if res.rejects or not rows:
-        return res
-    from ..services.autobackup import before
-
-    before(db, "import")
-    with db.write(reason=f"导入入户排查录入表：{Path(path).name}") as s:
-        hhs = dict(s.execute(select(Household.code, Household)
-                             .where(Household.code.in_({r[0] for r in rows}))).all())
-        for code, inp, tpl, clean in rows:
-            saved = svc.add_survey_in(s, tpl, hhs[code], inp, clean, inp.visitors, inp.notes)
-            res.count("surveys_created")
-            res.count("problems_created", len(saved.problems))
-            res.rows_imported += 1
-    return res
+    return res, rows

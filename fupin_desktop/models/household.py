@@ -137,7 +137,7 @@ class Household(IdMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, Base):
 
 
 class HouseholdIncome(IdMixin, TimestampMixin, VersionedMixin, Base):
-    """Income of one household for one year. 纯收入 and 人均纯收入 are derived by services/income
+    """Income of one household for one year. 纯收入 and 人均纯收入 are derived by domain/income
     on every flush and stored only so the registry can filter by them in SQL."""
 
     __tablename__ = "household_incomes"

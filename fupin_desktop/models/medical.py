@@ -1,7 +1,7 @@
 """Medical relief (医疗救助): settlements with their reimbursement split, chronic-disease cards,
 family-doctor signings and their follow-ups.
 
-个人自付 and 政策范围内报销比例 are derived (services/medical_calc.py); the copies stored here are
+个人自付 and 政策范围内报销比例 are derived (domain/medical_calc.py); the copies stored here are
 recomputed on every flush and exist only so ledgers and alerts can filter and sum them in SQL.
 """
 
@@ -18,9 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, IdMixin, SoftDeleteMixin, TimestampMixin, VersionedMixin
 from .member import Member
 
-HOSPITAL_LEVELS = ("村", "乡镇", "县", "市", "省及以上")
-CARE_TYPES = ("门诊", "住院", "门诊慢特病")
-OTHER_SUPPORT_KINDS = ("补充保险", "医院减免", "财政兜底", "商业保险", "慈善")
+from ..domain.medical_calc import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS  # noqa: E402,F401
 DEFAULT_DISEASES = ("高血压", "糖尿病", "冠心病", "慢阻肺", "脑卒中后遗症", "严重精神障碍",
                     "肺结核", "其他")
 CARD_STATUSES = ("有效", "待复审", "已注销")
@@ -54,7 +52,7 @@ class Settlement(IdMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, Base)
     pay_after_treatment: Mapped[bool] = mapped_column(Boolean, default=False)  # 先诊疗后付费
     one_stop: Mapped[bool] = mapped_column(Boolean, default=False)  # 一站式结算
 
-    # derived copies (services/medical_calc.recompute): never typed
+    # derived copies (domain/medical_calc.recompute): never typed
     self_paid: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))  # 个人自付
     policy_ratio: Mapped[Decimal | None] = mapped_column(Ratio)  # 政策范围内报销比例
 

@@ -10,11 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, IdMixin, SoftDeleteMixin, TimestampMixin, VersionedMixin
 from .household import Household
 
-MEMBER_STATUSES = ("正常", "死亡", "迁出", "失联", "服刑", "其他")
-RELATIONS = (
-    "户主", "配偶", "之子", "之女", "之儿媳", "之女婿", "之孙子", "之孙女", "之外孙子",
-    "之外孙女", "之父", "之母", "之祖父", "之祖母", "之兄弟姐妹", "其他",
-)
+from ..domain.household_vocab import MEMBER_STATUSES, RELATIONS  # noqa: E402,F401
 
 
 class Member(IdMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, Base):

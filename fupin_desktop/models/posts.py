@@ -20,18 +20,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, IdMixin, SoftDeleteMixin, TimestampMixin, VersionedMixin, utcnow
 
-POST_TYPES = ("保洁员", "护林员", "护路员", "治安巡逻员", "水管员", "孝老助残", "公共设施管护", "其他")
-ASSIGNMENT_STATUSES = ("在岗", "离岗", "撤销")
-FLAGS = ("红旗", "黄旗")
-GRADES = ("优秀", "合格", "不合格")
+from ..domain.posts_vocab import ASSIGNMENT_STATUSES, FLAGS, GRADES, POST_TYPES  # noqa: E402,F401
 
-# Attendance mark codes (one character per day).
-MARK_NONE = "."  # no duty / not marked / outside the assignment
-MARK_PRESENT = "P"  # 出勤 √
-MARK_PERSONAL_LEAVE = "L"  # 事假 事
-MARK_SICK_LEAVE = "S"  # 病假 病
-MARK_ABSENT = "A"  # 旷工 ×
-MARK_CODES = MARK_NONE + MARK_PRESENT + MARK_PERSONAL_LEAVE + MARK_SICK_LEAVE + MARK_ABSENT
+# Attendance mark codes (one character per day), defined with the calendar rules in domain/.
+from ..domain.posts_calendar import (MARK_ABSENT, MARK_CODES, MARK_NONE,  # noqa: E402,F401
+                                     MARK_PERSONAL_LEAVE, MARK_PRESENT, MARK_SICK_LEAVE)
 
 
 class Post(IdMixin, TimestampMixin, VersionedMixin, SoftDeleteMixin, Base):

@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from ..domain.asof import NORMAL
 from ..errors import InputError
+from ..paths import write_atomic
 from ..models import MEASURE_CATEGORIES, Household, Measure, Member, Visit
 from ..services import asof as asof_q
 from ..services import settings
@@ -305,19 +306,7 @@ def _new_doc(session):
 def _write_atomic(out, write: Callable[[str], int]) -> int:
     if not isinstance(out, (str, os.PathLike)):
         return write(out)
-    target = os.fspath(out)
-    fd, tmp = tempfile.mkstemp(suffix=".pdf.part", dir=os.path.dirname(target) or ".")
-    os.close(fd)
-    try:
-        pages = write(tmp)
-        os.replace(tmp, target)
-        return pages
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    return write_atomic(out, write, suffix=".pdf.part")
 
 
 def render_household_file(db, household_id_or_code, out, today: dt.date | None = None,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from sqlalchemy import select
 
 from ..models import HouseholdIncome
-from ..services import medical_calc as calc
+from ..domain import medical_calc as calc
 from ..services.medical_alerts import evaluate
 from ..services.medical_chronic import list_chronic_cards
 from ..services.medical_settings import alert_thresholds

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..domain.asof import CARD_ORDER, count_by, counts_text
 from ..errors import InputError
 from ..models import Village
-from ..services import medical_calc as calc
+from ..domain import medical_calc as calc
 from ..services import settings
 from ..services.medical_period import Period
 from ..services.medical_settlements import (

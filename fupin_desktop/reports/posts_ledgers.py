@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..services import settings
 from ..services.posts_assignments import assignment_on, list_assignments
 from ..services.posts_attendance import month_grid
-from ..services.posts_calendar import SYMBOLS, count_marks, month_text, parse_month
+from ..domain.posts_calendar import SYMBOLS, count_marks, month_text, parse_month
 from ..services.posts_corrections import by_assignment
 from ..services.posts_payroll import annual_summary, wage_run
 from ..services.posts_wages import ZERO

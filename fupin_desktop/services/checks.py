@@ -13,7 +13,7 @@ from ..domain import checks as dc
 from ..models.household import MEASURE_CATEGORIES, Household, HouseholdIncome, Measure, Village
 from ..models.member import Member
 from . import settings
-from .masking import mask_id
+from ..domain.masking import mask_id
 
 _FLAG_NAMES = {key: zh for key, zh in MEASURE_CATEGORIES}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .idcard import check_char
+from ..domain.idcard import check_char
 
 PROVINCE = "贵州省"
 PREFECTURE = "黔南布依族苗族自治州"

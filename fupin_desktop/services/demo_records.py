@@ -12,7 +12,7 @@ import random
 from decimal import Decimal
 
 from . import demo_data as dd
-from .income import net_income, per_capita
+from ..domain.income import net_income, per_capita
 
 YUAN = Decimal(1)
 

@@ -11,7 +11,7 @@ Parsing and row checks are importers/national_export.py; this module is the data
   measure columns hold 是 or nothing, so there an empty cell in a present column means 否.
 * Income: one row per household and year with the components, 家庭人口数 as the persons
   divided by (the accepted members when it is empty) and the declared 人均纯收入; 纯收入 and
-  人均纯收入 are derived exactly as services/income.py does for edits. The year is, in order: the
+  人均纯收入 are derived exactly as domain/income.py does for edits. The year is, in order: the
   ``year`` argument (CLI ``--year``), a year named in the title/note rows above the header
   (“2024年度…” first, else the year of “导出时间:2025-11-20”), or the current year. Our own
   backup also carries a 各年度收入 sheet: its other years are restored the same way.
@@ -42,7 +42,7 @@ from ..importers.xlsx_head import head_lines
 from ..models import Household, HouseholdIncome, Member, Village
 from ..models.base import utcnow
 from .bulk_sql import bulk_insert, bulk_update_versioned
-from .income import net_income, per_capita
+from ..domain.income import net_income, per_capita
 
 # parsed record field -> Household column
 HOUSEHOLD_FIELDS = {

@@ -14,12 +14,12 @@ from ..models import Household, Member
 from ..models.household import (
     ELIMINATION_METHODS, HOUSEHOLD_TYPES, MONITORING_CATEGORIES, RISK_TYPES)
 from ..models.member import MEMBER_STATUSES, RELATIONS
-from .bankcard import luhn_ok, normalize_account
+from ..domain.bankcard import luhn_ok, normalize_account
 from .household_forms import (
     AMOUNT_LABELS, HOUSEHOLD_FIELDS, LABELS, MEASURE_NAMES, MEMBER_FIELDS, HouseholdForm,
     IncomeForm, MeasureForm, MemberForm, VisitForm, clean, normalize_phone)
-from .idcard import validate_id
-from .income import net_income, per_capita
+from ..domain.idcard import validate_id
+from ..domain.income import net_income, per_capita
 
 MAX_AMOUNT = Decimal("100000000")  # 1亿: more is a typing error in a household's income
 

@@ -21,14 +21,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..errors import ConflictError, UserError, ValidationError
 from ..models import Household, HouseholdIncome, Measure, Member, Village, Visit
 from ..models.base import utcnow
-from .bankcard import normalize_account
+from ..domain.bankcard import normalize_account
 from .household_forms import (
     HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, HouseholdForm, IncomeForm, MeasureForm,
     MemberForm, VisitForm, clean, normalize_phone)
 from .household_rules import (
     household_warnings, preview_income, validate_household, validate_income, validate_measure,
     validate_member, validate_visit)
-from .idcard import normalize_id, validate_id
+from ..domain.idcard import normalize_id, validate_id
 
 __all__ = [
     "HouseholdForm", "MemberForm", "IncomeForm", "MeasureForm", "VisitForm", "load_household",

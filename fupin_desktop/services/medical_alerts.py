@@ -22,10 +22,10 @@ from sqlalchemy import and_, case, func, or_, select
 
 from ..errors import ConflictError, ValidationError
 from ..models import Household, HouseholdIncome, Measure, Member, Settlement, Village
-from . import medical_calc as calc
+from ..domain import medical_calc as calc
 from .medical_settings import AlertThresholds, alert_thresholds
 from .medical_settlements import reading
-from .normalize import parse_amount
+from ..domain.normalize import parse_amount
 
 HEALTH_MEASURE = "健康帮扶"
 ILLNESS_RISK = "因病"

@@ -14,7 +14,7 @@ from ..models import ChronicCard, DiseaseType, DoctorSigning, Household, Member,
 from .records import live_record, raise_first, soft_delete
 from ..models.medical import CARD_STATUSES, DEFAULT_DISEASES
 from .medical_settlements import reading
-from .normalize import clean_text, parse_date
+from ..domain.normalize import clean_text, parse_date
 
 ACTIVE_CARD = ("有效", "待复审")
 

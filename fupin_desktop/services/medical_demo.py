@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from ..audit_events import record_bulk
 from ..models import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Settlement
 from . import demo_data as dd
-from .medical_calc import recompute
+from ..domain.medical_calc import recompute
 from .medical_chronic import ensure_disease_types
 
 FEN = Decimal("0.01")

@@ -19,9 +19,9 @@ from ..errors import ConflictError, ValidationError
 from ..models import Household, Member, Settlement
 from ..models.base import utcnow
 from ..models.medical import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS
-from . import medical_calc as calc
+from ..domain import medical_calc as calc
 from .medical_settlements import SettlementRow, get_settlement, reading
-from .normalize import clean_text, parse_amount, parse_bool_cn, parse_date
+from ..domain.normalize import clean_text, parse_amount, parse_bool_cn, parse_date
 
 ZERO = calc.ZERO
 

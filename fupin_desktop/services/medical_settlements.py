@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Household, Member, Settlement, Village
-from . import medical_calc as calc
+from ..domain import medical_calc as calc
 from .medical_period import Period
 from .medical_settings import policy_targets
 

@@ -16,7 +16,7 @@ from .records import live_record, raise_first, soft_delete
 from .medical_chronic import ACTIVE_CARD, signed_clause
 from .medical_settings import followup_months
 from .medical_settlements import reading
-from .normalize import clean_text, digits_text, parse_date
+from ..domain.normalize import clean_text, digits_text, parse_date
 
 SIGNING_GONE = "该签约记录已不存在，请刷新后重试"
 

@@ -13,10 +13,10 @@ from ..errors import ConflictError, UserError, ValidationError
 from ..models import Household, Member, Village
 from ..models.base import utcnow
 from ..models.posts import POST_TYPES, Assignment, Post, WageRun, WageSlip
-from .bankcard import normalize_account
-from .masking import mask_id
-from .normalize import parse_amount
-from .posts_calendar import month_end, parse_month
+from ..domain.bankcard import normalize_account
+from ..domain.masking import mask_id
+from ..domain.normalize import parse_amount
+from ..domain.posts_calendar import month_end, parse_month
 from .posts_eligibility import EligibilityResult, age_on, check_eligibility, check_many
 from .posts_rules import PostRules, load_rules
 

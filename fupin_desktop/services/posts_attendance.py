@@ -21,8 +21,8 @@ from ..errors import ConflictError, UserError, ValidationError
 from ..models import Member, Village
 from ..models.posts import (MARK_CODES, MARK_NONE, AttendanceCorrection, AttendanceMonth,
                             Assignment, Post, WageRun)
-from .masking import mask_id
-from .posts_calendar import (count_marks, days_in_month, describe_changes, month_end, month_text,
+from ..domain.masking import mask_id
+from ..domain.posts_calendar import (count_marks, days_in_month, describe_changes, month_end, month_text,
                              overlap, parse_mark, parse_month)
 from .posts_corrections import CorrectionLine, corrections_in
 from .posts_payroll import first_open_month_after, is_month_closed

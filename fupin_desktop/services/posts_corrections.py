@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Member, Village
 from ..models.posts import MARK_NONE, AttendanceCorrection, Assignment, Post
-from .posts_calendar import MarkCounts, count_marks, days_in_month, month_text, overlap
+from ..domain.posts_calendar import MarkCounts, count_marks, days_in_month, month_text, overlap
 
 KIND_TEXT = {"attendance": "考勤更正", "inspection": "黄旗整改更正"}
 

@@ -16,8 +16,8 @@ from sqlalchemy import insert
 from ..audit_events import record_bulk
 from ..models.base import utcnow
 from ..models.posts import (AttendanceMonth, Assignment, Inspection, MonthClosure, Post, WageRun)
-from .bankcard import luhn_ok
-from .posts_calendar import add_months, days_in_month, month_end, overlap
+from ..domain.bankcard import luhn_ok
+from ..domain.posts_calendar import add_months, days_in_month, month_end, overlap
 from .posts_eligibility import NO_LABOUR, REGISTERED_TYPES, age_on
 from .posts_payroll import _store_slips
 from .posts_rules import load_rules

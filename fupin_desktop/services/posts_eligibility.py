@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Household, Member
 from ..models.posts import Assignment, Post
-from .idcard import validate_id
+from ..domain.idcard import validate_id
 from .posts_rules import PostRules, load_rules
 
 RULE_REGISTERED = "registered"

@@ -23,7 +23,7 @@ from ..models.base import utcnow
 from ..models.posts import (FLAGS, MARK_NONE, AttendanceCorrection, AttendanceMonth, Assignment,
                             Inspection, Post, WageRun)
 from .closures import allow_correction
-from .posts_calendar import days_in_month, month_end, month_text, parse_month
+from ..domain.posts_calendar import days_in_month, month_end, month_text, parse_month
 from .posts_payroll import first_open_month_after, is_month_closed
 from .posts_rules import load_rules, rules_from_json
 from .posts_wages import slip_amount

@@ -20,7 +20,7 @@ from ..audit_events import record_bulk
 from ..errors import UserError, ValidationError
 from ..models.posts import Assignment, MonthClosure, Post, WageLine, WageRun, WageSlip
 from .posts_corrections import CorrectionLine, corrections_in
-from .posts_calendar import add_months, month_text, parse_month
+from ..domain.posts_calendar import add_months, month_text, parse_month
 from .posts_rules import PostRules, load_rules, rules_from_json
 from .posts_wages import ZERO, WageLineView, WageSlipView, compute_month
 

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 from ..models import Member, Village
 from ..models.posts import (MARK_NONE, AttendanceCorrection, AttendanceMonth,
                             Assignment, Inspection, Post)
-from .masking import mask_id
-from .posts_calendar import add_months, count_marks, days_in_month, month_end, month_text, overlap
+from ..domain.masking import mask_id
+from ..domain.posts_calendar import add_months, count_marks, days_in_month, month_end, month_text, overlap
 from .posts_rules import PostRules, fen
 
 ZERO = Decimal("0.00")

@@ -240,7 +240,7 @@ def masking_pattern(db_or_session) -> dict[str, tuple[int, int, str]]:
 
 def masker(db_or_session):
     """Functions (mask_id, mask_bank, mask_phone) following the stored pattern."""
-    from .masking import mask_text
+    from ..domain.masking import mask_text
 
     p = masking_pattern(db_or_session)
 

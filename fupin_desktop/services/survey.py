@@ -179,24 +179,6 @@ class SurveySaved:
     problems: list[int]
 
 
-def check_answers(tpl: qs.Template, answers: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]:
-    """(clean answers, errors) with errors keyed by question id (Chinese messages)."""
-    clean, errors = {}, {}
-    for qid, value in answers.items():
-        q = tpl.question(qid)
-        if q is None:
-            errors[qid] = f"第{tpl.version}版调查表中没有问题“{qid}”"
-            continue
-        try:
-            v = qs.normalise_answer(q, value)
-        except ValueError as e:
-            errors[qid] = f"{q.id}（{q.text}）：{e}"
-            continue
-        if v is not None:
-            clean[qid] = v
-    return clean, errors
-
-
 def _check_head(inp: SurveyInput, today: dt.date) -> tuple[str, str]:
     visitors = " ".join((inp.visitors or "").split())
     errors = {}
@@ -249,7 +231,7 @@ def save_survey(db, inp: SurveyInput, *, today: dt.date | None = None) -> Survey
     files = _read_evidence(inp.files)
     with db.write(reason="入户排查：登记排查结果") as s:
         tpl = template(s, inp.template_version)
-        answers, errors = check_answers(tpl, inp.answers)
+        answers, errors = qs.check_answers(tpl, inp.answers)
         if errors:
             raise ValidationError("；".join(errors.values()), field=next(iter(errors)),
                                   errors=errors)

@@ -115,7 +115,7 @@ class Field(QWidget):
 
     def value(self):
         """The parsed value (None when empty); raises ValueError with a Chinese message."""
-        from ..services.normalize import parse_amount, parse_date
+        from ..domain.normalize import parse_amount, parse_date
 
         if self.kind == "lookup":
             return self.widget.currentData()

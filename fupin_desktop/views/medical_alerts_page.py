@@ -139,7 +139,7 @@ class AlertsPage(QWidget):
                              on_error=lambda e: show_error(self, e), cancellable=False)
 
     def _show(self, res, gen: int, keep) -> None:
-        from ..services.medical_calc import money_text, ratio_text
+        from ..domain.medical_calc import money_text, ratio_text
 
         if gen != self._generation:
             return  # a newer filter was asked for meanwhile

@@ -99,7 +99,7 @@ class MedicalImportSummary(QDialog):
 
     @Slot()
     def save_list(self, path: str | None = None) -> str | None:
-        from ..importers.medical import write_issue_report
+        from ..services.medical_import import write_issue_report
 
         if not path:
             path, _ = QFileDialog.getSaveFileName(
@@ -126,7 +126,7 @@ def start_import(parent: QWidget, ctx: AppContext, on_done=None, path: str | Non
     if not path:
         return None
     remember_dir(path)
-    from ..importers.medical import import_medical
+    from ..services.medical_import import import_medical
 
     def done(result):
         if on_done is not None:

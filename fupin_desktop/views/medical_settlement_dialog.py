@@ -1,6 +1,6 @@
 """The settlement form (就医结算): Ctrl+N in the 就医结算 page, Enter opens an existing one.
 
-个人自付 and 政策范围内报销比例 are never typed: they are recomputed (services/medical_calc) on every
+个人自付 and 政策范围内报销比例 are never typed: they are recomputed (domain/medical_calc) on every
 keystroke in an amount box, and the amount rules (no negatives, payers ≤ 总费用, 政策范围内 ≤
 总费用) are shown next to the boxes while typing. Ctrl+S saves and keeps the form open; a save that
 fails — a rule, or another clerk who saved first — changes nothing and keeps everything typed.
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import ConflictError, UserError, ValidationError
 from ..models.medical import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS
-from ..services import medical_calc as calc
+from ..domain import medical_calc as calc
 from .context import AppContext, show_error
 from .households_fields import Field, FieldForm
 from .medical_widgets import MemberPicker, choice_of

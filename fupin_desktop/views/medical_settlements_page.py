@@ -152,7 +152,7 @@ class SettlementsPage(QWidget):
 
     def totals_text(self, t) -> str:
         """The footer: one small table of the totals per payer of everything the filter matches."""
-        from ..services.medical_calc import money_text, ratio_text
+        from ..domain.medical_calc import money_text, ratio_text
 
         self.totals = t
         if not t.count:

@@ -28,7 +28,7 @@ class MedicalListModel(ListTableModel):
     def _cell(self, row, column: Column, role: int):
         if column.kind == "ratio" and row is not None:
             if role == Qt.ItemDataRole.DisplayRole:
-                from ..services.medical_calc import ratio_text
+                from ..domain.medical_calc import ratio_text
 
                 return ratio_text(getattr(row, column.key, None))
             if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..models.posts import (MARK_ABSENT, MARK_NONE, MARK_PERSONAL_LEAVE, MARK_PRESENT,
                             MARK_SICK_LEAVE)
-from ..services.posts_calendar import LABELS, SYMBOLS, month_text
+from ..domain.posts_calendar import LABELS, SYMBOLS, month_text
 from .context import show_error
 from .medical_widgets import set_villages, village_combo
 from .posts_grid_model import FIXED, AttendanceModel, AttendanceView

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ..models.posts import (MARK_ABSENT, MARK_NONE, MARK_PERSONAL_LEAVE, MARK_PRESENT,
                             MARK_SICK_LEAVE)
-from ..services.posts_calendar import LABELS, SYMBOLS
+from ..domain.posts_calendar import LABELS, SYMBOLS
 
 WEEKDAYS = "一二三四五六日"
 FIXED = 1  # columns before day 1 (the post)

@@ -197,8 +197,8 @@ def start_import(parent: QWidget, ctx: AppContext, kind: str, on_done=None, path
         return None
     what = "上岗花名册" if roster else "考勤表"
 
-    from ..importers.attendance import import_attendance
-    from ..importers.posts_roster import import_roster
+    from ..services.attendance_import import import_attendance
+    from ..services.posts_import import import_roster
 
     fn = import_roster if roster else import_attendance
     # an importer that reports progress can be cancelled (its one transaction rolls back);

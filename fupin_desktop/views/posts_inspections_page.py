@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..models.posts import FLAGS
-from ..services.posts_calendar import month_text
+from ..domain.posts_calendar import month_text
 from .context import show_error
 from .medical_widgets import ask_reason, current_record, make_table, set_villages, village_combo
 from .posts_widgets import OVERDUE, ColouredListModel, MonthPicker
@@ -241,7 +241,7 @@ class InspectionsPage(QWidget):
 
     @Slot()
     def rectify_current(self) -> None:
-        from ..services.normalize import parse_date
+        from ..domain.normalize import parse_date
         from ..services.posts_inspections import rectify
 
         i = self.current()

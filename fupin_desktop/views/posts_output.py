@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QRadioButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from ..services.posts_calendar import month_text
+from ..domain.posts_calendar import month_text
 from .context import AppContext, show_error
 from .households_print import open_file, output_dir, remember_dir, safe_name
 from .medical_widgets import set_villages, village_combo

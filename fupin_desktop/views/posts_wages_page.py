@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
-from ..services.posts_calendar import month_end, month_text
+from ..domain.posts_calendar import month_end, month_text
 from .context import show_error
 from .medical_widgets import current_record, make_table, set_villages, village_combo
 from .posts_widgets import NOTICE, OVERDUE, ColouredListModel, MonthPicker

@@ -79,7 +79,7 @@ class _Cells:
         kind = PERSONAL_KEYS.get(column.key)
         if kind is None or not value or _row_key(row) in self._revealed:
             return value
-        from ..services import masking
+        from ..domain import masking
 
         return {"id": masking.mask_id, "bank": masking.mask_bank, "phone": masking.mask_phone}[kind](value)
 

@@ -195,7 +195,7 @@ def test_member_with_bad_id_is_refused_next_to_the_field(qtbot, tab, demo_db):
     dlg.members.add()
     md = dlg.members.dialog
     _type(md.form["name"], "王小明")
-    from fupin_desktop.services.idcard import check_char
+    from fupin_desktop.domain.idcard import check_char
 
     body = "52272720100101001"
     wrong = "0" if check_char(body) != "0" else "1"

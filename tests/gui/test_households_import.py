@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from fupin_desktop.services import registry
-from fupin_desktop.services.idcard import check_char
+from fupin_desktop.domain.idcard import check_char
 
 HEADER = ["序号", "行政村", "户编号", "户类型", "家庭人口数", "工资性收入(元)", "户联系电话",
           "姓名", "证件号码", "与户主关系", "民族"]

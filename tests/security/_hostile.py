@@ -73,7 +73,7 @@ def row(r: int, values, first_col: int = 0) -> bytes:
 
 
 def valid_id(body17: str = "52272919800101001") -> str:
-    from fupin_desktop.services.idcard import check_char
+    from fupin_desktop.domain.idcard import check_char
 
     return body17 + check_char(body17)
 

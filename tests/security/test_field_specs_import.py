@@ -15,7 +15,7 @@ from sqlalchemy import String, func, select
 from fupin_desktop.domain import field_specs as fs
 from fupin_desktop.models import Household, HouseholdIncome, Member
 from fupin_desktop.services.household_import import import_households
-from fupin_desktop.services.idcard import check_char
+from fupin_desktop.domain.idcard import check_char
 from tests.security._hostile import row, simple_xlsx
 
 HEADER = ("户编号", "行政村", "姓名", "证件号码", "与户主关系", "人均纯收入", "工资性收入",

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from fupin_desktop.domain import field_specs as fs
 from fupin_desktop.importers.national_export import parse_rows
-from fupin_desktop.services.idcard import check_char
-from fupin_desktop.services.normalize import clean_text
+from fupin_desktop.domain.idcard import check_char
+from fupin_desktop.domain.normalize import clean_text
 
 TODAY = dt.date(2025, 6, 1)
 

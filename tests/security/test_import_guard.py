@@ -244,7 +244,7 @@ def test_guard_memory_is_flat_in_the_row_count(tmp_path):
 
 
 def test_a_valid_id_helper_is_valid():
-    from fupin_desktop.services.idcard import check_fields
+    from fupin_desktop.domain.idcard import check_fields
     import datetime as dt
 
     assert check_fields(valid_id(), dt.date(2025, 1, 1))[0]

@@ -7,7 +7,7 @@ import itertools
 from decimal import Decimal
 
 from fupin_desktop.models import Household, HouseholdIncome, Member, Village
-from fupin_desktop.services.idcard import check_char
+from fupin_desktop.domain.idcard import check_char
 
 _seq = itertools.count(1)
 TODAY = dt.date(2026, 6, 15)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from fupin_desktop.services.bankcard import luhn_ok, normalize_account
+from fupin_desktop.domain.bankcard import luhn_ok, normalize_account
 
 
 def luhn_complete(prefix: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from fupin_desktop.models import Household, Member
 from fupin_desktop.services.checks import run_check
 from fupin_desktop.services.household_import import import_households
-from fupin_desktop.services.idcard import check_char
+from fupin_desktop.domain.idcard import check_char
 
 AS_OF = dt.date(2025, 12, 31)
 
@@ -84,7 +84,7 @@ def test_export_columns_are_imported_and_kept(any_db, tmp_path):
 
 
 def test_rules_read_the_new_inputs(any_db, tmp_path):
-    from fupin_desktop.services.masking import mask_id
+    from fupin_desktop.domain.masking import mask_id
 
     import_households(any_db, xlsx(tmp_path / "a.xlsx"))
     # R13/R14: the child with a 未上学原因 is not flagged, the one without is

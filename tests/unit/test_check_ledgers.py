@@ -14,7 +14,7 @@ from fupin_desktop import cli
 from fupin_desktop.models import Household, HouseholdIncome, Member, Village
 from fupin_desktop.models.medical import ChronicCard, DiseaseType, DoctorSigning, Settlement
 from fupin_desktop.models.posts import Assignment, AttendanceMonth, Post, WageRun, WageSlip
-from fupin_desktop.services.masking import mask_id
+from fupin_desktop.domain.masking import mask_id
 
 from ._posts_data import make_id, marks
 

@@ -16,10 +16,10 @@ from fupin_desktop.errors import UserError
 from fupin_desktop.models import (
     AuditLog, Household, HouseholdIncome, Measure, Member, Setting, Village, Visit)
 from fupin_desktop.services import demo, settings
-from fupin_desktop.services.bankcard import luhn_ok
+from fupin_desktop.domain.bankcard import luhn_ok
 from fupin_desktop.services.demo_data import age_on
-from fupin_desktop.services.idcard import validate_id
-from fupin_desktop.services.income import net_income, per_capita
+from fupin_desktop.domain.idcard import validate_id
+from fupin_desktop.domain.income import net_income, per_capita
 
 TODAY = dt.date(2026, 6, 15)
 

@@ -20,7 +20,7 @@ from fupin_desktop.models import Household, Member, Settlement, Village
 from fupin_desktop.models.posts import Assignment, AttendanceMonth, Post
 from fupin_desktop.services import demo
 from fupin_desktop.services.household_import import import_households
-from fupin_desktop.services.idcard import check_char
+from fupin_desktop.domain.idcard import check_char
 
 TODAY = dt.date(2026, 6, 15)
 EVIL_NAME = '=HYPERLINK("http://x","点击")'

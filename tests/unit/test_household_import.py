@@ -14,7 +14,7 @@ from fupin_desktop.errors import ConflictError, InputError
 from fupin_desktop.models import AuditLog, Household, HouseholdIncome, Member, Village
 from fupin_desktop.services import household_import as hi
 from fupin_desktop.services.household_import import import_households, income_year_from_text
-from fupin_desktop.services.idcard import check_char
+from fupin_desktop.domain.idcard import check_char
 from fupin_desktop.services.progress import Cancelled
 
 HEADER = ["序号", "行政村", "户编号", "户类型", "家庭人口数", "人均纯收入(元)", "工资性收入(元)",

@@ -15,7 +15,7 @@ from fupin_desktop.services import households as hs
 from fupin_desktop.services import registry
 from fupin_desktop.services.household_forms import HOUSEHOLD_FIELDS, MEMBER_FIELDS
 from fupin_desktop.services.household_rules import phone_error, validate_household
-from fupin_desktop.services.idcard import check_char
+from fupin_desktop.domain.idcard import check_char
 
 TODAY = dt.date(2026, 6, 15)
 

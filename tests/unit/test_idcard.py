@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from fupin_desktop.services.idcard import (
+from fupin_desktop.domain.idcard import (
     WEIGHTS, IdCheck, check_char, is_known_region, normalize_id, validate_id,
 )
 

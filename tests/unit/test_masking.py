@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fupin_desktop.services.masking import mask_bank, mask_id, mask_phone, mask_text
+from fupin_desktop.domain.masking import mask_bank, mask_id, mask_phone, mask_text
 
 
 def test_default_patterns():

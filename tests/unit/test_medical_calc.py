@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from fupin_desktop.errors import InputError
-from fupin_desktop.services import medical_calc as calc
+from fupin_desktop.domain import medical_calc as calc
 from fupin_desktop.services.medical_period import Period, period_from_args
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from fupin_desktop import cli
 from fupin_desktop.errors import InputError
-from fupin_desktop.importers.medical import import_medical
+from fupin_desktop.services.medical_import import import_medical
 from fupin_desktop.models import AuditLog, Settlement
 from fupin_desktop.services.progress import Cancelled
 

@@ -10,7 +10,7 @@ import pytest
 
 from fupin_desktop import cli
 from fupin_desktop.exporters.medical import export_medical
-from fupin_desktop.importers.medical import import_medical
+from fupin_desktop.services.medical_import import import_medical
 from fupin_desktop.reports import pdfcheck
 from fupin_desktop.reports.medical_household import household_medical_section
 from fupin_desktop.reports.medical_ledgers import (

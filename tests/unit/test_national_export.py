@@ -258,7 +258,7 @@ def test_bad_ids_are_refused(tmp_path, idno, code):
 
 
 def test_future_birth_date_is_refused(tmp_path):
-    from fupin_desktop.services.idcard import check_char
+    from fupin_desktop.domain.idcard import check_char
 
     body = "52272920251121001"
     p = parse(tmp_path, [person("H1", "甲", ID_A), person("H1", "乙", body + check_char(body), "之子")])
@@ -296,7 +296,7 @@ def test_missing_household_code_and_name(tmp_path):
 
 # -- warnings ------------------------------------------------------------------------------------------
 def test_unknown_region_is_a_warning(tmp_path):
-    from fupin_desktop.services.idcard import check_char
+    from fupin_desktop.domain.idcard import check_char
 
     body = "99272919620802311"
     p = parse(tmp_path, [person("H1", "甲", body + check_char(body))])
@@ -411,7 +411,7 @@ def test_sheet_without_header_is_input_error(tmp_path):
 
 
 def test_progress_is_reported(tmp_path):
-    from fupin_desktop.services.idcard import check_char
+    from fupin_desktop.domain.idcard import check_char
 
     rows = []
     for i in range(2100):

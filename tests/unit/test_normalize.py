@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fupin_desktop.services.normalize import (
+from fupin_desktop.domain.normalize import (
     clean_text, digits_text, parse_amount, parse_bool_cn, parse_date, parse_int,
 )
 

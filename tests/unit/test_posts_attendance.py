@@ -12,7 +12,7 @@ from fupin_desktop.models import AuditLog
 from fupin_desktop.services.posts_assignments import (AssignmentInput, end_assignment,
                                                       list_assignments, update_assignment)
 from fupin_desktop.services.posts_attendance import fill_range, month_grid, set_marks
-from fupin_desktop.services.posts_calendar import parse_mark, parse_month
+from fupin_desktop.domain.posts_calendar import parse_mark, parse_month
 from fupin_desktop.services.posts_inspections import (InspectionInput, add_inspection,
                                                       delete_inspection, list_inspections, rectify,
                                                       update_inspection)

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from fupin_desktop.errors import InputError
-from fupin_desktop.importers.attendance import import_attendance
-from fupin_desktop.importers.posts_roster import import_roster
+from fupin_desktop.services.attendance_import import import_attendance
+from fupin_desktop.services.posts_import import import_roster
 from fupin_desktop.models import AuditLog
 from fupin_desktop.models.posts import AttendanceMonth, Assignment, Post
 from fupin_desktop.services.posts_attendance import month_grid
@@ -140,7 +140,7 @@ def test_roster_import_is_all_or_nothing(db, tmp_path, monkeypatch):
     ok_id, _ = _people(db)
     path = _roster(tmp_path, [["东风村", "甲", ok_id, "东风村保洁员", "保洁员", "一组", "2025-01-01",
                                500, ""]])
-    from fupin_desktop.importers import posts_roster
+    from fupin_desktop.services import posts_import as posts_roster
 
     def boom(*a, **k):
         raise RuntimeError("disk full")

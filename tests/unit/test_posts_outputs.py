@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from fupin_desktop.exporters.posts_excel import export_attendance, export_bank, export_posts
-from fupin_desktop.importers.attendance import import_attendance
-from fupin_desktop.importers.posts_roster import import_roster
+from fupin_desktop.services.attendance_import import import_attendance
+from fupin_desktop.services.posts_import import import_roster
 from fupin_desktop.models import Member
 from fupin_desktop.models.posts import Assignment, WageSlip
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count

@@ -10,7 +10,7 @@ import pytest
 from fupin_desktop.models import Household, HouseholdIncome, Member, Village
 from fupin_desktop.models.base import utcnow
 from fupin_desktop.services import registry, settings
-from fupin_desktop.services.idcard import check_char
+from fupin_desktop.domain.idcard import check_char
 from fupin_desktop.services.registry import RegistryFilter as F
 
 

@@ -8,8 +8,8 @@ import gc
 
 from sqlalchemy.orm import sessionmaker
 
-from fupin_desktop import audit_events
-from fupin_desktop.services import closures, income
+from fupin_desktop import audit_events, database
+from fupin_desktop.services import closures
 
 
 def _listeners(factory, name):
@@ -23,11 +23,11 @@ def test_each_new_factory_is_hooked_even_at_a_recycled_address():
         factory = sessionmaker()
         recycled += id(factory) in seen
         seen.add(id(factory))
-        for hook in (audit_events, closures, income):
-            hook.install(factory)
-            hook.install(factory)  # twice: still one listener
+        for install in (audit_events.install, closures.install, database.install_derived):
+            install(factory)
+            install(factory)  # twice: still one listener
         assert _listeners(factory, "after_flush").count(audit_events._after_flush) == 1
-        assert _listeners(factory, "before_flush").count(income._before_flush) == 1
+        assert _listeners(factory, "before_flush").count(database._income_before_flush) == 1
         assert _listeners(factory, "before_flush").count(closures._before_flush) == 1
         assert _listeners(factory, "after_commit").count(closures._clear) == 1
         del factory

@@ -20,10 +20,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import event
-
-from ..models import Settlement
 from .normalize import parse_amount
+
+HOSPITAL_LEVELS = ("村", "乡镇", "县", "市", "省及以上")
+CARE_TYPES = ("门诊", "住院", "门诊慢特病")
+OTHER_SUPPORT_KINDS = ("补充保险", "医院减免", "财政兜底", "商业保险", "慈善")
 
 FEN = Decimal("0.01")
 RATIO_PLACES = Decimal("0.0001")
@@ -219,23 +220,3 @@ def member_alive_message(name: str, status: str | None, status_date: dt.date | N
     when = f"{on.isoformat()} 的" if on else ""
     return (f"{name}已于 {status_date.isoformat()} 死亡，不能有{when}就医结算，"
             "请核对结算日期或成员状态")
-
-
-# ----------------------------------------------------------------- stored derived copies
-
-def _before_insert_or_update(_mapper, _connection, target: Settlement) -> None:
-    recompute(target)
-
-
-def install() -> None:
-    """Keep Settlement.self_paid / policy_ratio in step with the amounts on every ORM flush.
-
-    Mapper-level events, so they hold for every session. Bulk ``insert()`` statements bypass
-    them: callers fill the derived columns with :func:`recompute` on each row dict.
-    """
-    for name in ("before_insert", "before_update"):
-        if not event.contains(Settlement, name, _before_insert_or_update):
-            event.listen(Settlement, name, _before_insert_or_update)
-
-
-install()

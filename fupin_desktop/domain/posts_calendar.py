@@ -13,8 +13,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..models.posts import (MARK_ABSENT, MARK_NONE, MARK_PERSONAL_LEAVE, MARK_PRESENT,
-                            MARK_SICK_LEAVE)
+# Attendance mark codes (one character per day); models/posts.py stores them.
+MARK_NONE = "."  # no duty / not marked / outside the assignment
+MARK_PRESENT = "P"  # 出勤 √
+MARK_PERSONAL_LEAVE = "L"  # 事假 事
+MARK_SICK_LEAVE = "S"  # 病假 病
+MARK_ABSENT = "A"  # 旷工 ×
+MARK_CODES = MARK_NONE + MARK_PRESENT + MARK_PERSONAL_LEAVE + MARK_SICK_LEAVE + MARK_ABSENT
 
 #: code -> symbol on the sign-in sheet
 SYMBOLS = {MARK_PRESENT: "√", MARK_PERSONAL_LEAVE: "事", MARK_SICK_LEAVE: "病", MARK_ABSENT: "×",

@@ -1,17 +1,13 @@
 """Income arithmetic: 纯收入 = 工资性 + 生产经营性 + 财产性 + 转移性 − 生产经营性支出;
 人均纯收入 = 纯收入 ÷ 人口数. Decimal throughout, rounded half-up to the fen.
 
-The derived figures are recomputed on every flush so they can never go stale, and stored only so
+The derived figures are recomputed on every flush (database.py installs the hook) so they can never go stale, and stored only so
 the registry can filter and sort by them in SQL.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-
-from sqlalchemy.orm import Session, sessionmaker
-
-from ..session_hooks import listen_once
 
 FEN = Decimal("0.01")
 COMPONENTS = ("wage_income", "business_income", "property_income", "transfer_income")
@@ -38,15 +34,3 @@ def recompute(row) -> None:
     row.net_income = net
     computed = per_capita(net, row.persons)
     row.per_capita_income = computed if computed is not None else row.declared_per_capita
-
-
-def _before_flush(session: Session, _ctx, _instances) -> None:
-    from ..models import HouseholdIncome
-
-    for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, HouseholdIncome):
-            recompute(obj)
-
-
-def install(factory: sessionmaker) -> None:
-    listen_once(factory, "before_flush", _before_flush)
