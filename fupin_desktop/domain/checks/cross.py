@@ -115,18 +115,27 @@ def x06(t, ctx):
                     yield i, m.id_number, f"死亡于{m.status_date}，结算日期{max(late)}"
 
 
-def _year_settlements(led, ctx):
-    y0, y1 = _year_span(ctx.year)
-    return [s for s in led.settlements if s.settled and y0 <= s.settled <= y1]
+def _year_settlements(t, ctx) -> dict[int, list]:
+    """Per household index: its settlements of the check year (X07, X09, X10; gathered once)."""
+    got = t.cache.get("year_settlements")
+    if got is None:
+        y0, y1 = _year_span(ctx.year)
+        got = t.cache["year_settlements"] = {}
+        for i, _h, led in _with(t, "settlements"):
+            rows = [s for s in led.settlements if s.settled and y0 <= s.settled <= y1]
+            if rows:
+                got[i] = rows
+    return got
 
 
 @rule("X07", "因病风险与医疗支出不符", SUSPECT, "风险类型、医疗结算、合规自付支出", "因病风险应与医疗结算的自付支出一致，请核实合规自付支出。")
 def x07(t, ctx):
+    year = _year_settlements(t, ctx)
     for i, (h, risks, inc) in enumerate(zip(t.households, t.risks, t.inc)):
         led = h.ledgers
         if "因病" not in risks or led is None or inc is None or not led.medical_kept:
             continue
-        rows = _year_settlements(led, ctx)
+        rows = year.get(i, ())
         declared = inc.self_pay or Decimal(0)
         total = sum((s.self_pay for s in rows), Decimal(0))
         if not rows and declared == 0:
@@ -151,11 +160,11 @@ def x08(t, ctx):
 
 @rule("X09", "未参加基本医保但有基本医保报销", ERROR, "基本医疗保险、医疗结算", "有基本医保报销的成员应为参加基本医保，请更正参保情况。")
 def x09(t, ctx):
-    for i, h, led in _with(t, "settlements"):
-        paid = {s.member_id for s in _year_settlements(led, ctx) if s.basic_paid > 0}
+    for i, rows in _year_settlements(t, ctx).items():
+        paid = {s.member_id for s in rows if s.basic_paid > 0}
         if not paid:
             continue
-        by_id = _members(h)
+        by_id = _members(t.households[i])
         for mid in sorted(paid):
             m = by_id.get(mid)
             if m and norm(m.resident_insurance) == "否" and norm(m.employee_insurance) in ("否", ""):
@@ -167,11 +176,11 @@ def x10(t, ctx):
     line = ctx.alert_line
     if line is None:
         return
+    year = _year_settlements(t, ctx)
     for i, (h, mon, cl) in enumerate(zip(t.households, t.mon, t.cleared)):
-        led = h.ledgers
-        if led is None or not (not mon or cl == "是"):
+        if h.ledgers is None or not (not mon or cl == "是"):
             continue
-        total = sum((s.self_pay for s in _year_settlements(led, ctx)), Decimal(0))
+        total = sum((s.self_pay for s in year.get(i, ())), Decimal(0))
         if total >= line:
             yield i, None, f"年自付{total}元，预警线{line}元"
 

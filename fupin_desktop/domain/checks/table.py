@@ -31,6 +31,7 @@ class Table:
     def __init__(self, households, ctx: Context):
         hs: list[Household] = households if isinstance(households, list) else list(households)
         self.households = hs
+        self.cache: dict[str, object] = {}  # what several rules derive once (cross.py)
         self.n = n = len(hs)
         self.numbers = [h.number for h in hs]
         # every member record (R01–R03, X rules find members by ID among all of them)
