@@ -106,10 +106,12 @@ def x05(t, ctx):
 @rule("X06", "医疗结算日期晚于死亡日期", ERROR, "医疗结算、成员状态", "死亡后仍有医疗结算，请核实结算或成员状态。")
 def x06(t, ctx):
     for i, h, led in _with(t, "settlements"):
-        by_id = _members(h)
+        dead = {k: m for k, m in _members(h).items() if m.status == "死亡" and m.status_date}
+        if not dead:
+            continue
         for s in led.settlements:
-            m = by_id.get(s.member_id)
-            if m and m.status == "死亡" and m.status_date:
+            m = dead.get(s.member_id)
+            if m:
                 late = [d for d in (s.admitted, s.settled) if d and d > m.status_date]
                 if late:
                     yield i, m.id_number, f"死亡于{m.status_date}，结算日期{max(late)}"
@@ -161,14 +163,14 @@ def x08(t, ctx):
 @rule("X09", "未参加基本医保但有基本医保报销", ERROR, "基本医疗保险、医疗结算", "有基本医保报销的成员应为参加基本医保，请更正参保情况。")
 def x09(t, ctx):
     for i, rows in _year_settlements(t, ctx).items():
-        paid = {s.member_id for s in rows if s.basic_paid > 0}
-        if not paid:
+        # members recorded without basic insurance first (few), then whether they were reimbursed
+        uninsured = {k for k, m in _members(t.households[i]).items()
+                     if norm(m.resident_insurance) == "否" and norm(m.employee_insurance) in ("否", "")}
+        if not uninsured:
             continue
-        by_id = _members(t.households[i])
+        paid = {s.member_id for s in rows if s.member_id in uninsured and s.basic_paid > 0}
         for mid in sorted(paid):
-            m = by_id.get(mid)
-            if m and norm(m.resident_insurance) == "否" and norm(m.employee_insurance) in ("否", ""):
-                yield i, mid, "基本医保为否，有基本医保报销"
+            yield i, mid, "基本医保为否，有基本医保报销"
 
 
 @rule("X10", "自付费用超过预警线但未纳入监测", SUSPECT, "医疗结算、监测对象类别、风险是否已消除", "自付费用达到因病返贫预警线，请核实是否纳入监测。")
