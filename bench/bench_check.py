@@ -86,6 +86,24 @@ def bench_db(url: str) -> None:
     ts.sort()
     print(f"database: households {result.households}, members {result.members}, findings {len(result.findings)}; "
           f"check {t_all:.2f} s; one household median {ts[len(ts) // 2] * 1000:.1f} ms, max {ts[-1] * 1000:.1f} ms")
+    # the engine against the floor over the very rows the service loaded (same run)
+    from fupin_desktop.domain.checks import Context, gc_paused, run
+    from fupin_desktop.services import checks as sc, settings
+
+    with gc_paused():
+        with db.read() as s:
+            year = sc.default_year(s, AS_OF_DB)
+            t = time.perf_counter()
+            led = sc.load_ledgers(s, AS_OF_DB, year)
+            hs, ids = sc.load(s, AS_OF_DB, year, ledgers=led)
+            t_load = time.perf_counter() - t
+            threshold = settings.monitoring_threshold(s, year)
+        ctx = Context(as_of=AS_OF_DB, year=year, threshold=threshold, all_ids=ids, alert_line=led.alert_line,
+                      payment_ids=led.payment_ids)
+        t = time.perf_counter(); floor(hs); t_floor = time.perf_counter() - t
+        t = time.perf_counter(); run(hs, ctx); t_engine = time.perf_counter() - t
+    print(f"database rows: load {t_load:.2f} s, engine {t_engine:.2f} s, floor {t_floor:.3f} s, "
+          f"ratio {t_engine / t_floor:.1f}x")
 
 
 AS_OF_DB = dt.date(2025, 12, 31)
