@@ -1,4 +1,4 @@
-"""Grab the main window (or one tab) to a PNG, offscreen: python tools/screenshot.py OUT.png [--db URL] [--tab N]."""
+"""Grab the main window (or one tab) to a PNG, offscreen: python tools/screenshot.py OUT.png [--db URL] [--tab N|NAME]."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--db")
-    ap.add_argument("--tab", type=int, default=0)
+    ap.add_argument("--tab", default="0", help="tab index, or its class/object name (HouseholdsTab, overview_tab)")
     ap.add_argument("--size", default="1400x860")
     a = ap.parse_args()
     from PySide6.QtCore import QTimer
@@ -29,7 +29,10 @@ def main() -> int:
     width, height = map(int, a.size.split("x"))
     w.resize(width, height)
     if w.tabs.count():
-        w.tabs.setCurrentIndex(a.tab)
+        if a.tab.isdigit():
+            w.tabs.setCurrentIndex(int(a.tab))
+        elif w.show_tab(a.tab) is None:
+            ap.error(f"no tab named {a.tab}")
     w.show()
 
     def grab():

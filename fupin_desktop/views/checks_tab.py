@@ -22,6 +22,7 @@ class ChecksTab(BaseTab):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.result = None
+        self._pending_rule: str | None = None  # to select once the running check is done
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Check date")))
         self.as_of = QDateEdit(QDate.currentDate(), calendarPopup=True)
@@ -79,12 +80,34 @@ class ChecksTab(BaseTab):
         def done(result):
             self.run_button.setEnabled(True)
             self._show(result)
+            code, self._pending_rule = self._pending_rule, None
+            if code:
+                self._select_rule(code)
 
         def failed(exc):
             self.run_button.setEnabled(True)
             show_error(self, exc)
 
         run_task(self, self.tr("Checking data"), work, on_result=done, on_error=failed)
+
+    def show_rule(self, code: str, as_of=None) -> None:
+        """Show the findings of rule ``code`` (the 总览 page's findings chart): from the last
+        check when it was on ``as_of``, else after checking again on that date."""
+        from PySide6.QtCore import QDate
+
+        if as_of is not None and (self.result is None or self.result.as_of != as_of):
+            self.as_of.setDate(QDate(as_of.year, as_of.month, as_of.day))
+            self._pending_rule = code
+            self.run_check()
+            return
+        self._select_rule(code)
+
+    def _select_rule(self, code: str) -> None:
+        for row in range(self.rules.rowCount()):
+            if self.rules.item(row, 0).text() == code:
+                self.rules.selectRow(row)
+                self.rules.scrollToItem(self.rules.item(row, 0))
+                return
 
     def _show(self, result) -> None:
         self.result = result

@@ -131,5 +131,29 @@ class RegistryFilterBar(QWidget):
             search=self.search.text().strip(),
         )
 
+    def set_filter(self, village: str | None = None, household_type: str | None = None,
+                   risk: str | None = None, monitored: bool | None = None, below_year: int | None = None) -> None:
+        """Show exactly this filter (everything else back to 全部, search cleared), announced by
+        one ``changed`` — how the 总览 page opens the households behind a bar."""
+        widgets = (self.village_box, self.type_box, self.category_box, self.risk_box, self.eliminated_box,
+                   self.below_check, self.year_box, self.search)
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self.village_box.setCurrentIndex(max(0, self.village_box.findText(village)) if village else 0)
+            self.type_box.setCurrentIndex(max(0, self.type_box.findData(household_type)) if household_type else 0)
+            cat = {True: MONITORED, False: NOT_MONITORED}.get(monitored)
+            self.category_box.setCurrentIndex(max(0, self.category_box.findData(cat)) if cat else 0)
+            self.risk_box.setCurrentIndex(max(0, self.risk_box.findData(risk)) if risk else 0)
+            self.eliminated_box.setCurrentIndex(0)
+            self.below_check.setChecked(below_year is not None)
+            if below_year is not None:
+                self.year_box.setValue(below_year)
+            self.search.clear()
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self._now()
+
     def show_count(self, n: int) -> None:
         self.count_label.setText(self.tr("%1 households").replace("%1", f"{n:,}"))

@@ -168,6 +168,11 @@ class HouseholdsTab(BaseTab):
         self.filters.show_count(self.model.rowCount())
         self.select_id(keep)
 
+    def show_filtered(self, **filters) -> None:
+        """The register filtered as the 总览 page asks (village, household_type, risk, monitored,
+        below_year; see RegistryFilterBar.set_filter)."""
+        self.filters.set_filter(**filters)  # its `changed` applies it
+
     @Slot()
     def _search_enter(self) -> None:
         self.apply_filter()

@@ -19,14 +19,16 @@ from .tasks import run_task
 log = logging.getLogger(__name__)
 
 # (module, class) of each tab in display order; a tab whose module is absent is not shown.
+# 总览 comes first: it is the first thing a clerk sees. Find a tab with MainWindow.tab(name), never
+# by its index.
 TABS = (
+    ("overview_tab", "OverviewTab"),
     ("households_tab", "HouseholdsTab"),
     ("posts_tab", "PostsTab"),
     ("medical_tab", "MedicalTab"),
     ("archive_tab", "ArchiveTab"),
     ("problems_tab", "ProblemsTab"),
     ("checks_tab", "ChecksTab"),
-    ("overview_tab", "OverviewTab"),
 )
 
 
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         for cls in _tab_classes():
             tab = cls(ctx, self)
+            tab.setObjectName(cls.__module__.rsplit(".", 1)[-1])  # households_tab, overview_tab, …
             self.tab_widgets.append(tab)
             self.tabs.addTab(tab, cls.tab_title())
             tab.restore_state(settings)
@@ -88,6 +91,17 @@ class MainWindow(QMainWindow):
         from .integrity import check_at_start  # audit hash chain, month seals (issue 12)
 
         check_at_start(self, ctx)
+
+    def tab(self, name: str) -> BaseTab | None:
+        """The tab by class name (``HouseholdsTab``) or object name (``households_tab``)."""
+        return next((t for t in self.tab_widgets if type(t).__name__ == name or t.objectName() == name), None)
+
+    def show_tab(self, name: str) -> BaseTab | None:
+        """Bring the named tab to the front and return it."""
+        tab = self.tab(name)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+        return tab
 
     def _set_database_actions(self, enabled: bool) -> None:
         for act in self._database_actions:

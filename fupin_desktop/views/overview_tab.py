@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QDate, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QPainter, QPen
 from PySide6.QtWidgets import (
     QDateEdit, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout,
     QWidget,
@@ -22,7 +22,11 @@ LINE = QColor("#d83b3b")
 
 class BarChart(QWidget):
     """Horizontal bars with labels and values; an optional second series stacked on the first
-    and an optional marker line (e.g. the income threshold) at a category index."""
+    and an optional marker line (e.g. the income threshold) at a category index. Clicking a bar
+    (or its label) emits ``clicked(index)``: the page opens the list behind it."""
+
+    clicked = Signal(int)
+    TOP = 30
 
     def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -30,7 +34,39 @@ class BarChart(QWidget):
         self.items: list[tuple[str, float, float]] = []
         self.legend = ""
         self.marker: tuple[int, str] | None = None
+        self.clickable: set[int] | None = set()  # rows that open a list (None: every row)
         self.setMinimumSize(420, 260)
+        self.setMouseTracking(True)
+
+    def row_height(self) -> float:
+        return max(12.0, min(24.0, (self.height() - self.TOP - 6) / max(len(self.items), 1)))
+
+    def row_at(self, y: float) -> int | None:
+        """The bar at height ``y`` (None between or outside them)."""
+        if not self.items or y < self.TOP:
+            return None
+        i = int((y - self.TOP) // self.row_height())
+        return i if i < len(self.items) else None
+
+    def bar_center(self, index: int):
+        """Where bar ``index`` is drawn (for tests and the tooltip)."""
+        from PySide6.QtCore import QPoint
+
+        return QPoint(140, int(self.TOP + (index + 0.5) * self.row_height()))
+
+    def _opens(self, i: int | None) -> bool:
+        return i is not None and (self.clickable is None or i in self.clickable)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        i = self.row_at(event.position().y())
+        self.setCursor(QCursor(Qt.CursorShape.PointingHandCursor if self._opens(i) else Qt.CursorShape.ArrowCursor))
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        i = self.row_at(event.position().y())
+        if event.button() == Qt.MouseButton.LeftButton and self._opens(i):
+            self.clicked.emit(i)
+        super().mouseReleaseEvent(event)
 
     def set_data(self, items, legend: str = "", marker=None) -> None:
         self.items = [(str(k), float(a), float(b)) for k, a, b in items]
@@ -55,8 +91,8 @@ class BarChart(QWidget):
         if not self.items:
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No data"))
             return
-        top, label_w, value_w = 30, 130, 70
-        row_h = max(12.0, min(24.0, (self.height() - top - 6) / len(self.items)))
+        top, label_w, value_w = self.TOP, 130, 70
+        row_h = self.row_height()
         width = self.width() - label_w - value_w - 16
         peak = max(a + b for _, a, b in self.items) or 1
         for i, (label, a, b) in enumerate(self.items):
@@ -110,8 +146,10 @@ class OverviewTab(BaseTab):
             "posts": BarChart(self.tr("Posts and medical")),
         }
         grid = QGridLayout()
-        for i, c in enumerate(self.charts.values()):
+        for i, (key, c) in enumerate(self.charts.items()):
             grid.addWidget(c, i // 2, i % 2)
+            c.clicked.connect(lambda index, _key=key: self.open_item(_key, index))
+            c.setToolTip(self.tr("Click a bar to open the list behind it"))
         page = QWidget()
         page.setLayout(grid)
         scroll = QScrollArea()
@@ -161,6 +199,41 @@ class OverviewTab(BaseTab):
                              (self.tr("Self-pay alerts"), o.medical_alerts, 0)],
                             legend=self.tr("attendance this month: %1").replace("%1", rate))
         self.summary.setText(self.tr("Income year %1").replace("%1", str(o.year)))
+        # which bars open a list: every one, except 未填写 types and income bins at or over the line
+        c["type"].clickable = {i for i, (k, _n) in enumerate(o.by_type) if k != "未填写"}
+        c["village"].clickable = None
+        c["risk"].clickable = {i for i, (k, _a, _b) in enumerate(o.monitored_by_risk) if k != "未填写"}
+        c["income"].clickable = ({i for i, (lo, _n) in enumerate(o.income_bins) if lo < o.threshold}
+                                 if o.threshold is not None else set())
+        c["findings"].clickable = None
+        c["posts"].clickable = None
+
+    # -- click through --------------------------------------------------------------------
+    def open_item(self, key: str, index: int) -> None:
+        """Open the list behind bar ``index`` of chart ``key``: the households register filtered
+        (type, village, risk, below the threshold), the 疑点 list of a rule, posts or medical."""
+        o, window = self.data, self.window()
+        if o is None or not hasattr(window, "show_tab"):
+            return
+        label = self.charts[key].items[index][0]
+        if key in ("type", "village", "risk", "income"):
+            tab = window.show_tab("HouseholdsTab")
+            if tab is None:
+                return
+            if key == "type":
+                tab.show_filtered(household_type=label)
+            elif key == "village":
+                tab.show_filtered(village=label)
+            elif key == "risk":
+                tab.show_filtered(risk=label, monitored=True)
+            else:
+                tab.show_filtered(below_year=o.year)
+        elif key == "findings":
+            tab = window.show_tab("ChecksTab")
+            if tab is not None:
+                tab.show_rule(label, self.as_of.date().toPython())
+        elif key == "posts":
+            window.show_tab("MedicalTab" if index == 2 else "PostsTab")
 
     def save_png(self) -> list[str]:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Save Charts as PNG…"))

@@ -3324,6 +3324,10 @@ Reason (required):</source>
         <translation>公益性岗位与医疗预警</translation>
     </message>
     <message>
+        <source>Click a bar to open the list behind it</source>
+        <translation>点击条形打开对应的名单</translation>
+    </message>
+    <message>
         <source>Computing the overview</source>
         <translation>正在统计总览</translation>
     </message>

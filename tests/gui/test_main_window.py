@@ -24,9 +24,10 @@ def test_window_opens_with_chinese_menus_and_counts(window_for, demo_db):
     assert c["households"] == 40
     assert f"{c['households']} 户" in w.count_label.text()
     assert str(demo_db.location) in w.db_label.text()
-    # the households tab comes first
-    assert w.tabs.count() >= 1
-    assert w.tabs.tabText(0) == "户信息"
+    # 总览 comes first (the first thing a clerk sees), the households register next
+    assert w.tabs.count() >= 2
+    assert [w.tabs.tabText(i) for i in range(2)] == ["总览", "户信息"]
+    assert w.tabs.widget(0) is w.tab("OverviewTab") is w.tab("overview_tab")
 
 
 def test_bundled_font_is_the_application_font(window_for, db):
@@ -100,8 +101,8 @@ def test_ctrl_s_with_nothing_to_edit_says_so(window_for, db, qtbot):
 
     w = window_for(db)
     w.activateWindow()
-    w.tab_widgets[0].table.setFocus()
-    qtbot.keyClick(w.tab_widgets[0].table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    w.tab("HouseholdsTab").table.setFocus()
+    qtbot.keyClick(w.tab("HouseholdsTab").table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert w.statusBar().currentMessage() == "没有需要保存的修改"
 
 
@@ -111,7 +112,7 @@ def test_ctrl_s_in_an_unchanged_household_dialog_saves_nothing(window_for, demo_
     from fupin_desktop.models import AuditLog
 
     w = window_for(demo_db)
-    tab = w.tab_widgets[0]
+    tab = w.tab("HouseholdsTab")
     qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=3000)
     with demo_db.read() as s:
         before = s.query(AuditLog).count()

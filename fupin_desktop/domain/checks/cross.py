@@ -1,10 +1,14 @@
-"""Cross-ledger rules X01–X12: the household register against posts, wages and medical."""
+"""Cross-ledger rules X01–X12: the household register against posts, wages and medical.
+
+Like the registry rules they read the township in columns (table.Table) and yield
+``(household index or None, member ID or None, detail)``; a household's members are looked up by
+ID only where its ledgers hold rows."""
 from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
 
-from .data import NO_LABOUR, Ledgers, active, age, norm
+from .data import ACTIVE, NO_LABOUR, Ledgers, age, norm
 from .registry import ERROR, SUSPECT, Finding, rule, township_rule
 
 _GONE = ("死亡", "迁出", "自然减少")
@@ -12,10 +16,6 @@ _FAR = _dt.date(9999, 12, 31)
 
 
 _NO_LEDGERS = Ledgers()
-
-
-def _led(h) -> Ledgers:
-    return h.ledgers or _NO_LEDGERS
 
 
 def _members(h):
@@ -26,13 +26,22 @@ def _year_span(year: int):
     return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
 
 
+def _with(t, what):
+    """(index, household, ledgers) of the households whose ledgers hold ``what``."""
+    for i, h in enumerate(t.households):
+        led = h.ledgers
+        if led is not None and getattr(led, what):
+            yield i, h, led
+
+
 @rule("X01", "公益性岗位在岗人员已死亡或迁出", ERROR, "岗位聘用、成员状态、状态日期", "成员已死亡或迁出，请办理岗位解聘并停发补贴。")
-def x01(h, ctx):
-    by_id = _members(h)
-    for a in _led(h).assignments:
-        m = by_id.get(a.member_id)
-        if m and m.status in _GONE and m.status_date and (a.end or _FAR) > m.status_date:
-            yield m.id_number, f"{m.status}于{m.status_date}，{a.post}在岗至{a.end or '今'}"
+def x01(t, ctx):
+    for i, h, led in _with(t, "assignments"):
+        by_id = _members(h)
+        for a in led.assignments:
+            m = by_id.get(a.member_id)
+            if m and m.status in _GONE and m.status_date and (a.end or _FAR) > m.status_date:
+                yield i, m.id_number, f"{m.status}于{m.status_date}，{a.post}在岗至{a.end or '今'}"
 
 
 def _birthday_in(born: _dt.date, years: int) -> _dt.date:
@@ -43,80 +52,98 @@ def _birthday_in(born: _dt.date, years: int) -> _dt.date:
 
 
 @rule("X02", "公益性岗位在岗人员年龄或劳动能力不符合岗位规则", ERROR, "岗位聘用、出生日期、劳动技能、岗位规则", "在岗人员年龄或劳动能力不符合岗位规则，请核实或解聘。")
-def x02(h, ctx):
-    by_id = _members(h)
-    for a in _led(h).assignments:
-        m = by_id.get(a.member_id)
-        if m is None:
-            continue
-        end = min(a.end or ctx.as_of, ctx.as_of)
-        if end < a.start:
-            continue
-        first, last = age(m, a.start), age(m, end)
-        if norm(m.labour) in NO_LABOUR:
-            yield m.id_number, f"{a.post}，劳动技能{norm(m.labour)}"
-        elif first is not None and ((a.min_age is not None and first < a.min_age)
-                                    or (a.max_age is not None and last >= a.max_age)):
-            yield m.id_number, f"{a.post}，在岗期间{first}–{last}岁，岗位要求{a.min_age}–{a.max_age}岁"
+def x02(t, ctx):
+    for i, h, led in _with(t, "assignments"):
+        by_id = _members(h)
+        for a in led.assignments:
+            m = by_id.get(a.member_id)
+            if m is None:
+                continue
+            end = min(a.end or ctx.as_of, ctx.as_of)
+            if end < a.start:
+                continue
+            first, last = age(m, a.start), age(m, end)
+            if norm(m.labour) in NO_LABOUR:
+                yield i, m.id_number, f"{a.post}，劳动技能{norm(m.labour)}"
+            elif first is not None and ((a.min_age is not None and first < a.min_age)
+                                        or (a.max_age is not None and last >= a.max_age)):
+                yield i, m.id_number, f"{a.post}，在岗期间{first}–{last}岁，岗位要求{a.min_age}–{a.max_age}岁"
 
 
 @rule("X03", "考勤晚于死亡或迁出日期", ERROR, "考勤、成员状态、状态日期", "死亡或迁出后仍有考勤，请更正考勤并追回补贴。")
-def x03(h, ctx):
-    last = _led(h).last_attendance
-    for m in h.members:
-        d = last.get(m.id_number)
-        if d and m.status in ("死亡", "迁出") and m.status_date and d > m.status_date:
-            yield m.id_number, f"{m.status}于{m.status_date}，考勤至{d}"
+def x03(t, ctx):
+    for i, h, led in _with(t, "last_attendance"):
+        last = led.last_attendance
+        for m in h.members:
+            d = last.get(m.id_number)
+            if d and m.status in ("死亡", "迁出") and m.status_date and d > m.status_date:
+                yield i, m.id_number, f"{m.status}于{m.status_date}，考勤至{d}"
 
 
 @rule("X04", "公益性岗位帮扶登记与实际在岗不符", SUSPECT, "帮扶措施、岗位聘用", "公益性岗位帮扶登记应与实际在岗一致，请更正帮扶措施。")
-def x04(h, ctx):
-    if h.ledgers is None or not h.ledgers.posts_kept:
-        return
+def x04(t, ctx):
     y0, y1 = _year_span(ctx.year)
-    held = any(a.start <= y1 and (a.end or _FAR) >= y0 for a in h.ledgers.assignments)
-    recorded = bool(norm(h.measures.get("公益性岗位帮扶", "")))
-    if recorded and not held:
-        yield None, f"登记公益性岗位帮扶，{ctx.year}年无成员在岗"
-    elif held and not recorded:
-        yield None, f"{ctx.year}年有成员在岗，未登记公益性岗位帮扶"
+    for i, h in enumerate(t.households):
+        led = h.ledgers
+        if led is None or not led.posts_kept:
+            continue
+        held = any(a.start <= y1 and (a.end or _FAR) >= y0 for a in led.assignments)
+        recorded = "公益性岗位帮扶" in t.meas[i]
+        if recorded and not held:
+            yield i, None, f"登记公益性岗位帮扶，{ctx.year}年无成员在岗"
+        elif held and not recorded:
+            yield i, None, f"{ctx.year}年有成员在岗，未登记公益性岗位帮扶"
 
 
 @rule("X05", "公益性岗位补贴超过工资性收入", ERROR, "工资发放、工资性收入", "已发岗位补贴超过申报的工资性收入，请更正收入。")
-def x05(h, ctx):
-    led = h.ledgers
-    if led and h.income and h.income.wage is not None and led.wages_paid > h.income.wage:
-        yield None, f"补贴{led.wages_paid}元，工资性收入{h.income.wage}元"
+def x05(t, ctx):
+    for i, (h, inc) in enumerate(zip(t.households, t.inc)):
+        led = h.ledgers
+        if led and inc and inc.wage is not None and led.wages_paid > inc.wage:
+            yield i, None, f"补贴{led.wages_paid}元，工资性收入{inc.wage}元"
 
 
 @rule("X06", "医疗结算日期晚于死亡日期", ERROR, "医疗结算、成员状态", "死亡后仍有医疗结算，请核实结算或成员状态。")
-def x06(h, ctx):
-    by_id = _members(h)
-    for s in _led(h).settlements:
-        m = by_id.get(s.member_id)
-        if m and m.status == "死亡" and m.status_date:
-            late = [d for d in (s.admitted, s.settled) if d and d > m.status_date]
-            if late:
-                yield m.id_number, f"死亡于{m.status_date}，结算日期{max(late)}"
+def x06(t, ctx):
+    for i, h, led in _with(t, "settlements"):
+        dead = {k: m for k, m in _members(h).items() if m.status == "死亡" and m.status_date}
+        if not dead:
+            continue
+        for s in led.settlements:
+            m = dead.get(s.member_id)
+            if m:
+                late = [d for d in (s.admitted, s.settled) if d and d > m.status_date]
+                if late:
+                    yield i, m.id_number, f"死亡于{m.status_date}，结算日期{max(late)}"
 
 
-def _year_settlements(h, ctx):
-    y0, y1 = _year_span(ctx.year)
-    return [s for s in _led(h).settlements if s.settled and y0 <= s.settled <= y1]
+def _year_settlements(t, ctx) -> dict[int, list]:
+    """Per household index: its settlements of the check year (X07, X09, X10; gathered once)."""
+    got = t.cache.get("year_settlements")
+    if got is None:
+        y0, y1 = _year_span(ctx.year)
+        got = t.cache["year_settlements"] = {}
+        for i, _h, led in _with(t, "settlements"):
+            rows = [s for s in led.settlements if s.settled and y0 <= s.settled <= y1]
+            if rows:
+                got[i] = rows
+    return got
 
 
 @rule("X07", "因病风险与医疗支出不符", SUSPECT, "风险类型、医疗结算、合规自付支出", "因病风险应与医疗结算的自付支出一致，请核实合规自付支出。")
-def x07(h, ctx):
-    if "因病" not in {norm(r) for r in h.risks} or h.ledgers is None or h.income is None \
-            or not h.ledgers.medical_kept:
-        return
-    rows = _year_settlements(h, ctx)
-    declared = h.income.self_pay or Decimal(0)
-    total = sum((s.self_pay for s in rows), Decimal(0))
-    if not rows and declared == 0:
-        yield None, "无医疗结算且合规自付支出为0"
-    elif rows and abs(total - declared) > max(Decimal(1000), total * Decimal("0.2")):
-        yield None, f"结算自付{total}元，申报{declared}元"
+def x07(t, ctx):
+    year = _year_settlements(t, ctx)
+    for i, (h, risks, inc) in enumerate(zip(t.households, t.risks, t.inc)):
+        led = h.ledgers
+        if "因病" not in risks or led is None or inc is None or not led.medical_kept:
+            continue
+        rows = year.get(i, ())
+        declared = inc.self_pay or Decimal(0)
+        total = sum((s.self_pay for s in rows), Decimal(0))
+        if not rows and declared == 0:
+            yield i, None, "无医疗结算且合规自付支出为0"
+        elif rows and abs(total - declared) > max(Decimal(1000), total * Decimal("0.2")):
+            yield i, None, f"结算自付{total}元，申报{declared}元"
 
 
 def _valid(p, on):
@@ -124,52 +151,63 @@ def _valid(p, on):
 
 
 @rule("X08", "慢性病卡有效但未签约家庭医生", SUSPECT, "慢性病卡、家庭医生签约", "持有效慢性病卡的成员应签约家庭医生。")
-def x08(h, ctx):
-    led = _led(h)
-    signed = {p.member_id for p in led.signings if _valid(p, ctx.as_of)}
-    alive = {m.id_number for m in active(h.members)}
-    for mid in sorted({p.member_id for p in led.chronic_cards if _valid(p, ctx.as_of)} - signed):
-        if mid in alive:
-            yield mid, "慢性病卡有效，无有效签约"
+def x08(t, ctx):
+    for i, h, led in _with(t, "chronic_cards"):
+        signed = {p.member_id for p in led.signings if _valid(p, ctx.as_of)}
+        alive = {m.id_number for m in h.members if m.status == ACTIVE}
+        for mid in sorted({p.member_id for p in led.chronic_cards if _valid(p, ctx.as_of)} - signed):
+            if mid in alive:
+                yield i, mid, "慢性病卡有效，无有效签约"
 
 
 @rule("X09", "未参加基本医保但有基本医保报销", ERROR, "基本医疗保险、医疗结算", "有基本医保报销的成员应为参加基本医保，请更正参保情况。")
-def x09(h, ctx):
-    by_id = _members(h)
-    paid = {s.member_id for s in _year_settlements(h, ctx) if s.basic_paid > 0}
-    for mid in sorted(paid):
-        m = by_id.get(mid)
-        if m and norm(m.resident_insurance) == "否" and norm(m.employee_insurance) in ("否", ""):
-            yield mid, "基本医保为否，有基本医保报销"
+def x09(t, ctx):
+    for i, rows in _year_settlements(t, ctx).items():
+        # members recorded without basic insurance first (few), then whether they were reimbursed
+        uninsured = {k for k, m in _members(t.households[i]).items()
+                     if norm(m.resident_insurance) == "否" and norm(m.employee_insurance) in ("否", "")}
+        if not uninsured:
+            continue
+        paid = {s.member_id for s in rows if s.member_id in uninsured and s.basic_paid > 0}
+        for mid in sorted(paid):
+            yield i, mid, "基本医保为否，有基本医保报销"
 
 
 @rule("X10", "自付费用超过预警线但未纳入监测", SUSPECT, "医疗结算、监测对象类别、风险是否已消除", "自付费用达到因病返贫预警线，请核实是否纳入监测。")
-def x10(h, ctx):
-    if ctx.alert_line is None or h.ledgers is None:
+def x10(t, ctx):
+    line = ctx.alert_line
+    if line is None:
         return
-    total = sum((s.self_pay for s in _year_settlements(h, ctx)), Decimal(0))
-    if total >= ctx.alert_line and (not norm(h.monitor_type) or norm(h.risk_cleared) == "是"):
-        yield None, f"年自付{total}元，预警线{ctx.alert_line}元"
+    year = _year_settlements(t, ctx)
+    for i, (h, mon, cl) in enumerate(zip(t.households, t.mon, t.cleared)):
+        if h.ledgers is None or not (not mon or cl == "是"):
+            continue
+        total = sum((s.self_pay for s in year.get(i, ())), Decimal(0))
+        if total >= line:
+            yield i, None, f"年自付{total}元，预警线{line}元"
 
 
 @rule("X11", "同一人在多个岗位同时在岗", ERROR, "岗位聘用", "同一人不应同时在两个岗位在岗，请解聘其中一个岗位。")
-def x11(h, ctx):
-    seen = set()
-    rows = sorted(_led(h).assignments, key=lambda a: (a.member_id, a.start))
-    for i, a in enumerate(rows):
-        for b in rows[i + 1:]:
-            if b.member_id != a.member_id:
-                break
-            if b.start <= (a.end or _FAR) and a.member_id not in seen:
-                seen.add(a.member_id)
-                yield a.member_id, f"{a.post}与{b.post}在岗期间重叠"
+def x11(t, ctx):
+    for i, h, led in _with(t, "assignments"):
+        if len(led.assignments) < 2:
+            continue
+        seen = set()
+        rows = sorted(led.assignments, key=lambda a: (a.member_id, a.start))
+        for k, a in enumerate(rows):
+            for b in rows[k + 1:]:
+                if b.member_id != a.member_id:
+                    break
+                if b.start <= (a.end or _FAR) and a.member_id not in seen:
+                    seen.add(a.member_id)
+                    yield i, a.member_id, f"{a.post}与{b.post}在岗期间重叠"
 
 
 @township_rule("X12", "补贴发放对象不在户信息中", ERROR, "工资表、银行代发文件、成员证件号码", "补贴发放对象的证件号码在户信息中不存在，请核实发放对象。")
-def x12(ctx):
+def x12(t, ctx):
     for pid, where in ctx.payment_ids:
         if pid not in ctx.all_ids:
-            yield pid, f"{where}中的证件号码不在户信息中"
+            yield None, pid, f"{where}中的证件号码不在户信息中"
 
 
 __all__ = ["Finding"]

@@ -34,8 +34,11 @@ def norm(value: object) -> str:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Member:
+    """One member record. Hashable, but not frozen (nor are the other records the loader builds by
+    the hundred thousand): a frozen dataclass's __init__ costs five times as much, and nothing
+    changes a record once loaded."""
     id_number: str
     name: str = ""
     relation: str = ""          # 与户主关系
@@ -59,7 +62,7 @@ class Member:
     disability_card: str = ""       # 残疾人证 (empty when not recorded)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Income:
     per_capita: Decimal | None = None
     wage: Decimal | None = None          # 工资性收入
@@ -67,7 +70,7 @@ class Income:
     self_pay: Decimal | None = None      # 合规自付支出
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Assignment:
     member_id: str
     post: str
@@ -77,7 +80,7 @@ class Assignment:
     max_age: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Settlement:
     member_id: str
     admitted: _dt.date | None
@@ -86,7 +89,7 @@ class Settlement:
     basic_paid: Decimal = Decimal(0)    # 基本医保 paid
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Period:
     member_id: str
     start: _dt.date | None
@@ -106,7 +109,7 @@ class Ledgers:
     medical_kept: bool = True   # False: no medical settlements are kept here (X07 cannot judge)
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class Household:
     number: str                  # 户编号
     village: str = ""
