@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from decimal import Decimal
 
 import pytest
@@ -16,16 +14,11 @@ from fupin_desktop.views.registry_model import ID_ROLE, SORT_ROLE
 
 @pytest.fixture
 def demo_db(any_db):
-    """The demo township on SQLite and, with FUPIN_TEST_PG_URL, on PostgreSQL.
-    Made and used on a fixed day (mid-year: the year shown has settlements, incomes below the
-    threshold), so that no test depends on today's date."""
-    import time_machine
-
+    """The demo township on SQLite and, with FUPIN_TEST_PG_URL, on PostgreSQL."""
     from fupin_desktop.services.demo import generate_demo
 
-    with time_machine.travel(dt.datetime(2026, 6, 15, 9, 0), tick=True):
-        generate_demo(any_db, households=40, seed=7)
-        yield any_db
+    generate_demo(any_db, households=40, seed=7)
+    return any_db
 
 
 @pytest.fixture
