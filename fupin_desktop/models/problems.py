@@ -46,7 +46,7 @@ class Problem(IdMixin, TimestampMixin, VersionedMixin, Base):
     responsible: Mapped[str | None] = mapped_column(String(40))  # 整改责任人
     due: Mapped[dt.date | None]  # 整改时限
     status: Mapped[str] = mapped_column(String(12), default="待整改")
-    found_on: Mapped[dt.date] = mapped_column(default=lambda: utcnow().date())  # 发现日期
+    found_on: Mapped[dt.date] = mapped_column(default=lambda: dt.date.today())  # 发现日期 (local)
     finding_key: Mapped[str | None] = mapped_column(String(120))  # "R07|户编号|member id"
     survey_answer_id: Mapped[int | None] = mapped_column(ForeignKey("survey_answers.id"))
     resolved_by: Mapped[str | None] = mapped_column(String(64))  # who marked it 已整改

@@ -84,7 +84,7 @@ def demo_extend(session, rng, ctx) -> None:
     url = session.get_bind().url.render_as_string(hide_password=False)
     info = township_info(session)
     year = ctx.year
-    new_year_row(session, year)
+    new_year_row(session, year, today=ctx.today)
     village = rng.choice(ctx.villages)[1]
     short = info.township.removesuffix("镇").removesuffix("乡")
     def day(month: int) -> dt.date:  # a date of the demo year, never after the demo's today

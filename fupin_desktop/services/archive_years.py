@@ -26,11 +26,12 @@ def _check_year(year: int) -> None:
         raise InputError(f"年度“{year}”无效，应在 {FIRST_YEAR}—{LAST_YEAR} 之间。")
 
 
-def new_year_row(session, year: int) -> ArchiveYear:
+def new_year_row(session, year: int, *, today: dt.date | None = None) -> ArchiveYear:
+    """The year's row, 归档日期 = ``today`` (default the clock's local date)."""
     _check_year(year)
     cfg = load_config(session)
     info = township_info(session)  # 制表人 / 审核人 are the usual 整理人 / 检查人
-    row = ArchiveYear(year=year, closed=False, archive_date=dt.date.today(),
+    row = ArchiveYear(year=year, closed=False, archive_date=today or dt.date.today(),
                       organizer=(cfg.organizer or info.preparer) or None,
                       checker=(cfg.checker or info.reviewer) or None)
     session.add(row)
@@ -38,7 +39,7 @@ def new_year_row(session, year: int) -> ArchiveYear:
     return row
 
 
-def ensure_year(db, year: int) -> None:
+def ensure_year(db, year: int, *, today: dt.date | None = None) -> None:
     """Create the year's row (归档日期 = today) the first time the year is used."""
     _check_year(year)
     with db.read() as s:
@@ -47,7 +48,7 @@ def ensure_year(db, year: int) -> None:
     try:
         with db.write(reason=f"档案：开始整理{year}年度") as s:
             if not s.scalar(select(ArchiveYear.id).where(ArchiveYear.year == year)):
-                new_year_row(s, year)
+                new_year_row(s, year, today=today)
     except IntegrityError:
         # another task created the row between our read and our insert: it exists, as wanted
         with db.read() as s:
@@ -55,7 +56,7 @@ def ensure_year(db, year: int) -> None:
                 raise
 
 
-def known_years(db) -> list[int]:
+def known_years(db, *, today: dt.date | None = None) -> list[int]:
     """Years worth offering: those started in the archive, those with data, and this year."""
     with db.read() as s:
         years = set(s.scalars(select(ArchiveYear.year)))
@@ -64,7 +65,7 @@ def known_years(db) -> list[int]:
             lo, hi = s.execute(select(func.min(model.date), func.max(model.date))).one()
             if lo and hi:
                 years |= set(range(lo.year, hi.year + 1))
-    years.add(dt.date.today().year)
+    years.add((today or dt.date.today()).year)
     return sorted(y for y in years if FIRST_YEAR <= y <= LAST_YEAR)
 
 
@@ -81,8 +82,8 @@ class YearInfo:
     version: int
 
 
-def year_info(db, year: int) -> YearInfo:
-    ensure_year(db, year)
+def year_info(db, year: int, *, today: dt.date | None = None) -> YearInfo:
+    ensure_year(db, year, today=today)
     with db.read() as s:
         r = s.scalar(select(ArchiveYear).where(ArchiveYear.year == year))
         return YearInfo(r.year, r.closed, r.closed_at, r.closed_by or "", r.archive_date,
@@ -90,9 +91,10 @@ def year_info(db, year: int) -> YearInfo:
 
 
 def update_year(db, year: int, version: int, *, archive_date: dt.date, organizer: str = "",
-                checker: str = "", check_date: dt.date | None = None) -> None:
+                checker: str = "", check_date: dt.date | None = None,
+                today: dt.date | None = None) -> None:
     errors = {}
-    if not dt.date(year, 1, 1) <= archive_date <= dt.date.today():
+    if not dt.date(year, 1, 1) <= archive_date <= (today or dt.date.today()):
         errors["archive_date"] = f"归档日期应在 {year}-01-01 至今天之间。"
     if check_date and check_date < archive_date:
         errors["check_date"] = "检查日期不能早于归档日期。"
@@ -168,9 +170,9 @@ class CloseResult:
     boxes: int
 
 
-def close_year(db, year: int) -> CloseResult:
+def close_year(db, year: int, *, now: dt.datetime | None = None) -> CloseResult:
     """Fix the year's 件号 and boxes. Needs every page count, i.e. a build of the current data:
-    the boxes printed from that build are the ones stored."""
+    the boxes printed from that build are the ones stored. ``now`` (naive UTC) stamps 关闭时间."""
     from .archive_plan import plan_year, record_for
 
     plan = plan_year(db, year)
@@ -202,7 +204,7 @@ def close_year(db, year: int) -> CloseResult:
         for b in boxes:
             s.add(_box_row(b))
         yr = s.scalar(select(ArchiveYear).where(ArchiveYear.year == year))
-        yr.closed, yr.closed_at, yr.closed_by = True, utcnow(), db.user
+        yr.closed, yr.closed_at, yr.closed_by = True, now or utcnow(), db.user
         from .archive_record import record_close
 
         record_close(s, year, db.user)

@@ -46,8 +46,12 @@ def _amt(x: float) -> Decimal:
     return Decimal(str(round(x, 2))).quantize(FEN, ROUND_HALF_UP)
 
 
-def _date_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
-    return start + dt.timedelta(days=rng.randint(0, max(0, (end - start).days)))
+def _date_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.date | None:
+    """A day in [start, end]; None when the period is empty (early January: the current year has
+    had fewer days than the earliest day asked for), so no record is ever dated after ``end``."""
+    if start > end:
+        return None
+    return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
 
 class _Gen:
@@ -153,8 +157,7 @@ def _member_year(g: _Gen, m, start, end, frac, chronic: str | None) -> None:
     ill = (m.get("health") or "")
     p_in = 0.025 + (0.03 if age >= 60 else 0) + (0.06 if "慢性病" in ill else 0) + (
         0.15 if "大病" in ill else 0)
-    if rng.random() < p_in * frac:
-        day = _date_in(rng, start + dt.timedelta(days=20), end)
+    if rng.random() < p_in * frac and (day := _date_in(rng, start + dt.timedelta(days=20), end)):
         level, _w, share = rng.choices(INPATIENT_LEVELS, [w for _l, w, _s in INPATIENT_LEVELS])[0]
         big = "大病" in ill and rng.random() < 0.3
         total = rng.uniform(30000, 80000) if big else rng.uniform(2500, 30000) * (
@@ -187,6 +190,8 @@ def _alert_households(g: _Gen, alive, start, end) -> None:
             continue
         m = rng.choice(adults)
         day = _date_in(rng, start + dt.timedelta(days=40), end)
+        if day is None:  # the current year is too young for a long stay: last year has them
+            continue
         g.settlement(m, "住院", day, rng.uniform(50000, 100000), "省及以上", rng.choice(BIG_DX),
                      0.5, big=True)
 

@@ -170,7 +170,7 @@ def demo_extend(session, rng, ctx) -> None:
         record_bulk(s, table, "bulk", [("*", "示例数据", {"count": n, "source": "demo"})])
     s.flush()
     closed = [m for m in months if month_end(m) < today][:-1]
-    _close_months(s, rules, closed)
+    _close_months(s, rules, closed, today)
     if closed:
         _demo_correction(s, rng, closed[-1])
 
@@ -189,19 +189,21 @@ def _demo_correction(s, rng, m0) -> None:
         set_marks_in(s, m0, [(aid, day, "S")], reason="补交医院病假证明，旷工改为病假", user="示例数据")
 
 
-def _close_months(s, rules, months) -> None:
-    """Close every finished month but the last, as an office that pays monthly would have."""
+def _close_months(s, rules, months, today: dt.date) -> None:
+    """Close every finished month but the last, as an office that pays monthly would have: on
+    the 5th of the next month (09:00 Beijing, stored as UTC), never after the demo's today."""
     for m0 in months:
         slips = compute_month(s, m0, rules)
         if not slips:
             continue
+        paid = dt.datetime.combine(min(month_end(m0) + dt.timedelta(days=5), today), dt.time(1, 0))
         total = sum((x.amount for x in slips), ZERO)
-        (run_id,) = _bulk(s, WageRun, [dict(month=m0, computed_at=utcnow(), computed_by="示例数据",
+        (run_id,) = _bulk(s, WageRun, [dict(month=m0, computed_at=paid, computed_by="示例数据",
                                              rules=rules.to_json(), total=total,
                                              slip_count=len(slips))], returning=True, stamp=False)
         _store_slips(s, run_id, slips)
         from .closures import month_digest
 
-        _bulk(s, MonthClosure, [dict(month=m0, run_id=run_id, closed_at=utcnow(),
+        _bulk(s, MonthClosure, [dict(month=m0, run_id=run_id, closed_at=paid,
                                      closed_by="示例数据", note="示例数据",
                                      content_hash=month_digest(s, run_id))], stamp=False)

@@ -213,8 +213,9 @@ def _household(s, code: str) -> Household:
 
 
 def _event(s, p: Problem, action: str, old: str | None, note: str | None = None, *,
-           confirmer: str | None = None, check_run: dt.datetime | None = None) -> ProblemEvent:
-    ev = ProblemEvent(problem_id=p.id, ts=utcnow(), user=s.info.get("user", "unknown"),
+           confirmer: str | None = None, check_run: dt.datetime | None = None,
+           now: dt.datetime | None = None) -> ProblemEvent:
+    ev = ProblemEvent(problem_id=p.id, ts=now or utcnow(), user=s.info.get("user", "unknown"),
                       action=action, old_status=old, new_status=p.status, note=note or None,
                       confirmer=confirmer, check_run=check_run)
     s.add(ev)
@@ -227,19 +228,22 @@ def new_problem(s, *, household: Household | None = None, village_id: int | None
                 responsible: str | None = None, due: dt.date | None = None,
                 member_id: int | None = None, finding_key: str | None = None,
                 survey_answer_id: int | None = None, found_on: dt.date | None = None,
-                check_run: dt.datetime | None = None) -> Problem:
-    """Add a problem inside an open write session (surveys and check runs call this too)."""
+                check_run: dt.datetime | None = None, now: dt.datetime | None = None) -> Problem:
+    """Add a problem inside an open write session (surveys and check runs call this too).
+
+    ``now`` (UTC, naive) stamps its history row, ``found_on`` defaults to today's local date —
+    not the UTC date, which is still yesterday before 08:00 in China."""
     p = Problem(household_id=household.id if household else None,
                 village_id=household.village_id if household else village_id,
                 member_id=member_id, source=source, category=category[:40], text=text,
                 code=code, responsible=(responsible or (household.helper_name if household else None)
                                         or None),
                 due=due, status=rules.TODO, finding_key=finding_key,
-                survey_answer_id=survey_answer_id, found_on=found_on or utcnow().date(),
+                survey_answer_id=survey_answer_id, found_on=found_on or dt.date.today(),
                 last_seen_run=check_run)
     s.add(p)
     s.flush()
-    _event(s, p, "add", None, text if source != "手工" else None, check_run=check_run)
+    _event(s, p, "add", None, text if source != "手工" else None, check_run=check_run, now=now)
     return p
 
 
@@ -329,8 +333,9 @@ def apply_action(db, problem_id: int, action: str, *, note: str = "",
 
 
 def step_in(s, p: Problem, action: str, note: str, *, confirmer: str | None = None,
-            accounts: bool = False) -> ProblemEvent:
+            accounts: bool = False, now: dt.datetime | None = None) -> ProblemEvent:
     """Apply one status step to ``p`` inside an open write session; returns its history row.
+    ``now`` (UTC, naive; default the clock) stamps the step.
 
     With accounts the confirmer of a 销号 is the logged-in user, who must not be the resolver."""
     err = rules.transition_error(action, p.status)
@@ -344,13 +349,15 @@ def step_in(s, p: Problem, action: str, note: str, *, confirmer: str | None = No
         confirmer = user
     old = p.status
     p.status = rules.ACTIONS[action][1]
+    now = now or utcnow()
     if action == "resolve":
-        p.resolved_by, p.resolved_at = user, utcnow()
+        p.resolved_by, p.resolved_at = user, now
     elif action == "close":
-        p.closed_by, p.closed_at = confirmer or user, utcnow()
+        p.closed_by, p.closed_at = confirmer or user, now
     elif action == "reopen":
         p.closed_by = p.closed_at = None
-    return _event(s, p, action, old, note, confirmer=confirmer if action == "close" else None)
+    return _event(s, p, action, old, note, confirmer=confirmer if action == "close" else None,
+                  now=now)
 
 
 def add_evidence(db, problem_id: int, files: Sequence[Path | str]) -> None:

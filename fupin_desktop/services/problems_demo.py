@@ -37,6 +37,11 @@ def _answer(q: qs.Question, rng, prefill: str | None) -> str | None:
     return good[0] if q.type == "yesno" else rng.choice(good)
 
 
+def _utc_morning(day: dt.date) -> dt.datetime:
+    """09:00 Beijing time on ``day`` as the naive UTC the database stores (same calendar day)."""
+    return dt.datetime.combine(day, dt.time(1, 0))
+
+
 def demo_extend(session, rng, ctx) -> None:
     tpl = svc.shipped_templates()[max(svc.shipped_templates())]
     ids = [h["id"] for h in ctx.households]
@@ -53,13 +58,17 @@ def demo_extend(session, rng, ctx) -> None:
             if a is not None:
                 answers[q.id] = qs.normalise_answer(q, a)
         inp = svc.SurveyInput(hh.code, date, rng.choice(VISITORS), answers, "")
-        saved = svc.add_survey_in(session, tpl, hh, inp, answers, inp.visitors, "")
+        saved = svc.add_survey_in(session, tpl, hh, inp, answers, inp.visitors, "",
+                                  now=_utc_morning(date))
         for pid in saved.problems:
             p = session.get(ps.Problem, pid)
             p.due = date + dt.timedelta(days=rng.choice((30, 60, 90)))
             stage = rng.random()
             steps = (() if stage < 0.2 else ("start",) if stage < 0.4 else ("start", "resolve")
                      if stage < 0.7 else ("start", "resolve", "close"))
-            for action in steps:
+            day = date
+            for action in steps:  # each step a few days after the last, never after today
+                day = min(day + dt.timedelta(days=rng.randint(1, 20)), ctx.today)
                 ps.step_in(session, p, action, NOTES[action],
-                           confirmer="乡村振兴工作站" if action == "close" else None)
+                           confirmer="乡村振兴工作站" if action == "close" else None,
+                           now=_utc_morning(day))

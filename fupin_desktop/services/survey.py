@@ -199,7 +199,7 @@ def _check_head(inp: SurveyInput, today: dt.date) -> tuple[str, str]:
 
 
 def add_survey_in(s, tpl: qs.Template, hh: Household, inp: SurveyInput, answers: dict[str, str],
-                  visitors: str, notes: str) -> SurveySaved:
+                  visitors: str, notes: str, *, now: dt.datetime | None = None) -> SurveySaved:
     """Write one visit, its answers and one problem per problem answer (open write session)."""
     from .problems import new_problem
 
@@ -218,7 +218,7 @@ def add_survey_in(s, tpl: qs.Template, hh: Household, inp: SurveyInput, answers:
             s.flush()
             p = new_problem(s, household=hh, source=SOURCE, category=q.category,
                             text=qs.problem_text(q, answers[q.id]), code=q.id,
-                            survey_answer_id=a.id, found_on=inp.date)
+                            survey_answer_id=a.id, found_on=inp.date, now=now)
             problems.append(p.id)
     return SurveySaved(sv.id, problems)
 

@@ -17,11 +17,16 @@ from fupin_desktop.services.medical_period import Period
 
 @pytest.fixture
 def demo_db(any_db):
-    """The demo township (with a year of settlements) on SQLite and, when set up, PostgreSQL."""
+    """The demo township (with a year of settlements) on SQLite and, when set up, PostgreSQL.
+    Made and used on a fixed day (mid-year: the year shown has settlements, incomes below the
+    threshold), so that no test depends on today's date."""
+    import time_machine
+
     from fupin_desktop.services.demo import generate_demo
 
-    generate_demo(any_db, households=40, seed=7)
-    return any_db
+    with time_machine.travel(dt.datetime(2026, 6, 15, 9, 0), tick=True):
+        generate_demo(any_db, households=40, seed=7)
+        yield any_db
 
 
 @pytest.fixture

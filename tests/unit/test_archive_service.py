@@ -346,10 +346,10 @@ def test_ensure_year_survives_a_concurrent_first_use(any_db, monkeypatch):
 
     real = archive_years.new_year_row
 
-    def other_task_wins(session, year):
+    def other_task_wins(session, year, **kw):
         with any_db.write() as other:  # commits between our existence check and our insert
-            real(other, year)
-        return real(session, year)
+            real(other, year, **kw)
+        return real(session, year, **kw)
 
     monkeypatch.setattr(archive_years, "new_year_row", other_task_wins)
     archive_years.ensure_year(any_db, 2031)

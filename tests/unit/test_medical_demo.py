@@ -14,6 +14,8 @@ from fupin_desktop.domain import medical_calc as calc
 from fupin_desktop.services.medical_alerts import compute_alerts
 from fupin_desktop.services.medical_signing import chronic_without_signing, signings_without_followup
 
+pytestmark = pytest.mark.date_sensitive  # CI runs it again on 1 Jan and 31 Dec
+
 TODAY = dt.date(2026, 6, 15)
 
 
