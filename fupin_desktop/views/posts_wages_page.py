@@ -94,6 +94,10 @@ class WagesPage(QWidget):
         ], self)
         self.model.colour = lambda s: (OVERDUE if s.revocation_proposed else
                                        NOTICE if s.attendance_missing else None)
+        # no attendance yet: nothing is computed, so the money cells say so instead of 0.00
+        self.model.text = lambda s, c: (None if not s.attendance_missing else
+                                        self.tr("No attendance") if c.key == "amount" else
+                                        "—" if c.key == "base" else None)
         self.model.tip = lambda s: "；".join(
             t for t, on in ((self.tr("Revocation proposed (yellow flags)"), s.revocation_proposed),
                             (self.tr("No attendance entered this month"), s.attendance_missing),

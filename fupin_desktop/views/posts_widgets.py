@@ -120,8 +120,14 @@ class ColouredListModel(MedicalListModel):
 
     colour: Callable[[object], QColor | None] | None = None
     tip: Callable[[object], str | None] | None = None
+    # a cell's own words instead of its value (e.g. 未录入考勤 where 0.00 would mislead)
+    text: Callable[[object, object], str | None] | None = None
 
     def _cell(self, row, column, role: int):
+        if row is not None and self.text is not None and role == Qt.ItemDataRole.DisplayRole:
+            t = self.text(row, column)
+            if t is not None:
+                return t
         if row is not None and self.colour is not None and role == Qt.ItemDataRole.BackgroundRole:
             c = self.colour(row)
             if c is not None:

@@ -4969,6 +4969,10 @@ Reason (required):</source>
         <translation>实发金额</translation>
     </message>
     <message>
+        <source>No attendance</source>
+        <translation>未录入考勤</translation>
+    </message>
+    <message>
         <source>Revocation proposed (yellow flags)</source>
         <translation>建议撤岗（黄旗过多）</translation>
     </message>

@@ -75,6 +75,8 @@ def test_preview_shows_every_line_and_totals_are_the_sum(qtbot, page):
     assert "360.00" in page.lines_sum.text()
     amount_col = next(i for i, c in enumerate(page.model.columns) if c.key == "amount")
     assert page.model.index(_slip_row(page, "张三"), amount_col).data() == "360.00"
+    # 李四 has no attendance: his cell says so rather than showing a payable-looking 0.00
+    assert page.model.index(_slip_row(page, "李四"), amount_col).data() == "未录入考勤"
     assert "实发 860.00" in page.totals.text()  # 360 + 500 + 0, to the fen
     assert "李四" in page.warning.text()  # nobody entered his attendance
 
