@@ -35,6 +35,7 @@ class BarChart(QWidget):
         self.legend = ""
         self.marker: tuple[int, str] | None = None
         self.clickable: set[int] | None = set()  # rows that open a list (None: every row)
+        self.empty_text = ""  # what an empty chart says instead of 暂无数据
         self.setMinimumSize(420, 260)
         self.setMouseTracking(True)
 
@@ -89,7 +90,7 @@ class BarChart(QWidget):
         if self.legend:
             p.drawText(QRectF(8, 4, self.width() - 16, 22), Qt.AlignmentFlag.AlignRight, self.legend)
         if not self.items:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No data"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text or self.tr("No data"))
             return
         top, label_w, value_w = self.TOP, 130, 70
         row_h = self.row_height()
@@ -124,6 +125,7 @@ class OverviewTab(BaseTab):
     def __init__(self, ctx, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.data = None
+        self._with_findings = False
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("As of")))
         self.as_of = QDateEdit(QDate.currentDate(), calendarPopup=True)
@@ -159,13 +161,24 @@ class OverviewTab(BaseTab):
         lay.addLayout(bar)
         lay.addWidget(scroll, 1)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.data is None and self.refresh_button.isEnabled():
+            # the first tab fills itself with the counts (quick SQL) rather than greet the clerk
+            # with empty charts; the 疑点 chart needs the full check and waits for 刷新
+            self._load(with_findings=False, quiet=True)
+
     def refresh(self) -> None:
+        self._load(with_findings=True, quiet=False)
+
+    def _load(self, *, with_findings: bool, quiet: bool) -> None:
         from ..services.overview import overview
 
         db, as_of = self.ctx.db, self.as_of.date().toPython()
         if db is None:
             return
         self.refresh_button.setEnabled(False)
+        self._with_findings = with_findings
 
         def done(data):
             self.refresh_button.setEnabled(True)
@@ -175,8 +188,9 @@ class OverviewTab(BaseTab):
             self.refresh_button.setEnabled(True)
             show_error(self, exc)
 
-        run_task(self, self.tr("Computing the overview"), lambda progress: overview(db, as_of, with_findings=True),
-                 on_result=done, on_error=failed)
+        run_task(self, self.tr("Computing the overview"),
+                 lambda progress: overview(db, as_of, with_findings=with_findings),
+                 on_result=done, on_error=failed, quiet=quiet)
 
     def show_data(self, o) -> None:
         self.data = o
@@ -192,6 +206,8 @@ class OverviewTab(BaseTab):
                 marker = (idx, self.tr("threshold %1").replace("%1", f"{o.threshold:,.0f}"))
         c["income"].set_data([(f"{lo:,.0f}" + ("+" if i == len(o.income_bins) - 1 else ""), n, 0)
                               for i, (lo, n) in enumerate(o.income_bins)], marker=marker)
+        c["findings"].empty_text = ("" if self._with_findings else
+                                    self.tr("Click Refresh to run the data check"))
         c["findings"].set_data([(k, n, 0) for k, n in sorted(o.findings.items())])
         rate = "—" if o.attendance_rate is None else f"{o.attendance_rate * 100:.1f}%"
         c["posts"].set_data([(self.tr("Posts filled"), o.posts_filled, 0),

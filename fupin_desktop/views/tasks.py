@@ -54,16 +54,20 @@ class Task(QObject):
     def __init__(self, parent: QWidget | None, title: str, fn: Callable[[Progress], object],
                  on_result: Callable[[object], None] | None,
                  on_error: Callable[[BaseException], None] | None,
-                 cancellable: bool):
+                 cancellable: bool, quiet: bool = False):
         super().__init__(parent)
         self._cancel = threading.Event()
         self.signals = _Signals()
         self.progress = Progress(report=self.signals.progressed.emit, cancel_event=self._cancel)
         self.on_result, self.on_error = on_result, on_error
+        # quiet: a load the clerk did not ask for (a page filling itself) shows no progress dialog
         self.dialog = QProgressDialog(title, self.tr("Cancel") if cancellable else "", 0, 0, parent)
+        if quiet:
+            self.dialog.setMinimumDuration(2**31 - 1)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(SHOW_AFTER_MS)
+        if not quiet:
+            self.dialog.setMinimumDuration(SHOW_AFTER_MS)
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         if not cancellable:
@@ -124,8 +128,8 @@ _running: set[Task] = set()
 def run_task(parent: QWidget | None, title: str, fn: Callable[[Progress], object], *,
              on_result: Callable[[object], None] | None = None,
              on_error: Callable[[BaseException], None] | None = None,
-             cancellable: bool = True) -> Task:
-    task = Task(parent, title, fn, on_result, on_error, cancellable)
+             cancellable: bool = True, quiet: bool = False) -> Task:
+    task = Task(parent, title, fn, on_result, on_error, cancellable, quiet)
     _running.add(task)
     task.done.connect(lambda t: QTimer.singleShot(0, lambda: _running.discard(t)))
     return task

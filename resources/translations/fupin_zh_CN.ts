@@ -3340,6 +3340,10 @@ Reason (required):</source>
         <translation>监测标准 %1</translation>
     </message>
     <message>
+        <source>Click Refresh to run the data check</source>
+        <translation>点击“刷新”运行数据检查</translation>
+    </message>
+    <message>
         <source>Posts filled</source>
         <translation>在岗岗位</translation>
     </message>
