@@ -284,7 +284,7 @@ class WagesPage(QWidget):
             return None
         from ..reports.posts_ledgers import write_ledger
         from ..services.posts_payroll import close_month
-        from .households_print import open_file
+        from . import print_preview
         from .tasks import run_task
 
         def work(progress):
@@ -294,7 +294,7 @@ class WagesPage(QWidget):
 
         def done(result):
             self.notify("wages", [], self)
-            open_file(path)
+            print_preview.show_preview(self, path, path.rsplit("/", 1)[-1])
 
         def failed(exc):
             show_error(self, exc)

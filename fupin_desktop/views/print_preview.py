@@ -321,3 +321,14 @@ def show_preview(parent: QWidget | None, pdf_path: str, title: str = "") -> Prin
     _OPEN.append(dlg)
     dlg.show()
     return dlg
+
+
+def open_result(parent: QWidget | None, path: str, title: str = "") -> None:
+    """A generated file: a PDF opens in the print preview, anything else (xlsx) in the system
+    program for it."""
+    if os.fspath(path).lower().endswith(".pdf"):
+        show_preview(parent, path, title)
+    else:
+        from .households_print import open_file
+
+        open_file(path)
