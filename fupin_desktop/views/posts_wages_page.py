@@ -8,6 +8,7 @@ with every line of the selected worker's computation, so the clerk can explain t
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Slot
@@ -294,7 +295,7 @@ class WagesPage(QWidget):
 
         def done(result):
             self.notify("wages", [], self)
-            print_preview.show_preview(self, path, path.rsplit("/", 1)[-1])
+            print_preview.show_preview(self, path, os.path.basename(path))
 
         def failed(exc):
             show_error(self, exc)
