@@ -26,6 +26,7 @@ from .context import show_error
 
 _PDFIUM_LOCK = threading.Lock()
 _OPEN: list[QDialog] = []  # non-modal previews stay referenced until closed
+_RUNNING: set = set()  # renderer threads live until they finish, even if their dialog is gone
 _MIN_ZOOM, _MAX_ZOOM = 0.25, 4.0
 _PRINT_DPI_CAP = 300  # a 1200 dpi laser printer does not need a 1200 dpi raster
 
@@ -94,6 +95,8 @@ class PrintPreviewDialog(QDialog):
         self.zoom = 1.0  # 1.0 = 100 % (one PDF point = one logical pixel at 72 dpi … times 96/72)
         self.images: dict[int, QImage] = {}
         self._renderers: list[_Renderer] = []
+        renderers = self._renderers  # deleted with its parent, not closed: stop rendering for it
+        self.destroyed.connect(lambda *_a: [setattr(x, "cancelled", True) for x in renderers])
 
         bar = QToolBar()
         self.prev_action = bar.addAction(self.tr("Previous Page"), self.previous_page)
@@ -136,10 +139,11 @@ class PrintPreviewDialog(QDialog):
         if not self.count:
             self.page_view.setText(self.tr("The document has no pages."))
             return
-        r = _Renderer(self.pdf_path, self.count, self._scale(), self.current, self)
+        r = _Renderer(self.pdf_path, self.count, self._scale(), self.current)
         r.page_ready.connect(self._page_ready)
-        r.finished.connect(lambda r=r: self._renderers.remove(r) if r in self._renderers else None)
-        self._renderers.append(r)
+        r.finished.connect(lambda r=r: (r.wait(), _RUNNING.discard(r)))
+        _RUNNING.add(r)
+        self._renderers[:] = [x for x in self._renderers if x in _RUNNING] + [r]
         r.start()
         self._show_current()
 
@@ -309,7 +313,8 @@ class PrintPreviewDialog(QDialog):
     def _stop(self) -> None:
         for r in list(self._renderers):
             r.cancelled = True
-            r.wait(5000)
+            if r in _RUNNING:
+                r.wait(5000)
         if self in _OPEN:
             _OPEN.remove(self)
 
@@ -319,6 +324,7 @@ def show_preview(parent: QWidget | None, pdf_path: str, title: str = "") -> Prin
     dlg = PrintPreviewDialog(pdf_path, title, parent)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _OPEN.append(dlg)
+    dlg.destroyed.connect(lambda *_a: _OPEN.remove(dlg) if dlg in _OPEN else None)
     dlg.show()
     return dlg
 

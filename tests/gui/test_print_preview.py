@@ -107,3 +107,16 @@ def test_print_prints_chosen_range(dialog, tmp_path, monkeypatch):
     assert seen["size"] == QPageSize.PageSizeId.A4
     assert seen["range"] == (1, 3)
     assert page_count(out) == 2
+
+
+def test_preview_deleted_with_its_parent_while_rendering(qtbot, pdf):
+    from PySide6.QtWidgets import QWidget
+
+    from fupin_desktop.views.app import create_app
+
+    create_app()
+    parent = QWidget()
+    dlg = print_preview.show_preview(parent, str(pdf), "")
+    renderers = list(dlg._renderers)
+    parent.deleteLater()  # the tab goes away without closing the preview
+    qtbot.waitUntil(lambda: not any(r in print_preview._RUNNING for r in renderers), timeout=10000)
