@@ -214,6 +214,7 @@ class PrintPreviewDialog(QDialog):
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setFullPage(True)  # the PDF has its own margins: print it 1:1 on the sheet
         if self.count and self.sizes[0][0] > self.sizes[0][1]:
             printer.setPageOrientation(QPageLayout.Orientation.Landscape)
         printer.setDocName(Path(self.pdf_path).stem)
