@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QSettings, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from . import print_preview
 from .archive_dialogs import BuildDialog, ItemDialog, PaperDialog, ReportDialog, YearDialog, open_path
 from ..services.progress import Cancelled
 from .context import show_error
@@ -220,7 +221,7 @@ class ArchiveActions:
 
         def done(paths):
             for p in paths:
-                open_path(p)  # the system viewer: check, then print
+                print_preview.open_result(self, str(p), Path(p).stem)  # check, then print
 
         self.task = run_task(self, QCoreApplication.translate("ArchiveTab", "Making the paper documents…"),
                              lambda p: print_documents(db, year, keys, out_dir),

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QRadioButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from . import print_preview
 from .context import AppContext, show_error
 from .tasks import run_task
 
@@ -111,7 +112,7 @@ def print_ledger(parent: QWidget, ctx: AppContext, villages: list[str], village:
     return run_task(parent, QCoreApplication.translate("HouseholdPrint", "Printing ledger…"),
                     lambda p: render_household_ledger(ctx.db, c["kind"], path, village=c["village"],
                                                       year=c["year"], progress=p),
-                    on_result=lambda _pages: open_file(path),
+                    on_result=lambda _pages: print_preview.open_result(parent, path, c["title"]),
                     on_error=lambda e: show_error(parent, e))
 
 
@@ -245,4 +246,5 @@ def print_household_files(parent: QWidget, ctx: AppContext, households: list[tup
         path += ".pdf"
     remember_dir(path)
     return run_task(parent, title, lambda p: render_household_files(ctx.db, ids, path, progress=p),
-                    on_result=lambda _r: open_file(path), on_error=lambda e: show_error(parent, e))
+                    on_result=lambda _r: print_preview.show_preview(parent, path, Path(path).stem),
+                    on_error=lambda e: show_error(parent, e))

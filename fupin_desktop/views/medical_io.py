@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 
 from .context import AppContext, show_error
 from .households_import import fill_missing_names
-from .households_print import open_file, output_dir, remember_dir, safe_name
+from . import print_preview
+from .households_print import output_dir, remember_dir, safe_name
 from .medical_widgets import MedicalListModel, PeriodPicker, make_table
 from .registry_model import Column
 from .tasks import run_task
@@ -317,5 +318,6 @@ def render_ledger(parent: QWidget, ctx: AppContext, c: dict, path: str, open_aft
                         ctx.db, c["kind"], path, period=c["period"], village=c["village"],
                         by=c["by"], below_target_only=c["below_target_only"],
                         gaps_only=c["gaps_only"], progress=p),
-                    on_result=lambda _pages: open_file(path) if open_after else None,
+                    on_result=lambda _pages: (print_preview.open_result(parent, path, c.get("title", ""))
+                                              if open_after else None),
                     on_error=lambda e: show_error(parent, e))

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from ..domain.posts_calendar import month_text
 from .context import AppContext, show_error
-from .households_print import open_file, output_dir, remember_dir, safe_name
+from . import print_preview
+from .households_print import output_dir, remember_dir, safe_name
 from .medical_widgets import set_villages, village_combo
 from .posts_widgets import MonthPicker
 from .tasks import run_task
@@ -65,7 +66,7 @@ def print_kind(parent: QWidget, ctx: AppContext, kind: str, *, month: dt.date | 
     def done(result):
         if on_done is not None:
             on_done(result)
-        open_file(path)
+        print_preview.open_result(parent, path, file_name(kind, month, year, vname))
 
     return run_task(parent, QCoreApplication.translate("PostsOutput", "Printing…"),
                     lambda p: write_ledger(ctx.db, kind, path, month=month, year=year,

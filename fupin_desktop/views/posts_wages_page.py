@@ -8,6 +8,7 @@ with every line of the selected worker's computation, so the clerk can explain t
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Slot
@@ -288,7 +289,7 @@ class WagesPage(QWidget):
             return None
         from ..reports.posts_ledgers import write_ledger
         from ..services.posts_payroll import close_month
-        from .households_print import open_file
+        from . import print_preview
         from .tasks import run_task
 
         def work(progress):
@@ -298,7 +299,7 @@ class WagesPage(QWidget):
 
         def done(result):
             self.notify("wages", [], self)
-            open_file(path)
+            print_preview.show_preview(self, path, os.path.basename(path))
 
         def failed(exc):
             show_error(self, exc)

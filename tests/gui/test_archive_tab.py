@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from fupin_desktop.archive.package import BuildCancelled
 from fupin_desktop.services.demo import generate_demo
-from fupin_desktop.views import archive_actions
+from fupin_desktop.views import archive_actions, print_preview
 
 YEAR = 2025
 
@@ -28,6 +28,7 @@ def tab(qtbot, db, monkeypatch):
     t.errors, t.opened = [], []
     monkeypatch.setattr(archive_actions, "show_error", lambda parent, exc, title=None: t.errors.append(exc))
     monkeypatch.setattr(archive_actions, "open_path", lambda p: t.opened.append(str(p)))
+    monkeypatch.setattr(print_preview, "show_preview", lambda parent, p, title="": t.opened.append(str(p)))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     t.resize(1200, 700)
     t.show()

@@ -13,6 +13,7 @@ import logging
 import re
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QDesktopServices
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QTabBar, QTableView, QToolButton,
 )
 
+from fupin_desktop.views import print_preview
 from tests.conftest import SAMPLES
 
 # actions that end the session or the window: not "crashes" to look for
@@ -89,6 +91,12 @@ def answers(monkeypatch, tmp_path):
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
     monkeypatch.setattr(QDesktopServices, "openUrl",
                         staticmethod(lambda url: a.log.append(f"open {url.toString()}") or True))
+
+    def preview(parent, path, title=""):  # a generated PDF opens in the print preview
+        assert Path(path).is_file()
+        a.log.append(f"preview {path}")
+
+    monkeypatch.setattr(print_preview, "show_preview", preview)
     for name, cancel in (("getText", ("", False)), ("getItem", ("", False)), ("getInt", (0, False)),
                          ("getDouble", (0.0, False)), ("getMultiLineText", ("", False))):
         monkeypatch.setattr(QInputDialog, name, staticmethod(lambda *x, _c=cancel, **k: _c))

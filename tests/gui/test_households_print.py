@@ -3,13 +3,15 @@ opened; the choices made in the dialogs (kind, village, masking) reach the outpu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
 from fupin_desktop.services import registry
-from fupin_desktop.views import households_print
+from fupin_desktop.views import households_print, print_preview
 
 
 @pytest.fixture
@@ -25,6 +27,12 @@ def tab(qtbot, demo_db, monkeypatch, tmp_path):
     qtbot.waitExposed(t)
     t.opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: t.opened.append(url.toLocalFile()))
+
+    def preview(parent, path, title=""):  # a generated PDF opens in the print preview
+        assert Path(path).is_file()
+        t.opened.append(str(path))
+
+    monkeypatch.setattr(print_preview, "show_preview", preview)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     return t
 

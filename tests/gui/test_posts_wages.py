@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QDesktopServices
@@ -17,6 +18,7 @@ from fupin_desktop.models.posts import WageRun
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text
 from fupin_desktop.services.posts_attendance import set_marks
 from fupin_desktop.services.posts_payroll import is_month_closed
+from fupin_desktop.views import print_preview
 from tests.unit import _posts_data as d
 
 OCT = dt.date(2025, 10, 1)
@@ -57,6 +59,12 @@ def page(qtbot, db, workers, monkeypatch):
     p.tab = tab
     p.opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: p.opened.append(url.toLocalFile()))
+
+    def preview(parent, path, title=""):  # a generated PDF opens in the print preview
+        assert Path(path).is_file()
+        p.opened.append(str(path))
+
+    monkeypatch.setattr(print_preview, "show_preview", preview)
     return p
 
 
