@@ -13,10 +13,10 @@ def demo_db(db):
 
     import time_machine
 
-    from fupin_desktop.services.demo import generate_demo
+    from tests.conftest import load_demo
 
     with time_machine.travel(dt.datetime(2026, 6, 15, 9, 0), tick=True):
-        generate_demo(db, households=40, seed=7)
+        load_demo(db, households=40, seed=7)  # generated once, copied for each test
         yield db
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from fupin_desktop.exporters.households import export_households
 from fupin_desktop.models import Household, HouseholdIncome, Member, Village
-from fupin_desktop.services import demo
+from tests.conftest import load_demo
 from fupin_desktop.services.household_import import import_households
 
 TODAY = dt.date(2026, 6, 15)
@@ -84,7 +84,7 @@ def empty_db(any_db, tmp_path):
 @pytest.fixture
 def demo_db(any_db):
     db = any_db
-    demo.generate_demo(db, households=60, seed=7, today=TODAY)
+    load_demo(db, households=60, seed=7, today=TODAY)  # generated once, copied per test
     with db.write(reason="test: fill the fields the demo leaves empty") as s:
         hs = s.scalars(select(Household).order_by(Household.id)).all()
         hs[0].note = "户主长期外出务工（已联系）\n第二行"

@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from fupin_desktop.exporters.households import export_households, export_members
 from fupin_desktop.models import Household, HouseholdIncome, Member
-from fupin_desktop.services import demo
+from tests.conftest import load_demo
 
 TODAY = dt.date(2026, 6, 15)
 
 
 @pytest.fixture
 def demo_db(db):
-    demo.generate_demo(db, households=40, seed=11, today=TODAY)
+    load_demo(db, households=40, seed=11, today=TODAY)  # generated once, copied per test
     return db
 
 
