@@ -37,6 +37,5 @@ def check_at_start(window: QMainWindow, ctx) -> None:
     def failed(exc: BaseException) -> None:  # e.g. the database closed meanwhile: say nothing
         log.warning("integrity check could not run: %s", type(exc).__name__)
 
-    task = run_task(window, QCoreApplication.translate("Integrity", "Checking data integrity…"), lambda p: verify_chain(ctx.db),
-                    on_result=done, on_error=failed, cancellable=False)
-    task.dialog.setMinimumDuration(2**31 - 1)  # a background check: no progress dialog
+    run_task(window, QCoreApplication.translate("Integrity", "Checking data integrity…"), lambda p: verify_chain(ctx.db),
+             on_result=done, on_error=failed, cancellable=False, quiet=True)  # background: no dialog

@@ -320,7 +320,31 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
 
+    def _stop_running_tasks(self) -> bool:
+        """Closing while an import, print or build runs: ask, then cancel and wait for it.
+        Loads the clerk did not start (quiet) are cancelled without asking."""
+        from .tasks import cancel_and_wait, running_tasks
+
+        busy = [t for t in running_tasks() if not t.quiet]
+        if busy:
+            names = "、".join(dict.fromkeys(t.title.rstrip("…") for t in busy))
+            answer = QMessageBox.question(
+                self, self.tr("Work in progress"),
+                self.tr("Still running: %1.\nCancel it and close the program?").replace("%1", names),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        if running_tasks() and not cancel_and_wait():
+            QMessageBox.warning(self, self.tr("Work in progress"),
+                                self.tr("The running work did not stop in time; please wait a moment and close again."))
+            return False
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self._stop_running_tasks():
+            event.ignore()
+            return
         s = QSettings()
         s.setValue("main/geometry", self.saveGeometry())
         for tab in self.tab_widgets:

@@ -2,7 +2,9 @@
 
 ``run_task`` executes ``fn(progress)`` on the thread pool; ``progress(done, total, text)``
 reports and raises ``Cancelled`` once the clerk pressed 取消. A progress dialog appears only if the
-work takes longer than ~0.5 s. Result and error callbacks run on the GUI thread.
+work takes longer than ~0.5 s. Result and error callbacks run on the GUI thread. Without an
+``on_error`` the error is shown to the clerk (``show_error``), so no failure passes silently; a
+bug's traceback always reaches the log.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class Task(QObject):
         self.signals = _Signals()
         self.progress = Progress(report=self.signals.progressed.emit, cancel_event=self._cancel)
         self.on_result, self.on_error = on_result, on_error
+        self.title, self.quiet = title, quiet
         # quiet: a load the clerk did not ask for (a page filling itself) shows no progress dialog
         self.dialog = QProgressDialog(title, self.tr("Cancel") if cancellable else "", 0, 0, parent)
         if quiet:
@@ -119,6 +122,11 @@ class Task(QObject):
             log.error("background task failed:\n%s", tb)
         if self.on_error:
             self.on_error(exc)
+        elif not (isinstance(exc, Cancelled) and self.cancelled):
+            # the clerk's own 取消 needs no message; anything else must be seen
+            from .context import show_error
+
+            show_error(self.parent() if isinstance(self.parent(), QWidget) else None, exc)
         self.done.emit(self)
 
 
@@ -133,3 +141,18 @@ def run_task(parent: QWidget | None, title: str, fn: Callable[[Progress], object
     _running.add(task)
     task.done.connect(lambda t: QTimer.singleShot(0, lambda: _running.discard(t)))
     return task
+
+
+def running_tasks() -> list[Task]:
+    """Tasks still working (a finished one may wait a moment to leave ``_running``)."""
+    return [t for t in _running if t.running]
+
+
+def cancel_and_wait(timeout_ms: int = 30_000) -> bool:
+    """Ask every running task to stop and wait for the workers; False if one is still busy.
+
+    The work stops at its next progress report; its own transaction rolls back, so nothing
+    half-done stays in the database."""
+    for task in running_tasks():
+        task.cancel()
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)

@@ -2680,6 +2680,20 @@ Why is the rectification changed?</source>
         <translation>%1 个行政村 · %2 户 · %3 人</translation>
     </message>
     <message>
+        <source>Work in progress</source>
+        <translation>工作进行中</translation>
+    </message>
+    <message>
+        <source>Still running: %1.
+Cancel it and close the program?</source>
+        <translation>以下工作仍在进行：%1。
+要取消它并关闭程序吗？</translation>
+    </message>
+    <message>
+        <source>The running work did not stop in time; please wait a moment and close again.</source>
+        <translation>正在进行的工作没能及时停下，请稍候再关闭程序。</translation>
+    </message>
+    <message>
         <source>Opening database…</source>
         <translation>正在打开数据库…</translation>
     </message>
