@@ -56,13 +56,21 @@ def _fresh_db(url: str | None, tmp: Path):
 
     from sqlalchemy import create_engine, make_url, text
 
+    from alembic import command
+
+    from fupin_desktop import migrate
     from fupin_desktop.database import open_database
     from fupin_desktop.models import Base
+
+    def stamp(db):  # as the tests make it: the schema at head (the pre-import backup checks it)
+        with db.engine.begin() as conn:
+            command.stamp(migrate._config(conn), "head")
 
     if not url:
         db = open_database("sqlite:///" + (tmp / f"bench_{uuid.uuid4().hex}.db").as_posix(),
                            migrate=False)
         Base.metadata.create_all(db.engine)
+        stamp(db)
         return db, db.dispose
     schema = "bench_import_" + uuid.uuid4().hex[:10]
     admin = create_engine(url)
@@ -71,6 +79,7 @@ def _fresh_db(url: str | None, tmp: Path):
     u = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
     db = open_database(u.render_as_string(hide_password=False), migrate=False)
     Base.metadata.create_all(db.engine)
+    stamp(db)
 
     def cleanup():
         db.dispose()
