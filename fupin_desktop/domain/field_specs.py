@@ -147,51 +147,60 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+def _shown(s: FieldSpec, value: object) -> str:
+    return mask(s, value) if s.secret else _show(value)
+
+
+_CENT = Decimal("0.01")
+
+
 def check(s: FieldSpec, value: object) -> tuple[object, str | None, str | None]:
     """``(value, error, note)``: ``error`` (Chinese, without the row) refuses the value;
-    ``note`` says what was changed (control characters removed). ``None`` passes."""
+    ``note`` says what was changed (control characters removed). ``None`` passes.
+
+    Runs for every cell of a county export (2 million), so the common case of a good value
+    does no formatting and no regular expression: messages are built only for a bad value."""
     if value is None:
         return None, None, None
-    shown = mask(s, value) if s.secret else _show(value)
-    if s.kind == "amount":
+    kind = s.kind
+    if kind == "amount":
         if not isinstance(value, Decimal) or not value.is_finite():
-            return None, f"“{s.label}”为“{shown}”，不是金额，请填写数字", None
+            return None, f"“{s.label}”为“{_shown(s, value)}”，不是金额，请填写数字", None
         if not (s.lo <= value <= s.hi):
-            return None, (f"“{s.label}”为“{shown}”，超出允许范围（{s.lo}～{s.hi:,} 元），"
+            return None, (f"“{s.label}”为“{_shown(s, value)}”，超出允许范围（{s.lo}～{s.hi:,} 元），"
                           "请核对后重新填写（金额不能为负数）"), None
-        if value != value.quantize(Decimal("0.01")):
-            return None, f"“{s.label}”为“{shown}”，金额最多两位小数，请核对", None
+        if value.as_tuple().exponent < -2 and value != value.quantize(_CENT):
+            return None, f"“{s.label}”为“{_shown(s, value)}”，金额最多两位小数，请核对", None
         return value, None, None
-    if s.kind == "int":
+    if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            return None, f"“{s.label}”为“{shown}”，不是整数，请填写整数", None
+            return None, f"“{s.label}”为“{_shown(s, value)}”，不是整数，请填写整数", None
         if (s.lo is not None and value < s.lo) or (s.hi is not None and value > s.hi):
-            return None, (f"“{s.label}”为“{shown}”，超出允许范围（{s.lo}～{s.hi}），"
+            return None, (f"“{s.label}”为“{_shown(s, value)}”，超出允许范围（{s.lo}～{s.hi}），"
                           "请核对后重新填写"), None
         return value, None, None
-    if s.kind == "date":
+    if kind == "date" or kind == "bool" or not isinstance(value, str):
         return value, None, None  # dates: see check_date (needs today)
-    if s.kind == "bool":
-        return value, None, None
-    if not isinstance(value, str):
-        return value, None, None
     note = None
-    bad = _CONTROL.search(value) or (None if s.multiline else _TAB_NL.search(value))
-    if bad:
-        if s.controls == "refuse":
-            return None, (f"“{s.label}”含有不可见的控制字符（U+{ord(bad[0]):04X}），"
-                          "请删除后重新填写"), None
-        value = _CONTROL.sub("", value)
-        if not s.multiline:
-            value = _TAB_NL.sub(" ", value).strip()
-        note = f"“{s.label}”中的不可见控制字符已删除，请核对"
-        if not value:
-            return None, None, note
+    # isprintable() is False for every control character, tab and newline (and for a few
+    # harmless ones such as U+3000), so the regular expressions run only on those few values
+    if not value.isprintable():
+        bad = _CONTROL.search(value) or (None if s.multiline else _TAB_NL.search(value))
+        if bad:
+            if s.controls == "refuse":
+                return None, (f"“{s.label}”含有不可见的控制字符（U+{ord(bad[0]):04X}），"
+                              "请删除后重新填写"), None
+            value = _CONTROL.sub("", value)
+            if not s.multiline:
+                value = _TAB_NL.sub(" ", value).strip()
+            note = f"“{s.label}”中的不可见控制字符已删除，请核对"
+            if not value:
+                return None, None, note
     if s.max_len is not None and len(value) > s.max_len:
         return None, (f"“{s.label}”有 {len(value)} 个字（“{mask(s, value) if s.secret else value[:20] + '…'}”），"
                       f"超过 {s.max_len} 个字的上限，请缩短后重新填写"), note
     if s.allowed and value not in s.allowed:
-        return None, (f"“{s.label}”为“{shown}”，应为{'、'.join(s.allowed)}之一，请改正"), note
+        return None, (f"“{s.label}”为“{_shown(s, value)}”，应为{'、'.join(s.allowed)}之一，请改正"), note
     return value, None, note
 
 

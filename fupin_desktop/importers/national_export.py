@@ -16,6 +16,7 @@ and leave the field empty.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import gc
 import os
 from collections.abc import Callable
@@ -171,6 +172,9 @@ _COMBO_FIELDS = ("id_type", "ethnicity", "relation", "education", "school_status
                  "critical_illness_insurance", "pension_insurance")
 
 
+_spec_of = functools.lru_cache(maxsize=None)(fs.spec)  # field name -> its spec, looked up once
+
+
 class _Parser:
     """State of one parse. The per-row path (:meth:`member`, the loop in
     :func:`parse_national_export`) stays flat: no per-cell dispatch on kinds."""
@@ -188,6 +192,9 @@ class _Parser:
         self.heads: dict[str, int] = {}
         self.rejected_in: dict[str, int] = {}  # household code -> refused rows
         self.rejected_heads: dict[str, int] = {}  # household code -> refused row of its 户主
+        # (field, value) pairs that passed their spec unchanged: the same 汉族, 小学, 村名 and
+        # amounts come back on most rows, so each is checked once (names are too varied to keep)
+        self.passed: set[tuple[str, type, object]] = set()
         caches: dict[Callable, _Cache] = {}
 
         def cached(fn: Callable[[object], object]) -> _Cache:
@@ -235,19 +242,25 @@ class _Parser:
     def checked(self, row: int, fname: str, value: object, household: str | None,
                 name: str | None = None) -> tuple[object, bool]:
         """(value, ok) after the field spec: a value it refuses rejects the row."""
-        sp = fs.spec(fname)
+        key = (fname, value.__class__, value)  # the class too: Decimal(3) == 3 == 3.0
+        if key in self.passed:
+            return value, True
+        sp = _spec_of(fname)
         if sp is None:
             return value, True
         if sp.kind == "date":
             err = fs.check_date(sp, value, self.today)
             note = None
         else:
-            value, err, note = fs.check(sp, value)
+            cleaned, err, note = fs.check(sp, value)
         if err:
             self.spec_error(row, fname, err, household, name)
             return None, False
         if note:
             self.warn(row, "control-chars", f"第{row}行{note}", fname, household, name)
+            return cleaned, True
+        if fname != "name" and len(self.passed) < 50_000:
+            self.passed.add(key)
         return value, True
 
     def new_household(self, code: str, raw: tuple, row: int) -> HouseholdRecord | None:
