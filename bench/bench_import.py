@@ -56,7 +56,7 @@ def _fresh_db(url: str | None, tmp: Path):
 
     from sqlalchemy import create_engine, make_url, text
 
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import Base
 
     if not url:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 from fupin_desktop import __version__, migrate
-from fupin_desktop.database import open_database
 from fupin_desktop.services import autobackup
+from fupin_desktop.services.opening import open_database
 from fupin_desktop.views import startup
 
 
