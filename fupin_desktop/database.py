@@ -273,7 +273,7 @@ def install_storage_hooks(factory: sessionmaker) -> None:
 
 
 def connect(url: str | None = None, *, session_hooks: Sequence[SessionHook],
-            safety_backup: Callable[[Database], Path] | None, migrate: bool = True) -> Database:
+            safety_backup: Callable[[Database], Path | None] | None, migrate: bool = True) -> Database:
     """Open (creating if needed) and migrate the database at ``url``.
 
     Every session of it runs the storage hooks and each of ``session_hooks`` (given by the
@@ -281,6 +281,9 @@ def connect(url: str | None = None, *, session_hooks: Sequence[SessionHook],
     before migrating a SQLite file that holds data and returns the backup's path."""
     from . import migrate as migrations
 
+    if not session_hooks:  # without the closed-period guard closed months would take edits
+        raise ValueError("connect() needs the service layer's session hooks "
+                         "(open the database with services.opening.open_database)")
     url = normalise_url(url)
     path = sqlite_path(url)
     if path is not None:

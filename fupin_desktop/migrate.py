@@ -71,7 +71,7 @@ def needs_upgrade(engine: Engine) -> bool:
     return current_revision(engine) != head_revision()
 
 
-def upgrade(db, *, safety_backup: Callable[[object], Path] | None, progress=None) -> Path | None:
+def upgrade(db, *, safety_backup: Callable[[object], Path | None] | None, progress=None) -> Path | None:
     """Bring the schema to head. Returns the path of the safety backup, if one was made.
 
     ``safety_backup(db)`` makes the backup taken first when a SQLite file holds data (None: no

@@ -123,3 +123,10 @@ def test_only_services_opening_connects_and_nobody_makes_a_session_factory():
                 factories.append(rel)
     assert sorted(set(callers)) == ["services/opening.py"]
     assert factories == []
+
+
+def test_connect_refuses_to_open_without_the_service_layers_hooks(tmp_path):
+    with pytest.raises(ValueError, match="services.opening.open_database"):
+        database.connect(str(tmp_path / "x.db"), session_hooks=(), safety_backup=None)
+    with pytest.raises(TypeError):
+        database.connect(str(tmp_path / "x.db"))  # type: ignore[call-arg]
