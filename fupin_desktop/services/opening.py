@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import database, migrate
+from .. import database
+from .. import migrate as migrations
 from ..database import Database
 from . import closures
 
@@ -40,4 +41,4 @@ def open_database(url: str | None = None, *, migrate: bool = True, backup: bool 
 def upgrade(db: Database, *, backup: bool = True, progress=None) -> Path | None:
     """Bring the schema to head (after a safety backup unless ``backup`` is false); returns the
     backup's path, if one was made."""
-    return migrate.upgrade(db, safety_backup=migration_backup if backup else None, progress=progress)
+    return migrations.upgrade(db, safety_backup=migration_backup if backup else None, progress=progress)
