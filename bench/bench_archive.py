@@ -44,7 +44,7 @@ def make_db(path: Path, households: int, seed: int):
     from alembic import command
 
     from fupin_desktop import migrate
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import Base
     from fupin_desktop.services.demo import generate_demo
 
@@ -112,7 +112,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--iso", action="store_true")
     args = ap.parse_args()
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
     from fupin_desktop.services.archive_build import build_year, verify_dir
     from fupin_desktop.services.archive_plan import plan_year
 

@@ -71,7 +71,7 @@ def floor(households):
 def bench_db(url: str) -> None:
     """The whole service (bulk load + engine + exemptions) over a real database, e.g. one made
     by ``fupin demo --households 40000``; and the household form's one-household check."""
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import Household
     from fupin_desktop.services.checks import run_check
     from sqlalchemy import select

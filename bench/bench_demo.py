@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fupin_desktop.database import open_database  # noqa: E402
+from fupin_desktop.services.opening import open_database  # noqa: E402
 from fupin_desktop.models import Base  # noqa: E402
 from fupin_desktop.services.demo import generate_demo  # noqa: E402
 

@@ -59,7 +59,7 @@ def _fresh_db(url: str | None, tmp: Path):
     from alembic import command
 
     from fupin_desktop import migrate
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import Base
 
     def stamp(db):  # as the tests make it: the schema at head (the pre-import backup checks it)

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
-from fupin_desktop.database import open_database  # noqa: E402
+from fupin_desktop.services.opening import open_database  # noqa: E402
 from fupin_desktop.models import (  # noqa: E402
     Base, Household, HouseholdIncome, Member, Settlement, Village)
 from fupin_desktop.domain.idcard import check_char  # noqa: E402

@@ -28,7 +28,7 @@ from bench_ledger import floor  # noqa: E402
 
 
 def _database(members: int, cache: Path):
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import Base
     from fupin_desktop.services.household_import import import_households
 

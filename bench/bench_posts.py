@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 
-from fupin_desktop.database import open_database  # noqa: E402
+from fupin_desktop.services.opening import open_database  # noqa: E402
 from fupin_desktop.models import Base, Household, Member, Village  # noqa: E402
 from fupin_desktop.models.base import utcnow  # noqa: E402
 from fupin_desktop.models.posts import AttendanceMonth, Assignment, Inspection, Post  # noqa: E402

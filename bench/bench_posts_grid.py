@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_posts import build  # noqa: E402  (synthetic villages of 500 workers each)
 
-from fupin_desktop.database import open_database  # noqa: E402
+from fupin_desktop.services.opening import open_database  # noqa: E402
 from fupin_desktop.models import Base  # noqa: E402
 from fupin_desktop.services.posts_attendance import month_grid, set_marks  # noqa: E402
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from fupin_desktop.database import open_database  # noqa: E402
+from fupin_desktop.services.opening import open_database  # noqa: E402
 from fupin_desktop.models import Base, Household, Member  # noqa: E402
 from fupin_desktop.services import registry  # noqa: E402
 from fupin_desktop.services import demo  # noqa: E402

@@ -2,19 +2,84 @@
 
 Bulk statements (``session.execute(insert(...), rows)``) bypass ORM events; importers that use
 them call ``record_bulk`` themselves.
+
+The audit log is a hash chain (issue 12): each entry carries the SHA-256 of the previous entry
+(``prev_hash``) and its own hash over ``prev_hash`` + its content (``row_hash``). Every writer
+appends through ``insert_entries`` inside its own transaction; on PostgreSQL a
+transaction-scoped advisory lock keeps concurrent writers from forking the chain (SQLite has one
+writer anyway). services/audit_chain.py verifies it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models.base import utcnow
 from .session_hooks import listen_once
-from .services.audit_chain import insert_entries
+
+# ------------------------------------------------------------------------------ the chain
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 0x66757069  # "fupi": one chain per database
+
+
+def _ts(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return str(value)
+
+
+def content_of(e: dict) -> str:
+    """Canonical text of an entry's content (everything but its id and hashes)."""
+    return json.dumps([_ts(e["ts"]), e["user"], e["table_name"], str(e["record_id"]),
+                       e.get("record_key"), e["action"], e.get("changes"), e.get("reason")],
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def entry_hash(prev_hash: str, e: dict) -> str:
+    return hashlib.sha256((prev_hash + "\n" + content_of(e)).encode("utf-8")).hexdigest()
+
+
+def _tip(session: Session) -> str:
+    from .models import AuditLog
+
+    last = session.execute(select(AuditLog.row_hash).order_by(AuditLog.id.desc()).limit(1)).first()
+    return (last[0] if last and last[0] else GENESIS)
+
+
+def insert_entries(session: Session, rows: list[dict]) -> None:
+    """Append ``rows`` (dicts of AuditLog columns) to the chain, in this order."""
+    from .models import AuditLog
+
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    prev = _tip(session)
+    for r in rows:
+        r["prev_hash"] = prev
+        r["row_hash"] = prev = entry_hash(prev, r)
+    # executemany inserts the rows in list order: ids ascend along the chain
+    session.execute(insert(AuditLog), rows)
+
+
+def chain_rows_in(conn, table) -> None:
+    """(Re)compute the chain of every row of ``table`` (the audit_log table of a migration)."""
+    prev = GENESIS
+    rows = conn.execute(select(table).order_by(table.c.id)).mappings().all()
+    for r in rows:
+        h = entry_hash(prev, dict(r))
+        conn.execute(table.update().where(table.c.id == r["id"]).values(prev_hash=prev, row_hash=h))
+        prev = h
+
+
+# ------------------------------------------------------------------------------ audit rows
 
 # Columns that change on every save and say nothing to an auditor.
 _NOISE = {"version", "updated_at", "created_at"}

@@ -10,39 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import shutil
 import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, insert, select, text
 
-from .database import Database, create_private_file, quick_check_file, sqlite_path
+# backup_sqlite_file / copy_attachments live in storage: services/autobackup.py uses them too
+from .database import (Database, backup_sqlite_file, copy_attachments, create_private_file,
+                       quick_check_file, sqlite_path)
 from .errors import DamagedDatabaseError, InputError
-from .paths import make_private, user_data_dir
+from .paths import user_data_dir
 
 log = logging.getLogger(__name__)
 
 __all__ = ["backup", "restore", "backup_sqlite_file", "check_backup_file", "sqlite_path"]
-
-
-def backup_sqlite_file(engine: Engine, out: Path) -> Path:
-    """Consistent online copy of a SQLite database with the backup API."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".part")
-    tmp.unlink(missing_ok=True)
-    create_private_file(tmp)
-    raw = engine.raw_connection()
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            raw.driver_connection.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        raw.close()
-    tmp.replace(out)
-    return out
 
 
 def _copy_tables(src: Engine, dst: Engine, *, clear_target: bool) -> int:
@@ -76,26 +57,6 @@ def _copy_tables(src: Engine, dst: Engine, *, clear_target: bool) -> int:
                     d.execute(text(
                         f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
                         f"COALESCE((SELECT MAX(id) FROM \"{t.name}\"), 0) + 1, false)"))
-    return copied
-
-
-def copy_attachments(src: Path, dst: Path) -> int:
-    """Copy content-addressed attachments (``xx/sha256``) that ``dst`` lacks; returns how many.
-
-    Files are named by their sha256, so an existing file is already the right one and backups
-    in one folder can share one ``attachments/``."""
-    if not src.is_dir() or src.resolve() == dst.resolve():
-        return 0
-    copied = 0
-    for f in src.glob("??/*"):
-        target = dst / f.parent.name / f.name
-        if f.is_file() and not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
-            shutil.copyfile(f, tmp)
-            make_private(tmp)
-            tmp.replace(target)
-            copied += 1
     return copied
 
 
@@ -245,7 +206,7 @@ def restore(db: Database, src: str | Path, *, other_township: bool = False) -> P
     copy_attachments(src.parent / "attachments", _attachments_of(db))
     from . import migrate
 
-    migrate.upgrade(db, backup=False)
+    migrate.upgrade(db, safety_backup=None)  # the safety copy was taken above
     log.info("restored from backup; safety copy at %s", safety)
     return safety
 

@@ -1,8 +1,12 @@
 """Engine and session factory: SQLite by default, PostgreSQL for an office with several clerks.
 
-``open_database(url)`` is the one way in: it refuses a damaged file or a schema written by a
-newer program, backs up and migrates an older one, and returns a ``Database`` whose
-``write()`` is the single unit of work every change goes through.
+``connect(url, session_hooks=…, safety_backup=…)`` refuses a damaged file or a schema written by
+a newer program, backs up and migrates an older one, and returns a ``Database`` whose ``write()``
+is the single unit of work every change goes through. Every session factory gets the storage
+hooks (the audit trail, audit_events.py; the derived columns, ``install_derived``) and the
+``session_hooks`` the service layer passes in (the closed-period guard, services/closures.py):
+storage never imports services. The program opens its database through
+services/opening.py ``open_database``, which passes them.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ import contextlib
 import getpass
 import logging
 import sqlite3
+import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +98,48 @@ def create_private_file(path: Path) -> None:
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if p.exists():
             make_private(p)
+
+
+def backup_sqlite_file(engine: Engine, out: Path) -> Path:
+    """Consistent online copy of a SQLite database with the backup API."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    tmp.unlink(missing_ok=True)
+    create_private_file(tmp)
+    raw = engine.raw_connection()
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            raw.driver_connection.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        raw.close()
+    tmp.replace(out)
+    return out
+
+
+def copy_attachments(src: Path, dst: Path) -> int:
+    """Copy content-addressed attachments (``xx/sha256``) that ``dst`` lacks; returns how many.
+
+    Files are named by their sha256, so an existing file is already the right one and backups
+    in one folder can share one ``attachments/``."""
+    from .paths import make_private
+
+    if not src.is_dir() or src.resolve() == dst.resolve():
+        return 0
+    copied = 0
+    for f in src.glob("??/*"):
+        target = dst / f.parent.name / f.name
+        if f.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            shutil.copyfile(f, tmp)
+            make_private(tmp)
+            tmp.replace(target)
+            copied += 1
+    return copied
 
 
 def make_engine(url: str) -> Engine:
@@ -213,10 +260,30 @@ def install_derived(factory: sessionmaker) -> None:
             event.listen(Settlement, name, _settlement_before_write)
 
 
-def open_database(url: str | None = None, *, migrate: bool = True, backup: bool = True) -> Database:
-    """Open (creating if needed) and migrate the database at ``url``."""
-    from . import audit_events, migrate as migrations
+SessionHook = Callable[[sessionmaker], None]
 
+
+def install_storage_hooks(factory: sessionmaker) -> None:
+    """The hooks storage itself owns: an audit row for every change (audit_events) and the
+    derived columns (``install_derived``)."""
+    from . import audit_events
+
+    audit_events.install(factory)
+    install_derived(factory)
+
+
+def connect(url: str | None = None, *, session_hooks: Sequence[SessionHook],
+            safety_backup: Callable[[Database], Path | None] | None, migrate: bool = True) -> Database:
+    """Open (creating if needed) and migrate the database at ``url``.
+
+    Every session of it runs the storage hooks and each of ``session_hooks`` (given by the
+    service layer: services/opening.py). ``safety_backup(db)`` (or None: no backup) is called
+    before migrating a SQLite file that holds data and returns the backup's path."""
+    from . import migrate as migrations
+
+    if not session_hooks:  # without the closed-period guard closed months would take edits
+        raise ValueError("connect() needs the service layer's session hooks "
+                         "(open the database with services.opening.open_database)")
     url = normalise_url(url)
     path = sqlite_path(url)
     if path is not None:
@@ -233,15 +300,13 @@ def open_database(url: str | None = None, *, migrate: bool = True, backup: bool 
         raise DatabaseError(f"无法连接数据库：{make_url(url).render_as_string(True)}。请检查地址、网络和权限。") from exc
     db = Database(url=url, engine=engine,
                   sessions=sessionmaker(engine, expire_on_commit=False))
-    audit_events.install(db.sessions)
-    install_derived(db.sessions)
-    from .services import closures
-
-    closures.install(db.sessions)  # closed months / archive years refuse edits (issue 12)
+    install_storage_hooks(db.sessions)
+    for hook in session_hooks:
+        hook(db.sessions)
     try:
         migrations.check_not_newer(engine)
         if migrate:
-            migrations.upgrade(db, backup=backup)
+            migrations.upgrade(db, safety_backup=safety_backup)
     except BaseException:
         engine.dispose()
         raise

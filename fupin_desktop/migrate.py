@@ -1,13 +1,15 @@
 """Schema migrations with Alembic, run automatically when the program opens a database.
 
 Before migrating a SQLite file that already holds data, a consistent, verified copy is taken
-with the SQLite backup API into the automatic backups (services/autobackup.py; never a raw file
-copy, which can tear a WAL database).
+with the SQLite backup API into the automatic backups (never a raw file copy, which can tear a
+WAL database): the caller passes ``safety_backup`` (services/opening.py passes
+services/autobackup.py's), so storage never imports services.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect
@@ -69,21 +71,21 @@ def needs_upgrade(engine: Engine) -> bool:
     return current_revision(engine) != head_revision()
 
 
-def upgrade(db, *, backup: bool = True, progress=None) -> Path | None:
+def upgrade(db, *, safety_backup: Callable[[object], Path | None] | None, progress=None) -> Path | None:
     """Bring the schema to head. Returns the path of the safety backup, if one was made.
 
-    ``progress(done, total, text)`` (optional) hears of the two steps: backup, migration."""
+    ``safety_backup(db)`` makes the backup taken first when a SQLite file holds data (None: no
+    backup, e.g. right after a restore). ``progress(done, total, text)`` (optional) hears of the
+    two steps: backup, migration."""
     report = progress or (lambda *_: None)
     if not needs_upgrade(db.engine):
         return None
     from alembic import command  # only now: importing Alembic costs ≈0.3 s of start-up
 
     backup_path = None
-    if backup and db.is_sqlite and inspect(db.engine).get_table_names():
-        from .services import autobackup
-
+    if safety_backup is not None and db.is_sqlite and inspect(db.engine).get_table_names():
         report(0, 2, "正在备份数据库…")
-        backup_path = autobackup.before(db, "migration").path
+        backup_path = safety_backup(db)
     report(1, 2, f"正在升级数据库结构到版本 {head_revision()}…")
     with db.engine.begin() as conn:
         command.upgrade(_config(conn), "head")

@@ -87,7 +87,7 @@ def _copy_sqlite(src: Path, dst: Path) -> None:
 
 def _sqlite_template() -> Path:
     if "sqlite" not in _TEMPLATES:
-        from fupin_desktop.database import open_database
+        from fupin_desktop.services.opening import open_database
 
         path = _template_dir() / "schema.db"
         db = open_database("sqlite:///" + path.as_posix(), migrate=False)
@@ -98,7 +98,7 @@ def _sqlite_template() -> Path:
 
 
 def make_sqlite_db(path: Path):
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
 
     _copy_sqlite(_sqlite_template(), path)
     return open_database("sqlite:///" + path.as_posix(), migrate=False)
@@ -115,7 +115,7 @@ def _pg_admin():
 def _pg_open(schema: str):
     from sqlalchemy import make_url
 
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
 
     url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
     return open_database(url.render_as_string(hide_password=False), migrate=False)

@@ -22,7 +22,7 @@ def main() -> int:
     a = ap.parse_args()
     from PySide6.QtCore import QTimer
 
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
     from fupin_desktop.views.app import create_app
     from fupin_desktop.views.context import AppContext
     from fupin_desktop.views.main_window import MainWindow

@@ -173,8 +173,6 @@ def check_bag(bag_dir: Path | str) -> tuple[list[Problem], dict[str, str]]:
             if alg == "sha256":
                 sha256[rel] = actual
             if actual != expected:
-                from fupin_desktop.archive.tamper import looks_truncated
-
                 if looks_truncated(bag_dir / rel):
                     problems.append(Problem("bag.truncated", f"文件不完整（被截断）：{rel}。", rel))
                 else:
@@ -234,3 +232,17 @@ def _unexpected(bag_dir: Path, manifests, tagmanifests, listed: set[str]) -> lis
 def verify_bag(bag_dir: Path | str) -> list[str]:
     """Every problem of the bag, as Chinese sentences (empty list = valid)."""
     return [p.message_cn for p in check_bag(bag_dir)[0]]
+
+
+def looks_truncated(path: Path) -> bool:
+    """A PDF whose last 1 KiB holds no %%EOF was cut off (other files: never judged so)."""
+    if path.suffix.lower() != ".pdf":
+        return False
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, 2)
+            n = f.tell()
+            f.seek(max(0, n - 1024))
+            return b"%%EOF" not in f.read()
+    except OSError:
+        return False

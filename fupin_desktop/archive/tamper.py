@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from fupin_desktop.archive.bagit import PAYLOAD_MANIFEST, TAG_MANIFEST, decode_path, file_sha256, payload_files
+from fupin_desktop.archive.bagit import (PAYLOAD_MANIFEST, TAG_MANIFEST, decode_path, file_sha256,
+                                         looks_truncated, payload_files)
 from fupin_desktop.archive.model import Problem
 
 
@@ -100,17 +101,3 @@ def compare_with_record(bag_dir: Path | str, recorded: Mapping[str, RecordedFile
         else:
             out.append(Problem("tamper.changed", f"文件内容与生成时记录不符：{rel[5:]}。", rel))
     return out
-
-
-def looks_truncated(path: Path) -> bool:
-    """A PDF whose last 1 KiB holds no %%EOF was cut off (other files: never judged so)."""
-    if path.suffix.lower() != ".pdf":
-        return False
-    try:
-        with open(path, "rb") as f:
-            f.seek(0, 2)
-            n = f.tell()
-            f.seek(max(0, n - 1024))
-            return b"%%EOF" not in f.read()
-    except OSError:
-        return False

@@ -86,7 +86,7 @@ def _receipt(db, args):
 
 
 def _close(db, args):
-    from ..services.archive_years import close_year
+    from ..services.archive_close import close_year
 
     r = close_year(db, args.year)
     return ({"year": r.year, "items": r.items, "pages": r.pages, "boxes": r.boxes},

@@ -30,7 +30,7 @@ def db_url_from(args) -> str | None:
 
 def open_db_for(args):
     """Open the database and, once accounts exist, log in (AccessError → exit 3)."""
-    from ..database import open_database
+    from ..services.opening import open_database
 
     db = open_database(db_url_from(args))
     try:

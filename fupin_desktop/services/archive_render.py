@@ -32,7 +32,7 @@ def database(url: str):
         with _lock:
             db = _DBS.get(url)
             if db is None:
-                from ..database import open_database
+                from .opening import open_database
 
                 # a worker only reads: no migration, no backup (the GUI process did both)
                 db = _DBS[url] = open_database(url, migrate=False, backup=False)

@@ -1,75 +1,21 @@
-"""The audit log as a hash chain (issue 12): each entry carries the SHA-256 of the previous
-entry (``prev_hash``) and its own hash over ``prev_hash`` + its content (``row_hash``).
+"""Verifying the audit log's hash chain (issue 12) and the month closures' seals.
 
-Changing, deleting or inserting an entry by SQL breaks the chain from that entry on;
-``verify_chain`` (``fupin db verify``, the GUI at start) recomputes it and names the first
-entry that no longer fits. Every writer appends through ``insert_entries`` inside its own
-transaction; on PostgreSQL a transaction-scoped advisory lock keeps concurrent writers from
-forking the chain (SQLite has one writer anyway).
+Each audit entry carries the SHA-256 of the previous entry (``prev_hash``) and its own hash over
+``prev_hash`` + its content (``row_hash``); the chain is appended by the storage layer
+(audit_events.insert_entries, inside each writer's own transaction). Changing, deleting or
+inserting an entry by SQL breaks the chain from that entry on; ``verify_chain`` (``fupin db
+verify``, the GUI at start) recomputes it and names the first entry that no longer fits.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-GENESIS = "0" * 64
-_PG_LOCK_KEY = 0x66757069  # "fupi": one chain per database
-
-
-def _ts(value) -> str:
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    return str(value)
-
-
-def content_of(e: dict) -> str:
-    """Canonical text of an entry's content (everything but its id and hashes)."""
-    return json.dumps([_ts(e["ts"]), e["user"], e["table_name"], str(e["record_id"]),
-                       e.get("record_key"), e["action"], e.get("changes"), e.get("reason")],
-                      ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def entry_hash(prev_hash: str, e: dict) -> str:
-    return hashlib.sha256((prev_hash + "\n" + content_of(e)).encode("utf-8")).hexdigest()
-
-
-def _tip(session: Session) -> str:
-    from ..models import AuditLog
-
-    last = session.execute(select(AuditLog.row_hash).order_by(AuditLog.id.desc()).limit(1)).first()
-    return (last[0] if last and last[0] else GENESIS)
-
-
-def insert_entries(session: Session, rows: list[dict]) -> None:
-    """Append ``rows`` (dicts of AuditLog columns) to the chain, in this order."""
-    from ..models import AuditLog
-
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    prev = _tip(session)
-    for r in rows:
-        r["prev_hash"] = prev
-        r["row_hash"] = prev = entry_hash(prev, r)
-    # executemany inserts the rows in list order: ids ascend along the chain
-    session.execute(insert(AuditLog), rows)
-
-
-def chain_rows_in(conn, table) -> None:
-    """(Re)compute the chain of every row of ``table`` (the audit_log table of a migration)."""
-    prev = GENESIS
-    rows = conn.execute(select(table).order_by(table.c.id)).mappings().all()
-    for r in rows:
-        h = entry_hash(prev, dict(r))
-        conn.execute(table.update().where(table.c.id == r["id"]).values(prev_hash=prev, row_hash=h))
-        prev = h
+# the chain itself is written by the storage layer (every audit row goes through it)
+from ..audit_events import GENESIS, _ts, entry_hash
 
 
 @dataclass(frozen=True)
@@ -143,9 +89,25 @@ def verify_chain(db, *, progress=None) -> VerifyResult:
                 res.problems.append(ChainProblem("audit", str(r.id), f"{_describe(r)}的内容已被改动。"))
                 break
             prev = r.row_hash
-        from .closures import verify_closures
-
         closures, unsealed, problems = verify_closures(s)
         res.closures, res.unsealed = closures, unsealed
         res.problems += problems
     return res
+
+
+def verify_closures(session: Session):
+    """(closures, unsealed, problems) — every sealed month recomputed."""
+    from ..models import MonthClosure
+    from .closures import _month_text, month_digest
+
+    problems, n, unsealed = [], 0, 0
+    for c in session.scalars(select(MonthClosure).order_by(MonthClosure.month)):
+        n += 1
+        if not c.content_hash:
+            unsealed += 1
+            continue
+        if month_digest(session, c.run_id) != c.content_hash:
+            problems.append(ChainProblem("closure", f"{c.month:%Y-%m}",
+                                         f"{_month_text(c.month)}关账时封存的工资记录（发放花名册）已被改动："
+                                         "与关账时记录的校验值不符。"))
+    return n, unsealed, problems

@@ -126,7 +126,7 @@ def make_backup(db, reason: str, *, rotate_after: bool = True) -> BackupInfo | N
     folder = backups_dir(db)
     if folder is None:
         return None
-    from ..backup import backup_sqlite_file, copy_attachments
+    from ..database import backup_sqlite_file, copy_attachments
     from .archive_files import attachments_dir
 
     now = dt.datetime.now()

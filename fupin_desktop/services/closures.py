@@ -219,21 +219,3 @@ def month_digest(session: Session, run_id: int) -> str:
     }
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def verify_closures(session: Session):
-    """(closures, unsealed, problems) — every sealed month recomputed."""
-    from ..models import MonthClosure
-    from .audit_chain import ChainProblem
-
-    problems, n, unsealed = [], 0, 0
-    for c in session.scalars(select(MonthClosure).order_by(MonthClosure.month)):
-        n += 1
-        if not c.content_hash:
-            unsealed += 1
-            continue
-        if month_digest(session, c.run_id) != c.content_hash:
-            problems.append(ChainProblem("closure", f"{c.month:%Y-%m}",
-                                         f"{_month_text(c.month)}关账时封存的工资记录（发放花名册）已被改动："
-                                         "与关账时记录的校验值不符。"))
-    return n, unsealed, problems

@@ -194,17 +194,3 @@ def normalize_phone(text: str | None) -> str | None:
     if s is None:
         return None
     return "".join(ch for ch in s if not ch.isspace())
-
-
-# Validation lives in household_rules.py; these names keep working from here too.
-_RULES = frozenset({"validate_household", "household_warnings", "validate_income",
-                    "preview_income", "validate_member", "validate_measure", "validate_visit",
-                    "phone_error", "MAX_AMOUNT"})
-
-
-def __getattr__(name: str):
-    if name in _RULES:
-        from . import household_rules
-
-        return getattr(household_rules, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

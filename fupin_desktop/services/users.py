@@ -89,7 +89,7 @@ def _check_role(role: str) -> str:
 
 def audit(session, action: str, name: str, summary: str, *, user: str | None = None) -> None:
     """One audit row about an account (添加用户, 登录, 登录失败, 查看完整信息 …)."""
-    from .audit_chain import insert_entries
+    from ..audit_events import insert_entries
 
     insert_entries(session, [{
         "ts": utcnow(), "user": (user or session.info.get("user") or "unknown")[:64],

@@ -239,7 +239,7 @@ class ArchiveActions:
                        "count is known.").replace("%1", str(self.year))
         if QMessageBox.question(self, QCoreApplication.translate("ArchiveTab", "Close Year"), text) != QMessageBox.StandardButton.Yes:
             return
-        from ..services.archive_years import close_year
+        from ..services.archive_close import close_year
 
         db, year = self.ctx.db, self.year
         self.task = run_task(self, QCoreApplication.translate("ArchiveTab", "Closing the year…"), lambda p: close_year(db, year),

@@ -231,7 +231,7 @@ class HouseholdDialog(QDialog):
             self.tabs.setTabText(i, f"{base} ({page.model.rowCount()})")
 
     def _show_hints(self, form) -> None:
-        from ..services.household_forms import household_warnings
+        from ..services.household_rules import household_warnings
 
         warnings = household_warnings(form)
         self.hints.setText("\n".join(warnings.values()))

@@ -205,7 +205,7 @@ class IncomePage(QWidget):
     @Slot()
     def _recompute(self) -> None:
         from ..services import settings
-        from ..services.household_forms import preview_income
+        from ..services.household_rules import preview_income
 
         if self._year is None:
             return

@@ -6,12 +6,9 @@ opens the result in the system viewer (PDF) so the clerk can check it and print.
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QMessageBox,
     QRadioButton, QSpinBox, QVBoxLayout, QWidget,
@@ -19,27 +16,9 @@ from PySide6.QtWidgets import (
 
 from . import print_preview
 from .context import AppContext, show_error
+# where outputs are saved and opened: shared with print_preview, medical_io and posts_output
+from .output_files import open_file, output_dir, remember_dir, remember_folder, safe_name
 from .tasks import run_task
-
-_DIR_KEY = "households/output_dir"
-
-
-def output_dir() -> str:
-    """Where the last file was saved (the clerk's documents folder at first)."""
-    saved = QSettings().value(_DIR_KEY)
-    return str(saved) if saved else str(Path.home())
-
-
-def remember_dir(path: str) -> None:
-    QSettings().setValue(_DIR_KEY, str(Path(path).parent))
-
-
-def safe_name(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_") or "output"
-
-
-def open_file(path: str) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(os.fspath(path)))
 
 
 class LedgerDialog(QDialog):
@@ -222,7 +201,7 @@ def print_household_files(parent: QWidget, ctx: AppContext, households: list[tup
             output_dir())
         if not folder:
             return None
-        QSettings().setValue(_DIR_KEY, folder)
+        remember_folder(folder)
 
         def done(batch):
             QMessageBox.information(

@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
 
     # -- database actions --------------------------------------------------------------------
     def _switch_to(self, url: str) -> None:
-        from ..database import open_database
+        from ..services.opening import open_database
 
         def work(progress):
             progress(0, 0, self.tr("Opening database…"))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from .context import AppContext, show_error
 from .households_import import fill_missing_names
 from . import print_preview
-from .households_print import output_dir, remember_dir, safe_name
+from .output_files import output_dir, remember_dir, safe_name
 from .medical_widgets import MedicalListModel, PeriodPicker, make_table
 from .registry_model import Column
 from .tasks import run_task

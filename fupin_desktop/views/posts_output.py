@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from ..domain.posts_calendar import month_text
 from .context import AppContext, show_error
 from . import print_preview
-from .households_print import output_dir, remember_dir, safe_name
+from .output_files import output_dir, remember_dir, safe_name
 from .medical_widgets import set_villages, village_combo
 from .posts_widgets import MonthPicker
 from .tasks import run_task

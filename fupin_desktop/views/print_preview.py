@@ -284,7 +284,7 @@ class PrintPreviewDialog(QDialog):
         return len(pages)
 
     def save_as(self) -> str | None:
-        from .households_print import output_dir, remember_dir
+        from .output_files import output_dir, remember_dir
 
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Save As"), str(Path(output_dir()) / Path(self.pdf_path).name),
@@ -336,6 +336,6 @@ def open_result(parent: QWidget | None, path: str, title: str = "") -> None:
     if os.fspath(path).lower().endswith(".pdf"):
         show_preview(parent, path, title)
     else:
-        from .households_print import open_file
+        from .output_files import open_file
 
         open_file(path)

@@ -24,8 +24,8 @@ def open_and_upgrade(parent: QWidget | None, url: str | None, on_ready: Callable
     migrated on the thread pool (QProgressDialog via run_task) before ``on_ready(db)``.
     A damaged or newer database calls ``on_refused(error)``."""
     from .. import migrate
-    from ..database import open_database
     from ..errors import UserError
+    from ..services.opening import open_database, upgrade
 
     try:
         db = open_database(url, migrate=False)
@@ -45,7 +45,7 @@ def open_and_upgrade(parent: QWidget | None, url: str | None, on_ready: Callable
     title = (_tr("Upgrading the database from version %1 to %2…")
              .replace("%1", old or "—").replace("%2", migrate.head_revision())) if old else \
         _tr("Creating the database…")
-    run_task(parent, title, lambda progress: migrate.upgrade(db, progress=progress),
+    run_task(parent, title, lambda progress: upgrade(db, progress=progress),
              cancellable=False, on_result=lambda _backup: on_ready(db), on_error=failed)
 
 

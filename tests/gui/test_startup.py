@@ -6,9 +6,10 @@ from __future__ import annotations
 import sqlite3
 
 from fupin_desktop import __version__, migrate
-from fupin_desktop.database import open_database
 from fupin_desktop.services import autobackup
+from fupin_desktop.services.opening import open_database
 from fupin_desktop.views import startup
+from tests.unit.test_session_hooks import assert_all_hooks
 
 
 def test_a_newer_database_is_refused_naming_both_versions(qapp, tmp_path, monkeypatch):
@@ -43,6 +44,7 @@ def test_an_older_database_is_backed_up_and_migrated_in_the_background(qtbot, tm
     db = ready[0]
     try:
         assert migrate.current_revision(db.engine) == migrate.head_revision()
+        assert_all_hooks(db)  # audit trail, closed-period guard, derived income
         backups = autobackup.list_backups(db)
         assert [b.reason for b in backups] == ["migration"]
         assert autobackup.verify(backups[0].path) == old  # the copy holds the data before migrating

@@ -30,7 +30,7 @@ def run_cli(*args, data: Path, umask: int = 0o022):
 
 
 def test_database_and_wal_are_private_even_under_a_loose_umask(tmp_path):
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
 
     old = os.umask(0o022)
     try:

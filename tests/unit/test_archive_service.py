@@ -16,7 +16,8 @@ from fupin_desktop.services import archive_settings as cfg_mod
 from fupin_desktop.services.archive_build import build_year
 from fupin_desktop.services.archive_files import ItemMeta, add_registered, attachment_path, remove_registered
 from fupin_desktop.services.archive_plan import group_rows, plan_year
-from fupin_desktop.services.archive_years import boxes_for, close_year
+from fupin_desktop.services.archive_close import close_year
+from fupin_desktop.services.archive_years import boxes_for
 from fupin_desktop.services.demo import generate_demo
 
 YEAR = 2025

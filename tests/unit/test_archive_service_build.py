@@ -401,9 +401,9 @@ def test_closing_the_year_records_the_package_of_record(built, tmp_path):
     from sqlalchemy import func
 
     from fupin_desktop.backup import backup
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import ArchivePackage, ArchivePackageFile
-    from fupin_desktop.services.archive_years import close_year
+    from fupin_desktop.services.archive_close import close_year
 
     copy = open_database("sqlite:///" + str(backup(built[0], tmp_path / "c.db")))
     try:

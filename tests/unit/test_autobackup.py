@@ -114,21 +114,21 @@ def test_select_kept_with_gaps_keeps_the_last_periods_that_have_backups():
 
 
 def test_backup_before_import_and_a_failed_backup_stops_the_import(db, monkeypatch):
-    from fupin_desktop import backup
+    from fupin_desktop import database
     from fupin_desktop.services.household_import import import_households
 
-    real = backup.backup_sqlite_file
+    real = database.backup_sqlite_file
 
     def broken(engine, out):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(backup, "backup_sqlite_file", broken)
+    monkeypatch.setattr(database, "backup_sqlite_file", broken)
     with pytest.raises(BackupError, match="无法自动备份"):
         import_households(db, SAMPLES / "national_export_clean.xlsx")
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Household)) == 0
     assert autobackup.list_backups(db) == []
-    monkeypatch.setattr(backup, "backup_sqlite_file", real)
+    monkeypatch.setattr(database, "backup_sqlite_file", real)
     import_households(db, SAMPLES / "national_export_clean.xlsx")
     assert [b.reason for b in autobackup.list_backups(db)] == ["import"]
 

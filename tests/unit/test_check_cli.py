@@ -75,7 +75,7 @@ def test_exemptions_are_counted_apart_listed_and_expire_at_year_end(capsys, tmp_
 
 
 def test_check_save_makes_one_problem_per_finding_and_resolves_what_was_fixed(capsys, tmp_path):
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
 
     db = str(tmp_path / "c.db")
     assert run(capsys, "--db", db, "--json", "demo", "--households", "60")[0] == 0

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from fupin_desktop import migrate
-from fupin_desktop.database import open_database
 from fupin_desktop.errors import DamagedDatabaseError, SchemaTooNewError
+from fupin_desktop.services.opening import open_database
 
 
 def test_migrate_from_empty_matches_models(tmp_path):

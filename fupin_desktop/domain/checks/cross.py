@@ -9,7 +9,7 @@ import datetime as _dt
 from decimal import Decimal
 
 from .data import ACTIVE, NO_LABOUR, Ledgers, age, norm
-from .registry import ERROR, SUSPECT, Finding, rule, township_rule
+from .rules import ERROR, SUSPECT, Finding, rule, township_rule
 
 _GONE = ("死亡", "迁出", "自然减少")
 _FAR = _dt.date(9999, 12, 31)

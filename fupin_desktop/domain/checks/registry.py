@@ -9,49 +9,12 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Callable, Iterable, NamedTuple
+from typing import Iterable
 
 from .data import LABOUR, NO_LABOUR, Context, Household
+# the rule table itself: cross.py registers X01–X12 into it too, without importing this module
+from .rules import ERROR, RULES, SUSPECT, TOWNSHIP_RULES, Finding, Rule, rule
 from .table import Table
-
-ERROR = "错误"
-SUSPECT = "疑点"
-
-
-class Finding(NamedTuple):
-    code: str
-    household: str
-    member: str | None  # raw ID; the service masks it before it leaves
-    detail: str
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: str
-    reads: str
-    fix: str
-    func: Callable[[Table, Context], Iterable[tuple[int | None, str | None, str]]]
-
-
-RULES: list[Rule] = []
-TOWNSHIP_RULES: list[Rule] = []  # rules over the whole township (no household)
-
-
-def rule(code, name, severity, reads, fix):
-    def wrap(func):
-        RULES.append(Rule(code, name, severity, reads, fix, func))
-        return func
-    return wrap
-
-
-def township_rule(code, name, severity, reads, fix):
-    def wrap(func):
-        TOWNSHIP_RULES.append(Rule(code, name, severity, reads, fix, func))
-        return func
-    return wrap
 
 
 def all_rules() -> list[Rule]:

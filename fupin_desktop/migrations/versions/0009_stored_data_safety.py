@@ -36,7 +36,7 @@ def upgrade() -> None:
     )
     conn = op.get_bind()
     # chain the entries written so far, and seal the months closed so far
-    from fupin_desktop.services.audit_chain import chain_rows_in
+    from fupin_desktop.audit_events import chain_rows_in
 
     audit = sa.Table('audit_log', sa.MetaData(), autoload_with=conn)
     chain_rows_in(conn, audit)
