@@ -23,6 +23,25 @@ class _Normed(dict):
 NORMED = _Normed({None: ""})
 
 
+class _Profiles(dict):
+    """A member's raw field tuple -> the tuple normalised (one dict hit per member)."""
+
+    def __missing__(self, raw):
+        out = tuple(map(NORMED.__getitem__, raw))
+        if len(self) < 200_000:
+            self[raw] = out
+        return out
+
+
+PROFILES = _Profiles()
+_MEMBER_ATTRS = ("rel", "sex", "eth", "health", "labour", "school", "edu", "oos", "res", "emp", "crit", "pen",
+                 "dibao", "tekun", "doc", "card")
+_MEMBER_FIELDS = attrgetter("relation", "sex", "ethnicity", "health", "labour", "school", "education",
+                            "out_of_school_reason", "resident_insurance", "employee_insurance",
+                            "critical_insurance", "pension", "dibao", "tekun", "document_type", "disability_card")
+_BIRTH = attrgetter("birth_date")
+
+
 def _col(name: str, rows, getter=NORMED.__getitem__):
     return list(map(getter, map(attrgetter(name), rows)))
 
@@ -38,23 +57,23 @@ class Table:
         allm = [m for h in hs for m in h.members]
         self.all_hi = [i for i, h in enumerate(hs) for _ in h.members]
         self.all_id = [m.id_number for m in allm]
-        # normal members (状态 正常), normalised
+        # normal members (状态 正常), normalised: each member's fields read in one C call as a
+        # tuple, normalised once per distinct tuple (a county has a few thousand), then columns
         act = [(i, m) for i, h in enumerate(hs) for m in h.members if m.status == ACTIVE]
         am = [m for _, m in act]
         self.hi = [i for i, _ in act]
         self.id = [m.id_number for m in am]
         self.name = [m.name for m in am]
-        for attr, col in (("rel", "relation"), ("sex", "sex"), ("eth", "ethnicity"), ("health", "health"),
-                          ("labour", "labour"), ("school", "school"), ("edu", "education"),
-                          ("oos", "out_of_school_reason"), ("res", "resident_insurance"),
-                          ("emp", "employee_insurance"), ("crit", "critical_insurance"), ("pen", "pension"),
-                          ("dibao", "dibao"), ("tekun", "tekun"), ("doc", "document_type"),
-                          ("card", "disability_card")):
-            setattr(self, attr, _col(col, am))
+        normed = list(map(PROFILES.__getitem__, map(_MEMBER_FIELDS, am)))
+        cols = list(zip(*normed)) if normed else [()] * len(_MEMBER_ATTRS)
+        for attr, col in zip(_MEMBER_ATTRS, cols):
+            setattr(self, attr, col)
+        # ages on the check date, computed once per distinct birth date
         on = ctx.as_of
         oy, omd = on.year, (on.month, on.day)
-        borns = [m.birth_date or birth_from_id(m.id_number) for m in am]
-        self.age = [None if b is None else oy - b.year - (omd < (b.month, b.day)) for b in borns]
+        borns = [b or birth_from_id(x) for b, x in zip(map(_BIRTH, am), self.id)]
+        ages = {b: None if b is None else oy - b.year - (omd < (b.month, b.day)) for b in set(borns)}
+        self.age = list(map(ages.__getitem__, borns))
         # households, normalised
         g = NORMED.__getitem__
         self.htype = _col("household_type", hs)
