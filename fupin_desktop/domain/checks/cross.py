@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import ne
 
 from .data import ACTIVE, NO_LABOUR, Ledgers, age, norm
 from .registry import ERROR, SUSPECT, Finding, rule, township_rule
@@ -53,9 +55,8 @@ def _not_normal(t) -> dict[int, dict[str, object]]:
     if got is None:
         got = t.cache["not_normal"] = {}
         hs = t.households
-        for i, st in zip(t.all_hi, t.all_status):
-            if st != ACTIVE and i not in got:
-                got[i] = {m.id_number: m for m in hs[i].members if m.status != ACTIVE}
+        for i in sorted(set(compress(t.all_hi, map(ne, t.all_status, repeat(ACTIVE))))):
+            got[i] = {m.id_number: m for m in hs[i].members if m.status != ACTIVE}
     return got
 
 
