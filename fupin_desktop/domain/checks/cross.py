@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import ne
+from operator import attrgetter, is_not, ne, truth
 
 from .data import ACTIVE, NO_LABOUR, Ledgers, age, norm
 from .registry import ERROR, SUSPECT, Finding, rule, township_rule
@@ -29,6 +29,7 @@ def _year_span(year: int):
     return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
 
 
+_LEDGERS = attrgetter("ledgers")
 _PARTS = ("assignments", "last_attendance", "settlements", "chronic_cards", "signings")
 
 
@@ -37,14 +38,13 @@ def _with(t, what):
     every ledger part in one pass over the township, on first use)."""
     got = t.cache.get("with")
     if got is None:
-        got = t.cache["with"] = {part: [] for part in _PARTS}
-        lists = [(part, got[part].append) for part in _PARTS]
-        for i, h in enumerate(t.households):
-            led = h.ledgers
-            if led is not None:
-                for part, add in lists:
-                    if getattr(led, part):
-                        add((i, h, led))
+        hs = t.households
+        leds = list(map(_LEDGERS, hs))
+        kept = list(map(is_not, leds, repeat(None)))
+        rows = list(zip(compress(range(len(hs)), kept), compress(hs, kept), compress(leds, kept)))
+        kept_leds = [r[2] for r in rows]
+        got = t.cache["with"] = {part: list(compress(rows, map(truth, map(attrgetter(part), kept_leds))))
+                                 for part in _PARTS}
     return got[what]
 
 
