@@ -219,6 +219,7 @@ def load(session, as_of: _dt.date, year: int, village: str | None = None,
 
 
 _TEXT = {None: ""}
+_ZERO = Decimal(0)
 _STATUS = {None: "正常", "": "正常"}
 
 
@@ -246,12 +247,10 @@ class LedgerData:
             if self._empty is None:
                 self._empty = dc.Ledgers(posts_kept=self.posts_kept, medical_kept=self.medical_kept)
             return self._empty  # one shared record for the households without ledger rows
-        return dc.Ledgers(assignments=tuple(self.assignments.get(hid, ())),
-                          last_attendance=dict(self.last_attendance.get(hid, {})),
-                          wages_paid=self.wages.get(hid, Decimal(0)),
-                          settlements=tuple(self.settlements.get(hid, ())),
-                          chronic_cards=tuple(self.cards.get(hid, ())), signings=tuple(self.signings.get(hid, ())),
-                          posts_kept=self.posts_kept, medical_kept=self.medical_kept)
+        return dc.Ledgers(tuple(self.assignments.get(hid, ())), dict(self.last_attendance.get(hid, {})),
+                          self.wages.get(hid, _ZERO), tuple(self.settlements.get(hid, ())),
+                          tuple(self.cards.get(hid, ())), tuple(self.signings.get(hid, ())),
+                          self.posts_kept, self.medical_kept)
 
 
 _GONE = ("死亡", "迁出", "自然减少")
