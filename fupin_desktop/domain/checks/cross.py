@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import attrgetter, is_not, ne, truth
 
 from .data import ACTIVE, NO_LABOUR, Ledgers, age, norm
 from .rules import ERROR, SUSPECT, Finding, rule, township_rule
 
 _GONE = ("死亡", "迁出", "自然减少")
 _FAR = _dt.date(9999, 12, 31)
+_ZERO = Decimal(0)
 
 
 _NO_LEDGERS = Ledgers()
@@ -26,18 +29,44 @@ def _year_span(year: int):
     return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
 
 
+_LEDGERS = attrgetter("ledgers")
+_PARTS = ("assignments", "last_attendance", "settlements", "chronic_cards", "signings")
+
+
 def _with(t, what):
-    """(index, household, ledgers) of the households whose ledgers hold ``what``."""
-    for i, h in enumerate(t.households):
-        led = h.ledgers
-        if led is not None and getattr(led, what):
-            yield i, h, led
+    """(index, household, ledgers) of the households whose ledgers hold ``what`` (gathered for
+    every ledger part in one pass over the township, on first use)."""
+    got = t.cache.get("with")
+    if got is None:
+        hs = t.households
+        leds = list(map(_LEDGERS, hs))
+        kept = list(map(is_not, leds, repeat(None)))
+        rows = list(zip(compress(range(len(hs)), kept), compress(hs, kept), compress(leds, kept)))
+        kept_leds = [r[2] for r in rows]
+        got = t.cache["with"] = {part: list(compress(rows, map(truth, map(attrgetter(part), kept_leds))))
+                                 for part in _PARTS}
+    return got[what]
+
+
+def _not_normal(t) -> dict[int, dict[str, object]]:
+    """Per household index: its members whose 状态 is not 正常, by ID (X01/X03/X06 judge only
+    them; a township has a few hundred among 150,000)."""
+    got = t.cache.get("not_normal")
+    if got is None:
+        got = t.cache["not_normal"] = {}
+        hs = t.households
+        for i in sorted(set(compress(t.all_hi, map(ne, t.all_status, repeat(ACTIVE))))):
+            got[i] = {m.id_number: m for m in hs[i].members if m.status != ACTIVE}
+    return got
 
 
 @rule("X01", "公益性岗位在岗人员已死亡或迁出", ERROR, "岗位聘用、成员状态、状态日期", "成员已死亡或迁出，请办理岗位解聘并停发补贴。")
 def x01(t, ctx):
+    gone = _not_normal(t)
     for i, h, led in _with(t, "assignments"):
-        by_id = _members(h)
+        by_id = gone.get(i)
+        if not by_id:
+            continue
         for a in led.assignments:
             m = by_id.get(a.member_id)
             if m and m.status in _GONE and m.status_date and (a.end or _FAR) > m.status_date:
@@ -72,7 +101,10 @@ def x02(t, ctx):
 
 @rule("X03", "考勤晚于死亡或迁出日期", ERROR, "考勤、成员状态、状态日期", "死亡或迁出后仍有考勤，请更正考勤并追回补贴。")
 def x03(t, ctx):
+    gone = _not_normal(t)
     for i, h, led in _with(t, "last_attendance"):
+        if i not in gone:
+            continue
         last = led.last_attendance
         for m in h.members:
             d = last.get(m.id_number)
@@ -87,7 +119,7 @@ def x04(t, ctx):
         led = h.ledgers
         if led is None or not led.posts_kept:
             continue
-        held = any(a.start <= y1 and (a.end or _FAR) >= y0 for a in led.assignments)
+        held = bool(led.assignments) and any(a.start <= y1 and (a.end or _FAR) >= y0 for a in led.assignments)
         recorded = "公益性岗位帮扶" in t.meas[i]
         if recorded and not held:
             yield i, None, f"登记公益性岗位帮扶，{ctx.year}年无成员在岗"
@@ -105,7 +137,10 @@ def x05(t, ctx):
 
 @rule("X06", "医疗结算日期晚于死亡日期", ERROR, "医疗结算、成员状态", "死亡后仍有医疗结算，请核实结算或成员状态。")
 def x06(t, ctx):
+    gone = _not_normal(t)
     for i, h, led in _with(t, "settlements"):
+        if i not in gone:
+            continue
         dead = {k: m for k, m in _members(h).items() if m.status == "死亡" and m.status_date}
         if not dead:
             continue
@@ -130,16 +165,28 @@ def _year_settlements(t, ctx) -> dict[int, list]:
     return got
 
 
+def _year_self_pay(t, ctx) -> dict[int, Decimal]:
+    """Per household index: the self-paid total of its settlements of the check year (X07, X10)."""
+    got = t.cache.get("year_self_pay")
+    if got is None:
+        got = t.cache["year_self_pay"] = {i: sum((s.self_pay for s in rows), Decimal(0))
+                                          for i, rows in _year_settlements(t, ctx).items()}
+    return got
+
+
 @rule("X07", "因病风险与医疗支出不符", SUSPECT, "风险类型、医疗结算、合规自付支出", "因病风险应与医疗结算的自付支出一致，请核实合规自付支出。")
 def x07(t, ctx):
-    year = _year_settlements(t, ctx)
-    for i, (h, risks, inc) in enumerate(zip(t.households, t.risks, t.inc)):
-        led = h.ledgers
-        if "因病" not in risks or led is None or inc is None or not led.medical_kept:
+    year, paid = _year_settlements(t, ctx), _year_self_pay(t, ctx)
+    hs = t.households
+    for i, (risks, inc) in enumerate(zip(t.risks, t.inc)):
+        if "因病" not in risks or inc is None:
+            continue
+        led = hs[i].ledgers
+        if led is None or not led.medical_kept:
             continue
         rows = year.get(i, ())
         declared = inc.self_pay or Decimal(0)
-        total = sum((s.self_pay for s in rows), Decimal(0))
+        total = paid.get(i, _ZERO)
         if not rows and declared == 0:
             yield i, None, "无医疗结算且合规自付支出为0"
         elif rows and abs(total - declared) > max(Decimal(1000), total * Decimal("0.2")):
@@ -162,8 +209,13 @@ def x08(t, ctx):
 
 @rule("X09", "未参加基本医保但有基本医保报销", ERROR, "基本医疗保险、医疗结算", "有基本医保报销的成员应为参加基本医保，请更正参保情况。")
 def x09(t, ctx):
+    # the households with a member recorded without basic insurance (few), from the columns of
+    # the normal members and the few others; then whether those members were reimbursed
+    some = {i for i, res, emp in zip(t.hi, t.res, t.emp) if res == "否" and emp in ("否", "")}
+    some.update(_not_normal(t))
     for i, rows in _year_settlements(t, ctx).items():
-        # members recorded without basic insurance first (few), then whether they were reimbursed
+        if i not in some:
+            continue
         uninsured = {k for k, m in _members(t.households[i]).items()
                      if norm(m.resident_insurance) == "否" and norm(m.employee_insurance) in ("否", "")}
         if not uninsured:
@@ -178,11 +230,13 @@ def x10(t, ctx):
     line = ctx.alert_line
     if line is None:
         return
-    year = _year_settlements(t, ctx)
+    paid = _year_self_pay(t, ctx)
     for i, (h, mon, cl) in enumerate(zip(t.households, t.mon, t.cleared)):
-        if h.ledgers is None or not (not mon or cl == "是"):
+        if mon and cl != "是":
             continue
-        total = sum((s.self_pay for s in year.get(i, ())), Decimal(0))
+        if h.ledgers is None:
+            continue
+        total = paid.get(i, _ZERO)
         if total >= line:
             yield i, None, f"年自付{total}元，预警线{line}元"
 

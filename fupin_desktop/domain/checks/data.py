@@ -96,9 +96,10 @@ class Period:
     end: _dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Ledgers:
-    """What the posts, wages and medical ledgers hold for one household (the check year)."""
+    """What the posts, wages and medical ledgers hold for one household (the check year). Not
+    frozen, like the other records (the loader builds one per household; nothing changes it)."""
     assignments: tuple[Assignment, ...] = ()
     last_attendance: dict[str, _dt.date] = field(default_factory=dict)  # member id -> latest mark
     wages_paid: Decimal = Decimal(0)        # paid to the household's members in the year

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 from contextlib import contextmanager
+from itertools import compress, repeat
+from operator import gt
 from typing import Iterable
 
 from .data import LABOUR, NO_LABOUR, Context, Household
@@ -35,8 +37,9 @@ def _check_char(body: str) -> str:
 @rule("R01", "证件号码重复", ERROR, "证件号码（全部成员）", "同一证件号码出现在多条成员记录中，请核实并删除或更正重复的记录。")
 def r01(t, ctx):
     ids = ctx.all_ids
-    for i, x in zip(t.all_hi, t.all_id):
-        if x and ids.get(x, 0) > 1:
+    twice = list(map(gt, map(ids.get, t.all_id, repeat(0)), repeat(1)))  # C-level: most IDs occur once
+    for i, x in zip(compress(t.all_hi, twice), compress(t.all_id, twice)):
+        if x:
             yield i, x, f"证件号码在{ids[x]}条成员记录中出现"
 
 
@@ -346,8 +349,10 @@ def r29(t, ctx):
             texts[i] = meas.get("公益性岗位帮扶", "") + " " + meas.get("就业帮扶", "")
     if not texts:
         return
-    for i, x, name, a, lab in zip(t.hi, t.id, t.name, t.age, t.labour):
-        text = texts.get(i)
+    mine = list(map(texts.__contains__, t.hi))  # the members of those households only
+    for i, x, name, a, lab in zip(compress(t.hi, mine), compress(t.id, mine), compress(t.name, mine),
+                                  compress(t.age, mine), compress(t.labour, mine)):
+        text = texts[i]
         if text and name and name in text:
             if lab in NO_LABOUR or (a is not None and (a < 16 or a >= 70)):
                 yield i, x, f"{a}岁，劳动技能{lab}"
