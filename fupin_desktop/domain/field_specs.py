@@ -101,6 +101,51 @@ ASSIGNMENT: dict[str, FieldSpec] = {s.name: s for s in (
     _t("agreement_no", "协议编号", 60, controls="refuse"),
 )}
 
+# the medical settlement sheet and the 结算 form (services/medical_settlement_edit.py)
+MEDICAL_SETTLEMENT: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("settlement_no", "结算单据号", 60, controls="refuse"),
+    _t("hospital_name", "医疗机构名称", 100), _t("hospital_level", "医院等级", 10),
+    _t("care_type", "医疗类别", 10), _t("diagnosis", "诊断名称", 200),
+    _t("other_kind", "其他保障类型", 10),
+    FieldSpec("admission_date", "入院日期", "date"), FieldSpec("discharge_date", "出院日期", "date"),
+    FieldSpec("settlement_date", "结算日期", "date"),
+    _amount("total_cost", "医疗费总额"), _amount("policy_cost", "符合政策范围金额"),
+    _amount("basic_insurance", "统筹基金支出"), _amount("critical_insurance", "居民大病保险"),
+    _amount("medical_assistance", "医疗救助基金"), _amount("other_support", "其他支出"),
+    _amount("self_paid", "个人负担总金额"),
+    FieldSpec("note", "备注", "text", multiline=True),
+)}
+
+# a post (the roster's post columns and the 岗位 form)
+POST: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("name", "岗位名称", 60), _t("post_type", "岗位类型", 20), _t("duty_area", "责任区域", 100),
+    _t("funding_source", "资金来源", 60), _amount("wage_standard", "补贴标准"),
+    FieldSpec("required_days", "应出勤天数", "int", lo=0, hi=31),
+    FieldSpec("note", "备注", "text", multiline=True),
+)}
+
+# the roster's assignment columns (花名册): dates and the fields of ASSIGNMENT
+POST_ASSIGNMENT: dict[str, FieldSpec] = {s.name: s for s in (
+    FieldSpec("start_date", "上岗日期", "date"), FieldSpec("end_date", "离岗日期", "date"),
+    *ASSIGNMENT.values(),
+)}
+
+# the sign-in sheet (签到考勤表)
+ATTENDANCE: dict[str, FieldSpec] = {s.name: s for s in (
+    FieldSpec("date", "签到日期", "date"),
+    FieldSpec("declared_days", "出勤天数", "int", lo=0, hi=31),
+)}
+
+# the filled 入户排查录入表 and the 入户排查 form
+SURVEY: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("household_code", "户编号", 40, controls="refuse"),
+    FieldSpec("date", "排查日期", "date"),
+    _t("visitors", "排查人员", 200),
+    FieldSpec("version", "调查表版本", "int", lo=1, hi=9999),
+    FieldSpec("notes", "备注", "text", 4000, multiline=True),
+    FieldSpec("answer", "答案", "text", 2000, multiline=True),
+)}
+
 # record field -> model column, where they differ (for the size comparison in the tests)
 COLUMN_OF = {"member_phone": "phone", "dibao": "low_income_support",
              "tekun": "extreme_poverty_support", "measure_social_security": "measure_comprehensive"}
@@ -195,9 +240,21 @@ def check(s: FieldSpec, value: object) -> tuple[object, str | None, str | None]:
     return value, None, note
 
 
+def check_value(s: FieldSpec, value: object, today: _dt.date
+                ) -> tuple[object, str | None, str | None]:
+    """:func:`check`, and :func:`check_date` for a date field: ``(value, error, note)``."""
+    if s.kind == "date":
+        if value is not None and not isinstance(value, _dt.date):
+            return None, f"“{s.label}”为“{_show(value)}”，不是日期，请按 2025-01-31 的格式填写", None
+        return value, check_date(s, value, today), None
+    return check(s, value)
+
+
 def check_date(s: FieldSpec, value: _dt.date | None, today: _dt.date) -> str | None:
     if value is None:
         return None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
     hi = today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) \
         else _dt.date(today.year + 1, 2, 28)
     if not (MIN_DATE <= value <= hi):
