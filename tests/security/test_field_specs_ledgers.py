@@ -65,3 +65,55 @@ def test_medical_bad_values_reject_their_row(tmp_path, any_db):
     with any_db.read() as s:
         assert s.scalars(select(Settlement.diagnosis)).all() == ["肺炎"]
         assert s.scalar(select(func.count()).select_from(Settlement)) == 1
+
+
+# ---- posts roster ----------------------------------------------------------------------------
+ROSTER_HEADER = ("行政村", "姓名", "身份证号", "岗位名称", "岗位类型", "责任区域", "上岗日期",
+                 "补贴标准", "银行账号", "开户银行", "协议编号")
+
+
+def _workers(db, n):
+    from fupin_desktop.models import Member
+    from tests.unit import _posts_data as pd
+
+    with db.write() as s:
+        vid = pd.village(s, "东风村")
+        mids = [pd.member(s, pd.household(s, vid), name=f"工{i}") for i in range(n)]
+        s.flush()
+        return [(f"工{i}", s.get(Member, m).id_number) for i, m in enumerate(mids)]
+
+
+def _roster_row(who, **over):
+    name, idno = who
+    v = {"行政村": "东风村", "姓名": name, "身份证号": idno, "岗位名称": f"东风村保洁员{name}",
+         "岗位类型": "保洁员", "责任区域": "一组", "上岗日期": "2025-01-01", "补贴标准": 500,
+         "银行账号": "6228480402564890018", "开户银行": "农业银行", "协议编号": "XY-1"}
+    v.update(over)
+    return tuple(v[h] for h in ROSTER_HEADER)
+
+
+def test_roster_bad_values_reject_their_row(tmp_path, any_db):
+    from fupin_desktop.models.posts import Assignment
+    from fupin_desktop.services.posts_import import import_roster
+
+    w = _workers(any_db, 9)
+    cases = [  # the bank and agreement fields used to reach the database unchecked
+        (_roster_row(w[0], 协议编号="协" * 61), "协议编号", ("61 个字", "60 个字的上限")),
+        (_roster_row(w[1], 开户银行="农\x00行"), "开户银行", ("控制字符", "U+0000")),
+        (_roster_row(w[2], 银行账号="6" * 41), "银行账号", ("41 个字",)),
+        (_roster_row(w[3], 岗位名称="岗" * 61), "岗位名称", ("61 个字",)),
+        (_roster_row(w[4], 补贴标准=2e9), "补贴标准", ("超出允许范围",)),
+        (_roster_row(w[5], 上岗日期="1899-01-01"), "上岗日期", ("1900-01-01",)),
+        (_roster_row(w[6], 补贴标准="五百"), "补贴标准", ("无法识别的金额",)),
+    ]
+    rows = [row(1, ROSTER_HEADER)] + [row(i + 2, v) for i, (v, _, _) in enumerate(cases)]
+    rows.append(row(len(cases) + 2, _roster_row(w[7], 责任区域="一\x1f组")))
+    p = simple_xlsx(tmp_path / "r.xlsx", rows)
+    res = import_roster(any_db, p, today=TODAY)
+    _assert_rejects(res, cases, 2)
+    assert "6666666666" not in res.rejects[2].message  # the account is masked
+    assert res.rows_imported == 1
+    (warn,) = [i for i in res.warning_rows if i.code == "control-chars"]
+    assert "“责任区域”" in warn.message
+    with any_db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Assignment)) == 1
