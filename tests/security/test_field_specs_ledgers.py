@@ -117,3 +117,50 @@ def test_roster_bad_values_reject_their_row(tmp_path, any_db):
     assert "“责任区域”" in warn.message
     with any_db.read() as s:
         assert s.scalar(select(func.count()).select_from(Assignment)) == 1
+
+
+# ---- attendance ------------------------------------------------------------------------------
+def _attendance_workers(db, n):
+    from fupin_desktop.models import Member
+    from tests.unit import _posts_data as pd
+
+    out = []
+    for i in range(n):
+        mid, _aid = pd.worker(db, name=f"考{i}", start=dt.date(2025, 1, 1))
+        with db.read() as s:
+            out.append((f"考{i}", s.get(Member, mid).id_number))
+    return out
+
+
+def test_signin_bad_values_reject_their_row(tmp_path, any_db):
+    from fupin_desktop.services.attendance_import import import_attendance
+
+    w = _attendance_workers(any_db, 3)
+    header = ("姓名", "身份证号", "日期", "考勤")
+    cases = [
+        (("考0", w[0][1], "1899-12-30", "√"), "签到日期", ("1900-01-01", "请核对年份")),
+        (("考1", w[1][1], "2030-01-05", "√"), "签到日期", ("2027-06-15",)),
+    ]
+    rows = [row(1, header)] + [row(i + 2, v) for i, (v, _, _) in enumerate(cases)]
+    rows.append(row(4, ("考2", w[2][1], "2025-10-09", "√\x00")))
+    rows.append(row(5, ("考2", w[2][1], "2025-10-10", "√")))
+    res = import_attendance(any_db, simple_xlsx(tmp_path / "a.xlsx", rows), today=TODAY)
+    by_row = {i.row: i for i in res.rejects}
+    assert sorted(by_row) == [2, 3, 4], [(i.row, i.message) for i in res.rejects]
+    _assert_rejects(type(res)(rejects=[by_row[2], by_row[3]]), cases, 2)
+    assert "\\u0000" in by_row[4].message and "考勤标记" in by_row[4].message
+    assert res.rows_imported == 1
+
+
+def test_grid_declared_days_out_of_range_rejects_the_row(tmp_path, any_db):
+    from fupin_desktop.services.attendance_import import import_attendance
+
+    (who, idno), (who2, idno2) = _attendance_workers(any_db, 2)
+    header = ("姓名", "身份证号", "1日", "2日", "出勤天数")
+    rows = [row(1, header), row(2, (who, idno, "√", "√", 2 ** 63)), row(3, (who2, idno2, "√", "×", 1))]
+    res = import_attendance(any_db, simple_xlsx(tmp_path / "g.xlsx", rows), month="2025-10",
+                            today=TODAY)
+    (rej,) = res.rejects
+    assert rej.row == 2 and rej.code == "bad-value" and rej.field == "declared_days"
+    assert rej.message.startswith("第2行“出勤天数”") and "0～31" in rej.message
+    assert res.rows_imported == 1
