@@ -164,3 +164,86 @@ def test_grid_declared_days_out_of_range_rejects_the_row(tmp_path, any_db):
     assert rej.row == 2 and rej.code == "bad-value" and rej.field == "declared_days"
     assert rej.message.startswith("第2行“出勤天数”") and "0～31" in rej.message
     assert res.rows_imported == 1
+
+
+# ---- survey entry sheet ----------------------------------------------------------------------
+class _Reader:
+    """A stand-in for an opened sheet (the survey check reads plain values)."""
+
+    def __init__(self, tpl, rows):
+        from fupin_desktop.domain.survey import question_header
+
+        self.heads = {"household_code": "户编号", "date": "排查日期", "visitors": "排查人员",
+                      "notes": "备注", "version": "调查表版本",
+                      **{f"q:{q.id}": question_header(q) for q in tpl.questions}}
+        self.columns = list(self.heads)
+        self.rows = rows
+        self.rows_skipped = 0
+
+    def header_of(self, f):
+        return self.heads[f]
+
+    def iter_values(self, fields):
+        for n, r in enumerate(self.rows, start=3):
+            yield n, tuple(r.get(f) for f in fields)
+
+
+def test_survey_bad_values_reject_their_row():
+    from fupin_desktop.importers.survey import read_surveys
+    from fupin_desktop.services.survey import shipped_templates
+
+    tpl = shipped_templates()[1]
+    ok = {"household_code": "H1", "date": dt.date(2026, 4, 10), "visitors": "王芳"}
+    rows = [
+        {**ok, "visitors": "王" * 201},
+        {**ok, "household_code": "H\x001"},
+        {**ok, "date": dt.date(1899, 5, 1)},
+        {**ok, "version": 2 ** 63},
+        {**ok, "visitors": "王\x07芳", "notes": "第一行\n第二行\x00", "q:R3": "孩子\x1b上学"},
+    ]
+    res, good = read_surveys(_Reader(tpl, rows), {1: tpl}, {"H1": None}, TODAY)
+    cases = [(None, "排查人员", ("201 个字", "200 个字的上限")),
+             (None, "户编号", ("控制字符", "U+0000")),
+             (None, "排查日期", ("1900-01-01",)),
+             (None, "调查表版本", ("超出允许范围",))]
+    by_row = {i.row: i for i in res.rejects}
+    assert sorted(by_row) == [3, 4, 5, 6], [(i.row, i.message) for i in res.rejects]
+    for n, (_v, lab, words) in enumerate(cases, start=3):
+        msg = by_row[n].message
+        assert msg.startswith(f"第{n}行“{lab}”") and all(w in msg for w in words), msg
+        assert not ENGLISH.search(msg) and "\x00" not in msg, msg
+    (g,) = good
+    assert g[2] == "王芳" and g[3]["R3"] == "孩子上学" and g[4] == "第一行\n第二行"
+    warned = {i.field for i in res.warning_rows if i.code == "control-chars"}
+    assert warned == {"visitors", "notes", "q:R3"}
+    assert all(not ENGLISH.search(i.message) for i in res.warning_rows)
+
+
+def test_survey_over_long_visitors_never_reach_the_database(any_db, tmp_path, time_machine):
+    """201 characters of 排查人员 used to raise StringDataRightTruncation on PostgreSQL."""
+    from openpyxl import Workbook
+
+    from fupin_desktop.domain.survey import question_header
+    from fupin_desktop.services.survey import shipped_templates
+    from fupin_desktop.services.survey_import import import_surveys
+    from fupin_desktop.models import Survey
+    from tests.unit._problems_data import CODES, make_register
+
+    time_machine.move_to(dt.datetime(2026, 6, 1, 9, 0))
+    make_register(any_db)
+    tpl = shipped_templates()[1]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "入户排查录入"
+    ws.append(["入户排查录入表"])
+    ws.append(["户编号", "行政村", "户主", "排查日期", "排查人员", question_header(tpl.questions[0])])
+    ws.append([CODES[0], None, None, "2026-04-10", "王" * 201, "是"])
+    ws.append([CODES[1], None, None, "2026-04-10", "李军", "是"])
+    p = tmp_path / "entry.xlsx"
+    wb.save(p)
+    res = import_surveys(any_db, p, today=dt.date(2026, 6, 1))
+    (rej,) = res.rejects
+    assert rej.row == 3 and rej.message.startswith("第3行“排查人员”有 201 个字")
+    assert res.rows_imported == 0  # all rows or nothing
+    with any_db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Survey)) == 0
