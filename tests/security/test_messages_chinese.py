@@ -1,0 +1,52 @@
+"""Every reject and warning of every importer names the field as the clerk sees it (户编号,
+工资性收入 …), never by its code name (``income.wage_income``, ``bank_account``): measured before,
+68 warnings of a household import named fields in English."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from fupin_desktop.services.attendance_import import import_attendance
+from fupin_desktop.services.household_import import import_households
+from fupin_desktop.services.medical_import import import_medical
+from fupin_desktop.services.posts_import import import_roster
+from tests.security import test_field_specs_import as hh
+from tests.security._hostile import row, simple_xlsx
+
+ENGLISH = re.compile(r"[a-z]+_[a-z]+|income\.|\b(?:id_number|household_code|field|None)\b")
+TODAY = dt.date(2026, 6, 15)
+
+
+def _english(res) -> list[str]:
+    return [f"{i.row} {i.code} {i.message}" for i in (*res.rejects, *res.warning_rows)
+            if ENGLISH.search(i.message)]
+
+
+def test_sample_imports_name_every_field_in_chinese(db, samples):
+    seen = 0
+    for res in (import_households(db, samples / "national_export_messy.xlsx"),
+                import_households(db, samples / "national_export_merged.xlsx"),
+                import_households(db, samples / "national_export_clean.xlsx"),
+                import_roster(db, samples / "post_roster_2025.xlsx", today=TODAY),
+                import_attendance(db, samples / "attendance_2025-10.xlsx", today=TODAY),
+                import_medical(db, samples / "medical_settlements_2025.xlsx", today=TODAY)):
+        assert _english(res) == []
+        seen += len(res.rejects) + len(res.warning_rows)
+    assert seen > 40  # the samples do carry rejects and warnings
+
+
+def test_bad_household_values_name_fields_in_chinese(db, tmp_path):
+    header = (*hh.HEADER, "银行账号", "户联系电话", "识别监测时间", "务工时间")
+    extra = [("6" * 41, None, None, None), (None, "1" * 41, None, None),
+             (None, None, "1850-01-01", None), (None, None, None, 13),
+             ("622848\x0004025", None, None, None)]
+    rows = [row(1, header)]
+    for i, (vals, _lab, _w) in enumerate(hh.CASES):
+        rows.append(row(i + 2, (*vals, None, None, None, None)))
+    for j, ex in enumerate(extra, start=len(hh.CASES) + 2):
+        rows.append(row(j, (*hh.good(50 + j), *ex)))
+    res = import_households(db, simple_xlsx(tmp_path / "bad.xlsx", rows), today=hh.TODAY,
+                            year=2024)
+    assert len(res.rejects) + len(res.warning_rows) >= len(hh.CASES) + len(extra)
+    assert _english(res) == []
