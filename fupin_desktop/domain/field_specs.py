@@ -261,3 +261,25 @@ def check_date(s: FieldSpec, value: _dt.date | None, today: _dt.date) -> str | N
         return (f"“{s.label}”为 {value:%Y-%m-%d}，超出允许范围（1900-01-01～{hi:%Y-%m-%d}），"
                 "请核对年份")
     return None
+
+
+def form_errors(specs: dict[str, FieldSpec], values: dict[str, object], today: _dt.date,
+                skip: set[str] | frozenset[str] = frozenset()) -> dict[str, str]:
+    """{field: Chinese message} for the values of a form (the GUI and the CLI edit commands)
+    that their specs refuse. A form keeps what the clerk typed, so control characters are
+    refused there (the message says to delete them) rather than silently removed; tab and
+    newline stay allowed in free text."""
+    errors: dict[str, str] = {}
+    for key, value in values.items():
+        sp = specs.get(key)
+        if sp is None or key in skip or value is None or value == "":
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if sp.controls != "refuse" and isinstance(value, str):
+            sp = FieldSpec(sp.name, sp.label, sp.kind, sp.max_len, sp.lo, sp.hi, sp.allowed,
+                           "refuse", sp.multiline, sp.secret)
+        _v, err, _note = check_value(sp, value, today)
+        if err:
+            errors[key] = err
+    return errors

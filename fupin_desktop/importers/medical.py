@@ -177,6 +177,9 @@ class _Rows:
             self.reject(r, issue.code, f"第{r}行：{issue.message}，该行未导入",
                         _src_field(issue.field), hcode, mname)
             return
+        if not checked(self.result, MEDICAL_SETTLEMENT, r, rec, self.today, _AMOUNT_KEYS,
+                       hcode, mname):
+            return  # 0 … 10^9 (negative amounts are negative-amount above)
         # warnings: the row is imported
         declared = rec.pop("declared_self_paid")
         computed = calc.derive(rec).self_paid

@@ -66,11 +66,13 @@ def _post_errors(d: PostInput) -> dict[str, str]:
     e = {}
     if not (d.name or "").strip():
         e["name"] = "请填写岗位名称"
-    # column widths (PostgreSQL refuses longer text with a database error, not a message)
-    for key, label, limit in (("name", "岗位名称", 60), ("duty_area", "责任区域", 100),
-                              ("funding_source", "资金来源", 60)):
-        if key not in e and len((getattr(d, key) or "").strip()) > limit:
-            e[key] = f"{label}不能超过{limit}个字，请精简"
+    # the field specs (column widths: PostgreSQL refuses longer text with a database error,
+    # not a message; control characters; 应出勤天数 0–31)
+    from ..domain.field_specs import POST, form_errors
+
+    texts = {k: getattr(d, k) for k in ("name", "duty_area", "funding_source", "note")
+             if k not in e}
+    e.update(form_errors(POST, texts, dt.date.today()))
     if d.post_type not in POST_TYPES:
         e["post_type"] = f"岗位类型应为：{'、'.join(POST_TYPES)}"
     try:

@@ -247,3 +247,50 @@ def test_survey_over_long_visitors_never_reach_the_database(any_db, tmp_path, ti
     assert res.rows_imported == 0  # all rows or nothing
     with any_db.read() as s:
         assert s.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+# ---- the forms (GUI and CLI) validate through the same specs ---------------------------------
+def test_settlement_form_checks_the_specs(any_db):
+    from fupin_desktop.errors import ValidationError
+    from fupin_desktop.services.medical_settlement_edit import save_settlement, validate_settlement
+    from tests.unit._medical_data import form
+
+    _, (mid,), _ = family(any_db, names=("陈燕",))
+    bad = {"hospital_name": "医" * 101, "diagnosis": "肺\x00炎", "settlement_no": "J" * 61,
+           "admission_date": "1899-12-01"}
+    errors = validate_settlement(any_db, form(mid, **bad), today=TODAY)
+    assert set(bad) <= set(errors), errors
+    assert "“医疗机构名称”有 101 个字" in errors["hospital_name"]
+    assert "U+0000" in errors["diagnosis"] and "1900-01-01" in errors["admission_date"]
+    with pytest.raises(ValidationError) as e:  # never a StringDataRightTruncation
+        save_settlement(any_db, form(mid, hospital_name="医" * 101), today=TODAY)
+    assert "医疗机构名称" in str(e.value)
+    save_settlement(any_db, form(mid, note="第一行\n第二行"), today=TODAY)
+
+
+def test_household_and_member_forms_check_the_specs():
+    from fupin_desktop.services import households as hs
+    from fupin_desktop.services.household_rules import validate_household, validate_member
+
+    today = dt.date(2026, 6, 15)
+    e = validate_household(hs.HouseholdForm(code="5227271001000001", village_id=1,
+                                            household_type="脱贫户", helper_name="付\x07帅",
+                                            monitoring_category="脱贫不稳定户", risk1="因病",
+                                            monitoring_date=dt.date(1899, 1, 1)), today)
+    assert "U+0007" in e["helper_name"] and "帮扶责任人" in e["helper_name"]
+    assert "1900-01-01" in e["monitoring_date"]
+    m = hs.MemberForm(name="张\x00三", id_number=None, relation="户主", status="正常",
+                      health="健\x1b康")
+    e = validate_member(m, today)
+    assert "“健康状况”含有不可见的控制字符" in e["health"]
+    assert not any(re.search(r"[a-z]+_[a-z]+", msg) for msg in e.values()), e
+
+
+def test_post_form_checks_the_specs(any_db):
+    from fupin_desktop.errors import ValidationError
+    from fupin_desktop.services.posts_assignments import PostInput, save_post
+
+    with pytest.raises(ValidationError) as e:
+        save_post(any_db, PostInput(name="保洁\x00员", post_type="保洁员", wage_standard="500",
+                                    village_id=None, duty_area="区" * 101))
+    assert "U+0000" in e.value.errors["name"] and "101 个字" in e.value.errors["duty_area"]
