@@ -202,16 +202,17 @@ class AssignmentView:
         return mask_id(self.id_number)
 
 
-def _check_fields(d: AssignmentInput) -> None:
-    """Agreement and bank fields against the field specs (size, control characters)."""
-    from ..domain.field_specs import ASSIGNMENT, check
+def _check_fields(d: AssignmentInput, today: dt.date | None = None) -> None:
+    """Agreement, bank and date fields against the field specs (size, control characters,
+    dates 1900-01-01 … today + 1 year)."""
+    from ..domain.field_specs import POST_ASSIGNMENT, check_value
 
     errors = {}
-    for name, sp in ASSIGNMENT.items():
+    for name, sp in POST_ASSIGNMENT.items():
         raw = getattr(d, name)
         value = (normalize_account(raw) or None) if name == "bank_account" and raw else raw
         value = value.strip() if isinstance(value, str) else value
-        _v, err, _note = check(sp, value or None)
+        _v, err, _note = check_value(sp, value or None, today or dt.date.today())
         if err:
             errors[name] = err
     if errors:

@@ -294,3 +294,18 @@ def test_post_form_checks_the_specs(any_db):
         save_post(any_db, PostInput(name="保洁\x00员", post_type="保洁员", wage_standard="500",
                                     village_id=None, duty_area="区" * 101))
     assert "U+0000" in e.value.errors["name"] and "101 个字" in e.value.errors["duty_area"]
+
+
+def test_survey_form_and_assignment_dates_check_the_specs(any_db):
+    from fupin_desktop.errors import ValidationError
+    from fupin_desktop.services import posts_assignments as pa
+    from fupin_desktop.services import survey as svc
+
+    with pytest.raises(ValidationError) as e:
+        svc._check_head(svc.SurveyInput("H1", dt.date(2026, 4, 10), "王\x07芳", {}), TODAY)
+    assert "“排查人员”" in e.value.errors["visitors"] and "U+0007" in e.value.errors["visitors"]
+    base = dict(member_id=1, post_id=1, start_date=dt.date(1899, 1, 1), end_date=None,
+                agreement_no=None, bank_name=None, bank_account=None)
+    with pytest.raises(ValidationError) as e:
+        pa._check_fields(pa.AssignmentInput(**base), TODAY)
+    assert "“上岗日期”" in e.value.errors["start_date"] and "1900-01-01" in str(e.value)
