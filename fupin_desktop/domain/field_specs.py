@@ -15,6 +15,7 @@ from decimal import Decimal
 
 MAX_AMOUNT = Decimal(10) ** 9
 MIN_DATE = _dt.date(1900, 1, 1)
+YEAR_LO, YEAR_HI = 1900, 2100  # 收入年度 and other years typed as numbers
 
 # C0 controls, DEL, U+FFFE/U+FFFF and lone surrogates; tab and newline are matched separately
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")

@@ -50,3 +50,26 @@ def test_bad_household_values_name_fields_in_chinese(db, tmp_path):
                             year=2024)
     assert len(res.rejects) + len(res.warning_rows) >= len(hh.CASES) + len(extra)
     assert _english(res) == []
+
+
+def test_backup_income_sheet_values_are_checked_by_the_specs(tmp_path):
+    from openpyxl import Workbook
+
+    from fupin_desktop.importers.backup_incomes import SHEET_NAME, parse_backup_incomes
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_NAME
+    ws.append(["户编号", "收入年度", "收入计算人口数", "工资性收入(元)", "转移性收入(元)"])
+    ws.append(["H1", 2024, 3, 1e20, 500])
+    ws.append(["H1", 2025, 2 ** 63, -5, 100])
+    ws.append(["H1", 99999, 3, 100, 100])
+    p = tmp_path / "backup.xlsx"
+    wb.save(p)
+    recs, issues = parse_backup_incomes(p)
+    assert [(r.year, r.values) for r in recs] == [(2024, {"persons": 3, "transfer_income": 500}),
+                                                  (2025, {"transfer_income": 100})]
+    msgs = [i.message for i in issues]
+    assert any("“工资性收入”" in m and "超出允许范围" in m for m in msgs), msgs
+    assert any("“收入计算人口数”" in m for m in msgs) and any("收入年度" in m for m in msgs), msgs
+    assert not any(ENGLISH.search(m) for m in msgs), msgs
