@@ -162,6 +162,18 @@ _EXTRA_LABELS = {"persons": "人数", "year": "年度", "village_id": "行政村
                  "address": "住址", "note": "备注", "version": "版本"}
 
 
+# the other tables' fields, for messages and report columns that name a field by its key
+_LEDGER_LABELS = {
+    **{k: sp.label for t in (SURVEY, ATTENDANCE, POST_ASSIGNMENT, MEDICAL_SETTLEMENT) for k, sp in t.items()},
+    "post_name": "岗位名称", "post_type": "岗位类型", "duty_area": "责任区域",
+    "funding_source": "资金来源", "wage_standard": "补贴标准", "required_days": "应出勤天数",
+    "post": "岗位", "post_id": "岗位", "mark": "考勤", "date": "日期", "member_id": "人员",
+    "head": "户主", "end_reason": "原因", "reason": "原因", "month": "月份",
+    "version": "调查表版本", "notes": "备注", "poverty_exit_year": "脱贫年度",
+    "elimination_per_capita": "风险消除后人均纯收入", "status_date": "状态变更日期",
+}
+
+
 def spec(name: str) -> FieldSpec | None:
     return _ALL.get(name) or _ALL.get(_ALIASES.get(name, ""))
 
@@ -176,7 +188,15 @@ def label(name: str) -> str:
     if name in _EXTRA_LABELS and name not in _ALL:
         return _EXTRA_LABELS[name]
     s = spec(name)
-    return s.label if s is not None else name
+    if s is not None:
+        return s.label
+    if name in _LEDGER_LABELS:
+        return _LEDGER_LABELS[name]
+    if name.startswith("q:"):  # a survey question column
+        return f"问题{name[2:]}"
+    if len(name) <= 3 and name[:1] == "d" and name[1:].isdigit():  # an attendance day column
+        return f"{name[1:]}日"
+    return name
 
 
 def mask(s: FieldSpec, value: object) -> str:

@@ -73,3 +73,28 @@ def test_backup_income_sheet_values_are_checked_by_the_specs(tmp_path):
     assert any("“工资性收入”" in m and "超出允许范围" in m for m in msgs), msgs
     assert any("“收入计算人口数”" in m for m in msgs) and any("收入年度" in m for m in msgs), msgs
     assert not any(ENGLISH.search(m) for m in msgs), msgs
+
+
+def test_import_report_field_column_is_chinese(db, samples, tmp_path):
+    """The 字段 column of the import report used to show the code name (``wage_income``,
+    ``d5``, ``q:R3``) for every field missing from a short list."""
+    from openpyxl import load_workbook
+
+    from fupin_desktop.exporters.import_report import write_import_report
+    from fupin_desktop.importers.result import ImportIssue
+    from fupin_desktop.domain import field_specs as fs
+
+    res = import_households(db, samples / "national_export_messy.xlsx")
+    for key in ("wage_income", "income.2024.wage_income", "d5", "q:R3", "declared_days",
+                "settlement_no", "hospital_name", "agreement_no", "bank_name", "start_date",
+                "visitors", "duty_area", "post_name", "mark", "risk1", "helper_phone"):
+        res.warn(ImportIssue(99, "x", "说明", key))
+    p = tmp_path / "report.xlsx"
+    write_import_report(res, p)
+    ws = load_workbook(p)["警告"]
+    shown = [ws.cell(r, 4).value for r in range(4, ws.max_row + 1)]
+    assert shown and not [v for v in shown if v and re.search(r"[A-Za-z_]{2,}", v)], shown
+    for specs in (fs.HOUSEHOLD, fs.MEMBER, fs.MEDICAL_SETTLEMENT, fs.POST, fs.POST_ASSIGNMENT,
+                  fs.ATTENDANCE, fs.SURVEY):
+        for key in specs:
+            assert not re.search("[A-Za-z]", fs.label(key)), key
