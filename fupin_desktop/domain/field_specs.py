@@ -79,6 +79,15 @@ HOUSEHOLD: dict[str, FieldSpec] = {s.name: s for s in (
         ("measure_finance", "金融帮扶"), ("measure_social", "社会帮扶"),
         ("measure_relocation", "易地搬迁"), ("measure_living_conditions", "生产生活条件改善"),
         ("measure_infrastructure", "基础设施建设"))),
+    _t("group_name", "村民小组", 60), _t("address", "住址", 200),
+    FieldSpec("poverty_exit_year", "脱贫年度", "int", lo=1900, hi=2100),
+    _amount("elimination_per_capita", "风险消除后人均纯收入"),
+    *(FieldSpec(f, label, "bool") for f, label in (
+        ("food_secure", "不愁吃"), ("clothing_secure", "不愁穿"),
+        ("education_secure", "义务教育有保障"), ("medical_secure", "基本医疗有保障"),
+        ("housing_secure", "住房安全有保障"))),
+    FieldSpec("income_persons", "收入计算人口数", "int", lo=0, hi=99),
+    FieldSpec("note", "备注", "text", multiline=True),
 )}
 
 MEMBER: dict[str, FieldSpec] = {s.name: s for s in (
@@ -93,6 +102,10 @@ MEMBER: dict[str, FieldSpec] = {s.name: s for s in (
     FieldSpec("critical_illness_insurance", "是否参加大病保险", "bool"),
     FieldSpec("pension_insurance", "是否参加城乡居民基本养老保险", "bool"),
     FieldSpec("member_phone", "家庭成员联系电话", "phone", 40, secret=True),
+    FieldSpec("employee_medical_insurance", "是否参加职工基本医疗保险", "bool"),
+    _t("out_of_school_reason", "义务教育阶段未上学原因", 60), _t("status", "人员状态", 10),
+    FieldSpec("status_date", "状态变更日期", "date"),
+    FieldSpec("status_note", "状态说明", "text", multiline=True),
 )}
 
 # typed in the post-assignment dialog: a control character there is refused, not removed
@@ -185,8 +198,8 @@ def label(name: str) -> str:
         parts = name.split(".")
         if len(parts) == 3:
             return f"{parts[1]}年{label(parts[2])}"
-    if name in _EXTRA_LABELS and name not in _ALL:
-        return _EXTRA_LABELS[name]
+    if name in _EXTRA_LABELS and (name not in _ALL or name in ("status", "note")):
+        return _EXTRA_LABELS[name]  # (status / note: names several tables use)
     s = spec(name)
     if s is not None:
         return s.label

@@ -82,3 +82,10 @@ def test_check_value_for_each_kind():
     assert "出勤天数" in err
     _v, err, _n = fs.check_value(fs.POST["wage_standard"], Decimal(-1), today)
     assert "补贴标准" in err and "不能为负数" in err
+
+
+def test_every_imported_household_and_member_column_has_a_spec():
+    from fupin_desktop.importers.national_records import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+
+    assert [f for f in HOUSEHOLD_COLUMNS if fs.HOUSEHOLD.get(f) is None and f != "village"] == []
+    assert [f for f in MEMBER_COLUMNS if fs.MEMBER.get(f) is None] == []
