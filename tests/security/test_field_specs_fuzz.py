@@ -58,3 +58,28 @@ def test_roster_columns(tmp_path, any_db):
             rows.append(row(n + 1, vals))
     res = import_roster(any_db, simple_xlsx(tmp_path / "r.xlsx", rows), today=TODAY)
     _check(res, n)
+
+
+def test_attendance_columns(tmp_path, any_db):
+    from fupin_desktop.services.attendance_import import import_attendance
+    from tests.security.test_field_specs_ledgers import _attendance_workers
+
+    people = _attendance_workers(any_db, 3 * len(HOSTILE))
+    header = ("姓名", "身份证号", "岗位", "1日", "2日", "出勤天数")
+    rows, n = [row(1, header)], 0
+    for col in (2, 3, 5):
+        for v in HOSTILE:
+            who, idno = people[n]
+            vals = [who, idno, "保洁员", "√", "√", 2]
+            vals[col] = v
+            n += 1
+            rows.append(row(n + 1, vals))
+    res = import_attendance(any_db, simple_xlsx(tmp_path / "g.xlsx", rows), month="2025-10",
+                            today=TODAY)
+    _check(res, n)
+    signin = [row(1, ("姓名", "身份证号", "日期", "考勤"))]
+    for k, v in enumerate(HOSTILE):
+        signin.append(row(2 * k + 2, (people[k][0], people[k][1], v, "√")))
+        signin.append(row(2 * k + 3, (people[k][0], people[k][1], "2025-10-02", v)))
+    res = import_attendance(any_db, simple_xlsx(tmp_path / "s.xlsx", signin), today=TODAY)
+    _check(res, 2 * len(HOSTILE))
