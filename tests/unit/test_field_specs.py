@@ -89,3 +89,12 @@ def test_every_imported_household_and_member_column_has_a_spec():
 
     assert [f for f in HOUSEHOLD_COLUMNS if fs.HOUSEHOLD.get(f) is None and f != "village"] == []
     assert [f for f in MEMBER_COLUMNS if fs.MEMBER.get(f) is None] == []
+
+
+@pytest.mark.parametrize("text", ["0000-01", "1899-12", "2101-01"])
+def test_months_out_of_range_are_refused_in_chinese(text):
+    from fupin_desktop.domain.posts_calendar import parse_month
+
+    with pytest.raises(ValueError, match="年份超出范围"):
+        parse_month(text)
+    assert parse_month("2025-10") == dt.date(2025, 10, 1)
