@@ -267,7 +267,8 @@ def check(s: FieldSpec, value: object) -> tuple[object, str | None, str | None]:
         if not value:
             return None, None, note
     if s.max_len is not None and len(value) > s.max_len:
-        return None, (f"“{s.label}”有 {len(value)} 个字（“{mask(s, value) if s.secret else value[:20] + '…'}”），"
+        shown = mask(s, value) if s.secret else value[:20] + ("…" if len(value) > 20 else "")
+        return None, (f"“{s.label}”有 {len(value)} 个字（“{shown}”），"
                       f"超过 {s.max_len} 个字的上限，请缩短后重新填写"), note
     if s.allowed and value not in s.allowed:
         return None, (f"“{s.label}”为“{shown}”，应为{'、'.join(s.allowed)}之一，请改正"), note
