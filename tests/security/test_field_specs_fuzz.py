@@ -83,3 +83,20 @@ def test_attendance_columns(tmp_path, any_db):
         signin.append(row(2 * k + 3, (people[k][0], people[k][1], "2025-10-02", v)))
     res = import_attendance(any_db, simple_xlsx(tmp_path / "s.xlsx", signin), today=TODAY)
     _check(res, 2 * len(HOSTILE))
+
+
+def test_survey_columns():
+    from fupin_desktop.importers.survey import read_surveys
+    from fupin_desktop.services.survey import shipped_templates
+    from tests.security.test_field_specs_ledgers import _Reader
+
+    tpl = shipped_templates()[1]
+    ok = {"household_code": "H1", "date": dt.date(2026, 4, 10), "visitors": "王芳"}
+    reader = _Reader(tpl, [])
+    rows = [{**ok, col: v} for col in reader.columns for v in HOSTILE]
+    reader.rows = rows
+    res, good = read_surveys(reader, {1: tpl}, {"H1": None}, TODAY)
+    _check(res, len(rows))
+    for _code, _date, visitors, answers, notes, _v, _t in good:
+        assert len(visitors) <= 200 and len(notes) <= 4000
+        assert not any(re.search("[\x00-\x08\x0b-\x1f\x7f\ufffe]", a) for a in answers.values())
