@@ -226,6 +226,11 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+def shown(value: object) -> str:
+    """A cell quoted in a message: at most 40 characters, control characters visible."""
+    return _show(value)
+
+
 def check(s: FieldSpec, value: object) -> tuple[object, str | None, str | None]:
     """``(value, error, note)``: ``error`` (Chinese, without the row) refuses the value;
     ``note`` says what was changed (control characters removed). ``None`` passes."""

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import InputError
-from ..domain.field_specs import ATTENDANCE, check_value
+from ..domain.field_specs import ATTENDANCE, check_value, shown
 from ..domain.idcard import normalize_id
 from ..domain.normalize import clean_text, parse_date, parse_int
 from ..domain.posts_calendar import (MARK_NONE, MARK_PRESENT, days_in_month, month_text, overlap,
@@ -182,7 +182,7 @@ class _AttendanceImport:
                         "该行未导入。请核对证件号码，或先登记其家庭信息", "id_number", None, name)
             return None
         if name and "".join(name.split()) != m[1]:
-            self.warn(r, "name-mismatch", f"第{r}行姓名“{name}”与系统中该证件号码的姓名“{m[1]}”不一致，"
+            self.warn(r, "name-mismatch", f"第{r}行姓名“{shown(name)}”与系统中该证件号码的姓名“{m[1]}”不一致，"
                       "已按证件号码导入，请核对", "name", m[2], m[1])
         day_date = None
         if "d1" not in self.r.columns:
@@ -216,7 +216,7 @@ class _AttendanceImport:
             if match:
                 held = match + [a for a in held if a not in match]
             else:
-                self.warn(r, "post-mismatch", f"第{r}行岗位“{post_text}”与{mname}的在岗记录"
+                self.warn(r, "post-mismatch", f"第{r}行岗位“{shown(post_text)}”与{mname}的在岗记录"
                           f"（{'、'.join(a[3] for a in held)}）不一致，已按在岗记录导入，请核对",
                           "post", hcode, mname)
         return held

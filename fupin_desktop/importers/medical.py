@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from ..domain import medical_calc as calc
 from ..domain.medical_calc import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS
-from ..domain.field_specs import MEDICAL_SETTLEMENT
+from ..domain.field_specs import MEDICAL_SETTLEMENT, shown
 from ..domain.idcard import validate_id
 from ..domain.normalize import clean_text, parse_amount, parse_bool_cn, parse_date
 from .result import ImportIssue, ImportResult
@@ -190,7 +190,7 @@ class _Rows:
                       f"{calc.money_text(abs(declared - computed))} 元；已按计算值导入，请核对",
                       "self_paid", hcode, mname)
         if name and "".join(name.split()) != mname:
-            self.warn(r, "name-mismatch", f"第{r}行姓名“{name}”与系统中该证件号码的姓名“{mname}”"
+            self.warn(r, "name-mismatch", f"第{r}行姓名“{shown(name)}”与系统中该证件号码的姓名“{mname}”"
                       "不一致；已按证件号码匹配导入，请核对", "name", hcode, mname)
         msg = calc.member_alive_message(mname, status, status_date, rec["settlement_date"])
         if msg:

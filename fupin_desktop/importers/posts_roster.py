@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from ..domain.bankcard import luhn_ok, normalize_account
-from ..domain.field_specs import POST, POST_ASSIGNMENT
+from ..domain.field_specs import POST, POST_ASSIGNMENT, shown
 from ..domain.idcard import validate_id
 from ..domain.normalize import clean_text, digits_text, parse_amount, parse_date, parse_int
 from ..domain.posts_vocab import POST_TYPES
@@ -164,7 +164,7 @@ class _RosterImport:
             return
         mid, mname, hcode, hvillage = m
         if name and "".join(name.split()) != mname:
-            self.warn(r, "name-mismatch", f"第{r}行姓名“{name}”与系统中该证件号码的姓名“{mname}”不一致，"
+            self.warn(r, "name-mismatch", f"第{r}行姓名“{shown(name)}”与系统中该证件号码的姓名“{mname}”不一致，"
                       "已按证件号码导入，请核对", "name", hcode, mname)
         post_name = clean_text(v["post_name"])
         parsed = {}
@@ -204,10 +204,10 @@ class _RosterImport:
         vid = self.villages.get(village_name) if village_name else hvillage
         if vid is None:
             vid = hvillage
-            self.warn(r, "village-mismatch", f"第{r}行行政村“{village_name}”不存在，岗位已记在其家庭所在村",
+            self.warn(r, "village-mismatch", f"第{r}行行政村“{shown(village_name)}”不存在，岗位已记在其家庭所在村",
                       "village", hcode, mname)
         elif vid != hvillage:
-            self.warn(r, "village-mismatch", f"第{r}行行政村“{village_name}”与其家庭所在村不同，请核对",
+            self.warn(r, "village-mismatch", f"第{r}行行政村“{shown(village_name)}”与其家庭所在村不同，请核对",
                       "village", hcode, mname)
         ptype, guessed = _post_type(v["post_type"], post_name)
         if guessed:
