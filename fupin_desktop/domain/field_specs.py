@@ -15,6 +15,7 @@ from decimal import Decimal
 
 MAX_AMOUNT = Decimal(10) ** 9
 MIN_DATE = _dt.date(1900, 1, 1)
+YEAR_LO, YEAR_HI = 1900, 2100  # 收入年度 and other years typed as numbers
 
 # C0 controls, DEL, U+FFFE/U+FFFF and lone surrogates; tab and newline are matched separately
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
@@ -78,6 +79,15 @@ HOUSEHOLD: dict[str, FieldSpec] = {s.name: s for s in (
         ("measure_finance", "金融帮扶"), ("measure_social", "社会帮扶"),
         ("measure_relocation", "易地搬迁"), ("measure_living_conditions", "生产生活条件改善"),
         ("measure_infrastructure", "基础设施建设"))),
+    _t("group_name", "村民小组", 60), _t("address", "住址", 200),
+    FieldSpec("poverty_exit_year", "脱贫年度", "int", lo=1900, hi=2100),
+    _amount("elimination_per_capita", "风险消除后人均纯收入"),
+    *(FieldSpec(f, label, "bool") for f, label in (
+        ("food_secure", "不愁吃"), ("clothing_secure", "不愁穿"),
+        ("education_secure", "义务教育有保障"), ("medical_secure", "基本医疗有保障"),
+        ("housing_secure", "住房安全有保障"))),
+    FieldSpec("income_persons", "收入计算人口数", "int", lo=0, hi=99),
+    FieldSpec("note", "备注", "text", multiline=True),
 )}
 
 MEMBER: dict[str, FieldSpec] = {s.name: s for s in (
@@ -92,6 +102,10 @@ MEMBER: dict[str, FieldSpec] = {s.name: s for s in (
     FieldSpec("critical_illness_insurance", "是否参加大病保险", "bool"),
     FieldSpec("pension_insurance", "是否参加城乡居民基本养老保险", "bool"),
     FieldSpec("member_phone", "家庭成员联系电话", "phone", 40, secret=True),
+    FieldSpec("employee_medical_insurance", "是否参加职工基本医疗保险", "bool"),
+    _t("out_of_school_reason", "义务教育阶段未上学原因", 60), _t("status", "人员状态", 10),
+    FieldSpec("status_date", "状态变更日期", "date"),
+    FieldSpec("status_note", "状态说明", "text", multiline=True),
 )}
 
 # typed in the post-assignment dialog: a control character there is refused, not removed
@@ -99,6 +113,51 @@ ASSIGNMENT: dict[str, FieldSpec] = {s.name: s for s in (
     FieldSpec("bank_account", "银行账号", "bank", 40, secret=True, controls="refuse"),
     _t("bank_name", "开户银行", 60, controls="refuse"),
     _t("agreement_no", "协议编号", 60, controls="refuse"),
+)}
+
+# the medical settlement sheet and the 结算 form (services/medical_settlement_edit.py)
+MEDICAL_SETTLEMENT: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("settlement_no", "结算单据号", 60, controls="refuse"),
+    _t("hospital_name", "医疗机构名称", 100), _t("hospital_level", "医院等级", 10),
+    _t("care_type", "医疗类别", 10), _t("diagnosis", "诊断名称", 200),
+    _t("other_kind", "其他保障类型", 10),
+    FieldSpec("admission_date", "入院日期", "date"), FieldSpec("discharge_date", "出院日期", "date"),
+    FieldSpec("settlement_date", "结算日期", "date"),
+    _amount("total_cost", "医疗费总额"), _amount("policy_cost", "符合政策范围金额"),
+    _amount("basic_insurance", "统筹基金支出"), _amount("critical_insurance", "居民大病保险"),
+    _amount("medical_assistance", "医疗救助基金"), _amount("other_support", "其他支出"),
+    _amount("self_paid", "个人负担总金额"),
+    FieldSpec("note", "备注", "text", multiline=True),
+)}
+
+# a post (the roster's post columns and the 岗位 form)
+POST: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("name", "岗位名称", 60), _t("post_type", "岗位类型", 20), _t("duty_area", "责任区域", 100),
+    _t("funding_source", "资金来源", 60), _amount("wage_standard", "补贴标准"),
+    FieldSpec("required_days", "应出勤天数", "int", lo=0, hi=31),
+    FieldSpec("note", "备注", "text", multiline=True),
+)}
+
+# the roster's assignment columns (花名册): dates and the fields of ASSIGNMENT
+POST_ASSIGNMENT: dict[str, FieldSpec] = {s.name: s for s in (
+    FieldSpec("start_date", "上岗日期", "date"), FieldSpec("end_date", "离岗日期", "date"),
+    *ASSIGNMENT.values(),
+)}
+
+# the sign-in sheet (签到考勤表)
+ATTENDANCE: dict[str, FieldSpec] = {s.name: s for s in (
+    FieldSpec("date", "签到日期", "date"),
+    FieldSpec("declared_days", "出勤天数", "int", lo=0, hi=31),
+)}
+
+# the filled 入户排查录入表 and the 入户排查 form
+SURVEY: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("household_code", "户编号", 40, controls="refuse"),
+    FieldSpec("date", "排查日期", "date"),
+    _t("visitors", "排查人员", 200),
+    FieldSpec("version", "调查表版本", "int", lo=1, hi=9999),
+    FieldSpec("notes", "备注", "text", 4000, multiline=True),
+    FieldSpec("answer", "答案", "text", 2000, multiline=True),
 )}
 
 # record field -> model column, where they differ (for the size comparison in the tests)
@@ -116,6 +175,18 @@ _EXTRA_LABELS = {"persons": "人数", "year": "年度", "village_id": "行政村
                  "address": "住址", "note": "备注", "version": "版本"}
 
 
+# the other tables' fields, for messages and report columns that name a field by its key
+_LEDGER_LABELS = {
+    **{k: sp.label for t in (SURVEY, ATTENDANCE, POST_ASSIGNMENT, MEDICAL_SETTLEMENT) for k, sp in t.items()},
+    "post_name": "岗位名称", "post_type": "岗位类型", "duty_area": "责任区域",
+    "funding_source": "资金来源", "wage_standard": "补贴标准", "required_days": "应出勤天数",
+    "post": "岗位", "post_id": "岗位", "mark": "考勤", "date": "日期", "member_id": "人员",
+    "head": "户主", "end_reason": "原因", "reason": "原因", "month": "月份",
+    "version": "调查表版本", "notes": "备注", "poverty_exit_year": "脱贫年度",
+    "elimination_per_capita": "风险消除后人均纯收入", "status_date": "状态变更日期",
+}
+
+
 def spec(name: str) -> FieldSpec | None:
     return _ALL.get(name) or _ALL.get(_ALIASES.get(name, ""))
 
@@ -127,10 +198,18 @@ def label(name: str) -> str:
         parts = name.split(".")
         if len(parts) == 3:
             return f"{parts[1]}年{label(parts[2])}"
-    if name in _EXTRA_LABELS and name not in _ALL:
-        return _EXTRA_LABELS[name]
+    if name in _EXTRA_LABELS and (name not in _ALL or name in ("status", "note")):
+        return _EXTRA_LABELS[name]  # (status / note: names several tables use)
     s = spec(name)
-    return s.label if s is not None else name
+    if s is not None:
+        return s.label
+    if name in _LEDGER_LABELS:
+        return _LEDGER_LABELS[name]
+    if name.startswith("q:"):  # a survey question column
+        return f"问题{name[2:]}"
+    if len(name) <= 3 and name[:1] == "d" and name[1:].isdigit():  # an attendance day column
+        return f"{name[1:]}日"
+    return name
 
 
 def mask(s: FieldSpec, value: object) -> str:
@@ -152,6 +231,11 @@ def _shown(s: FieldSpec, value: object) -> str:
 
 
 _CENT = Decimal("0.01")
+
+
+def shown(value: object) -> str:
+    """A cell quoted in a message: at most 40 characters, control characters visible."""
+    return _show(value)
 
 
 def check(s: FieldSpec, value: object) -> tuple[object, str | None, str | None]:
@@ -197,19 +281,54 @@ def check(s: FieldSpec, value: object) -> tuple[object, str | None, str | None]:
             if not value:
                 return None, None, note
     if s.max_len is not None and len(value) > s.max_len:
-        return None, (f"“{s.label}”有 {len(value)} 个字（“{mask(s, value) if s.secret else value[:20] + '…'}”），"
+        shown = mask(s, value) if s.secret else value[:20] + ("…" if len(value) > 20 else "")
+        return None, (f"“{s.label}”有 {len(value)} 个字（“{shown}”），"
                       f"超过 {s.max_len} 个字的上限，请缩短后重新填写"), note
     if s.allowed and value not in s.allowed:
         return None, (f"“{s.label}”为“{_shown(s, value)}”，应为{'、'.join(s.allowed)}之一，请改正"), note
     return value, None, note
 
 
+def check_value(s: FieldSpec, value: object, today: _dt.date
+                ) -> tuple[object, str | None, str | None]:
+    """:func:`check`, and :func:`check_date` for a date field: ``(value, error, note)``."""
+    if s.kind == "date":
+        if value is not None and not isinstance(value, _dt.date):
+            return None, f"“{s.label}”为“{_show(value)}”，不是日期，请按 2025-01-31 的格式填写", None
+        return value, check_date(s, value, today), None
+    return check(s, value)
+
+
 def check_date(s: FieldSpec, value: _dt.date | None, today: _dt.date) -> str | None:
     if value is None:
         return None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
     hi = today.replace(year=today.year + 1) if not (today.month == 2 and today.day == 29) \
         else _dt.date(today.year + 1, 2, 28)
     if not (MIN_DATE <= value <= hi):
         return (f"“{s.label}”为 {value:%Y-%m-%d}，超出允许范围（1900-01-01～{hi:%Y-%m-%d}），"
                 "请核对年份")
     return None
+
+
+def form_errors(specs: dict[str, FieldSpec], values: dict[str, object], today: _dt.date,
+                skip: set[str] | frozenset[str] = frozenset()) -> dict[str, str]:
+    """{field: Chinese message} for the values of a form (the GUI and the CLI edit commands)
+    that their specs refuse. A form keeps what the clerk typed, so control characters are
+    refused there (the message says to delete them) rather than silently removed; tab and
+    newline stay allowed in free text."""
+    errors: dict[str, str] = {}
+    for key, value in values.items():
+        sp = specs.get(key)
+        if sp is None or key in skip or value is None or value == "":
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if sp.controls != "refuse" and isinstance(value, str):
+            sp = FieldSpec(sp.name, sp.label, sp.kind, sp.max_len, sp.lo, sp.hi, sp.allowed,
+                           "refuse", sp.multiline, sp.secret)
+        _v, err, _note = check_value(sp, value, today)
+        if err:
+            errors[key] = err
+    return errors

@@ -57,6 +57,8 @@ def parse_month(value: object) -> dt.date:
         if m is None and s.isdigit() and len(s) == 6:
             m = re.fullmatch(r"(\d{4})(\d{2})", s)
         if m and 1 <= int(m[2]) <= 12:
+            if not 1900 <= int(m[1]) <= 2100:
+                raise ValueError(f"月份“{value}”的年份超出范围（1900～2100年），请核对")
             return dt.date(int(m[1]), int(m[2]), 1)
     raise ValueError(f"无法识别的月份“{value}”，请写成 2025-10 的形式")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..domain.field_specs import label
+
 # field keys the importers use -> the column title a clerk knows
 FIELD_LABELS = {
     "household_code": "户编号", "name": "姓名", "id_number": "证件号码", "id_type": "证件类型",
@@ -58,7 +60,8 @@ def write_import_report(result, path, title: str | None = None,
         for issue in sorted(issues, key=lambda i: (i.row, i.code)):
             r += 1
             values = (str(issue.row), issue.household_code or "", issue.name or "",
-                      labels.get(issue.field or "", issue.field or ""), issue.code, issue.message)
+                      labels.get(issue.field or "") or label(issue.field or ""), issue.code,
+                      issue.message)
             for j, v in enumerate(values, 1):
                 c = ws.cell(row=r, column=j, value=v)
                 c.number_format = "@"  # text: 户编号 and 行号 stay as typed

@@ -12,7 +12,9 @@ Reject codes: id-not-text, id-length, id-checksum, id-birthdate, unknown-member,
 (nobody holds a post that month), bad-mark (an unknown mark, a day the month does not have, or a
 day outside the worker's assignment), duplicate-row (a worker twice in a grid, or the same
 worker's sign-in twice on one day: 重复的签到记录 — never last-wins). Warnings: name-mismatch,
-post-mismatch, days-mismatch (the sheet's 出勤天数 differs from its √ count).
+post-mismatch, days-mismatch (the sheet's 出勤天数 differs from its √ count). A sign-in date
+outside 1900-01-01 … today + 1 year is a bad-mark; an 出勤天数 outside 0–31 a bad-value
+(domain/field_specs.ATTENDANCE, named in Chinese).
 
 A file changes only the days it holds: a sign-in file the (worker, day) pairs it lists; a grid
 the span of days from its first to its last marked day (an empty cell inside it clears that
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import InputError
+from ..domain.field_specs import ATTENDANCE, check_value, shown
 from ..domain.idcard import normalize_id
 from ..domain.normalize import clean_text, parse_date, parse_int
 from ..domain.posts_calendar import (MARK_NONE, MARK_PRESENT, days_in_month, month_text, overlap,
@@ -113,8 +116,10 @@ class AttendanceLookup(Protocol):
 
 
 class _AttendanceImport:
-    def __init__(self, lookup: AttendanceLookup, reader, month: dt.date | None, file_name: str):
+    def __init__(self, lookup: AttendanceLookup, reader, month: dt.date | None, file_name: str,
+                 today: dt.date | None = None):
         self.lookup, self.r, self.h = lookup, reader, reader.header_of
+        self.today = today or dt.date.today()
         self.res = AttendanceImportResult()
         self.month = month
         self.file = file_name
@@ -177,7 +182,7 @@ class _AttendanceImport:
                         "该行未导入。请核对证件号码，或先登记其家庭信息", "id_number", None, name)
             return None
         if name and "".join(name.split()) != m[1]:
-            self.warn(r, "name-mismatch", f"第{r}行姓名“{name}”与系统中该证件号码的姓名“{m[1]}”不一致，"
+            self.warn(r, "name-mismatch", f"第{r}行姓名“{shown(name)}”与系统中该证件号码的姓名“{m[1]}”不一致，"
                       "已按证件号码导入，请核对", "name", m[2], m[1])
         day_date = None
         if "d1" not in self.r.columns:
@@ -188,6 +193,10 @@ class _AttendanceImport:
                 return None
             if day_date is None:
                 self.reject(r, "bad-mark", f"第{r}行缺少签到日期，该行未导入", "date", m[2], m[1])
+                return None
+            _v, err, _n = check_value(ATTENDANCE["date"], day_date, self.today)
+            if err:
+                self.reject(r, "bad-mark", f"第{r}行{err}，该行未导入", "date", m[2], m[1])
                 return None
         return r, v, m, day_date
 
@@ -207,7 +216,7 @@ class _AttendanceImport:
             if match:
                 held = match + [a for a in held if a not in match]
             else:
-                self.warn(r, "post-mismatch", f"第{r}行岗位“{post_text}”与{mname}的在岗记录"
+                self.warn(r, "post-mismatch", f"第{r}行岗位“{shown(post_text)}”与{mname}的在岗记录"
                           f"（{'、'.join(a[3] for a in held)}）不一致，已按在岗记录导入，请核对",
                           "post", hcode, mname)
         return held
@@ -230,6 +239,14 @@ class _AttendanceImport:
                                 f"d{d}", hcode, mname)
                     return
                 codes[d] = c
+        try:
+            declared = parse_int(v["declared_days"])
+        except ValueError:
+            declared = None  # only compared with the marks: an unreadable count is ignored
+        _v, err, _n = check_value(ATTENDANCE["declared_days"], declared, self.today)
+        if err:
+            self.reject(r, "bad-value", f"第{r}行{err}，该行未导入", "declared_days", hcode, mname)
+            return
         held = self._pick(r, member, m0, v["post"])
         if held is None:
             return
@@ -261,10 +278,6 @@ class _AttendanceImport:
         if codes:
             lo, hi = min(codes), max(codes)
             self.span = (min(lo, self.span[0]), max(hi, self.span[1])) if self.span else (lo, hi)
-        try:
-            declared = parse_int(v["declared_days"])
-        except ValueError:
-            declared = None
         present = sum(1 for c in codes.values() if c == MARK_PRESENT)
         if declared is not None and declared != present:
             self.warn(r, "days-mismatch", f"第{r}行出勤天数填写为{declared}天，按√统计为{present}天，"
@@ -301,11 +314,11 @@ class _AttendanceImport:
 
 
 def parse_attendance(lookup: AttendanceLookup, reader, month: dt.date | None,
-                     file_name: str) -> _AttendanceImport:
+                     file_name: str, today: dt.date | None = None) -> _AttendanceImport:
     """Read an opened sheet (``open_sheet(path, SPEC)``): the parser's ``res`` holds rejects and
     warnings, ``new_marks`` {(assignment id, month): {day: code}}, ``span`` (grid: the first and
     last marked day), ``names`` {assignment id: worker}. InputError for an unusable sheet or a
     closed month."""
-    parser = _AttendanceImport(lookup, reader, month, file_name)
+    parser = _AttendanceImport(lookup, reader, month, file_name, today)
     parser.run()
     return parser

@@ -8,10 +8,12 @@ sheet, plus 申报人均纯收入(元)); one row per household and year.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from decimal import Decimal
 
+from fupin_desktop.domain import field_specs as fs
 from fupin_desktop.importers.result import ImportIssue
 from fupin_desktop.importers.sheet import header_key
 from fupin_desktop.domain.normalize import clean_text, parse_amount, parse_int
@@ -40,7 +42,9 @@ class IncomeRecord:
 
 def parse_backup_incomes(path: str | os.PathLike) -> tuple[list[IncomeRecord], list[ImportIssue]]:
     """The records of the 各年度收入 sheet, and warnings for cells that cannot be read (such a
-    cell is left empty: the stored value stays). No such sheet: ``([], [])``."""
+    cell is left empty: the stored value stays). A value the field specs refuse (an amount
+    outside 0 … 10^9, 人数 outside 0–99) is left out the same way; a 收入年度 outside
+    1900–2100 skips the row. No such sheet: ``([], [])``."""
     import python_calamine
 
     try:
@@ -72,6 +76,8 @@ def parse_backup_incomes(path: str | os.PathLike) -> tuple[list[IncomeRecord], l
             year = parse_int(vals[i_year])
         except ValueError:
             year = None
+        if year is not None and not fs.YEAR_LO <= year <= fs.YEAR_HI:
+            year = None
         if year is None:
             issues.append(ImportIssue(r, "bad-number", f"“{SHEET_NAME}”表第{r}行“收入年度”无法识别，"
                                       "该行收入未导入", "year", code))
@@ -81,9 +87,19 @@ def parse_backup_incomes(path: str | os.PathLike) -> tuple[list[IncomeRecord], l
             if j is None or j >= len(vals):
                 continue
             try:
-                values[column] = (parse_int if column == "persons" else parse_amount)(vals[j])
+                value = (parse_int if column == "persons" else parse_amount)(vals[j])
             except ValueError as exc:
                 issues.append(ImportIssue(r, "bad-amount", f"“{SHEET_NAME}”表第{r}行“{title}”：{exc}；"
                                           "该项未导入", column, code))
+                continue
+            sp = fs.spec(column)  # amounts 0 … 10^9, 人数 0–99: what the column holds
+            if sp is not None:  # named as the sheet's header names it
+                sp = dataclasses.replace(sp, label=title.removesuffix("(元)"))
+            _v, err, _note = fs.check(sp, value) if sp is not None else (value, None, None)
+            if err:
+                issues.append(ImportIssue(r, "bad-amount", f"“{SHEET_NAME}”表第{r}行{err}；该项未导入",
+                                          column, code))
+                continue
+            values[column] = value
         out.append(IncomeRecord(r, code, year, values))
     return out, issues

@@ -10,7 +10,12 @@ Reject codes (one per row, the first rule broken): id-not-text, id-length, id-ch
 id-birthdate, unknown-member, household-deleted (该户已删除), member-deleted, missing-value, duplicate-settlement, bad-value, dates,
 negative-amount, payers-exceed-total, policy-exceeds-total.
 Warnings (row imported): self-pay-mismatch (the sheet's 个人负担 differs from the computed
-个人自付 by more than 0.01), name-mismatch, member-not-alive, member-changed, bad-value.
+个人自付 by more than 0.01), name-mismatch, member-not-alive, member-changed, bad-value,
+control-chars (removed from a free-text field).
+
+Every value is checked against domain/field_specs.MEDICAL_SETTLEMENT (text sizes equal the
+columns', dates 1900-01-01 … today + 1 year, control characters): a value it refuses rejects the
+row as bad-value (dates: dates), naming the field in Chinese.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ from decimal import Decimal
 
 from ..domain import medical_calc as calc
 from ..domain.medical_calc import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS
+from ..domain.field_specs import MEDICAL_SETTLEMENT, shown
 from ..domain.idcard import validate_id
 from ..domain.normalize import clean_text, parse_amount, parse_bool_cn, parse_date
 from .result import ImportIssue, ImportResult
 from .sheet import SheetSpec, open_sheet
+from .spec_check import checked
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "患者姓名", "参保人姓名", "就诊人姓名", "就医人员姓名"),
@@ -153,6 +160,9 @@ class _Rows:
             self.reject(r, "missing-value", f"第{r}行缺少“{h('settlement_no')}”，该行未导入",
                         "settlement_no", hcode, mname)
             return
+        probe = {"settlement_no": no}
+        if not checked(self.result, MEDICAL_SETTLEMENT, r, probe, self.today, None, hcode, mname):
+            return
         first = self.seen.get(no)
         if first is not None:
             self.reject(r, "duplicate-settlement", f"第{r}行“{h('settlement_no')}”{no} 与第{first}行"
@@ -167,6 +177,9 @@ class _Rows:
             self.reject(r, issue.code, f"第{r}行：{issue.message}，该行未导入",
                         _src_field(issue.field), hcode, mname)
             return
+        if not checked(self.result, MEDICAL_SETTLEMENT, r, rec, self.today, _AMOUNT_KEYS,
+                       hcode, mname):
+            return  # 0 … 10^9 (negative amounts are negative-amount above)
         # warnings: the row is imported
         declared = rec.pop("declared_self_paid")
         computed = calc.derive(rec).self_paid
@@ -177,7 +190,7 @@ class _Rows:
                       f"{calc.money_text(abs(declared - computed))} 元；已按计算值导入，请核对",
                       "self_paid", hcode, mname)
         if name and "".join(name.split()) != mname:
-            self.warn(r, "name-mismatch", f"第{r}行姓名“{name}”与系统中该证件号码的姓名“{mname}”"
+            self.warn(r, "name-mismatch", f"第{r}行姓名“{shown(name)}”与系统中该证件号码的姓名“{mname}”"
                       "不一致；已按证件号码匹配导入，请核对", "name", hcode, mname)
         msg = calc.member_alive_message(mname, status, status_date, rec["settlement_date"])
         if msg:
@@ -210,6 +223,10 @@ class _Rows:
             except ValueError as exc:
                 self.reject(r, "dates", f"第{r}行“{h(key)}”：{exc}，该行未导入", key, hcode, mname)
                 return False
+        if not checked(self.result, MEDICAL_SETTLEMENT, r, rec, self.today,
+                       ("admission_date", "discharge_date", "settlement_date"), hcode, mname,
+                       "dates"):
+            return False
         if rec["settlement_date"] is None:
             rec["settlement_date"] = rec["discharge_date"]  # 出院即结算 when the column is absent
         if rec["settlement_date"] is None:
@@ -230,8 +247,12 @@ class _Rows:
                                       rec["settlement_date"], self.today):
             self.reject(r, "dates", f"第{r}行：{issue.message}，该行未导入", issue.field, hcode, mname)
             return False
-        rec["hospital_name"] = clean_text(g(_IDX["hospital_name"])) or "（未填写）"
+        rec["hospital_name"] = clean_text(g(_IDX["hospital_name"]))
         rec["diagnosis"] = clean_text(g(_IDX["diagnosis"]))
+        if not checked(self.result, MEDICAL_SETTLEMENT, r, rec, self.today,
+                       ("hospital_name", "diagnosis"), hcode, mname):
+            return False
+        rec["hospital_name"] = rec["hospital_name"] or "（未填写）"
         rec["hospital_level"] = self._choice(r, g(_IDX["hospital_level"]), "hospital_level",
                                              _LEVEL_SYNONYMS, HOSPITAL_LEVELS, hcode, mname)
         rec["other_kind"] = self._choice(r, g(_IDX["other_kind"]), "other_kind",

@@ -517,7 +517,8 @@ class _Parser:
 
 
 _SPEC_MEMBER_FIELDS = ("id_type", "ethnicity", "relation", "education", "school_status",
-                       "health", "labour_skill", "work_months", "member_phone")
+                       "health", "labour_skill", "work_months", "member_phone",
+                       "out_of_school_reason", "status_date", "status_note")
 _PARSED_MEMBER_FIELDS = ("work_months", "basic_medical_insurance", "critical_illness_insurance",
                          "pension_insurance", "member_phone")
 _EXTRA_MEMBER_FIELDS = ("employee_medical_insurance", "out_of_school_reason")

@@ -6,8 +6,11 @@ by (member, post, 上岗日期): importing the same roster twice changes nothing
 
 Reject codes (one per row, the first rule broken): id-not-text, id-length, id-checksum,
 id-birthdate, unknown-member (a valid ID nobody in the database has), not-eligible (the message
-names the rule, services.posts_eligibility), missing-value, bad-value.
-Warnings (row imported): name-mismatch, village-mismatch, post-type, bank-luhn.
+names the rule, services.posts_eligibility), missing-value, bad-value (also any value that
+domain/field_specs.POST / POST_ASSIGNMENT refuses: over-long text, control characters in the
+bank and agreement fields, an amount or date out of range — the message names the field in
+Chinese).
+Warnings (row imported): name-mismatch, village-mismatch, post-type, bank-luhn, control-chars.
 One transaction for the whole file: all accepted rows or nothing.
 
 This module reads and checks each row into a RosterRow, asking a RosterStore for the stored
@@ -23,11 +26,13 @@ from decimal import Decimal
 from typing import Protocol
 
 from ..domain.bankcard import luhn_ok, normalize_account
+from ..domain.field_specs import POST, POST_ASSIGNMENT, shown
 from ..domain.idcard import validate_id
 from ..domain.normalize import clean_text, digits_text, parse_amount, parse_date, parse_int
 from ..domain.posts_vocab import POST_TYPES
 from .result import ImportIssue, ImportResult
 from .sheet import SheetSpec
+from .spec_check import checked
 
 ID_SYNONYMS = ("身份证号", "证件号码", "身份证号码", "公民身份号码", "身份证", "证件号")
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -115,8 +120,9 @@ class RosterStore(Protocol):
 
 
 class _RosterImport:
-    def __init__(self, store: RosterStore, reader, file_name: str):
+    def __init__(self, store: RosterStore, reader, file_name: str, today: dt.date):
         self.store = store
+        self.today = today
         self.r = reader
         self.h = reader.header_of
         self.res = ImportResult()
@@ -158,18 +164,21 @@ class _RosterImport:
             return
         mid, mname, hcode, hvillage = m
         if name and "".join(name.split()) != mname:
-            self.warn(r, "name-mismatch", f"第{r}行姓名“{name}”与系统中该证件号码的姓名“{mname}”不一致，"
+            self.warn(r, "name-mismatch", f"第{r}行姓名“{shown(name)}”与系统中该证件号码的姓名“{mname}”不一致，"
                       "已按证件号码导入，请核对", "name", hcode, mname)
         post_name = clean_text(v["post_name"])
-        try:
-            start = parse_date(v["start_date"])
-            end = parse_date(v["end_date"])
-            std = parse_amount(v["wage_standard"])
-            req = parse_int(v["required_days"])
-            account = digits_text(v["bank_account"], "银行账号")
-        except ValueError as exc:
-            self.reject(r, "bad-value", f"第{r}行：{exc}，该行未导入", None, hcode, mname)
-            return
+        parsed = {}
+        for key, read, sp in (("start_date", parse_date, POST_ASSIGNMENT),
+                              ("end_date", parse_date, POST_ASSIGNMENT),
+                              ("wage_standard", parse_amount, POST), ("required_days", parse_int, POST),
+                              ("bank_account", lambda x: digits_text(x, "银行账号"), POST_ASSIGNMENT)):
+            try:
+                parsed[key] = read(v[key])
+            except ValueError as exc:
+                self.reject(r, "bad-value", f"第{r}行“{sp[key].label}”：{exc}，该行未导入", key,
+                            hcode, mname)
+                return
+        start, end, std, req, account = parsed.values()
         missing = [h(f) for f, val in (("post_name", post_name), ("start_date", start)) if val is None]
         if missing:
             self.reject(r, "missing-value", f"第{r}行缺少“{'”“'.join(missing)}”，该行未导入",
@@ -179,6 +188,15 @@ class _RosterImport:
             self.reject(r, "bad-value", f"第{r}行离岗日期早于上岗日期，该行未导入", "end_date", hcode, mname)
             return
         account = normalize_account(account) or None
+        post = {"name": post_name, "duty_area": clean_text(v["duty_area"]),
+                "funding_source": clean_text(v["funding_source"]), "wage_standard": std,
+                "required_days": req}
+        held = {"start_date": start, "end_date": end, "bank_account": account,
+                "bank_name": clean_text(v["bank_name"]), "agreement_no": clean_text(v["agreement_no"])}
+        if not (checked(self.res, POST_ASSIGNMENT, r, held, self.today, None, hcode, mname)
+                and checked(self.res, POST, r, post, self.today, None, hcode, mname)):
+            return
+        post_name, std, start, end = post["name"], post["wage_standard"], held["start_date"], held["end_date"]
         if account and not luhn_ok(account):
             self.warn(r, "bank-luhn", f"第{r}行银行账号未通过校验（可能是存折号），已导入，请核对",
                       "bank_account", hcode, mname)
@@ -186,23 +204,24 @@ class _RosterImport:
         vid = self.villages.get(village_name) if village_name else hvillage
         if vid is None:
             vid = hvillage
-            self.warn(r, "village-mismatch", f"第{r}行行政村“{village_name}”不存在，岗位已记在其家庭所在村",
+            self.warn(r, "village-mismatch", f"第{r}行行政村“{shown(village_name)}”不存在，岗位已记在其家庭所在村",
                       "village", hcode, mname)
         elif vid != hvillage:
-            self.warn(r, "village-mismatch", f"第{r}行行政村“{village_name}”与其家庭所在村不同，请核对",
+            self.warn(r, "village-mismatch", f"第{r}行行政村“{shown(village_name)}”与其家庭所在村不同，请核对",
                       "village", hcode, mname)
         ptype, guessed = _post_type(v["post_type"], post_name)
         if guessed:
             self.warn(r, "post-type", f"第{r}行岗位类型“{clean_text(v['post_type']) or '空'}”无法识别，"
                       f"已记为“{ptype}”", "post_type", hcode, mname)
-        duty = clean_text(v["duty_area"]) or ""
+        duty = post["duty_area"] or ""
         self.store.accept(RosterRow(
             r, mid, mname, hcode, vid, post_name, ptype, duty, std, start, end, req, account,
-            clean_text(v["bank_name"]), clean_text(v["agreement_no"]),
-            clean_text(v["funding_source"])), self.res, h)
+            held["bank_name"], held["agreement_no"], post["funding_source"]), self.res, h)
 
 
-def parse_roster(store: RosterStore, reader, file_name: str) -> ImportResult:
+def parse_roster(store: RosterStore, reader, file_name: str,
+                 today: dt.date | None = None) -> ImportResult:
     """Check every row of an opened roster (``open_sheet(path, SPEC)``), handing each good row
-    to ``store.accept`` in file order; returns the result (rejects, warnings, counters)."""
-    return _RosterImport(store, reader, file_name).run()
+    to ``store.accept`` in file order; returns the result (rejects, warnings, counters).
+    ``today`` bounds the dates (1900-01-01 … today + 1 year)."""
+    return _RosterImport(store, reader, file_name, today or dt.date.today()).run()

@@ -8,10 +8,12 @@ importer's own counters (e.g. ``households_created``) at top level.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from fupin_desktop.domain.field_specs import _CONTROL
 
+_LONG_QUOTE = re.compile("“([^”]{41,})”")
 CONTRACT_KEYS = frozenset({"rows_imported", "rows_rejected", "rows_skipped", "rejects",
                            "warning_rows"})
 
@@ -32,6 +34,10 @@ class ImportIssue:
         # never written raw into a report workbook or a terminal
         if _CONTROL.search(self.message):
             self.message = _CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", self.message)
+        # a quoted cell longer than 40 characters is shortened (a pasted paragraph, or 3000
+        # characters in a date column, would bury the message)
+        if len(self.message) > 200:
+            self.message = _LONG_QUOTE.sub(lambda m: f"“{m[1][:40]}…”", self.message)
 
     def to_json(self) -> dict:
         out: dict = {"row": self.row, "code": self.code, "message": self.message}

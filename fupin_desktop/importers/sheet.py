@@ -259,7 +259,11 @@ class SheetReader:
 
     def _display(self, fname: str) -> str:
         syn = self.spec.columns.get(fname) or ()
-        return syn[0] if syn else fname
+        if syn:
+            return syn[0]
+        from ..domain.field_specs import label  # never the code name in a message
+
+        return label(fname)
 
     def header_of(self, fname: str) -> str:
         """The column title as the clerk sees it (for messages)."""

@@ -3,14 +3,18 @@
 Every row is checked first — 户编号 known, date and visitors present, every answer allowed by
 the row's questionnaire version — and a single bad row means nothing is written: the result
 names each bad row and field. A row without 排查日期 and 排查人员 and without answers is a
-household not visited yet and is skipped. This module checks the rows; services/survey_import.py
+household not visited yet and is skipped. Every value is checked against
+domain/field_specs.SURVEY (户编号 and 排查人员 sizes, dates 1900-01-01 … today, control characters:
+refused in 户编号, removed with a ``control-chars`` warning from 排查人员, 备注 and text answers). This module checks the rows; services/survey_import.py
 loads the templates and households and writes the surveys.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
+from ..domain.field_specs import SURVEY, check_value
 from ..domain.normalize import clean_text, parse_date, parse_int
 from ..domain.survey import NOTES_TITLE, VERSION_TITLE, check_answers, question_header
 from .result import ImportIssue, ImportResult
@@ -51,12 +55,35 @@ def read_surveys(reader, templates: dict, known: dict[str, object], today: dt.da
             res.reject(ImportIssue(_row, "bad-value", f"第{_row}行“{reader.header_of(field)}”：{message}",
                                    field, _code))
 
+        def spec_bad(field, err, _row=excel_row, _code=code):
+            res.reject(ImportIssue(_row, "bad-value", f"第{_row}行{err}", field, _code))
+
+        notes: list[tuple[str, str]] = []
+
+        def spec(field, value, sp=None):
+            """(value, ok) after the field spec; a refused value rejects the row."""
+            value, err, note = check_value(sp or SURVEY[field], value, today)
+            if err:
+                spec_bad(field, err)
+                return None, False
+            if note:
+                notes.append((field, note))
+            return value, True
+
         try:
             date = parse_date(v.get("date"))
         except ValueError as e:
             bad("date", str(e))
             continue
-        visitors = clean_text(v.get("visitors"))
+        code, ok = spec("household_code", code)
+        if not ok:
+            continue
+        date, ok = spec("date", date)
+        if not ok:
+            continue
+        visitors, ok = spec("visitors", clean_text(v.get("visitors")))
+        if not ok:
+            continue
         if date is None and not visitors and not answers:
             res.rows_skipped += 1  # not visited yet
             continue
@@ -80,6 +107,9 @@ def read_surveys(reader, templates: dict, known: dict[str, object], today: dt.da
         except ValueError as e:
             bad("version", str(e))
             continue
+        version, ok = spec("version", version)
+        if not ok:
+            continue
         version = version or max(templates)
         tpl = templates.get(version)
         if tpl is None:
@@ -90,7 +120,19 @@ def read_surveys(reader, templates: dict, known: dict[str, object], today: dt.da
             qid = next(iter(errors))
             bad(f"q:{qid}", errors[qid])
             continue
-        rows.append((code, date, visitors, clean, clean_text(v.get("notes")) or "", version, tpl))
+        for qid, answer in list(clean.items()):
+            q_spec = dataclasses.replace(SURVEY["answer"], label=reader.header_of(f"q:{qid}"))
+            clean[qid], ok = spec(f"q:{qid}", answer, q_spec)
+            if not ok:
+                break
+        else:
+            note_text, ok = spec("notes", clean_text(v.get("notes")))
+            if ok:
+                for field, note in notes:
+                    res.warn(ImportIssue(excel_row, "control-chars", f"第{excel_row}行{note}",
+                                         field, code))
+                rows.append((code, date, visitors, {k: a for k, a in clean.items() if a},
+                             note_text or "", version, tpl))
     res.rows_skipped += reader.rows_skipped
     res.counts.update({"surveys_created": 0, "problems_created": 0})
     return res, rows

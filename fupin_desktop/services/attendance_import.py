@@ -94,8 +94,8 @@ class _Preview(Exception):
         self.result = result
 
 
-def import_attendance(db, path: str | os.PathLike, *, month=None,
-                      dry_run: bool = False) -> AttendanceImportResult:
+def import_attendance(db, path: str | os.PathLike, *, month=None, dry_run: bool = False,
+                      today: dt.date | None = None) -> AttendanceImportResult:
     """Import a sign-in sheet; InputError for an unusable file or a closed month (nothing written).
     ``dry_run``: the same result (rejects, warnings, per-worker changes), nothing written."""
     m0 = parse_month(month) if month is not None else None
@@ -105,7 +105,7 @@ def import_attendance(db, path: str | os.PathLike, *, month=None,
         before(db, "import")
     try:
         with db.write(reason=f"导入考勤：{name}") as s:
-            parsed = parse_attendance(_Lookup(s), reader, m0, name)
+            parsed = parse_attendance(_Lookup(s), reader, m0, name, today)
             _write(s, parsed)
             res = parsed.res
             if dry_run:

@@ -14,6 +14,7 @@ from ..models import Household, Member
 from ..models.household import (
     ELIMINATION_METHODS, HOUSEHOLD_TYPES, MONITORING_CATEGORIES, RISK_TYPES)
 from ..models.member import MEMBER_STATUSES, RELATIONS
+from ..domain import field_specs as fs
 from ..domain.bankcard import luhn_ok, normalize_account
 from .household_forms import (
     AMOUNT_LABELS, HOUSEHOLD_FIELDS, LABELS, MEASURE_NAMES, MEMBER_FIELDS, HouseholdForm,
@@ -44,6 +45,19 @@ def _too_long(model, form, names, errors) -> None:
         length = getattr(getattr(col, "type", None), "length", None)
         if isinstance(value, str) and length and len(value) > length:
             errors.setdefault(name, f"{LABELS.get(name, name)}过长（最多{length}个字）")
+
+
+# the form's field name -> its field spec (the same table the importers check against)
+_HOUSEHOLD_SPECS = {n: sp for n in HOUSEHOLD_FIELDS if (sp := fs.spec(n)) is not None}
+_MEMBER_SPECS = {n: sp for n in MEMBER_FIELDS
+                 if (sp := fs.MEMBER.get({"phone": "member_phone"}.get(n, n))) is not None}
+
+
+def _by_specs(specs, form, names, errors, today) -> None:
+    """Field-spec messages (control characters, ranges, dates 1900…) for fields without one yet."""
+    values = {n: getattr(form, n) for n in names if n not in errors}
+    for key, msg in fs.form_errors(specs, values, today).items():
+        errors.setdefault(key, msg)
 
 
 def _not_future(errors, key, value, today, label=None) -> None:
@@ -118,6 +132,7 @@ def validate_household(form: HouseholdForm, today: dt.date | None = None) -> dic
     if account and not (account.isdigit() and 8 <= len(account) <= 30):
         e["bank_account"] = "银行账号应为8至30位数字"
     _too_long(Household, form, (n for n in HOUSEHOLD_FIELDS if n not in e), e)
+    _by_specs(_HOUSEHOLD_SPECS, form, HOUSEHOLD_FIELDS, e, today)
     years = [i.year for i in form.incomes]
     for inc in form.incomes:
         for key, msg in validate_income(inc, today).items():
@@ -207,6 +222,7 @@ def validate_member(form: MemberForm, today: dt.date | None = None) -> dict[str,
     if msg:
         e["phone"] = f"联系电话{msg}"
     _too_long(Member, form, (n for n in MEMBER_FIELDS if n not in e), e)
+    _by_specs(_MEMBER_SPECS, form, MEMBER_FIELDS, e, today)
     return e
 
 

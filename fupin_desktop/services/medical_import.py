@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 
 from ..audit_events import record_bulk
 from ..domain import medical_calc as calc
+from ..domain.field_specs import label
 from ..exporters.table_xlsx import XlsxColumn, write_table_xlsx
 from ..importers.medical import COLUMNS, COMPARE_FIELDS, SPEC, parse_settlements
 from ..importers.result import ImportIssue, ImportResult
@@ -108,7 +109,7 @@ def write_issue_report(path: str | os.PathLike, res: ImportResult) -> int:
     labels = {f: (syn[0] if syn else f) for f, syn in COLUMNS.items()}
     items = sorted([("未导入", i) for i in res.rejects] + [("已导入，警告", i) for i in res.warning_rows],
                    key=lambda x: (x[1].row, x[0] != "未导入"))
-    rows = [(i.row, kind, i.code, i.household_code, i.name, labels.get(i.field or "", i.field),
+    rows = [(i.row, kind, i.code, i.household_code, i.name, labels.get(i.field or "") or label(i.field or ""),
              i.message) for kind, i in items]
     return write_table_xlsx(path, cols, rows, title="医疗结算明细导入问题清单",
                             info=f"未导入 {res.rows_rejected} 行，警告 {len(res.warning_rows)} 条",

@@ -20,6 +20,7 @@ from ..models import Household, Member, Settlement
 from ..models.base import utcnow
 from ..models.medical import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS
 from ..domain import medical_calc as calc
+from ..domain.field_specs import MEDICAL_SETTLEMENT, form_errors
 from .medical_settlements import SettlementRow, get_settlement, reading
 from ..domain.normalize import clean_text, parse_amount, parse_bool_cn, parse_date
 
@@ -101,6 +102,11 @@ def _check_rules(s: Session, p: ParsedForm, settlement_id: int | None, today) ->
     for issue in calc.check_dates(v.get("care_type"), v.get("admission_date"),
                                   v.get("discharge_date"), v.get("settlement_date"), today):
         errors.setdefault(issue.field, issue.message)
+    # the field specs the import checks too: sizes of the columns, control characters, dates
+    # 1900-01-01 … today + 1 year, amounts 0 … 10^9
+    for key, msg in form_errors(MEDICAL_SETTLEMENT, v, today or dt.date.today(),
+                                skip=set(errors)).items():
+        errors.setdefault(key, msg)
     no = v.get("settlement_no")
     if no:
         q = select(Settlement.id, Settlement.deleted_at, Member.name, Settlement.settlement_date) \

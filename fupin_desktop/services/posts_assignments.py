@@ -66,11 +66,13 @@ def _post_errors(d: PostInput) -> dict[str, str]:
     e = {}
     if not (d.name or "").strip():
         e["name"] = "请填写岗位名称"
-    # column widths (PostgreSQL refuses longer text with a database error, not a message)
-    for key, label, limit in (("name", "岗位名称", 60), ("duty_area", "责任区域", 100),
-                              ("funding_source", "资金来源", 60)):
-        if key not in e and len((getattr(d, key) or "").strip()) > limit:
-            e[key] = f"{label}不能超过{limit}个字，请精简"
+    # the field specs (column widths: PostgreSQL refuses longer text with a database error,
+    # not a message; control characters; 应出勤天数 0–31)
+    from ..domain.field_specs import POST, form_errors
+
+    texts = {k: getattr(d, k) for k in ("name", "duty_area", "funding_source", "note")
+             if k not in e}
+    e.update(form_errors(POST, texts, dt.date.today()))
     if d.post_type not in POST_TYPES:
         e["post_type"] = f"岗位类型应为：{'、'.join(POST_TYPES)}"
     try:
@@ -200,16 +202,17 @@ class AssignmentView:
         return mask_id(self.id_number)
 
 
-def _check_fields(d: AssignmentInput) -> None:
-    """Agreement and bank fields against the field specs (size, control characters)."""
-    from ..domain.field_specs import ASSIGNMENT, check
+def _check_fields(d: AssignmentInput, today: dt.date | None = None) -> None:
+    """Agreement, bank and date fields against the field specs (size, control characters,
+    dates 1900-01-01 … today + 1 year)."""
+    from ..domain.field_specs import POST_ASSIGNMENT, check_value
 
     errors = {}
-    for name, sp in ASSIGNMENT.items():
+    for name, sp in POST_ASSIGNMENT.items():
         raw = getattr(d, name)
         value = (normalize_account(raw) or None) if name == "bank_account" and raw else raw
         value = value.strip() if isinstance(value, str) else value
-        _v, err, _note = check(sp, value or None)
+        _v, err, _note = check_value(sp, value or None, today or dt.date.today())
         if err:
             errors[name] = err
     if errors:

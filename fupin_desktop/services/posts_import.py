@@ -5,6 +5,7 @@ this module answers its questions (members, villages) and, for each good row, ma
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -103,17 +104,20 @@ class _RosterStore:
         except EligibilityError as exc:
             reject("not-eligible", f"第{r}行{mname}：{exc.result.message}，该行未导入", "id_number")
             return
+        except ValidationError as exc:  # the importer checked the fields already: a safety net
+            reject("bad-value", f"第{r}行：{exc}，该行未导入", getattr(exc, "field", None))
+            return
         res.count("assignments_created")
         res.rows_imported += 1
 
 
-def import_roster(db, path: str | os.PathLike) -> ImportResult:
+def import_roster(db, path: str | os.PathLike, *, today: dt.date | None = None) -> ImportResult:
     """Import a roster file; raises InputError for an unusable file (nothing is written)."""
     reader = open_sheet(path, SPEC)
     name = Path(path).name
     before(db, "import")
     with db.write(reason=f"导入公益性岗位花名册：{name}") as s:
-        res = parse_roster(_RosterStore(s), reader, name)
+        res = parse_roster(_RosterStore(s), reader, name, today)
     for k in ("posts_created", "assignments_created", "assignments_updated", "assignments_unchanged"):
         res.counts.setdefault(k, 0)
     return res

@@ -193,6 +193,11 @@ def _check_head(inp: SurveyInput, today: dt.date) -> tuple[str, str]:
     notes = (inp.notes or "").strip()
     if len(notes) > 4000:
         errors["notes"] = "备注过长（最多4000个字）。"
+    from ..domain.field_specs import SURVEY, form_errors  # control characters, as the import
+
+    for key, msg in form_errors(SURVEY, {"visitors": visitors, "notes": notes}, today,
+                                skip=set(errors)).items():
+        errors[key] = msg
     if errors:
         raise ValidationError("；".join(errors.values()), field=next(iter(errors)), errors=errors)
     return visitors, notes

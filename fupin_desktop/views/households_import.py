@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QTableView, QVBoxLayout, QWidget,
 )
 
+from ..domain.field_specs import label
 from ..exporters.import_report import FIELD_LABELS
 from .context import AppContext, show_error
 from .registry_model import Column, ListTableModel
@@ -29,7 +30,7 @@ class _Issue:
         self.row = issue.row
         self.household_code = issue.household_code or ""
         self.name = issue.name or ""
-        self.field = FIELD_LABELS.get(issue.field, issue.field) if issue.field else ""
+        self.field = (FIELD_LABELS.get(issue.field) or label(issue.field)) if issue.field else ""
         self.message = issue.message
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView, QLabel, QMessageBox, QPushButton, QRadioButton, QVBoxLayout, QWidget,
 )
 
+from ..domain.field_specs import label
 from .context import AppContext, show_error
 from .households_import import fill_missing_names
 from . import print_preview
@@ -31,7 +32,7 @@ class _Issue:
         self.row, self.code, self.message = issue.row, issue.code, issue.message
         self.household_code = issue.household_code or ""
         self.name = issue.name or ""
-        self.field = field_labels.get(issue.field or "", issue.field or "")
+        self.field = field_labels.get(issue.field or "") or label(issue.field or "")
 
 
 class MedicalImportSummary(QDialog):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
+from ..domain.field_specs import label
 from .context import AppContext, show_error
 from .households_import import fill_missing_names
 from .medical_widgets import make_table
@@ -40,7 +41,7 @@ class _Issue:
         self.kind, self.reject = kind, reject
         self.row, self.code, self.message = issue.row, issue.code, issue.message
         self.name = issue.name or ""
-        self.field = labels.get(issue.field or "", issue.field or "")
+        self.field = labels.get(issue.field or "") or label(issue.field or "")
 
 
 class PostsImportSummary(QDialog):

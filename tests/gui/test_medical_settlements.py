@@ -188,6 +188,19 @@ def test_failed_save_keeps_the_typing_and_names_the_field(qtbot, tab, demo_db):
     assert ms.count_settlements(demo_db) == before + 1
 
 
+def test_over_long_hospital_name_is_named_by_the_field_spec(qtbot, tab, demo_db):
+    before = ms.count_settlements(demo_db)
+    dlg = _new_dialog(qtbot, tab)
+    _pick_by_id(qtbot, dlg, _living_member(demo_db))
+    _type(dlg.form["total_cost"], "100")
+    _fill_rest(dlg, "GUI-LONG-1")
+    dlg.form["hospital_name"].widget.insert("医" * 100)  # 105 characters: the column holds 100
+    assert not dlg.save()
+    assert "“医疗机构名称”有 105 个字" in dlg.form["hospital_name"].error.text()
+    assert dlg.form["hospital_name"].widget.text() == "县人民医院" + "医" * 100
+    assert ms.count_settlements(demo_db) == before
+
+
 def test_stale_edit_is_refused_and_keeps_the_typing(qtbot, tab, demo_db):
     from fupin_desktop.services.medical_settlement_edit import save_settlement
 

@@ -130,3 +130,18 @@ def test_leaving_the_post_needs_a_reason(qtbot, page, db, people):
     dlg.accept()
     (a,) = _assignments(db)
     assert (a.status, a.end_date, a.end_reason) == ("离岗", dt.date(2025, 8, 31), "外出务工")
+
+
+def test_over_long_agreement_number_is_named_on_its_field_and_the_typing_kept(qtbot, page, db,
+                                                                            people):
+    """The agreement and bank fields are checked against the field specs (PostgreSQL used to
+    refuse a 61-character 协议编号 with a database error)."""
+    post_id, _, _ = people
+    dlg = _open_for(qtbot, page, post_id, "赵六")
+    dlg.form["agreement_no"].set_value("协" * 61)
+    dlg.form["bank_name"].set_value("农\x07行")
+    dlg.accept()
+    assert _assignments(db) == [] and dlg.isVisible()
+    assert "“协议编号”有 61 个字" in dlg.form["agreement_no"].error.text()
+    assert "控制字符" in dlg.form["bank_name"].error.text()
+    assert dlg.form["agreement_no"].value() == "协" * 61  # what the clerk typed stays

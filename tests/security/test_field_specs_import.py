@@ -130,3 +130,23 @@ def test_assignment_bank_and_agreement_fields_are_checked():
             pa._check_fields(pa.AssignmentInput(**{**base, name: value}))
         assert words in str(e.value) and name in e.value.errors
     pa._check_fields(pa.AssignmentInput(**{**base, "bank_account": "6222 0012 3456 7890"}))
+
+
+def test_backup_only_columns_are_checked_too(tmp_path, any_db):
+    """村民小组, 住址, 未上学原因 and 状态说明 come from our own backups; over-long values used
+    to be cut with a warning, a control character stored."""
+    header = (*HEADER, "村民小组", "家庭住址", "义务教育阶段未上学原因", "状态说明")
+    rows = [row(1, header),
+            row(2, (*good(1), "组" * 61, None, None, None)),
+            row(3, (*good(2), None, "址" * 201, None, None)),
+            row(4, (*good(3), None, None, "因" * 61, None)),
+            row(5, (*good(4), None, None, None, "外出\x00务工"))]
+    res = import_households(any_db, simple_xlsx(tmp_path / "b.xlsx", rows), today=TODAY, year=2024)
+    assert res.rows_imported == 1 and sorted(i.row for i in res.rejects) == [2, 3, 4]
+    msgs = {i.row: i.message for i in res.rejects}
+    assert msgs[2].startswith("第2行“村民小组”有 61 个字") and "“住址”" in msgs[3]
+    assert "义务教育阶段未上学原因" in msgs[4]
+    w = [i for i in res.warning_rows if i.code == "control-chars"]
+    assert w and "“状态说明”" in w[0].message
+    with any_db.read() as s:
+        assert s.scalar(select(Member.status_note)) == "外出务工"

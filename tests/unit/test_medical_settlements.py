@@ -219,4 +219,7 @@ def test_amount_beyond_the_column_range_is_refused_not_crashing_the_save(any_db)
                                   "（9,999,999,999.99 元），请核对是否填错列"}
     with pytest.raises(ValidationError):
         me.save_settlement(any_db, data, today=TODAY)
-    assert me.validate_settlement(any_db, form(mid, total_cost="9999999999.99"), today=TODAY) == {}
+    # the field specs allow amounts up to 10^9 (issue 12), below the column's limit
+    assert me.validate_settlement(any_db, form(mid, total_cost="1000000000.00"), today=TODAY) == {}
+    errs = me.validate_settlement(any_db, form(mid, total_cost="9999999999.99"), today=TODAY)
+    assert "超出允许范围" in errs["total_cost"] and "医疗费总额" in errs["total_cost"]

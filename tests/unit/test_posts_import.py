@@ -131,7 +131,9 @@ def test_roster_bad_post_values_reject_the_row_not_the_file(db, tmp_path):
     assert res.rows_imported == 1
     assert [(r.row, r.code) for r in res.rejects] == [(3, "bad-value"), (5, "bad-value")]
     assert "第3行" in res.rejects[0].message and "负数" in res.rejects[0].message
-    assert "责任区域不能超过100个字" in res.rejects[1].message  # PostgreSQL: a DataError
+    # PostgreSQL: a DataError; now named by the field spec
+    assert res.rejects[1].message.startswith("第5行“责任区域”有 102 个字")
+    assert "超过 100 个字的上限" in res.rejects[1].message
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Post)) == 1
 
