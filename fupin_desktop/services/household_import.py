@@ -42,6 +42,7 @@ from ..importers.xlsx_head import head_lines
 from ..models import Household, HouseholdIncome, Member, Village
 from ..models.base import utcnow
 from .bulk_sql import bulk_insert, bulk_update_versioned
+from .oplock import exclusive_op
 from ..domain.income import net_income, per_capita
 
 # parsed record field -> Household column
@@ -129,6 +130,7 @@ def _lengths(model) -> dict[str, int]:
             if isinstance(c.type, String) and c.type.length}
 
 
+@exclusive_op("import households")
 def import_households(db, path: str | os.PathLike, *, progress: ProgressFn | None = None,
                       today: dt.date | None = None, year: int | None = None,
                       restore_deleted: bool = False) -> ImportResult:

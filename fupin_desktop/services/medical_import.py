@@ -19,6 +19,7 @@ from ..importers.result import ImportIssue, ImportResult
 from ..importers.sheet import open_sheet
 from ..models import Household, Member, Settlement
 from .autobackup import before
+from .oplock import exclusive_op
 
 
 def _members_by_id(session) -> dict[str, tuple]:
@@ -31,6 +32,7 @@ def _members_by_id(session) -> dict[str, tuple]:
     return {r[0]: (*r[1:6], bool(r[6]), bool(r[7])) for r in session.execute(q)}
 
 
+@exclusive_op("import medical")
 def import_medical(db, path: str | os.PathLike, *, today: dt.date | None = None,
                    progress: Callable[[int, int, str], None] | None = None) -> ImportResult:
     """Import a settlement sheet in one transaction; returns the summary (rejects, warnings).
