@@ -80,6 +80,7 @@ class YearInfo:
     checker: str
     check_date: dt.date | None
     version: int
+    sealed: bool = False  # closed with a content seal (``fupin db verify`` checks it)
 
 
 def year_info(db, year: int, *, today: dt.date | None = None) -> YearInfo:
@@ -87,7 +88,8 @@ def year_info(db, year: int, *, today: dt.date | None = None) -> YearInfo:
     with db.read() as s:
         r = s.scalar(select(ArchiveYear).where(ArchiveYear.year == year))
         return YearInfo(r.year, r.closed, r.closed_at, r.closed_by or "", r.archive_date,
-                        r.organizer or "", r.checker or "", r.check_date, r.version)
+                        r.organizer or "", r.checker or "", r.check_date, r.version,
+                        bool(r.content_hash))
 
 
 def update_year(db, year: int, version: int, *, archive_date: dt.date, organizer: str = "",
@@ -205,6 +207,11 @@ def close_year(db, year: int, *, now: dt.datetime | None = None) -> CloseResult:
             s.add(_box_row(b))
         yr = s.scalar(select(ArchiveYear).where(ArchiveYear.year == year))
         yr.closed, yr.closed_at, yr.closed_by = True, now or utcnow(), db.user
+        from .closures import year_digest
+
+        s.flush()
+        # sealed: `fupin db verify` recomputes this hash of the records the year covers
+        yr.content_hash = year_digest(s, year)
         from .archive_record import record_close
 
         record_close(s, year, db.user)

@@ -74,8 +74,8 @@ def chain_rows_in(conn, table) -> None:
 
 @dataclass(frozen=True)
 class ChainProblem:
-    kind: str  # "audit" / "closure"
-    ref: str  # entry id / month
+    kind: str  # "audit" / "closure" / "archive-year"
+    ref: str  # entry id / month / year
     message: str  # Chinese sentence naming the entry
 
     def to_json(self) -> dict:
@@ -88,6 +88,8 @@ class VerifyResult:
     closures: int = 0
     unsealed: int = 0  # closures without a content hash (made before the chain existed)
     problems: list[ChainProblem] | None = None
+    years: int = 0  # closed archive years
+    unsealed_years: int = 0  # closed before the year seal existed
 
     @property
     def intact(self) -> bool:
@@ -96,14 +98,18 @@ class VerifyResult:
     def to_json(self) -> dict:
         return {"intact": self.intact, "entries": self.entries, "closures": self.closures,
                 "unsealed_closures": self.unsealed,
+                "archive_years": self.years, "unsealed_archive_years": self.unsealed_years,
                 "problems": [p.to_json() for p in self.problems or []],
                 "first_altered": (self.problems[0].to_json() if self.problems else None)}
 
     def text(self) -> str:
         if self.intact:
-            t = (f"校验通过：审计日志 {self.entries} 条、月度结账 {self.closures} 个，哈希链完整，未发现改动。")
+            t = (f"校验通过：审计日志 {self.entries} 条、月度结账 {self.closures} 个、"
+                 f"已关闭档案年度 {self.years} 个，哈希链完整，未发现改动。")
             if self.unsealed:
                 t += f"（其中 {self.unsealed} 个结账早于哈希校验功能，未封存。）"
+            if self.unsealed_years:
+                t += f"（其中 {self.unsealed_years} 个档案年度关闭时尚无封存校验值。）"
             return t
         lines = ["校验未通过：数据库中的记录在程序之外被改动过。", self.problems[0].message]
         if len(self.problems) > 1:
@@ -119,7 +125,7 @@ def _describe(r) -> str:
 
 
 def verify_chain(db, *, progress=None) -> VerifyResult:
-    """Recompute the audit chain and every month closure's content hash."""
+    """Recompute the audit chain, every month closure's and every closed archive year's seal."""
     from ..models import AuditLog
 
     res = VerifyResult(problems=[])
@@ -143,9 +149,11 @@ def verify_chain(db, *, progress=None) -> VerifyResult:
                 res.problems.append(ChainProblem("audit", str(r.id), f"{_describe(r)}的内容已被改动。"))
                 break
             prev = r.row_hash
-        from .closures import verify_closures
+        from .closures import verify_closures, verify_years
 
         closures, unsealed, problems = verify_closures(s)
         res.closures, res.unsealed = closures, unsealed
+        res.problems += problems
+        res.years, res.unsealed_years, problems = verify_years(s)
         res.problems += problems
     return res
