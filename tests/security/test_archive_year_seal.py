@@ -160,3 +160,62 @@ def test_a_row_of_another_year_does_not_break_the_seal(town):
     with db.engine.begin() as c:
         c.execute(text("UPDATE visits SET findings = 'x' WHERE date >= '2026-01-01' OR date < '2025-01-01'"))
     assert verify_chain(db).intact
+
+
+def _member(db):
+    from fupin_desktop.models import Member
+
+    with db.read() as s:
+        return s.execute(select(Member.name, Member.id_number)
+                         .where(Member.deleted_at.is_(None), Member.status == "正常")
+                         .order_by(Member.id).limit(1)).one()
+
+
+def test_imports_leave_the_closed_year_alone(town, tmp_path):
+    """Imports write in bulk (past the flush guard): they check the closed year themselves."""
+    from openpyxl import Workbook, load_workbook
+
+    from fupin_desktop.exporters.households import export_households
+    from fupin_desktop.services.household_import import import_households
+    from fupin_desktop.services.medical_import import import_medical
+
+    db = town
+    seal = _seal(db)
+    name, idno = _member(db)
+    src = tmp_path / "结算明细.xlsx"
+    wb = Workbook()
+    wb.active.append(("姓名", "证件号码", "定点医疗机构名称", "医疗类别", "结算日期", "结算单号",
+                      "医疗费总额", "符合政策范围金额", "统筹基金支出", "居民大病保险", "医疗救助基金",
+                      "个人负担总金额"))
+    wb.active.append((name, idno, "平塘县人民医院", "普通门诊", "2025-06-01", "SEAL-1",
+                      1000, 900, 600, 0, 100, 300))
+    wb.active.append((name, idno, "平塘县人民医院", "普通门诊", "2026-01-05", "SEAL-2",
+                      1000, 900, 600, 0, 100, 300))
+    wb.save(src)
+    res = import_medical(db, src, today=dt.date(2026, 2, 1))
+    assert [(r.row, r.code) for r in res.rejects] == [(2, "year-closed")]
+    assert "2025年度档案已关闭" in res.rejects[0].message and res.rows_imported == 1
+    with db.read() as s:
+        assert set(s.scalars(select(Settlement.settlement_no)
+                             .where(Settlement.settlement_no.like("SEAL-%")))) == {"SEAL-2"}
+
+    # the registry exported, every 2025 wage income raised, imported again
+    out = tmp_path / "户信息.xlsx"
+    export_households(db, out, year=YEAR)
+    book = load_workbook(out)
+    ws = book.worksheets[0]
+    head_row, col = next((r, c) for r in range(1, 6) for c in range(1, ws.max_column + 1)
+                         if ws.cell(r, c).value == "工资性收入(元)")
+    raised = 0
+    for r in range(head_row + 1, ws.max_row + 1):
+        v = ws.cell(r, col).value
+        if v not in (None, ""):
+            ws.cell(r, col).value = float(v) + 1000
+            raised += 1
+    assert raised
+    book.save(out)
+    res = import_households(db, out, year=YEAR, today=dt.date(2026, 2, 1))
+    warned = [w for w in res.warning_rows if w.code == "income-year-closed"]
+    assert warned and all("2025年度档案已关闭" in w.message for w in warned)
+    assert res.counts["incomes_updated"] == 0 and res.counts["incomes_closed_year"] == len(warned)
+    assert _seal(db) == seal and verify_chain(db).intact
