@@ -21,13 +21,14 @@ import hashlib
 import json
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import UserError, ValidationError
 from ..session_hooks import listen_once
 
 CORRECTION_KEY = "correction"
+TOKEN_KEY = "correction_token"  # this transaction's period_corrections row
 
 
 class ClosedPeriodError(UserError):
@@ -45,6 +46,16 @@ def allow_correction(session: Session, reason: str | None, user: str | None = No
     if not user:
         raise ValidationError("更正必须记录操作人。", field="user")
     session.info[CORRECTION_KEY] = {"reason": reason[:500], "user": user}
+    if TOKEN_KEY not in session.info:
+        # lets the database triggers pass this transaction's writes (models/triggers.py)
+        import uuid
+
+        from ..models import PeriodCorrection
+        from ..models.base import utcnow
+
+        token = session.info[TOKEN_KEY] = uuid.uuid4().hex
+        session.execute(insert(PeriodCorrection).values(token=token, user=user[:64],
+                                                        reason=reason[:500], started_at=utcnow()))
     if not session.info.get("reason"):
         session.info["reason"] = f"更正：{reason}"[:500]
 
@@ -214,16 +225,19 @@ def _mark_for_reseal(session: Session, pending) -> None:
 def _before_commit(session: Session) -> None:
     if CORRECTION_KEY not in session.info:
         return
+    from ..models import ArchiveYear, PeriodCorrection
+
     if session.new or session.dirty or session.deleted:
         session.flush()  # the correction's rows first: the seal covers them as corrected
-    if not session.info.get(RESEAL_KEY):
-        return
-    from ..models import ArchiveYear
-
     years = session.info.pop(RESEAL_KEY, set())
-    for yr in session.scalars(select(ArchiveYear).where(ArchiveYear.year.in_(years),
-                                                        ArchiveYear.closed.is_(True))):
-        yr.content_hash = year_digest(session, yr.year)
+    if years:
+        for yr in session.scalars(select(ArchiveYear).where(ArchiveYear.year.in_(years),
+                                                            ArchiveYear.closed.is_(True))):
+            yr.content_hash = year_digest(session, yr.year)
+        session.flush()
+    token = session.info.pop(TOKEN_KEY, None)
+    if token:  # never committed: no other transaction ever passes the triggers with it
+        session.execute(delete(PeriodCorrection).where(PeriodCorrection.token == token))
 
 
 def install(factory: sessionmaker) -> None:
@@ -234,8 +248,8 @@ def install(factory: sessionmaker) -> None:
 
 
 def _clear(session: Session) -> None:  # a correction covers one unit of work only
-    session.info.pop(CORRECTION_KEY, None)
-    session.info.pop(RESEAL_KEY, None)
+    for key in (CORRECTION_KEY, RESEAL_KEY, TOKEN_KEY):
+        session.info.pop(key, None)
 
 
 # ------------------------------------------------------------------------------ seals

@@ -12,10 +12,13 @@ import json
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from fupin_desktop import cli
-from fupin_desktop.models import ArchiveYear, AuditLog, HouseholdIncome, Settlement, Visit
+from fupin_desktop.models import (ArchiveYear, AuditLog, HouseholdIncome, PeriodCorrection,
+                                  Settlement, Visit)
+from fupin_desktop.models.triggers import drop_statements
 from fupin_desktop.services import households as hs
 from fupin_desktop.services.archive_build import build_year
 from fupin_desktop.services.archive_years import close_year, year_info
@@ -144,7 +147,13 @@ def test_verify_names_the_year_whose_records_were_altered_by_sql(town, capsys, s
     code, out = run_verify(db, capsys)
     assert code == 0 and out["intact"] and out["archive_years"] == 1
     _, form = _visit(db)
-    with db.engine.begin() as c:
+    with pytest.raises(SADatabaseError, match="closed archive year is read-only"):
+        with db.engine.begin() as c:  # the triggers refuse it
+            c.execute(text(sql), {"i": form.id})
+    assert run_verify(db, capsys)[1]["intact"]
+    with db.engine.begin() as c:  # SQL that gets past them: the seal still tells
+        for stmt in drop_statements(db.engine.dialect.name):
+            c.exec_driver_sql(stmt)
         c.execute(text(sql), {"i": form.id})
     code, out = run_verify(db, capsys)
     assert code == 2 and not out["intact"]
@@ -155,10 +164,29 @@ def test_verify_names_the_year_whose_records_were_altered_by_sql(town, capsys, s
     assert code == 2 and f"{YEAR}年度档案" in capsys.readouterr().out
 
 
-def test_a_row_of_another_year_does_not_break_the_seal(town):
+def test_triggers_refuse_sql_on_a_closed_year_but_not_on_an_open_one(town):
     db = town
-    with db.engine.begin() as c:
+    hid, form = _visit(db)
+    for sql in ("INSERT INTO visits (household_id, date, visitor, findings, version, created_at,"
+                " updated_at) VALUES (:h, '2025-07-01', '王', '补录', 1, '2025-07-01', '2025-07-01')",
+                "UPDATE visits SET date = '2026-02-01' WHERE id = :i",  # moving it out is an edit
+                "UPDATE household_incomes SET wage_income = 1 WHERE year = 2025",
+                "DELETE FROM measures WHERE date >= '2025-01-01' AND date < '2026-01-01'"):
+        with pytest.raises(SADatabaseError, match="closed archive year is read-only"):
+            with db.engine.begin() as c:
+                c.execute(text(sql), {"h": hid, "i": form.id})
+    with db.engine.begin() as c:  # other years are open
         c.execute(text("UPDATE visits SET findings = 'x' WHERE date >= '2026-01-01' OR date < '2025-01-01'"))
+        c.execute(text("INSERT INTO visits (household_id, date, visitor, findings, version, created_at,"
+                       " updated_at) VALUES (:h, '2026-01-03', '王', '正常', 1, '2026-01-03', "
+                       "'2026-01-03')"), {"h": hid})
+    assert verify_chain(db).intact
+    with db.read() as s:  # the program's 更正 passes them, and leaves no marker behind
+        assert s.scalar(select(func.count()).select_from(PeriodCorrection)) == 0
+    hs.remove_visit(db, form.id, form.version, correction="重复录入")
+    with db.read() as s:
+        assert s.get(Visit, form.id).deleted_at is not None
+        assert s.scalar(select(func.count()).select_from(PeriodCorrection)) == 0
     assert verify_chain(db).intact
 
 
