@@ -17,7 +17,7 @@ from fupin_desktop.services.posts_payroll import is_month_closed
 from tests.security.test_import_lock_services import hold
 
 from .test_medical_io import _sheet
-from .test_medical_settlements import _living_member, demo_db, tab  # noqa: F401 - fixtures
+from .test_medical_settlements import _living_member, demo_db  # noqa: F401 - fixtures
 
 OCT = dt.date(2025, 10, 1)
 BUSY = "另一个导入正在进行（开始于 "
@@ -125,6 +125,24 @@ def test_month_close_from_the_wages_page_is_refused(qtbot, posts_tab, db, sample
     with db.read() as s:
         assert not is_month_closed(s, OCT)
     assert not opened and not (tmp_path / "花名册.pdf").exists()
+
+
+@pytest.fixture
+def tab(qtbot, demo_db):
+    """The 医疗 tab; at the end it waits for the tasks it started (not those another test left)."""
+    from fupin_desktop.views import tasks
+    from fupin_desktop.views.app import create_app
+    from fupin_desktop.views.context import AppContext
+    from fupin_desktop.views.medical_tab import MedicalTab
+    from fupin_desktop.views.medical_widgets import MemberPicker
+
+    before = set(tasks._running)
+    create_app()
+    t = _window(qtbot, MedicalTab(AppContext(demo_db)))
+    yield t
+    for picker in t.findChildren(MemberPicker):
+        picker.timer.stop()
+    qtbot.waitUntil(lambda: not (tasks._running - before), timeout=10000)
 
 
 def test_medical_import_from_the_tab_is_refused(qtbot, tab, demo_db, shown, tmp_path):
