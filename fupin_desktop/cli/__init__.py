@@ -118,9 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         db = open_db_for(args) if getattr(handler, "needs_db", True) else None
         try:
             if db is not None and _exclusive(args):
-                from ..services.oplock import exclusive
+                from ..services.oplock import CLOSE_WHAT, exclusive
 
-                what = " ".join(filter(None, (args.command, getattr(args, "kind", None))))
+                what = (f"{CLOSE_WHAT} {args.month}" if args.command == "wages" else
+                        " ".join(filter(None, (args.command, getattr(args, "kind", None)))))
                 with exclusive(db, what=what):
                     data, human = handler(db, args)
             else:

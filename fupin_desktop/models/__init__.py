@@ -24,7 +24,7 @@ from .archive import (ArchiveBox, ArchiveItemRecord, ArchivePackage, ArchivePack
                       ArchiveYear)
 from .user import ROLE_LABELS, ROLES, User
 from .checks import CheckExemption
-from .locks import OperationLock
+from .locks import OperationLock, PeriodCorrection
 from . import triggers  # noqa: F401 - database triggers created with the tables
 from .problems import (
     PROBLEM_SOURCES, PROBLEM_STATUSES, EvidenceFile, Problem, ProblemEvent, Survey, SurveyAnswer,
@@ -41,5 +41,5 @@ __all__ = [
     "ArchiveBox", "ArchiveItemRecord", "ArchivePackage", "ArchivePackageFile", "ArchivePageCache", "ArchiveYear",
     "User", "ROLES", "ROLE_LABELS",
     "EvidenceFile", "Problem", "ProblemEvent", "Survey", "SurveyAnswer", "SurveyTemplate",
-    "PROBLEM_SOURCES", "PROBLEM_STATUSES", "CheckExemption", "OperationLock",
+    "PROBLEM_SOURCES", "PROBLEM_STATUSES", "CheckExemption", "OperationLock", "PeriodCorrection",
 ]

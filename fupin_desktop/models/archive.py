@@ -37,6 +37,9 @@ class ArchiveYear(IdMixin, TimestampMixin, VersionedMixin, Base):
     organizer: Mapped[str | None] = mapped_column(String(40))  # 整理人
     checker: Mapped[str | None] = mapped_column(String(40))  # 检查人
     check_date: Mapped[dt.date | None]  # 检查日期
+    # SHA-256 of the records a closed year covers (services/closures.py ``year_digest``),
+    # recomputed by each 更正; ``fupin db verify`` checks it
+    content_hash: Mapped[str | None] = mapped_column(String(64))
 
     def audit_key(self) -> str:
         return str(self.year)

@@ -26,3 +26,18 @@ class OperationLock(Base):
     what: Mapped[str | None] = mapped_column(String(200))  # "import households 户.xlsx"
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     heartbeat_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PeriodCorrection(Base):
+    """Marks a transaction that makes a 更正 of a closed archive year's records: the database
+    triggers (models/triggers.py) let its writes through. The row lives only inside that
+    transaction (inserted when the 更正 starts, deleted before its commit), so no other
+    connection ever sees it."""
+
+    __tablename__ = "period_corrections"
+    __audited__ = False
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(500))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

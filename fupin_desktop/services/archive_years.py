@@ -79,6 +79,7 @@ class YearInfo:
     checker: str
     check_date: dt.date | None
     version: int
+    sealed: bool = False  # closed with a content seal (``fupin db verify`` checks it)
 
 
 def year_info(db, year: int, *, today: dt.date | None = None) -> YearInfo:
@@ -86,7 +87,8 @@ def year_info(db, year: int, *, today: dt.date | None = None) -> YearInfo:
     with db.read() as s:
         r = s.scalar(select(ArchiveYear).where(ArchiveYear.year == year))
         return YearInfo(r.year, r.closed, r.closed_at, r.closed_by or "", r.archive_date,
-                        r.organizer or "", r.checker or "", r.check_date, r.version)
+                        r.organizer or "", r.checker or "", r.check_date, r.version,
+                        bool(r.content_hash))
 
 
 def update_year(db, year: int, version: int, *, archive_date: dt.date, organizer: str = "",

@@ -19,6 +19,7 @@ from ..models.posts import AttendanceMonth, Assignment, Post
 from .autobackup import before
 from .posts_import import members_by_id
 from .posts_payroll import is_month_closed
+from .oplock import exclusive_op
 
 
 class _Lookup:
@@ -94,6 +95,7 @@ class _Preview(Exception):
         self.result = result
 
 
+@exclusive_op("import attendance")
 def import_attendance(db, path: str | os.PathLike, *, month=None, dry_run: bool = False,
                       today: dt.date | None = None) -> AttendanceImportResult:
     """Import a sign-in sheet; InputError for an unusable file or a closed month (nothing written).

@@ -1,4 +1,4 @@
-"""Verifying the audit log's hash chain (issue 12) and the month closures' seals.
+"""Verifying the audit log's hash chain (issue 12) and the seals of closed months and years.
 
 Each audit entry carries the SHA-256 of the previous entry (``prev_hash``) and its own hash over
 ``prev_hash`` + its content (``row_hash``); the chain is appended by the storage layer
@@ -20,8 +20,8 @@ from ..audit_events import GENESIS, _ts, entry_hash
 
 @dataclass(frozen=True)
 class ChainProblem:
-    kind: str  # "audit" / "closure"
-    ref: str  # entry id / month
+    kind: str  # "audit" / "closure" / "archive-year"
+    ref: str  # entry id / month / year
     message: str  # Chinese sentence naming the entry
 
     def to_json(self) -> dict:
@@ -34,6 +34,8 @@ class VerifyResult:
     closures: int = 0
     unsealed: int = 0  # closures without a content hash (made before the chain existed)
     problems: list[ChainProblem] | None = None
+    years: int = 0  # closed archive years
+    unsealed_years: int = 0  # closed before the year seal existed
 
     @property
     def intact(self) -> bool:
@@ -42,14 +44,18 @@ class VerifyResult:
     def to_json(self) -> dict:
         return {"intact": self.intact, "entries": self.entries, "closures": self.closures,
                 "unsealed_closures": self.unsealed,
+                "archive_years": self.years, "unsealed_archive_years": self.unsealed_years,
                 "problems": [p.to_json() for p in self.problems or []],
                 "first_altered": (self.problems[0].to_json() if self.problems else None)}
 
     def text(self) -> str:
         if self.intact:
-            t = (f"校验通过：审计日志 {self.entries} 条、月度结账 {self.closures} 个，哈希链完整，未发现改动。")
+            t = (f"校验通过：审计日志 {self.entries} 条、月度结账 {self.closures} 个、"
+                 f"已关闭档案年度 {self.years} 个，哈希链完整，未发现改动。")
             if self.unsealed:
                 t += f"（其中 {self.unsealed} 个结账早于哈希校验功能，未封存。）"
+            if self.unsealed_years:
+                t += f"（其中 {self.unsealed_years} 个档案年度关闭时尚无封存校验值。）"
             return t
         lines = ["校验未通过：数据库中的记录在程序之外被改动过。", self.problems[0].message]
         if len(self.problems) > 1:
@@ -65,7 +71,7 @@ def _describe(r) -> str:
 
 
 def verify_chain(db, *, progress=None) -> VerifyResult:
-    """Recompute the audit chain and every month closure's content hash."""
+    """Recompute the audit chain, every month closure's and every closed archive year's seal."""
     from ..models import AuditLog
 
     res = VerifyResult(problems=[])
@@ -92,6 +98,8 @@ def verify_chain(db, *, progress=None) -> VerifyResult:
         closures, unsealed, problems = verify_closures(s)
         res.closures, res.unsealed = closures, unsealed
         res.problems += problems
+        res.years, res.unsealed_years, problems = verify_years(s)
+        res.problems += problems
     return res
 
 
@@ -110,4 +118,24 @@ def verify_closures(session: Session):
             problems.append(ChainProblem("closure", f"{c.month:%Y-%m}",
                                          f"{_month_text(c.month)}关账时封存的工资记录（发放花名册）已被改动："
                                          "与关账时记录的校验值不符。"))
+    return n, unsealed, problems
+
+
+def verify_years(session: Session):
+    """(closed years, unsealed, problems) — every sealed archive year recomputed."""
+    from ..models import ArchiveYear
+    from .closures import year_digest
+
+    problems, n, unsealed = [], 0, 0
+    for y in session.scalars(select(ArchiveYear).where(ArchiveYear.closed.is_(True))
+                             .order_by(ArchiveYear.year)):
+        n += 1
+        if not y.content_hash:
+            unsealed += 1
+            continue
+        if year_digest(session, y.year) != y.content_hash:
+            problems.append(ChainProblem(
+                "archive-year", str(y.year),
+                f"{y.year}年度档案关闭时封存的记录（走访记录、帮扶措施、医疗结算、收入）已在程序之外被改动："
+                "与关闭（或最近一次更正）时记录的校验值不符。"))
     return n, unsealed, problems

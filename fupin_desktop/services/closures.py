@@ -21,13 +21,14 @@ import hashlib
 import json
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import UserError, ValidationError
 from ..session_hooks import listen_once
 
 CORRECTION_KEY = "correction"
+TOKEN_KEY = "correction_token"  # this transaction's period_corrections row
 
 
 class ClosedPeriodError(UserError):
@@ -45,8 +46,27 @@ def allow_correction(session: Session, reason: str | None, user: str | None = No
     if not user:
         raise ValidationError("更正必须记录操作人。", field="user")
     session.info[CORRECTION_KEY] = {"reason": reason[:500], "user": user}
+    if TOKEN_KEY not in session.info:
+        # lets the database triggers pass this transaction's writes (models/triggers.py)
+        import uuid
+
+        from ..models import PeriodCorrection
+        from ..models.base import utcnow
+
+        token = session.info[TOKEN_KEY] = uuid.uuid4().hex
+        session.execute(insert(PeriodCorrection).values(token=token, user=user[:64],
+                                                        reason=reason[:500], started_at=utcnow()))
     if not session.info.get("reason"):
         session.info["reason"] = f"更正：{reason}"[:500]
+
+
+def begin_correction(session: Session, correction: str | None) -> None:
+    """A service's ``correction=`` argument: None is an ordinary edit (refused in a closed month
+    or year); text makes this unit of work a 更正 with that reason, carried by its audit rows."""
+    if correction is None:
+        return
+    allow_correction(session, correction)
+    session.info["reason"] = f"更正：{correction.strip()}"[:500]
 
 
 def is_correction(session: Session) -> bool:
@@ -126,14 +146,22 @@ def _only_free_fields(obj) -> bool:
     return changed <= free
 
 
+def year_models() -> dict:
+    """What a closed archive year covers: model -> (the attribute dating it, what it is called).
+    The flush guard refuses their edits; the year's seal (``year_digest``) hashes their rows."""
+    from ..models import HouseholdIncome, Measure, Settlement, Visit
+
+    return {Visit: ("date", "走访记录"), Measure: ("date", "帮扶措施"),
+            Settlement: ("settlement_date", "医疗结算"), HouseholdIncome: ("year", "收入")}
+
+
 def _covered(session: Session):
     """(object, kind, dates/years) for every pending change a closure may cover."""
-    from ..models import (AttendanceMonth, HouseholdIncome, Inspection, Measure, MonthClosure,
-                          Settlement, Visit, WageLine, WageRun, WageSlip)
+    from ..models import (AttendanceMonth, Inspection, MonthClosure, WageLine, WageRun,
+                          WageSlip)
 
     month_models = {AttendanceMonth: ("month", "考勤"), Inspection: ("date", "检查记录")}
-    year_models = {Visit: ("date", "走访记录"), Measure: ("date", "帮扶措施"),
-                   Settlement: ("settlement_date", "医疗结算"), HouseholdIncome: ("year", "收入")}
+    year_models_ = year_models()
     stored = (WageRun, WageSlip, WageLine, MonthClosure)
     for state, objs in (("new", session.new), ("dirty", session.dirty), ("deleted", session.deleted)):
         for obj in objs:
@@ -143,8 +171,8 @@ def _covered(session: Session):
             if cls in month_models:
                 attr, what = month_models[cls]
                 yield "month", obj, what, _values(obj, attr)
-            elif cls in year_models:
-                attr, what = year_models[cls]
+            elif cls in year_models_:
+                attr, what = year_models_[cls]
                 yield "year", obj, what, _values(obj, attr)
             elif cls in stored and state != "new":
                 yield "stored", obj, "工资记录", []
@@ -159,6 +187,7 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
             raise ClosedPeriodError("已关账月份的工资计算结果（发放花名册）不能修改或删除；"
                                     "差额请以更正计入下一个未关账月份。")
     if is_correction(session):
+        _mark_for_reseal(session, pending)
         return
     months = years = None
     for kind, obj, what, values in pending:
@@ -177,14 +206,50 @@ def _before_flush(session: Session, _ctx, _instances) -> None:
                                             "如确需修改，请填写原因作为更正提交。")
 
 
+RESEAL_KEY = "reseal_years"
+
+
+def _year_of(v) -> int:
+    return v.year if isinstance(v, dt.date) else int(v)
+
+
+def _mark_for_reseal(session: Session, pending) -> None:
+    """A 更正 of a closed year's records: its seal is recomputed before the commit."""
+    years = {_year_of(v) for kind, _obj, _what, values in pending if kind == "year" for v in values}
+    if years:
+        years &= closed_years(session)
+    if years:
+        session.info.setdefault(RESEAL_KEY, set()).update(years)
+
+
+def _before_commit(session: Session) -> None:
+    if CORRECTION_KEY not in session.info:
+        return
+    from ..models import ArchiveYear, PeriodCorrection
+
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the correction's rows first: the seal covers them as corrected
+    years = session.info.pop(RESEAL_KEY, set())
+    if years:
+        for yr in session.scalars(select(ArchiveYear).where(ArchiveYear.year.in_(years),
+                                                            ArchiveYear.closed.is_(True))):
+            yr.content_hash = year_digest(session, yr.year)
+        session.flush()
+    token = session.info.pop(TOKEN_KEY, None)
+    if token:  # never committed: no other transaction ever passes the triggers with it
+        session.execute(delete(PeriodCorrection).where(PeriodCorrection.token == token))
+
+
 def install(factory: sessionmaker) -> None:
     listen_once(factory, "before_flush", _before_flush)
+    listen_once(factory, "before_commit", _before_commit)
     listen_once(factory, "after_commit", _clear)
     listen_once(factory, "after_rollback", _clear)
 
 
 def _clear(session: Session) -> None:  # a correction covers one unit of work only
-    session.info.pop(CORRECTION_KEY, None)
+    for key in (CORRECTION_KEY, RESEAL_KEY, TOKEN_KEY):
+        session.info.pop(key, None)
 
 
 # ------------------------------------------------------------------------------ seals
@@ -218,4 +283,32 @@ def month_digest(session: Session, run_id: int) -> str:
         "lines": [[order[row[0]]] + [_plain(v) for v in row[1:]] for row in lines],
     }
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def year_digest(session: Session, year: int) -> str:
+    """SHA-256 of what a closed archive year covers (``year_models``): every row dated in the
+    year, soft-deleted ones included, canonical text in a stable order. Households are named
+    by 户编号 (ids may differ after a restore); timestamps and versions are left out."""
+    from ..models import Household
+
+    skip = {"id", "created_at", "updated_at", "version", "household_id"}
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    doc = {}
+    for model, (attr, _what) in year_models().items():
+        table = model.__table__
+        cols = [c for c in table.c if c.name not in skip]
+        names = [c.name for c in cols]
+        stmt = select(*cols)
+        if "household_id" in table.c:
+            names.append("household")
+            stmt = stmt.add_columns(Household.code).join(Household,
+                                                         Household.id == table.c.household_id)
+        col = table.c[attr]
+        stmt = stmt.where(col == year) if attr == "year" else stmt.where(col >= start, col < end)
+        doc[table.name] = sorted(
+            json.dumps(dict(zip(names, (_plain(v) for v in row))), ensure_ascii=False,
+                       sort_keys=True, separators=(",", ":"), default=str)
+            for row in session.execute(stmt))
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

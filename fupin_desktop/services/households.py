@@ -22,6 +22,7 @@ from ..errors import ConflictError, UserError, ValidationError
 from ..models import Household, HouseholdIncome, Measure, Member, Village, Visit
 from ..models.base import utcnow
 from ..domain.bankcard import normalize_account
+from .closures import begin_correction
 from .household_forms import (
     HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, HouseholdForm, IncomeForm, MeasureForm,
     MemberForm, VisitForm, clean, normalize_phone)
@@ -208,19 +209,24 @@ def _write_income(s: Session, household_id: int, form: IncomeForm) -> HouseholdI
     return row
 
 
-def save_income(db, household_id: int, form: IncomeForm, today: dt.date | None = None) -> IncomeForm:
-    """Create or update one year's income; returns it with 纯收入 / 人均纯收入 computed."""
+def save_income(db, household_id: int, form: IncomeForm, today: dt.date | None = None,
+                correction: str | None = None) -> IncomeForm:
+    """Create or update one year's income; returns it with 纯收入 / 人均纯收入 computed.
+    The income of a closed archive year changes only as a 更正 (``correction`` = its reason)."""
     _raise_if({f"income.{form.year}.{k}": v for k, v in validate_income(form, today).items()})
     with db.write(reason="编辑收入") as s:
+        begin_correction(s, correction)
         _get(s, Household, household_id, "户")
         row = _write_income(s, household_id, form)
         _flush(s)
         return _income_form(row)
 
 
-def remove_income(db, income_id: int, version: int | None = None) -> None:
+def remove_income(db, income_id: int, version: int | None = None,
+                  correction: str | None = None) -> None:
     """Remove one year's income entered by mistake (the audit log keeps its figures)."""
     with db.write(reason="删除收入记录") as s:
+        begin_correction(s, correction)
         row = _get(s, HouseholdIncome, income_id, "收入记录")
         _check_version(row, version)
         s.delete(row)
@@ -349,9 +355,10 @@ _MEASURE_KEYS = ("category", "date", "content", "amount", "responsible", "member
 _VISIT_KEYS = ("date", "visitor", "findings", "follow_up")
 
 
-def _add(db, model, household_id, form, keys, validate, today, what) -> int:
+def _add(db, model, household_id, form, keys, validate, today, what, correction=None) -> int:
     _raise_if(validate(form, today))
     with db.write(reason=f"新增{what}") as s:
+        begin_correction(s, correction)
         _get(s, Household, household_id, "户")
         _check_member(s, household_id, getattr(form, "member_id", None))
         obj = model(household_id=household_id, **{k: clean(getattr(form, k)) for k in keys})
@@ -360,9 +367,10 @@ def _add(db, model, household_id, form, keys, validate, today, what) -> int:
         return obj.id
 
 
-def _update(db, model, form, keys, validate, today, what) -> int:
+def _update(db, model, form, keys, validate, today, what, correction=None) -> int:
     _raise_if(validate(form, today))
     with db.write(reason=f"编辑{what}") as s:
+        begin_correction(s, correction)
         obj = _get(s, model, form.id, what)
         _check_version(obj, form.version)
         _check_member(s, obj.household_id, getattr(form, "member_id", None))
@@ -374,8 +382,9 @@ def _update(db, model, form, keys, validate, today, what) -> int:
         return obj.version
 
 
-def _remove(db, model, ident: int, version: int | None, what: str) -> None:
+def _remove(db, model, ident: int, version: int | None, what: str, correction=None) -> None:
     with db.write(reason=f"删除{what}") as s:
+        begin_correction(s, correction)
         obj = _get(s, model, ident, what)
         _check_version(obj, version)
         if _soft_deletable(model):
@@ -394,28 +403,28 @@ def _check_member(s: Session, household_id: int, member_id: int | None) -> None:
                               errors={"member_id": "所选成员不属于该户"})
 
 
-def add_measure(db, household_id: int, form: MeasureForm, today=None) -> int:
-    return _add(db, Measure, household_id, form, _MEASURE_KEYS, validate_measure, today, "帮扶措施")
+def add_measure(db, household_id: int, form: MeasureForm, today=None, correction=None) -> int:
+    return _add(db, Measure, household_id, form, _MEASURE_KEYS, validate_measure, today, "帮扶措施", correction)
 
 
-def update_measure(db, form: MeasureForm, today=None) -> int:
-    return _update(db, Measure, form, _MEASURE_KEYS, validate_measure, today, "帮扶措施")
+def update_measure(db, form: MeasureForm, today=None, correction=None) -> int:
+    return _update(db, Measure, form, _MEASURE_KEYS, validate_measure, today, "帮扶措施", correction)
 
 
-def remove_measure(db, measure_id: int, version: int | None = None) -> None:
-    _remove(db, Measure, measure_id, version, "帮扶措施")
+def remove_measure(db, measure_id: int, version: int | None = None, correction=None) -> None:
+    _remove(db, Measure, measure_id, version, "帮扶措施", correction)
 
 
-def add_visit(db, household_id: int, form: VisitForm, today=None) -> int:
-    return _add(db, Visit, household_id, form, _VISIT_KEYS, validate_visit, today, "走访记录")
+def add_visit(db, household_id: int, form: VisitForm, today=None, correction=None) -> int:
+    return _add(db, Visit, household_id, form, _VISIT_KEYS, validate_visit, today, "走访记录", correction)
 
 
-def update_visit(db, form: VisitForm, today=None) -> int:
-    return _update(db, Visit, form, _VISIT_KEYS, validate_visit, today, "走访记录")
+def update_visit(db, form: VisitForm, today=None, correction=None) -> int:
+    return _update(db, Visit, form, _VISIT_KEYS, validate_visit, today, "走访记录", correction)
 
 
-def remove_visit(db, visit_id: int, version: int | None = None) -> None:
-    _remove(db, Visit, visit_id, version, "走访记录")
+def remove_visit(db, visit_id: int, version: int | None = None, correction=None) -> None:
+    _remove(db, Visit, visit_id, version, "走访记录", correction)
 
 
 def active_member_count(db, household_id: int) -> int:

@@ -20,6 +20,7 @@ from ..importers.result import ImportIssue, ImportResult
 from ..importers.sheet import open_sheet
 from ..models import Household, Member, Settlement
 from .autobackup import before
+from .oplock import exclusive_op
 
 
 def _members_by_id(session) -> dict[str, tuple]:
@@ -32,6 +33,7 @@ def _members_by_id(session) -> dict[str, tuple]:
     return {r[0]: (*r[1:6], bool(r[6]), bool(r[7])) for r in session.execute(q)}
 
 
+@exclusive_op("import medical")
 def import_medical(db, path: str | os.PathLike, *, today: dt.date | None = None,
                    progress: Callable[[int, int, str], None] | None = None) -> ImportResult:
     """Import a settlement sheet in one transaction; returns the summary (rejects, warnings).
@@ -47,12 +49,28 @@ def import_medical(db, path: str | os.PathLike, *, today: dt.date | None = None,
         res, good = parse_settlements(reader, _members_by_id(s), today, progress)
         if progress is not None:
             progress(reader.last_row, reader.last_row, "正在写入数据库…")
-        _write(s, good, res)
-        res.rows_imported = len(good)
+        refused = _write(s, good, res)
+        res.rows_imported = len(good) - refused
     return res
 
 
-def _write(s, recs: list[dict], res: ImportResult) -> None:
+def _closed_year(res: ImportResult, closed: set[int], row: int, day, hcode, mname) -> bool:
+    """A settlement dated in a closed archive year is neither added nor changed by an import
+    (the bulk insert does not pass the flush guard): the row is refused (issue 12)."""
+    if day is None or day.year not in closed:
+        return False
+    res.reject(ImportIssue(row, "year-closed", f"第{row}行：结算日期在{day.year}年，{day.year}年度档案已关闭"
+                           "（已归档），该行未导入；如确需补录或修改，请在医疗结算中以更正（填写原因）录入",
+                           "settlement_date", hcode, mname))
+    return True
+
+
+def _write(s, recs: list[dict], res: ImportResult) -> int:
+    """Write the good rows; returns how many were refused here (dated in a closed year)."""
+    from .closures import closed_years
+
+    closed = closed_years(s)
+    refused = 0
     existing: dict[str, Settlement] = {}
     nos = [r["settlement_no"] for r in recs]
     for i in range(0, len(nos), 900):
@@ -63,6 +81,13 @@ def _write(s, recs: list[dict], res: ImportResult) -> None:
     for rec in recs:
         row, hcode, mname = rec.pop("_row"), rec.pop("_hh"), rec.pop("_name")
         obj = existing.get(rec["settlement_no"])
+        if closed and (obj is None or obj.deleted_at is not None
+                       or any(getattr(obj, k) != rec[k] for k in COMPARE_FIELDS)):
+            if (_closed_year(res, closed, row, rec.get("settlement_date"), hcode, mname)
+                    or (obj is not None
+                        and _closed_year(res, closed, row, obj.settlement_date, hcode, mname))):
+                refused += 1
+                continue
         if obj is None:
             calc.recompute(rec)
             new_rows.append({**rec, "source": "导入", "version": 1})
@@ -98,6 +123,7 @@ def _write(s, recs: list[dict], res: ImportResult) -> None:
     res.count("settlements_created", created)
     res.count("settlements_updated", updated)
     res.count("settlements_unchanged", unchanged)
+    return refused
 
 
 def write_issue_report(path: str | os.PathLike, res: ImportResult) -> int:

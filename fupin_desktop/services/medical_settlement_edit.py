@@ -22,6 +22,7 @@ from ..models.medical import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS
 from ..domain import medical_calc as calc
 from ..domain.field_specs import MEDICAL_SETTLEMENT, form_errors
 from .medical_settlements import SettlementRow, get_settlement, reading
+from .closures import begin_correction
 from ..domain.normalize import clean_text, parse_amount, parse_bool_cn, parse_date
 
 ZERO = calc.ZERO
@@ -148,7 +149,7 @@ def validate_settlement(src, data: dict, settlement_id: int | None = None,
 
 def save_settlement(db, data: dict, settlement_id: int | None = None,
                     version: int | None = None, reason: str | None = None,
-                    today: dt.date | None = None) -> SettlementRow:
+                    today: dt.date | None = None, correction: str | None = None) -> SettlementRow:
     """Insert (``settlement_id`` None) or update a settlement; returns the saved row.
 
     ``version`` is the version the form was loaded with: a stale one raises ConflictError
@@ -156,6 +157,7 @@ def save_settlement(db, data: dict, settlement_id: int | None = None,
     is the same dict :func:`validate_settlement` returns.
     """
     with db.write(reason=reason) as s:
+        begin_correction(s, correction)  # a closed archive year's settlement: 更正 only
         p = parse_form(data)
         _check_rules(s, p, settlement_id, today)
         if p.errors:
@@ -184,11 +186,13 @@ def save_settlement(db, data: dict, settlement_id: int | None = None,
     return get_settlement(db, new_id)
 
 
-def delete_settlement(db, settlement_id: int, version: int | None, reason: str) -> None:
+def delete_settlement(db, settlement_id: int, version: int | None, reason: str,
+                      correction: str | None = None) -> None:
     """Soft delete (ledgers of past periods keep their history in the audit log)."""
     if not (reason or "").strip():
         raise ValidationError("请填写删除原因", field="reason")
     with db.write(reason=reason) as s:
+        begin_correction(s, correction)
         obj = s.get(Settlement, settlement_id)
         if obj is None or obj.deleted_at is not None:
             raise ConflictError("该结算记录已不存在（可能已被他人删除），请刷新后重试")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -69,8 +70,14 @@ def _local(ts: dt.datetime) -> str:
     return ts.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+CLOSE_WHAT = "wages close"  # the ``what`` of a running wage month close
+
+
 def busy_message(row) -> str:
-    return f"另一个导入正在进行（开始于 {_local(row.started_at)}，用户 {row.user}），请稍后再试。"
+    when = f"开始于 {_local(row.started_at)}，用户 {row.user}"
+    if (row.what or "").startswith(CLOSE_WHAT):
+        return f"岗位补贴关账正在进行（{when}），请稍后再试。"
+    return f"另一个导入正在进行（{when}），请稍后再试。"
 
 
 def holder(db, name: str = IMPORT):
@@ -135,14 +142,47 @@ class _Heartbeat(threading.Thread):
                 pass
 
 
+_held = threading.local()  # (id(db), name) -> depth, for the thread holding the lock
+
+
 @contextlib.contextmanager
 def exclusive(db, name: str = IMPORT, *, what: str = "") -> Iterator[None]:
-    """Hold the lock for the ``with`` block (refreshing its heartbeat)."""
+    """Hold the lock for the ``with`` block (refreshing its heartbeat).
+
+    Re-entrant within one thread: the CLI holds the lock for a whole command and the service it
+    calls takes it again without refusing itself; another thread (a second GUI task) or another
+    process is refused with ``BusyError``."""
+    held = _held.__dict__.setdefault("depth", {})
+    key = (id(db), name)
+    if held.get(key):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
     token = acquire(db, name, what=what)
     beat = _Heartbeat(db, name, token)
     beat.start()
+    held[key] = 1
     try:
         yield
     finally:
+        held.pop(key, None)
         beat.stopped.set()
         release(db, name, token)
+
+
+def exclusive_op(what: str, name: str = IMPORT):
+    """Decorator for a service use case ``fn(db, ...)``: it runs under the lock (the GUI and the
+    CLI share this one path)."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(db, *args, **kwargs):
+            with exclusive(db, name, what=what):
+                return fn(db, *args, **kwargs)
+
+        return run
+
+    return wrap

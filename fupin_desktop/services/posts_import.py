@@ -22,6 +22,7 @@ from .posts_assignments import (AssignmentInput, EligibilityError, PostInput, cr
                                 save_post_in)
 from .posts_eligibility import check_eligibility
 from .posts_rules import load_rules
+from .oplock import exclusive_op
 
 
 def members_by_id(session, ids: set[str]) -> dict[str, tuple]:
@@ -111,6 +112,7 @@ class _RosterStore:
         res.rows_imported += 1
 
 
+@exclusive_op("import posts")
 def import_roster(db, path: str | os.PathLike, *, today: dt.date | None = None) -> ImportResult:
     """Import a roster file; raises InputError for an unusable file (nothing is written)."""
     reader = open_sheet(path, SPEC)

@@ -23,6 +23,7 @@ from .posts_corrections import CorrectionLine, corrections_in
 from ..domain.posts_calendar import add_months, month_text, parse_month
 from .posts_rules import PostRules, load_rules, rules_from_json
 from .posts_wages import ZERO, WageLineView, WageSlipView, compute_month
+from .oplock import CLOSE_WHAT, exclusive_op
 
 
 @dataclass
@@ -138,6 +139,7 @@ def preview_wages(db, month, *, village_id: int | None = None,
         return WageRunView(m, False, compute_month(s, m, rules, village_id=village_id), rules)
 
 
+@exclusive_op(CLOSE_WHAT)
 def close_month(db, month, *, note: str | None = None, allow_missing_attendance: bool = False,
                 today: dt.date | None = None) -> WageRunView:
     """Compute and store the month's wages and lock its attendance (one transaction)."""

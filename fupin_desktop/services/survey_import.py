@@ -16,8 +16,10 @@ from ..importers.survey import read_surveys, survey_spec
 from ..models import Household
 from . import survey as svc
 from .autobackup import before
+from .oplock import exclusive_op
 
 
+@exclusive_op("survey import")
 def import_surveys(db, path: str | os.PathLike, *, today: dt.date | None = None) -> ImportResult:
     """Import the sheet; InputError for an unusable file. With any rejected row nothing is
     written (``rows_imported`` 0) and the result lists the bad rows."""

@@ -1,6 +1,6 @@
-"""At start, recompute the audit hash chain and month seals in the background (issue 12) and
-warn in the status bar (and a non-blocking dialog) when the stored data was altered outside
-the program. Silent when everything is intact."""
+"""At start, recompute the audit hash chain, the month seals and the closed archive years' seals
+in the background (issue 12) and warn in the status bar (and a non-blocking dialog) when the stored
+data was altered outside the program. Silent when everything is intact."""
 
 from __future__ import annotations
 

@@ -81,6 +81,7 @@ def test_closed_archive_year_refuses_edits_of_its_records(any_db):
         vid = d.village(s)
         hid = d.household(s, vid)
         s.add(Visit(household_id=hid, date=dt.date(2025, 3, 1), visitor="王", findings="稳定"))
+    with any_db.write() as s:  # closed afterwards (the triggers refuse records of a closed year)
         s.add(ArchiveYear(year=2025, closed=True))
     with pytest.raises(ClosedPeriodError, match="2025年度"):
         with any_db.write() as s:

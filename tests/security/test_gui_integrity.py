@@ -50,3 +50,27 @@ def test_altered_audit_row_is_reported_in_the_status_bar(make_window, db, qtbot)
     assert w.integrity_label.isVisibleTo(w) and "完整性" in w.integrity_label.text()
     assert w.integrity_box.isVisible() and "审计日志第" in w.integrity_box.text()
     w.integrity_box.close()
+
+
+def test_altered_record_of_a_closed_archive_year_is_reported(make_window, db):
+    import datetime as dt
+
+    from fupin_desktop.models import ArchiveYear, Visit
+    from fupin_desktop.models.triggers import drop_statements
+    from fupin_desktop.services.closures import year_digest
+    from tests.unit import _posts_data as d
+
+    with db.write() as s:
+        hid = d.household(s, d.village(s))
+        s.add(Visit(household_id=hid, date=dt.date(2025, 3, 1), visitor="王", findings="稳定"))
+        s.flush()
+        s.add(ArchiveYear(year=2025, closed=True, content_hash=year_digest(s, 2025)))
+    with db.engine.begin() as c:
+        for sql in drop_statements(db.engine.dialect.name):  # SQL that gets past the triggers
+            c.exec_driver_sql(sql)
+        c.execute(text("UPDATE visits SET findings = '已脱贫'"))
+    w = make_window(db)
+    assert not w.integrity_result.intact
+    assert w.integrity_label.isVisibleTo(w)
+    assert "2025年度档案关闭时封存的记录" in w.integrity_box.text()
+    w.integrity_box.close()

@@ -49,17 +49,17 @@ def upgrade() -> None:
         for cid, run_id in conn.execute(sa.select(closures.c.id, closures.c.run_id)).all():
             conn.execute(closures.update().where(closures.c.id == cid)
                          .values(content_hash=month_digest(s, run_id)))
-    from fupin_desktop.models.triggers import statements
+    from fupin_desktop.models.triggers import month_statements
 
-    for sql in statements(conn.dialect.name):
+    for sql in month_statements(conn.dialect.name):
         conn.exec_driver_sql(sql.replace('%', '%%'))
 
 
 def downgrade() -> None:
     conn = op.get_bind()
-    from fupin_desktop.models.triggers import drop_statements
+    from fupin_desktop.models.triggers import drop_month_statements
 
-    for sql in drop_statements(conn.dialect.name):
+    for sql in drop_month_statements(conn.dialect.name):
         conn.exec_driver_sql(sql)
     op.drop_table('operation_locks')
     with op.batch_alter_table('post_month_closures', schema=None) as batch_op:
