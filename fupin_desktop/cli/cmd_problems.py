@@ -96,9 +96,10 @@ def _assign(db, args):
 
 def _ledger(db, args):
     from ..reports.problems_ledger import render_problems_ledger
+    from ..services.problems_ledger_data import problems_ledger_data
 
-    n = render_problems_ledger(db, args.out, status=args.status, village=args.village,
-                               year=args.year)
+    data = problems_ledger_data(db, status=args.status, village=args.village, year=args.year)
+    n = render_problems_ledger(data, args.out)
     unit = "行" if str(args.out).lower().endswith(".xlsx") else "页"
     return ({"out": args.out, "kind": "problems", ("rows" if unit == "行" else "pages"): n},
             f"已生成问题整改台账：{args.out}（{n} {unit}）")

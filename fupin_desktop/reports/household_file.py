@@ -40,8 +40,8 @@ from .household_ledgers import as_of_date, money_text
 # -> [(title, columns, rows)].
 # A module not installed (yet) is skipped; any other error is a bug and propagates.
 HOUSEHOLD_FILE_SECTIONS = (
-    "fupin_desktop.reports.posts_household:household_posts_section",
-    "fupin_desktop.reports.medical_household:household_medical_section",
+    "fupin_desktop.services.posts_household_data:household_posts_section",
+    "fupin_desktop.services.medical_household_data:household_medical_section",
 )
 NUMERALS = "一二三四五六七八九十"
 MAX_INCOME_YEARS = 5  # columns of the 收入测算 table (A4 portrait)

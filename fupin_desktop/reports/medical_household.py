@@ -1,25 +1,17 @@
-"""The medical section of the household file (一户一档).
+"""The medical section of the household file (一户一档), rendered from plain data.
 
-``household_medical_section(session, household_id)`` returns ``[(title, columns, rows)]`` ready
-for ``DocumentBuilder.section(title).table(columns, rows)``: ``columns`` are ledger ``Column``
-objects, ``rows`` lists of already formatted strings. Sections without records are left out, so a
-household that never saw a doctor adds nothing. ``as_of``: as it stood that day (settlements,
-cards and signings up to it; card validity on it; later dates not shown).
+``household_medical_tables(data)`` (data: services/medical_household_data) returns
+``[(title, columns, rows)]`` ready for ``DocumentBuilder.section(title).table(columns, rows)``:
+``columns`` are ledger ``Column`` objects, ``rows`` lists of already formatted strings. Sections
+without records are left out, so a household that never saw a doctor adds nothing. The service
+applies ``as_of`` (settlements, cards and signings up to that day; card validity on it).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
-
-from ..models import HouseholdIncome
 from ..domain import medical_calc as calc
-from ..services.medical_alerts import evaluate
-from ..services.medical_chronic import list_chronic_cards
-from ..services.medical_settings import alert_thresholds
-from ..services.medical_settlements import SettlementFilter, list_settlements
-from ..services.medical_signing import list_signings
 from .ledger import Column
 
 m = calc.money_text
@@ -37,21 +29,16 @@ def _col(key, title, weight=1.0, kind="text") -> Column:
     return Column(key, title, weight, "center" if kind == "center" else "left")
 
 
-def household_medical_section(session, household_id: int, as_of=None
-                              ) -> list[tuple[str, list, list[list[str]]]]:
+def household_medical_tables(data) -> list[tuple[str, list, list[list[str]]]]:
+    """``data``: settlements (by date), incomes {year: net}, alerts {year: (share, triggers,
+    reasons)}, cards, signings — see services/medical_household_data."""
     out = []
-    rows = list_settlements(session, SettlementFilter(household_id=household_id))
-    if as_of is not None:
-        rows = [r for r in rows if r.settlement_date <= as_of]
-    rows.sort(key=lambda r: (r.settlement_date, r.settlement_no))
+    rows = data.settlements
     if rows:
         by_year: dict[int, list] = defaultdict(list)
         for r in rows:
             by_year[r.settlement_date.year].append(r)
-        incomes = dict(session.execute(
-            select(HouseholdIncome.year, HouseholdIncome.net_income)
-            .where(HouseholdIncome.household_id == household_id)).all())
-        th = alert_thresholds(session)
+        incomes = data.incomes
         cols = [_col("year", "年度", 0.6, "center"), _col("count", "就医人次", 0.6, "center"),
                 _col("total", "总费用", 1, "money"), _col("payers", "各项报销合计", 1, "money"),
                 _col("self", "个人自付", 1, "money"), _col("net", "家庭纯收入", 1, "money"),
@@ -63,7 +50,7 @@ def household_medical_section(session, household_id: int, as_of=None
             self_paid = sum((r.self_paid for r in yr), calc.ZERO)
             net = incomes.get(year)
             net = None if net is None else calc.fen(net)
-            share, triggers, reasons = evaluate(self_paid, net, th)
+            share, triggers, reasons = data.alerts[year]
             summary.append([str(year), str(len(yr)), m(total), m(total - self_paid),
                             m(self_paid), m(net), calc.ratio_text(share),
                             "；".join(reasons) if triggers else "未达预警标准"])
@@ -77,8 +64,7 @@ def household_medical_section(session, household_id: int, as_of=None
                    r.diagnosis or "", m(r.total_cost), m(r.total_cost - r.self_paid),
                    m(r.self_paid), calc.ratio_text(r.policy_ratio)] for r in rows]
         out.append(("就医结算明细", cols, detail))
-    cards = list_chronic_cards(session, household_id=household_id, as_of=as_of,
-                               historical=as_of is not None)
+    cards = data.cards
     if cards:
         cols = [_col("name", "姓名", 0.8), _col("disease", "病种", 1.0), _col("card", "卡号", 1.2),
                 _col("approved", "认定日期", 0.9, "date"), _col("review", "复审日期", 0.9, "date"),
@@ -86,7 +72,7 @@ def household_medical_section(session, household_id: int, as_of=None
         out.append(("慢性病卡", cols, [
             [c.member_name, c.disease_name, c.card_no or "", _d(c.approved_date),
              _d(c.review_date), c.status, "已签约" if c.signed else "未签约"] for c in cards]))
-    signings = list_signings(session, household_id=household_id, as_of=as_of)
+    signings = data.signings
     if signings:
         cols = [_col("name", "姓名", 0.8), _col("doctor", "签约医生", 0.8),
                 _col("team", "签约团队", 1.2), _col("signed", "签约日期", 0.9, "date"),

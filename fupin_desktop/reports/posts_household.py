@@ -1,10 +1,10 @@
-"""The public-welfare posts section of the household file (一户一档).
+"""The public-welfare posts section of the household file (一户一档), rendered from plain data.
 
-``household_posts_section(session, household_id)`` returns ``[(title, columns, rows)]`` ready for
+``household_posts_tables(assignments, paid)`` returns ``[(title, columns, rows)]`` ready for
 ``DocumentBuilder.section(title).table(columns, rows)``: ``columns`` are ledger ``Column``
-objects, ``rows`` lists of formatted strings. Wages come from closed months only (what was
-actually paid); a household without posts adds nothing. ``as_of``: as it stood that day —
-assignments begun by then (a 离岗 after it not yet shown), wages of months up to it.
+objects, ``rows`` lists of formatted strings. The data (assignment views and paid wage slips
+of closed months) comes from services/posts_household_data, which also applies ``as_of``; a
+household without posts adds nothing.
 """
 
 from __future__ import annotations
@@ -12,11 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import select
-
-from ..models import Member
-from ..models.posts import WageRun, WageSlip
-from ..services.posts_assignments import assignment_on, assignment_views_in
 from .ledger import Column
 from .posts_render import money_text
 
@@ -31,12 +26,10 @@ def _col(key, title, weight=1.0, kind="text") -> Column:
     return Column(key, title, weight, "left")
 
 
-def household_posts_section(session, household_id: int, as_of=None
-                            ) -> list[tuple[str, list, list[list[str]]]]:
+def household_posts_tables(assignments, paid) -> list[tuple[str, list, list[list[str]]]]:
+    """``assignments``: assignment views (as they stood on the file's day); ``paid``: tuples
+    (month, worker_name, post_name, present_days, absent_days, grade, amount) by month, name."""
     out = []
-    assignments = assignment_views_in(session, where=[Member.household_id == household_id])
-    if as_of is not None:
-        assignments = [assignment_on(a, as_of) for a in assignments if a.start_date <= as_of]
     if assignments:
         cols = [_col("name", "姓名", 0.7), _col("post", "岗位名称", 1.3),
                 _col("type", "岗位类型", 0.8, "center"), _col("village", "行政村", 0.8),
@@ -50,14 +43,6 @@ def household_posts_section(session, household_id: int, as_of=None
                          a.start_date.isoformat(), a.end_date.isoformat() if a.end_date else "",
                          status, money_text(a.wage_standard)])
         out.append(("公益性岗位", cols, rows))
-    paid = session.execute(
-        select(WageRun.month, WageSlip.worker_name, WageSlip.post_name, WageSlip.present_days,
-               WageSlip.absent_days, WageSlip.grade, WageSlip.amount)
-        .join(WageRun, WageRun.id == WageSlip.run_id)
-        .join(Member, Member.id == WageSlip.member_id)
-        .where(Member.household_id == household_id,
-               *(() if as_of is None else (WageRun.month <= as_of,)))
-        .order_by(WageRun.month, WageSlip.worker_name)).all()
     if paid:
         by_year: dict[tuple[int, str], list] = defaultdict(list)
         for row in paid:

@@ -1,5 +1,5 @@
 """问题整改台账 (A4 PDF or Excel): every problem with its source, responsible person, deadline
-and status, for signature. Rows come from services/problems.list_problems."""
+and status, for signature. Rows come from services/problems_ledger_data."""
 
 from __future__ import annotations
 
@@ -30,26 +30,12 @@ def problems_ledger(rows, *, subtitle: str = "") -> MedicalLedger:
     return MedicalLedger("问题整改台账", subtitle, COLUMNS, out, totals, sheet_name="问题整改台账")
 
 
-def render_problems_ledger(db, out, *, status: str | None = None, village: str | None = None,
-                           year: int | None = None, today: dt.date | None = None,
-                           progress=None, title: str | None = None) -> int:
-    """Write the ledger to ``out`` (.xlsx → Excel, else PDF); pages or rows written.
-    ``title``: printed instead of the default (the archive prints its catalogue 题名)."""
-    from ..services import settings
-    from ..services.problems import ProblemFilter, list_problems
-
-    # a year's ledger (the archive's item) shows the statuses as they stood on 31 Dec
-    as_of = dt.date(year, 12, 31) if year else None
-    if as_of and today and today < as_of:
-        as_of = today
-    rows = list_problems(db, ProblemFilter(status=status, village=village, year=year, as_of=as_of),
-                         today=today)
-    subtitle = "　".join(x for x in (f"{year}年度（状态截至{as_of:%Y年%m月%d日}）" if as_of else "",
-                                     f"行政村：{village}" if village else "",
-                                     f"状态：{status}" if status else "") if x)
-    with db.read() as s:
-        unit = settings.township_info(s).unit
-    ledger = problems_ledger(rows, subtitle=subtitle)
+def render_problems_ledger(data, out, *, today: dt.date | None = None, progress=None,
+                           title: str | None = None) -> int:
+    """Write the ledger of ``data`` (services/problems_ledger_data) to ``out`` (.xlsx → Excel,
+    else PDF); pages or rows written. ``title``: printed instead of the default (the archive
+    prints its catalogue 题名)."""
+    ledger = problems_ledger(data.rows, subtitle=data.subtitle)
     if title:
         ledger.title = title
-    return render(ledger, out, unit=unit, progress=progress, today=today)
+    return render(ledger, out, unit=data.unit, progress=progress, today=today)

@@ -65,8 +65,10 @@ def render_ledger_item(url: str, kind: str, year: int, period: str | None, today
         render_medical_ledger(db, kind, buf, period=Period(year), today=today, title=title)
     elif kind == "problems":
         from ..reports.problems_ledger import render_problems_ledger
+        from .problems_ledger_data import problems_ledger_data
 
-        render_problems_ledger(db, buf, year=year, today=today, title=title)
+        render_problems_ledger(problems_ledger_data(db, year=year, today=today), buf,
+                               today=today, title=title)
     else:
         raise ValueError(f"unknown ledger kind {kind!r}")
     return buf.getvalue()

@@ -400,10 +400,12 @@ class ProblemsTab(BaseTab):
             if not out:
                 return
         from ..reports.problems_ledger import render_problems_ledger
+        from ..services.problems_ledger_data import problems_ledger_data
 
         try:
-            render_problems_ledger(self.ctx.db, out, status=self.status_box.currentData(),
-                                   village=self.village_box.currentData())
+            data = problems_ledger_data(self.ctx.db, status=self.status_box.currentData(),
+                                        village=self.village_box.currentData())
+            render_problems_ledger(data, out)
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return

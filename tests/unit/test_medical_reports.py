@@ -12,7 +12,7 @@ from fupin_desktop import cli
 from fupin_desktop.exporters.medical import export_medical
 from fupin_desktop.services.medical_import import import_medical
 from fupin_desktop.reports import pdfcheck
-from fupin_desktop.reports.medical_household import household_medical_section
+from fupin_desktop.services.medical_household_data import household_medical_section
 from fupin_desktop.reports.medical_ledgers import (
     chronic_ledger, medical_ledger, render_medical_ledger, signing_ledger)
 from fupin_desktop.services import medical_chronic as mc

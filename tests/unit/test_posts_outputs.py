@@ -15,7 +15,7 @@ from fupin_desktop.services.posts_import import import_roster
 from fupin_desktop.models import Member
 from fupin_desktop.models.posts import Assignment, WageSlip
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
-from fupin_desktop.reports.posts_household import household_posts_section
+from fupin_desktop.services.posts_household_data import household_posts_section
 from fupin_desktop.reports.posts_ledgers import write_ledger
 from fupin_desktop.services.posts_attendance import fill_range, set_marks
 from fupin_desktop.services.posts_payroll import close_month
