@@ -1,4 +1,5 @@
 """Excel exports of the registry: `fupin export households|members OUT.xlsx [--masked]`.
+services/household_export.py loads the rows; this module only writes them.
 
 Both use the national monitoring export's header names, title row 1, note row 2 and header
 row 3, so the household import reads them back: ``members`` is one row per current member with
@@ -16,17 +17,12 @@ setting — a masked file is for posting, not for importing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
-
-from ..models import Household, HouseholdIncome, Member, Village
-from ..models.household import MEASURE_CATEGORIES
-from ..models.member import RELATIONS
-from .table_xlsx import XlsxColumn as C
-
-H, M, I, V = (Household.__table__, Member.__table__, HouseholdIncome.__table__,
-              Village.__table__)
+from ..domain.backup_layout import COLUMNS as INCOME_COLUMNS, SHEET_NAME as INCOME_SHEET
+from ..domain.household_vocab import MEASURE_CATEGORIES
+from .table_xlsx import XlsxColumn as C, XlsxTable, write_tables_xlsx
 
 
 def _yes(v) -> str | None:
@@ -128,72 +124,49 @@ _HEAD: list[tuple[C, Getter]] = [
 _NO = (C("序号", "int", 6), None)
 
 
-def _maskers(db, masked: bool) -> dict:
-    from ..services.settings import output_maskers
+@dataclass(frozen=True)
+class Masks:
+    """The masking functions of ID, bank and phone numbers (identity when not masked)."""
 
-    mask_id, mask_bank, mask_phone = output_maskers(db, masked)
-    return {"id": mask_id, "bank": mask_bank, "phone": mask_phone}
-
-
-def _income_year(s, year: int | None) -> int | None:
-    return year if year is not None else s.scalar(select(func.max(I.c.year)))
+    id: Callable[[str | None], str | None]
+    bank: Callable[[str | None], str | None]
+    phone: Callable[[str | None], str | None]
 
 
-def _household_select(year: int | None, village_id: int | None):
-    income = and_(I.c.household_id == H.c.id, I.c.year == year)
-    stmt = (select(H, V.c.name.label("village_name"), I.c.year.label("income_year"),
-                   I.c.persons.label("income_persons"),
-                   *(I.c[k] for k in ("per_capita_income", "net_income", "wage_income",
-                                       "business_income", "property_income", "transfer_income",
-                                       "business_expense", "compliant_self_paid")))
-            .join(V, V.c.id == H.c.village_id).outerjoin(I, income)
-            .where(H.c.deleted_at.is_(None)))
-    if village_id is not None:
-        stmt = stmt.where(H.c.village_id == village_id)
-    return stmt
+@dataclass(frozen=True)
+class Heading:
+    """What rows 1-2 say: the place (county + township [+ village]), whether masked (公示),
+    and the income year exported."""
+
+    place: str
+    masked: bool
+    income_year: int | None
 
 
-_RANK = case({rel: i for i, rel in enumerate(RELATIONS)}, value=M.c.relation, else_=len(RELATIONS))
+def _title(what: str, head: Heading) -> tuple[str, str]:
+    title = f"{head.place}{what}" + ("（公示）" if head.masked else "")
+    note = (f"导出时间:{dt.datetime.now():%Y-%m-%d %H:%M:%S}    导出范围:{head.place or '全部'}"
+            f"    收入年度:{head.income_year or '无'}")
+    return title, note
 
 
-def _member_rows(s, year, village_id, include_inactive: bool,
-                 empty_households: bool = False) -> Iterator:
-    """``empty_households`` (the backup): a household without members gets one row with the
-    member columns empty, so that it is restored too."""
-    hs = _household_select(year, village_id).subquery("h")
-    live = and_(M.c.household_id == hs.c.id, M.c.deleted_at.is_(None))
-    if not include_inactive:
-        live = and_(live, M.c.status == "正常")
-    stmt = (select(hs, *(M.c[k] for k in ("name", "id_type", "id_number", "sex", "ethnicity",
-                                          "birth_date", "relation", "education", "school_status",
-                                          "health", "labour_skill", "work_months",
-                                          "basic_medical_insurance", "critical_illness_insurance",
-                                          "pension_insurance", "employee_medical_insurance",
-                                          "out_of_school_reason", "status", "status_date",
-                                          "status_note")),
-                   M.c.phone.label("member_phone"), M.c.low_income_support.label("m_dibao"),
-                   M.c.extreme_poverty_support.label("m_tekun"))
-            .join(M, live, isouter=empty_households)
-            .join(V, V.c.id == hs.c.village_id)
-            .order_by(V.c.sort_order, V.c.name, hs.c.code, _RANK, M.c.birth_date, M.c.id))
-    yield from s.execute(stmt.execution_options(yield_per=2000))
+def _table(what: str, spec, source: Iterable, masks: Masks, head: Heading) -> XlsxTable:
+    mk = {"id": masks.id, "bank": masks.bank, "phone": masks.phone}
+    getters = [g for _, g in spec]
+    rows = ([n, *(g(r, mk) for g in getters)] for n, r in enumerate(source, 1))
+    name = "家庭成员信息" if what == "members" else "户信息"
+    title, note = _title(name, head)
+    return XlsxTable([_NO[0], *(c for c, _ in spec)], rows, title, note, name)
 
 
-def _incomes_table(s, village_id):
-    """The backup's 各年度收入 sheet: every year's income of every household exported (the
-    member sheet carries one year only); importers/backup_incomes.py reads it back."""
-    from ..importers.backup_incomes import COLUMNS, SHEET_NAME
-    from .table_xlsx import XlsxTable
+_MEMBERS_SPEC = _HOUSEHOLD_HEAD + _HOUSEHOLD_TAIL_MEMBERS + _HOUSEHOLD_EXTRA + _MEMBER
+_HOUSEHOLDS_SPEC = _HOUSEHOLD_HEAD[:5] + _HEAD + _HOUSEHOLD_HEAD[5:] + _HOUSEHOLD_TAIL
 
-    cols = [C("户编号", "code", 19), C("收入年度", "int", 8),
-            *(C(t, "int" if c == "persons" else "money", 12) for t, c in COLUMNS.items())]
-    stmt = (select(H.c.code, I.c.year, *(I.c[c] for c in COLUMNS.values()))
-            .join(H, H.c.id == I.c.household_id).join(V, V.c.id == H.c.village_id)
-            .where(H.c.deleted_at.is_(None))
-            .order_by(V.c.sort_order, V.c.name, H.c.code, I.c.year))
-    if village_id is not None:
-        stmt = stmt.where(H.c.village_id == village_id)
-    return XlsxTable(cols, (tuple(r) for r in s.execute(stmt)), sheet_name=SHEET_NAME)
+
+def write_members(out, members: Iterable, masks: Masks, head: Heading) -> int:
+    """The members sheet: one row per item of ``members`` (named rows, the labels
+    services/household_export.member_rows gives). Returns the number of rows."""
+    return write_tables_xlsx(out, [_table("members", _MEMBERS_SPEC, members, masks, head)])[0]
 
 
 def _count_empty(rows, counter: list) -> Iterator:
@@ -203,95 +176,17 @@ def _count_empty(rows, counter: list) -> Iterator:
         yield r
 
 
-def _household_rows(s, year, village_id) -> Iterator:
-    head = (select(M.c.name, M.c.id_number).where(
-        M.c.household_id == H.c.id, M.c.relation == "户主", M.c.deleted_at.is_(None))
-        .order_by(M.c.status != "正常", M.c.id).limit(1))
-    active = (select(func.count()).select_from(M).where(
-        M.c.household_id == H.c.id, M.c.status == "正常", M.c.deleted_at.is_(None))
-        .scalar_subquery())
-    stmt = (_household_select(year, village_id)
-            .add_columns(head.with_only_columns(M.c.name).scalar_subquery().label("head_name"),
-                         head.with_only_columns(M.c.id_number).scalar_subquery()
-                         .label("head_id_number"),
-                         active.label("active_members"))
-            .order_by(V.c.sort_order, V.c.name, H.c.code))
-    yield from s.execute(stmt.execution_options(yield_per=2000))
-
-
-def _title(db, what: str, masked: bool, year, village_name) -> tuple[str, str]:
-    from ..services.settings import township_info
-
-    info = township_info(db)
-    place = "".join(x for x in (info.county, info.township, village_name) if x)
-    title = f"{place}{what}" + ("（公示）" if masked else "")
-    note = (f"导出时间:{dt.datetime.now():%Y-%m-%d %H:%M:%S}    导出范围:{place or '全部'}"
-            f"    收入年度:{year or '无'}")
-    return title, note
-
-
-def _export(db, out, kind: str, masked: bool, year: int | None, village: str | None,
-            include_inactive: bool = False) -> dict:
-    from ..services.access import must_mask
-    from .table_xlsx import XlsxTable, write_tables_xlsx
-
-    masked = must_mask(db, masked)  # an auditor's export is always masked
-
-    with db.read() as s:
-        village_id = None
-        if village:
-            village_id = s.scalar(select(V.c.id).where(V.c.name == village))
-            if village_id is None:
-                from ..errors import InputError
-
-                raise InputError(f"没有名为“{village}”的行政村")
-        y = _income_year(s, year)
-        mk = _maskers(s, masked)
-        empty = [0]
-
-        def table(what: str) -> XlsxTable:
-            if what == "members":
-                spec = _HOUSEHOLD_HEAD + _HOUSEHOLD_TAIL_MEMBERS + _HOUSEHOLD_EXTRA + _MEMBER
-                backup = kind == "households"
-                source = _member_rows(s, y, village_id, include_inactive or backup, backup)
-            else:
-                spec = _HOUSEHOLD_HEAD[:5] + _HEAD + _HOUSEHOLD_HEAD[5:] + _HOUSEHOLD_TAIL
-                source = _household_rows(s, y, village_id)
-            getters = [g for _, g in spec]
-            if what == "members":
-                source = _count_empty(source, empty)
-            rows = ([n, *(g(r, mk) for g in getters)] for n, r in enumerate(source, 1))
-            title, note = _title(s, "家庭成员信息" if what == "members" else "户信息", masked, y,
-                                 village)
-            return XlsxTable([_NO[0], *(c for c, _ in spec)], rows, title, note,
-                             "家庭成员信息" if what == "members" else "户信息")
-
-        if kind == "members":
-            n = write_tables_xlsx(out, [table("members")])[0]
-            return {"out": str(out), "rows": n, "masked": masked, "income_year": y}
-        # the backup: every member (the sheet the importer reads comes first), then the
-        # one-row-per-household overview
-        rows_m, n, _ = write_tables_xlsx(out, [table("members"), table("households"),
-                                               _incomes_table(s, village_id)])
-        n_members = rows_m - empty[0]  # the rows of households without members hold nobody
-    return {"out": str(out), "rows": n, "masked": masked, "income_year": y,
-            "members": n_members}
-
-
-def export_members(db, out, *, masked: bool = False, year: int | None = None,
-                   village: str | None = None, include_inactive: bool = False) -> dict:
-    """One row per current member (status 正常), household columns repeated, as the national
-    export lists them; ``include_inactive`` adds members who died or moved out (人员状态 says
-    so — the importer does not read that column, so such a file is not for re-importing).
-    Returns {"out", "rows", "masked", "income_year"}."""
-    return _export(db, out, "members", masked, year, village, include_inactive)
-
-
-def export_households(db, out, *, masked: bool = False, year: int | None = None,
-                      village: str | None = None) -> dict:
-    """The lossless backup of the registry: sheet 1 lists every member (also those who died
-    or moved out, 人员状态 says so) with every household and member field, in the layout
-    `import households` reads, so export → import into an empty database gives the same
-    households and members; sheet 2 is one row per household (not deleted) with its 户主 and
-    现有人数. Returns {"out", "rows" (households), "members", "masked", "income_year"}."""
-    return _export(db, out, "households", masked, year, village)
+def write_backup(out, members: Iterable, households: Iterable, incomes: Iterable[Sequence],
+                 masks: Masks, head: Heading) -> tuple[int, int]:
+    """The backup: every member (the sheet the importer reads comes first; a household
+    without members is one row with the member columns empty), then one row per household,
+    then every year's income ((户编号, 年度, *backup_layout.COLUMNS values) tuples).
+    Returns (members written, households written)."""
+    cols = [C("户编号", "code", 19), C("收入年度", "int", 8),
+            *(C(t, "int" if c == "persons" else "money", 12) for t, c in INCOME_COLUMNS.items())]
+    empty = [0]
+    rows_m, n, _ = write_tables_xlsx(out, [
+        _table("members", _MEMBERS_SPEC, _count_empty(members, empty), masks, head),
+        _table("households", _HOUSEHOLDS_SPEC, households, masks, head),
+        XlsxTable(cols, incomes, sheet_name=INCOME_SHEET)])
+    return rows_m - empty[0], n  # the rows of households without members hold nobody
