@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "fupin_desktop"
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
 CONTRACTS = {c["id"]: c for c in CONFIG["contracts"]}
-# issue 11, not kept yet: reports/exporters still query through services (household_file,
-# household_ledgers, medical_*, posts_*, problems_ledger, exporters/households|medical|
-# posts_excel) -> "outputs", "layers", "acyclic"; database.py installs closures' flush hook
+# issue 11, not kept yet: reports still query through services (household_file,
+# household_ledgers, medical_*, posts_*, problems_ledger; exporters/ no longer do) -> "outputs",
+# "layers", "acyclic"; database.py installs closures' flush hook
 # from services, audit_events uses services.audit_chain, migrate calls services.autobackup
 # -> "storage", "acyclic".
 OPEN = {"layers", "storage", "outputs", "acyclic"}
