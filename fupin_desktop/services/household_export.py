@@ -2,13 +2,14 @@
 streamed queries and hand plain rows to exporters/households.py, which writes them.
 
 Rows are streamed (``yield_per``), never built as a list: a county's 140,000 members export
-with flat memory. Each row is a named row (attribute access by column label); the labels are
-the ones exporters/households.py reads (its column getters).
+with flat memory. Each stream is :class:`Rows`: value tuples and the names of their values
+(the column labels), which exporters/households.py picks by name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, select
 
@@ -30,8 +31,22 @@ _MEMBER = ("name", "id_type", "id_number", "sex", "ethnicity", "birth_date", "re
 _RANK = case({rel: i for i, rel in enumerate(RELATIONS)}, value=M.c.relation, else_=len(RELATIONS))
 
 
-def _stream(s, stmt) -> Iterator:
-    yield from s.execute(stmt.execution_options(yield_per=BATCH))
+@dataclass
+class Rows:
+    """Streamed result rows (value tuples) and the names of their values."""
+
+    fields: tuple[str, ...]
+    rows: Iterator
+
+    def __iter__(self) -> Iterator:
+        return iter(self.rows)
+
+
+def _stream(s, stmt) -> Rows:
+    def rows():
+        yield from s.execute(stmt.execution_options(yield_per=BATCH))
+
+    return Rows(tuple(stmt.selected_columns.keys()), rows())
 
 
 def latest_income_year(s) -> int | None:
@@ -50,26 +65,32 @@ def _household_select(year: int | None, village_id: int | None):
 
 
 def member_rows(s, year: int | None, village_id: int | None, include_inactive: bool,
-                empty_households: bool = False) -> Iterator:
+                empty_households: bool = False) -> Rows:
     """One row per member with the household's columns (and ``year``'s income) repeated, in
     the order of the ledgers (village, 户编号, relation, birth date). ``empty_households`` (the
     backup): a household without members gets one row with the member columns None, so that it
-    is restored too. Labels: the household's columns, village_name, income_year,
-    income_persons, the income columns, the member's columns, member_phone, m_dibao, m_tekun."""
+    is restored too. Fields: the household's columns, village_name, income_year,
+    income_persons, the income columns, the member's columns, member_phone, own_dibao,
+    own_tekun."""
     hs = _household_select(year, village_id).subquery("h")
     live = and_(M.c.household_id == hs.c.id, M.c.deleted_at.is_(None))
     if not include_inactive:
         live = and_(live, M.c.status == "正常")
     stmt = (select(hs, *(M.c[k] for k in _MEMBER),
-                   M.c.phone.label("member_phone"), M.c.low_income_support.label("m_dibao"),
-                   M.c.extreme_poverty_support.label("m_tekun"))
+                   M.c.phone.label("member_phone"),
+                   # 享受低保 / 享受特困 on a member's row: the member's own (the importer reads
+                   # them so), the household's where the member has none recorded
+                   func.coalesce(M.c.low_income_support, hs.c.low_income_support)
+                   .label("own_dibao"),
+                   func.coalesce(M.c.extreme_poverty_support, hs.c.extreme_poverty_support)
+                   .label("own_tekun"))
             .join(M, live, isouter=empty_households)
             .join(V, V.c.id == hs.c.village_id)
             .order_by(V.c.sort_order, V.c.name, hs.c.code, _RANK, M.c.birth_date, M.c.id))
     return _stream(s, stmt)
 
 
-def household_rows(s, year: int | None, village_id: int | None) -> Iterator:
+def household_rows(s, year: int | None, village_id: int | None) -> Rows:
     """One row per household (not deleted) with its 户主 (head_name, head_id_number) and the
     count of its current members (active_members)."""
     head = (select(M.c.name, M.c.id_number).where(
@@ -87,7 +108,7 @@ def household_rows(s, year: int | None, village_id: int | None) -> Iterator:
     return _stream(s, stmt)
 
 
-def income_rows(s, village_id: int | None) -> Iterator[tuple]:
+def income_rows(s, village_id: int | None) -> Rows:
     """Every year's income of every household (not deleted): (户编号, 年度, *the values of
     domain.backup_layout.COLUMNS in order)."""
     stmt = (select(H.c.code, I.c.year, *(I.c[c] for c in INCOME_COLUMNS.values()))
@@ -96,7 +117,7 @@ def income_rows(s, village_id: int | None) -> Iterator[tuple]:
             .order_by(V.c.sort_order, V.c.name, H.c.code, I.c.year))
     if village_id is not None:
         stmt = stmt.where(H.c.village_id == village_id)
-    return (tuple(r) for r in _stream(s, stmt))
+    return _stream(s, stmt)
 
 
 def _village_id(s, village: str | None) -> int | None:
