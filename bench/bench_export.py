@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in phases:  # interleaved, so that a busy spell hits each phase alike
             runs[p].append(_run(p, db_path, work))
     best = {p: min(rs, key=lambda r: r["seconds"]) for p, rs in runs.items()}
-    ex, fl = best["export"], best["floor"]
+    ex = best["export"]
     ncols = 69
     print(f"members           {ex['rows']:>10,} rows × {ncols} columns "
           f"({args.households:,} households)")

@@ -153,7 +153,7 @@ def _title(what: str, head: Heading) -> tuple[str, str]:
 def _row_maker(spec, fields: Sequence[str], masks: Masks) -> Callable:
     """``make(n, row)`` -> the cells of one sheet row (序号 ``n`` first) from a row whose
     values are in ``fields`` order. Built once per sheet as one list expression: 140,000 rows
-    × 69 columns cost a second, where 69 getter calls per row cost seven."""
+    × 69 columns cost 0.2 s, where 69 getter calls per row cost 7 s."""
     at = {f: i for i, f in enumerate(fields)}
     env = {"_mask_id": masks.id, "_mask_bank": masks.bank, "_mask_phone": masks.phone}
     cells = ["n"]
