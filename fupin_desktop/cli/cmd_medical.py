@@ -64,7 +64,7 @@ def _period_args(p, with_village: bool = True) -> None:
 
 
 def _export(db, args):
-    from ..exporters.medical import export_medical
+    from ..services.medical_export import export_medical
     from ..services.medical_settlements import SettlementFilter
 
     period = _period(args, default_all=True)

@@ -108,7 +108,7 @@ def _export_args(month_required: bool):
 
 
 def _export_posts(db, args):
-    from ..exporters.posts_excel import export_posts
+    from ..services.posts_export import export_posts
 
     r = export_posts(db, args.out, month=_month(args), village_id=_village_id(db, args.village),
                      masked=args.masked)
@@ -116,7 +116,7 @@ def _export_posts(db, args):
 
 
 def _export_attendance(db, args):
-    from ..exporters.posts_excel import export_attendance
+    from ..services.posts_export import export_attendance
 
     r = export_attendance(db, args.out, _month(args, True), village_id=_village_id(db, args.village),
                           masked=args.masked)
@@ -124,7 +124,7 @@ def _export_attendance(db, args):
 
 
 def _export_bank(db, args):
-    from ..exporters.posts_excel import export_bank
+    from ..services.posts_export import export_bank
 
     if args.masked:
         raise InputError("银行代发明细必须是完整的证件号码和银行账号，不能打码")

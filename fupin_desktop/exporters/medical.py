@@ -1,4 +1,5 @@
-"""`fupin export medical`: one row per settlement, with 结算单据号 and the computed 个人自付.
+"""`fupin export medical`: one row per settlement, with 结算单据号 and the computed 个人自付
+(services/medical_export.py loads them; this module writes them).
 
 Column titles are ones the medical importer recognises, so an unmasked export re-imports without
 change (idempotent by 结算单据号). ID numbers are text cells; ``masked`` prints them as
@@ -8,9 +9,8 @@ change (idempotent by 结算单据号). ID numbers are text cells; ``masked`` pr
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 
-from ..domain import medical_calc as calc
-from ..services.medical_settlements import SettlementFilter, list_settlements, summarize
 from .table_xlsx import XlsxColumn, write_table_xlsx
 
 COLUMNS = (
@@ -35,16 +35,13 @@ def _yes(v: bool) -> str:
     return "是" if v else "否"
 
 
-def export_medical(db, out: str | os.PathLike, flt: SettlementFilter | None = None, *,
-                   masked: bool = False, title: str = "医疗救助结算明细", info: str = "") -> int:
-    """Write the settlements matching ``flt`` to ``out``; returns the number of rows."""
-    flt = flt or SettlementFilter(order="ledger")
-    rows = list_settlements(db, flt)
-    from ..services import settings
-
-    mask = settings.output_maskers(db, masked)[0]
+def write_medical(out: str | os.PathLike, rows: Sequence, totals, mask_id: Callable, *,
+                  title: str = "医疗救助结算明细", info: str = "") -> int:
+    """Write ``rows`` (settlement rows as services.medical_settlements lists them) and their
+    ``totals`` (its summary) to ``out``; ``mask_id`` masks the ID numbers (identity when not
+    masked). Returns the number of rows."""
     data = (
-        (i, r.village_name, r.household_code, r.member_name, mask(r.id_number), r.hospital_name, r.hospital_level,
+        (i, r.village_name, r.household_code, r.member_name, mask_id(r.id_number), r.hospital_name, r.hospital_level,
          r.care_type, r.admission_date, r.discharge_date, r.settlement_date, r.settlement_no,
          r.diagnosis, r.total_cost, r.policy_cost, r.basic_insurance, r.critical_insurance,
          r.medical_assistance, r.other_support, r.other_kind, r.self_paid,
@@ -52,10 +49,10 @@ def export_medical(db, out: str | os.PathLike, flt: SettlementFilter | None = No
          _yes(r.pay_after_treatment), _yes(r.one_stop), r.note,
          "已删除" if r.person_deleted else None)
         for i, r in enumerate(rows, 1))
-    t = summarize(rows)
-    totals = ("合计", None, None, f"{t.count}人次", None, None, None, None, None, None, None, None,
-              None, t.total_cost, t.policy_cost, t.basic_insurance, t.critical_insurance,
-              t.medical_assistance, t.other_support, None, t.self_paid,
-              t.policy_ratio, None, None, None, None, None)
+    t = totals
+    sums = ("合计", None, None, f"{t.count}人次", None, None, None, None, None, None, None, None,
+            None, t.total_cost, t.policy_cost, t.basic_insurance, t.critical_insurance,
+            t.medical_assistance, t.other_support, None, t.self_paid,
+            t.policy_ratio, None, None, None, None, None)
     return write_table_xlsx(out, COLUMNS, data, title=title, info=info,
-                            sheet_name="医疗结算明细", totals=totals if rows else None)
+                            sheet_name="医疗结算明细", totals=sums if rows else None)

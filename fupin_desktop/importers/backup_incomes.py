@@ -16,20 +16,8 @@ from decimal import Decimal
 from fupin_desktop.domain import field_specs as fs
 from fupin_desktop.importers.result import ImportIssue
 from fupin_desktop.importers.sheet import header_key
+from fupin_desktop.domain.backup_layout import COLUMNS, SHEET_NAME  # noqa: F401
 from fupin_desktop.domain.normalize import clean_text, parse_amount, parse_int
-
-SHEET_NAME = "各年度收入"
-# header -> HouseholdIncome column (persons, the components and the declared per-capita)
-COLUMNS = {
-    "收入计算人口数": "persons",
-    "工资性收入(元)": "wage_income",
-    "生产经营性收入(元)": "business_income",
-    "财产性收入(元)": "property_income",
-    "转移性收入(元)": "transfer_income",
-    "生产经营性支出(元)": "business_expense",
-    "合规自付支出(元)": "compliant_self_paid",
-    "申报人均纯收入(元)": "declared_per_capita",
-}
 
 
 @dataclass(slots=True)

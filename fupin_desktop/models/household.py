@@ -20,22 +20,7 @@ RISK_TYPES = (
     "因产业项目失败", "住房出现安全问题", "饮水安全问题", "其他",
 )
 ELIMINATION_METHODS = ("帮扶消除", "自然消除")
-# (attribute, 中文) of the 13 assistance-measure categories, in the national order.
-MEASURE_CATEGORIES = (
-    ("industry", "产业帮扶"),
-    ("employment", "就业帮扶"),
-    ("public_post", "公益性岗位帮扶"),
-    ("health", "健康帮扶"),
-    ("education", "教育帮扶"),
-    ("housing", "住房安全保障"),
-    ("water", "饮水安全保障"),
-    ("comprehensive", "综合保障"),
-    ("finance", "金融帮扶"),
-    ("social", "社会帮扶"),
-    ("relocation", "易地搬迁"),
-    ("living_conditions", "生产生活条件改善"),
-    ("infrastructure", "基础设施建设"),
-)
+from ..domain.household_vocab import MEASURE_CATEGORIES  # noqa: E402,F401
 
 
 class Village(IdMixin, TimestampMixin, VersionedMixin, Base):

@@ -142,7 +142,7 @@ def export_excel(parent: QWidget, ctx: AppContext, villages: list[str] = (),
     if not path.lower().endswith(".xlsx"):
         path += ".xlsx"
     remember_dir(path)
-    from ..exporters.households import export_households, export_members
+    from ..services.household_export import export_households, export_members
 
     fn = export_households if kind == "households" else export_members
 

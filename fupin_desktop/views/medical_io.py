@@ -199,7 +199,7 @@ def export_excel(parent: QWidget, ctx: AppContext, villages, flt=None, path: str
                                  "证件号码已打码（公示用）" if masked else "") if x)
 
     def work(progress):
-        from ..exporters.medical import export_medical
+        from ..services.medical_export import export_medical
 
         progress(0, 0, QCoreApplication.translate("MedicalIO", "Writing the workbook…"))
         return export_medical(ctx.db, path, out, masked=bool(masked), info=info)

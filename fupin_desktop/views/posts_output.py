@@ -203,7 +203,7 @@ def export_excel(parent: QWidget, ctx: AppContext, villages, month: dt.date, vil
     masked = dlg.masked.isChecked() and kind != "bank"
     if kind == "bank":
         return export_bank(parent, ctx, m, (vid, vname))
-    from ..exporters.posts_excel import export_attendance, export_posts
+    from ..services.posts_export import export_attendance, export_posts
 
     names = {"posts": f"{vname}{month_text(m)}公益性岗位人员花名册",
              "posts-all": f"{vname}公益性岗位上岗记录", "attendance": f"{vname}{month_text(m)}考勤表"}
@@ -223,7 +223,7 @@ def export_excel(parent: QWidget, ctx: AppContext, villages, month: dt.date, vil
 
 def export_bank(parent: QWidget, ctx: AppContext, month: dt.date, village=(None, "")):
     """银行代发明细 (real ID and account numbers, as text cells) for the month's wages."""
-    from ..exporters.posts_excel import export_bank as write_bank
+    from ..services.posts_export import export_bank as write_bank
 
     vid, vname = village
     path = ask_path(parent, f"{vname or ''}{month_text(month)}公益性岗位补贴银行代发明细", ".xlsx")

@@ -121,7 +121,7 @@ def test_household_form_keeps_the_new_fields(any_db, tmp_path):
 def test_members_export_round_trips_the_new_fields(any_db, tmp_path):
     from openpyxl import load_workbook
 
-    from fupin_desktop.exporters.households import export_members
+    from fupin_desktop.services.household_export import export_members
 
     import_households(any_db, xlsx(tmp_path / "a.xlsx"))
     out = tmp_path / "m.xlsx"

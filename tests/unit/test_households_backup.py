@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from fupin_desktop.exporters.households import export_households
+from fupin_desktop.services.household_export import export_households
 from fupin_desktop.models import Household, HouseholdIncome, Member, Village
 from tests.conftest import load_demo
 from fupin_desktop.services.household_import import import_households

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from fupin_desktop.exporters.households import export_households, export_members
+from fupin_desktop.services.household_export import export_households, export_members
 from fupin_desktop.models import Household, HouseholdIncome, Member
 from tests.conftest import load_demo
 

@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from fupin_desktop.exporters.medical import export_medical
+from fupin_desktop.services.medical_export import export_medical
 from fupin_desktop.services.medical_import import import_medical
 from fupin_desktop.reports.medical_ledgers import (
     chronic_ledger, medical_ledger, render_medical_ledger, signing_ledger)

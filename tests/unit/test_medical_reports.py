@@ -9,7 +9,7 @@ from decimal import Decimal as D
 import pytest
 
 from fupin_desktop import cli
-from fupin_desktop.exporters.medical import export_medical
+from fupin_desktop.services.medical_export import export_medical
 from fupin_desktop.services.medical_import import import_medical
 from fupin_desktop.reports import pdfcheck
 from fupin_desktop.services.medical_household_data import household_medical_section

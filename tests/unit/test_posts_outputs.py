@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from fupin_desktop.exporters.posts_excel import export_attendance, export_bank, export_posts
+from fupin_desktop.services.posts_export import export_attendance, export_bank, export_posts
 from fupin_desktop.services.attendance_import import import_attendance
 from fupin_desktop.services.posts_import import import_roster
 from fupin_desktop.models import Member
