@@ -21,7 +21,7 @@ _OTHER_CN = {"posts": "公益性岗位", "post_assignments": "上岗记录", "po
              "archive_page_cache": "档案页数缓存", "surveys": "入户排查", "survey_answers": "排查答案",
              "survey_templates": "排查模板", "problems": "问题整改", "problem_events": "整改记录",
              "evidence_files": "佐证材料", "check_exemptions": "检查豁免", "users": "用户",
-             "operation_locks": "操作锁"}
+             "operation_locks": "操作锁", "period_corrections": "更正标记"}
 
 
 def table_label(table: str) -> str:

@@ -21,7 +21,8 @@ from fupin_desktop.models import (ArchiveYear, AuditLog, HouseholdIncome, Period
 from fupin_desktop.models.triggers import drop_statements
 from fupin_desktop.services import households as hs
 from fupin_desktop.services.archive_build import build_year
-from fupin_desktop.services.archive_years import close_year, year_info
+from fupin_desktop.services.archive_close import close_year
+from fupin_desktop.services.archive_years import year_info
 from fupin_desktop.services.audit_chain import verify_chain
 from fupin_desktop.services.closures import ClosedPeriodError, year_digest
 from fupin_desktop.services.household_forms import VisitForm
@@ -203,7 +204,7 @@ def test_imports_leave_the_closed_year_alone(town, tmp_path):
     """Imports write in bulk (past the flush guard): they check the closed year themselves."""
     from openpyxl import Workbook, load_workbook
 
-    from fupin_desktop.exporters.households import export_households
+    from fupin_desktop.services.household_export import export_households
     from fupin_desktop.services.household_import import import_households
     from fupin_desktop.services.medical_import import import_medical
 
