@@ -127,7 +127,7 @@ class ArchiveActions:
         db, year = self.ctx.db, self.year
         self.task = run_task(self, QCoreApplication.translate("ArchiveTab", "Preparing preview…"),
                              lambda p: preview_item(db, year, row.key, out),
-                             on_result=open_path, on_error=lambda e: show_error(self, e))
+                             on_result=open_path, read_only=True)
 
     def output_dir(self) -> str:
         saved = QSettings().value(f"archive/out/{self.year}")
@@ -193,7 +193,7 @@ class ArchiveActions:
         self.task = run_task(self, QCoreApplication.translate("ArchiveTab", "Checking the package…"),
                              lambda p: verify_dir(out_dir, lambda d, t, s: p(d, t, s),
                                                   cancel=lambda: p.cancelled, db=self.ctx.db),
-                             on_result=done, on_error=lambda e: show_error(self, e))
+                             on_result=done, read_only=True)
         return self.task
 
     @Slot()

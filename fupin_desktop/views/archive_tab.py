@@ -246,7 +246,7 @@ class ArchiveTab(ArchiveActions, BaseTab):
 
         self.year = year
         self.task = run_task(self, self.tr("Archives"), work, cancellable=False,
-                             on_result=self._show, on_error=self._load_failed)
+                             on_result=self._show, on_error=self._load_failed, read_only=True)
 
     def _load_failed(self, exc: BaseException) -> None:
         from ..errors import ValidationError

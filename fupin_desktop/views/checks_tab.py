@@ -88,7 +88,8 @@ class ChecksTab(BaseTab):
             self.run_button.setEnabled(True)
             show_error(self, exc)
 
-        run_task(self, self.tr("Checking data"), work, on_result=done, on_error=failed)
+        run_task(self, self.tr("Checking data"), work, on_result=done, on_error=failed,
+                 read_only=True)
 
     def show_rule(self, code: str, as_of=None) -> None:
         """Show the findings of rule ``code`` (the 总览 page's findings chart): from the last

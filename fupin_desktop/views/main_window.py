@@ -322,10 +322,10 @@ class MainWindow(QMainWindow):
 
     def _stop_running_tasks(self) -> bool:
         """Closing while an import, print or build runs: ask, then cancel and wait for it.
-        Loads the clerk did not start (quiet) are cancelled without asking."""
+        Reads (a page filling itself, the overview's counts) are cancelled without asking."""
         from .tasks import cancel_and_wait, running_tasks
 
-        busy = [t for t in running_tasks() if not t.quiet]
+        busy = [t for t in running_tasks() if not t.read_only]
         if busy:
             names = "、".join(dict.fromkeys(t.title.rstrip("…") for t in busy))
             answer = QMessageBox.question(

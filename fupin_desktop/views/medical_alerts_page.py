@@ -136,7 +136,7 @@ class AlertsPage(QWidget):
         self.task = run_task(self, self.tr("Computing alerts…"),
                              lambda _p: compute_alerts(db, year, village_id=vid),
                              on_result=lambda res: self._show(res, gen, keep),
-                             on_error=lambda e: show_error(self, e), cancellable=False)
+                             cancellable=False, read_only=True)
 
     def _show(self, res, gen: int, keep) -> None:
         from ..domain.medical_calc import money_text, ratio_text

@@ -190,7 +190,7 @@ class OverviewTab(BaseTab):
 
         run_task(self, self.tr("Computing the overview"),
                  lambda progress: overview(db, as_of, with_findings=with_findings),
-                 on_result=done, on_error=failed, quiet=quiet)
+                 on_result=done, on_error=failed, quiet=quiet, read_only=True)
 
     def show_data(self, o) -> None:
         self.data = o

@@ -240,4 +240,4 @@ def start_import(parent: QWidget, ctx: AppContext, kind: str, on_done=None, path
                  .replace("%1", Path(path).name))
         return import_attendance(ctx.db, path, dry_run=True)
 
-    return run_task(parent, title, dry, on_result=preview, on_error=failed)
+    return run_task(parent, title, dry, on_result=preview, on_error=failed, read_only=True)

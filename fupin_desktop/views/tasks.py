@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
+import shiboken6
 
 from ..errors import UserError
 from ..services.progress import Cancelled, Progress
@@ -56,13 +57,16 @@ class Task(QObject):
     def __init__(self, parent: QWidget | None, title: str, fn: Callable[[Progress], object],
                  on_result: Callable[[object], None] | None,
                  on_error: Callable[[BaseException], None] | None,
-                 cancellable: bool, quiet: bool = False):
+                 cancellable: bool, quiet: bool = False, read_only: bool = False):
         super().__init__(parent)
         self._cancel = threading.Event()
         self.signals = _Signals()
         self.progress = Progress(report=self.signals.progressed.emit, cancel_event=self._cancel)
         self.on_result, self.on_error = on_result, on_error
         self.title, self.quiet = title, quiet
+        # read_only: a read (counts, a list) the window may drop on close without asking;
+        # imports, prints and builds are asked about, since closing would lose their work
+        self.read_only = read_only or quiet
         # quiet: a load the clerk did not ask for (a page filling itself) shows no progress dialog
         self.dialog = QProgressDialog(title, self.tr("Cancel") if cancellable else "", 0, 0, parent)
         if quiet:
@@ -136,15 +140,21 @@ _running: set[Task] = set()
 def run_task(parent: QWidget | None, title: str, fn: Callable[[Progress], object], *,
              on_result: Callable[[object], None] | None = None,
              on_error: Callable[[BaseException], None] | None = None,
-             cancellable: bool = True, quiet: bool = False) -> Task:
-    task = Task(parent, title, fn, on_result, on_error, cancellable, quiet)
+             cancellable: bool = True, quiet: bool = False, read_only: bool = False) -> Task:
+    task = Task(parent, title, fn, on_result, on_error, cancellable, quiet, read_only)
     _running.add(task)
     task.done.connect(lambda t: QTimer.singleShot(0, lambda: _running.discard(t)))
     return task
 
 
 def running_tasks() -> list[Task]:
-    """Tasks still working (a finished one may wait a moment to leave ``_running``)."""
+    """Tasks still working (a finished one may wait a moment to leave ``_running``).
+
+    A task whose page was closed under it is deleted with the page and never reports back:
+    it is dropped here (asked to stop first), or closing the window would ask about it forever."""
+    for t in [t for t in _running if not shiboken6.isValid(t)]:
+        t._cancel.set()
+        _running.discard(t)
     return [t for t in _running if t.running]
 
 
@@ -153,6 +163,9 @@ def cancel_and_wait(timeout_ms: int = 30_000) -> bool:
 
     The work stops at its next progress report; its own transaction rolls back, so nothing
     half-done stays in the database."""
-    for task in running_tasks():
-        task.cancel()
+    for task in list(_running):
+        if shiboken6.isValid(task):
+            task.cancel()
+        else:
+            task._cancel.set()
     return QThreadPool.globalInstance().waitForDone(timeout_ms)

@@ -107,7 +107,7 @@ def _wait_tasks(qtbot, stale=frozenset()):
     """Wait for the tasks this test started (``stale``: tasks other tests left behind)."""
     from fupin_desktop.views import tasks
 
-    qtbot.waitUntil(lambda: not (tasks._running - stale), timeout=60000)
+    qtbot.waitUntil(lambda: not (set(tasks.running_tasks()) - stale), timeout=60000)
     QApplication.processEvents()
 
 
@@ -164,7 +164,7 @@ def test_every_action_and_button_runs_without_error(window_for, demo_db, qtbot, 
     done: set[int] = set()
     from fupin_desktop.views import tasks
 
-    stale = frozenset(tasks._running)
+    stale = frozenset(tasks.running_tasks())
 
     def fire(what: str, run, depth: int = 0) -> None:
         current["what"] = what

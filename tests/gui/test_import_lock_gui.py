@@ -136,13 +136,13 @@ def tab(qtbot, demo_db):
     from fupin_desktop.views.medical_tab import MedicalTab
     from fupin_desktop.views.medical_widgets import MemberPicker
 
-    before = set(tasks._running)
+    before = set(tasks.running_tasks())
     create_app()
     t = _window(qtbot, MedicalTab(AppContext(demo_db)))
     yield t
     for picker in t.findChildren(MemberPicker):
         picker.timer.stop()
-    qtbot.waitUntil(lambda: not (tasks._running - before), timeout=10000)
+    qtbot.waitUntil(lambda: not (set(tasks.running_tasks()) - before), timeout=10000)
 
 
 def test_medical_import_from_the_tab_is_refused(qtbot, tab, demo_db, shown, tmp_path):

@@ -43,12 +43,14 @@ def tab(qtbot, demo_db):
     qtbot.waitExposed(t)
     yield t
     # nothing may run on after the test: its database is gone by then
-    from fupin_desktop.views import tasks
+    from PySide6.QtCore import QThreadPool
+
     from fupin_desktop.views.medical_widgets import MemberPicker
 
     for picker in t.findChildren(MemberPicker):
         picker.timer.stop()
-    qtbot.waitUntil(lambda: not tasks._running, timeout=10000)
+    # the workers themselves: a task whose page was closed never reports back to the task set
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=30000)
 
 
 def _living_member(db):

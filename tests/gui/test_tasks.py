@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from PySide6.QtWidgets import QMessageBox
 
 from fupin_desktop.errors import UserError
@@ -79,7 +81,7 @@ def test_the_clerks_own_cancel_is_not_reported(qtbot, qapp, monkeypatch):
     assert shown == []
 
 
-def _slow_task(window, title, quiet=False):
+def _slow_task(window, title, quiet=False, read_only=False):
     from fupin_desktop.views.tasks import run_task
 
     started = threading.Event()
@@ -94,7 +96,8 @@ def _slow_task(window, title, quiet=False):
         finally:
             stopped.set()
 
-    task = run_task(window, title, work, on_error=lambda e: None, quiet=quiet)
+    task = run_task(window, title, work, on_error=lambda e: None, quiet=quiet,
+                    read_only=read_only)
     assert started.wait(5)
     return task, stopped
 
@@ -121,10 +124,13 @@ def test_closing_while_an_import_runs_cancels_and_waits_on_yes(window_for, db, q
     assert task.cancelled
 
 
-def test_a_quiet_load_is_cancelled_without_asking(window_for, db, qtbot, monkeypatch):
+@pytest.mark.parametrize("kind", ["quiet", "read_only"])
+def test_a_load_is_cancelled_without_asking(window_for, db, qtbot, monkeypatch, kind):
+    """A page filling itself (quiet), or counts the clerk asked for (the overview's 刷新): closing
+    loses nothing, so it does not ask."""
     shown = _patch_boxes(monkeypatch, answer=QMessageBox.StandardButton.No)
     w = window_for(db)
-    _task, stopped = _slow_task(w, "总览", quiet=True)
-    assert w.close()
+    _task, stopped = _slow_task(w, "总览", **{kind: True})
+    assert w.close(), shown
     assert stopped.is_set()
     assert not [s for s in shown if s[0] == "question"]
