@@ -144,9 +144,13 @@ _PREFILTERS: dict[tuple[Limits, str], tuple[bytes, re.Pattern]] = {}
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
 
 _REF = re.compile(rb'r="([A-Za-z]+)([0-9]+)"')
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c(?=[\s>/])([^>]*?)(/?)>")
-_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*?)(/?)>")
-_R_ATTR = re.compile(rb'\br="([^"]*)"')
+_REF_VALUE = re.compile(rb"([A-Za-z]+)([0-9]+)")
+# attributes as an XML parser reads them: either quote, a '>' inside a quoted value, spaces
+# around '=' (calamine accepts all of these; a guard that did not would let them through)
+_ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])" + _ATTRS + rb"(/?)>")
+_TAG_START = re.compile(rb"<(?:\w+:)?(?:row|c)(?=[\s>/])")
+_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"')
 _TEXT_TAG = re.compile(rb"<(?:\w+:)?(t|v)\b[^>]*>$")
 _SST_ROOT = re.compile(rb"<(\w+:)?sst\b")
@@ -418,17 +422,15 @@ class _Guard:
         sheet; True for a false alarm (e.g. a cell without a value)."""
         tag = _ROW_OR_CELL.match(seg, at)
         if tag is None:
-            return True
+            return False  # a tag cut by the piece (a '>' inside a value): read it exactly
         if tag[1] == b"row":
             return False  # a row without r: rows are numbered by counting
-        r = _R_ATTR.search(tag[2])
-        ref = _REF.fullmatch(r[0]) if r else None
-        if ref is None or not tag[2].lstrip().startswith(b"r="):
+        ref = _ref(tag[2])
+        if ref is None or not tag[2].lstrip().startswith(b'r="'):
             return False
         if tag[3] == b"/" or seg.startswith(b"</", tag.end()):
             return True  # a cell without a value: calamine ignores it
-        row, col = int(ref[2]), col_index(ref[1].decode())
-        self._place(row, col, fig)
+        self._place(*ref, fig)
         return True
 
     def _place(self, row: int, col: int, fig: SheetFigures) -> None:
@@ -447,22 +449,32 @@ class _Guard:
         """Cell by cell, numbering cells and rows without ``r`` as calamine does."""
         row = 0
         col = 0
-        for seg in self._segments(f, info, fig):
+        carry = b""
+        for piece in self._segments(f, info, fig):
+            # a piece ends at a '>', which may sit inside a quoted value: a tag left unfinished
+            # waits for the next piece
+            seg = carry + piece if carry else piece
+            end = 0
             for m in _ROW_OR_CELL.finditer(seg):
+                end = m.end()
                 kind, attrs, empty = m[1], m[2], m[3]
-                r = _R_ATTR.search(attrs)
                 if kind == b"row":
-                    row = int(r[1]) if r and r[1].isdigit() else row + 1
+                    r = _attr_r(attrs)
+                    row = int(r) if r is not None and r.isdigit() else row + 1
                     col = 0
                     continue
-                ref = _REF.fullmatch(r[0]) if r else None
+                ref = _ref(attrs)
                 if ref is not None:
-                    row_c, col = int(ref[2]), col_index(ref[1].decode())
+                    row_c, col = ref
                 else:
                     row_c, col = row, col + 1
                 if empty == b"/" or seg.startswith(b"</", m.end()):
                     continue
                 self._place(row_c, col, fig)
+            open_tag = _TAG_START.search(seg, end)
+            carry = seg[open_tag.start():] if open_tag else b""
+            if len(carry) > self.limits.max_text_run:
+                self._long_run(b"", b"<" + carry)  # one tag longer than a text run may be
 
     # shared strings
     def _shared_strings(self, f, info: zipfile.ZipInfo) -> None:
@@ -500,6 +512,25 @@ class _Guard:
                             raise self.refuse(f"的共享字符串表中有一项长达 {_fmt(chars)} 个字"
                                               f"（单元格字数上限 {_fmt(cell_lim)}）")
         self.report.shared_strings = count
+
+
+def _attr_r(attrs: bytes) -> bytes | None:
+    """The value of the ``r`` attribute, entities resolved (a parser that resolved them
+    would read ``&#88;FD1`` as XFD1)."""
+    m = _R_ATTR.search(attrs)
+    if m is None:
+        return None
+    value = m[1] if m[1] is not None else m[2]
+    if b"&" in value:
+        value = html.unescape(value.decode("utf-8", "replace")).encode("utf-8", "replace")
+    return value.strip()
+
+
+def _ref(attrs: bytes) -> tuple[int, int] | None:
+    """(row, column) of a cell's ``r`` attribute; None without one or when it is no reference."""
+    value = _attr_r(attrs)
+    ref = _REF_VALUE.fullmatch(value) if value is not None else None
+    return (int(ref[2]), col_index(ref[1].decode())) if ref else None
 
 
 def _zip_entry_count(f) -> int | None:

@@ -10,6 +10,7 @@ importer with SIGABRT (a 512 GB allocation), 1.1 GB of whitespace took 1.15 GB R
 from __future__ import annotations
 
 import hashlib
+import random
 import shutil
 import sqlite3
 import struct
@@ -99,6 +100,44 @@ def test_cell_at_xfd1048576_is_refused_by_every_importer(tmp_path, db, kind):
                    kind=kind)
     assert "第 1,048,576 行" in line
     guard_time(p)
+
+
+# the same far cell, written as an XML parser (calamine's quick-xml) still reads it
+FAR_VARIANTS = {
+    "single quotes": b"<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>",
+    "spaces around =": b'<row r = "1048576"><c r = "XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    "r after a '>' in a value": b'<row><c s=">" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    "tab before r": b'<row>\n<c\tr="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    "entity in r": b'<row><c r="&#88;FD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+}
+
+
+@pytest.mark.parametrize("variant", FAR_VARIANTS, ids=list(FAR_VARIANTS))
+def test_the_far_cell_is_refused_however_its_attributes_are_written(tmp_path, variant):
+    p = simple_xlsx(tmp_path / "far.xlsx", [*header_rows(), FAR_VARIANTS[variant]])
+    assert "XFD1048576" in guard_time(p)
+
+
+def test_unusual_attribute_syntax_is_still_counted_exactly(tmp_path):
+    """The same spellings on a cell inside the limits: passed, and placed where it is."""
+    p = simple_xlsx(tmp_path / "near.xlsx", [*header_rows(),
+                                              b"<row r='7'><c s=\">\" r = 'GR7'><v>1</v></c></row>"])
+    fig = check_workbook(p).sheets[0]
+    assert (fig.last_row, fig.last_column, fig.exact) == (7, 200, True)
+
+
+def test_a_tag_cut_at_a_quoted_gt_on_a_piece_boundary_is_read_whole(tmp_path):
+    """The guard reads the sheet in 4 MB pieces cut after a '>': a '>' inside a quoted value
+    placed right at a piece's end must not hide the tag's r attribute in the next piece."""
+    head = b"".join(sheet([*header_rows()]))[:-len(b"</sheetData></worksheet>")]
+    lead = b'<row><c s=">'
+    pad = 4 * 1024 * 1024 - len(head) - len(lead) - len(b"<x></x>")
+    # one text run under max_text_run, random so that the ratio limit does not answer first
+    filler = b"<x>" + bytes(random.Random(1).choices(b"abcdefghij", k=pad)) + b"</x>"
+    body = head + filler + lead + b'" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    assert body.index(lead) + len(lead) == 4 * 1024 * 1024
+    p = write_xlsx(tmp_path / "cut.xlsx", [body, b"</sheetData></worksheet>"])
+    assert "XFD1048576" in guard_time(p)
 
 
 def test_declared_dimension_alone_is_harmless(tmp_path, db):
