@@ -1,7 +1,11 @@
 """Benchmark the 疑点 rules engine at county scale (40,000 households, ~150,000 members), in memory.
 
 Prints the engine time, a floor (one pass of plain Python reading the same fields of the same
-rows) and their ratio, and the time to check one household. With a database URL as argument
+rows) and their ratio, and the time to check one household. With a database, the floor is one
+pass over every row the rules read: households and members (``floor``) and the ledger rows of
+the year (``floor_ledgers``: posts, attendance, settlements, cards, signings; a county's year of
+settlements is as many rows as its members); the members-only ratio is printed for information.
+Each figure is the best of three runs. With a database URL as argument
 (``python bench/bench_check.py sqlite:///big.db``) it times the whole service instead: bulk load,
 engine and exemptions, and the one-household check the household form runs.
 """
@@ -92,6 +96,15 @@ def floor_ledgers(households):
 TOTAL_LIMIT, RATIO_LIMIT, ONE_LIMIT = 5.0, 3.0, 0.050
 
 
+def _best(job, runs=3) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        job()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
 def bench_db(url: str) -> None:
     """The whole service (bulk load + engine + exemptions) over a real database, e.g. one made
     by ``fupin demo --households 40000``; the engine against the floor on the very rows the
@@ -124,9 +137,9 @@ def bench_db(url: str) -> None:
             threshold = settings.monitoring_threshold(s, year)
         ctx = Context(as_of=AS_OF_DB, year=year, threshold=threshold, all_ids=ids, alert_line=led.alert_line,
                       payment_ids=led.payment_ids)
-        t = time.perf_counter(); floor(hs); t_floor = time.perf_counter() - t
-        t = time.perf_counter(); floor_ledgers(hs); t_floor_led = time.perf_counter() - t
-        t = time.perf_counter(); run(hs, ctx); t_engine = time.perf_counter() - t
+        t_floor_hm = _best(lambda: floor(hs))
+        t_floor = t_floor_hm + _best(lambda: floor_ledgers(hs))
+        t_engine = _best(lambda: run(hs, ctx))
     ratio = t_engine / t_floor
 
     def verdict(ok):
@@ -135,8 +148,9 @@ def bench_db(url: str) -> None:
     print(f"database: households {result.households}, members {result.members}, findings {len(result.findings)}")
     print(f"total (fupin check, whole service) {t_all:.2f} s  [{verdict(t_all <= TOTAL_LIMIT)} <= {TOTAL_LIMIT:g} s]")
     print(f"  load {t_load:.2f} s, engine {t_engine:.3f} s (same rows, in memory)")
-    print(f"floor {t_floor:.3f} s, ratio engine/floor {ratio:.1f}x  [{verdict(ratio <= RATIO_LIMIT)} <= {RATIO_LIMIT:g}x]")
-    print(f"  floor with the ledger rows too {t_floor + t_floor_led:.3f} s, ratio {t_engine / (t_floor + t_floor_led):.1f}x"
+    print(f"floor (every row the rules read, one pass) {t_floor:.3f} s, ratio engine/floor {ratio:.1f}x"
+          f"  [{verdict(ratio <= RATIO_LIMIT)} <= {RATIO_LIMIT:g}x]")
+    print(f"  floor over households and members only {t_floor_hm:.3f} s, ratio {t_engine / t_floor_hm:.1f}x"
           " (for information)")
     print(f"one household (household form, on save) median {t_one * 1000:.1f} ms, max {t_one_max * 1000:.1f} ms"
           f" over {len(ts)}  [{verdict(t_one_max <= ONE_LIMIT)} <= {ONE_LIMIT * 1000:g} ms]")

@@ -146,15 +146,17 @@ def load(session, as_of: _dt.date, year: int, village: str | None = None,
             idq = idq.where(Member.id_number.in_(mine))
         all_ids = Counter(_columns(session, idq)[0])
     # positional, in dc.Member's field order (150,000 of them: keywords cost a third more)
-    text, yn = _TEXT.get, _YN.__getitem__
+    text, yn, coded = _TEXT.get, _YN.__getitem__, _Shared().__getitem__
     mhid = mcols[0]
-    fields = [list(map(text, c, c)) for c in mcols[1:5]]             # id, name, relation, sex
+    fields = [list(map(text, c, c)) for c in mcols[1:3]]             # id, name
+    fields += [list(map(coded, c)) for c in mcols[3:5]]              # relation, sex
     fields.append(mcols[5])                                            # birth date
-    fields.append(list(map(_STATUS.get, mcols[6], mcols[6])))          # status ("" / NULL: 正常)
+    fields.append(list(map(coded, map(_STATUS.get, mcols[6], mcols[6]))))  # status ("" / NULL: 正常)
     fields.append(mcols[7])                                            # status date
-    fields += [list(map(text, c, c)) for c in mcols[8:14]]           # ethnicity … out-of-school reason
+    fields += [list(map(coded, c)) for c in mcols[8:13]]             # ethnicity … education
+    fields.append(list(map(text, mcols[13], mcols[13])))               # out-of-school reason (free text)
     fields += [list(map(yn, c)) for c in mcols[14:20]]               # insurances, 低保, 特困
-    fields.append(list(map(text, mcols[20], mcols[20])))               # document type
+    fields.append(list(map(coded, mcols[20])))                         # document type
     members: dict[int, list[dc.Member]] = {}
     for hid, m in zip(mhid, map(dc.Member, *fields)):
         got = members.get(hid)
@@ -219,6 +221,21 @@ def load(session, as_of: _dt.date, year: int, village: str | None = None,
 
 
 _TEXT = {None: ""}
+
+
+class _Shared(dict):
+    """A coded text column's value -> one shared string object (None -> ""): a county's 150,000
+    members spell 民族, 劳动技能… in a few dozen ways, so the records hold a few dozen strings
+    instead of a million copies, and each is hashed once, not once per record."""
+
+    def __missing__(self, value):
+        if value is None:
+            return ""
+        if len(self) < 50_000:
+            self[value] = value
+        return value
+
+
 _ZERO = Decimal(0)
 _STATUS = {None: "正常", "": "正常"}
 

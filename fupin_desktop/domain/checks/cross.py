@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import attrgetter, is_not, ne, truth
+from operator import attrgetter, contains, is_not, not_, truth
 
 from .data import ACTIVE, NO_LABOUR, Ledgers, age, norm
 from .rules import ERROR, SUSPECT, Finding, rule, township_rule
@@ -55,7 +55,7 @@ def _not_normal(t) -> dict[int, dict[str, object]]:
     if got is None:
         got = t.cache["not_normal"] = {}
         hs = t.households
-        for i in sorted(set(compress(t.all_hi, map(ne, t.all_status, repeat(ACTIVE))))):
+        for i in sorted(set(compress(t.all_hi, map(not_, t.normal)))):
             got[i] = {m.id_number: m for m in hs[i].members if m.status != ACTIVE}
     return got
 
@@ -115,15 +115,17 @@ def x03(t, ctx):
 @rule("X04", "公益性岗位帮扶登记与实际在岗不符", SUSPECT, "帮扶措施、岗位聘用", "公益性岗位帮扶登记应与实际在岗一致，请更正帮扶措施。")
 def x04(t, ctx):
     y0, y1 = _year_span(ctx.year)
-    for i, h in enumerate(t.households):
-        led = h.ledgers
+    held = {i for i, _h, led in _with(t, "assignments")
+            if any(a.start <= y1 and (a.end or _FAR) >= y0 for a in led.assignments)}
+    recorded = list(map(contains, t.meas, repeat("公益性岗位帮扶")))
+    hs = t.households
+    for i in sorted(held.union(compress(range(t.n), recorded))):
+        led = hs[i].ledgers
         if led is None or not led.posts_kept:
             continue
-        held = bool(led.assignments) and any(a.start <= y1 and (a.end or _FAR) >= y0 for a in led.assignments)
-        recorded = "公益性岗位帮扶" in t.meas[i]
-        if recorded and not held:
+        if recorded[i] and i not in held:
             yield i, None, f"登记公益性岗位帮扶，{ctx.year}年无成员在岗"
-        elif held and not recorded:
+        elif i in held and not recorded[i]:
             yield i, None, f"{ctx.year}年有成员在岗，未登记公益性岗位帮扶"
 
 
@@ -152,16 +154,34 @@ def x06(t, ctx):
                     yield i, m.id_number, f"死亡于{m.status_date}，结算日期{max(late)}"
 
 
-def _year_settlements(t, ctx) -> dict[int, list]:
+class _InYear(dict):
+    """settlement date -> whether it falls in the year (asked once per distinct date)."""
+
+    def __init__(self, year: int):
+        super().__init__()
+        self.y0, self.y1 = _year_span(year)
+
+    def __missing__(self, d):
+        got = self[d] = d is not None and self.y0 <= d <= self.y1
+        return got
+
+
+_SETTLED, _SELF_PAY = attrgetter("settled"), attrgetter("self_pay")
+
+
+def _year_settlements(t, ctx) -> dict[int, tuple]:
     """Per household index: its settlements of the check year (X07, X09, X10; gathered once)."""
     got = t.cache.get("year_settlements")
     if got is None:
-        y0, y1 = _year_span(ctx.year)
+        in_year = _InYear(ctx.year).__getitem__
         got = t.cache["year_settlements"] = {}
         for i, _h, led in _with(t, "settlements"):
-            rows = [s for s in led.settlements if s.settled and y0 <= s.settled <= y1]
-            if rows:
+            rows = led.settlements
+            flags = list(map(in_year, map(_SETTLED, rows)))
+            if all(flags):  # the usual case: the loader reads the year (and the dead's)
                 got[i] = rows
+            elif any(flags):
+                got[i] = tuple(compress(rows, flags))
     return got
 
 
@@ -169,7 +189,7 @@ def _year_self_pay(t, ctx) -> dict[int, Decimal]:
     """Per household index: the self-paid total of its settlements of the check year (X07, X10)."""
     got = t.cache.get("year_self_pay")
     if got is None:
-        got = t.cache["year_self_pay"] = {i: sum((s.self_pay for s in rows), Decimal(0))
+        got = t.cache["year_self_pay"] = {i: sum(map(_SELF_PAY, rows), _ZERO)
                                           for i, rows in _year_settlements(t, ctx).items()}
     return got
 
@@ -199,10 +219,14 @@ def _valid(p, on):
 
 @rule("X08", "慢性病卡有效但未签约家庭医生", SUSPECT, "慢性病卡、家庭医生签约", "持有效慢性病卡的成员应签约家庭医生。")
 def x08(t, ctx):
+    on = ctx.as_of
     for i, h, led in _with(t, "chronic_cards"):
-        signed = {p.member_id for p in led.signings if _valid(p, ctx.as_of)}
+        unsigned = ({p.member_id for p in led.chronic_cards if _valid(p, on)}
+                    - {p.member_id for p in led.signings if _valid(p, on)})
+        if not unsigned:
+            continue
         alive = {m.id_number for m in h.members if m.status == ACTIVE}
-        for mid in sorted({p.member_id for p in led.chronic_cards if _valid(p, ctx.as_of)} - signed):
+        for mid in sorted(unsigned):
             if mid in alive:
                 yield i, mid, "慢性病卡有效，无有效签约"
 
@@ -211,7 +235,7 @@ def x08(t, ctx):
 def x09(t, ctx):
     # the households with a member recorded without basic insurance (few), from the columns of
     # the normal members and the few others; then whether those members were reimbursed
-    some = {i for i, res, emp in zip(t.hi, t.res, t.emp) if res == "否" and emp in ("否", "")}
+    some = set(compress(t.hi, t.per_member(lambda p: p.res == "否" and p.emp in ("否", ""))))
     some.update(_not_normal(t))
     for i, rows in _year_settlements(t, ctx).items():
         if i not in some:

@@ -10,12 +10,12 @@ import datetime as _dt
 import gc
 from contextlib import contextmanager
 from itertools import compress, repeat
-from operator import gt
+from operator import and_, contains, gt, or_
 from typing import Iterable
 
 from .data import LABOUR, NO_LABOUR, Context, Household
 # the rule table itself: cross.py registers X01–X12 into it too, without importing this module
-from .rules import ERROR, RULES, SUSPECT, TOWNSHIP_RULES, Finding, Rule, rule
+from .rules import ERROR, RULES, SUSPECT, TOWNSHIP_RULES, Finding, Rule, member_rule, rule
 from .table import Table
 
 
@@ -26,12 +26,6 @@ def all_rules() -> list[Rule]:
 
 def _months_between(a: _dt.date, b: _dt.date) -> int:
     return (b.year - a.year) * 12 + b.month - a.month - (1 if b.day < a.day else 0)
-
-
-def _check_char(body: str) -> str:
-    # the weights 7,9,10,5,… are 2^(17-i) mod 11, and 13 ≡ 2 (mod 11): reading the body in base 13
-    # gives the weighted sum (halved) in one C call
-    return "10X98765432"[2 * int(body, 13) % 11]
 
 
 @rule("R01", "证件号码重复", ERROR, "证件号码（全部成员）", "同一证件号码出现在多条成员记录中，请核实并删除或更正重复的记录。")
@@ -45,10 +39,16 @@ def r01(t, ctx):
 
 @rule("R02", "身份证号码校验位错误", ERROR, "证件号码", "身份证号码校验位错误，请对照身份证更正号码。")
 def r02(t, ctx):
+    # the weights 7,9,10,5,… are 2^(17-i) mod 11, and 13 ≡ 2 (mod 11): reading the body in base 13
+    # gives the weighted sum (halved) in one C call
+    check = "10X98765432"
     for i, x in zip(t.all_hi, t.all_id):
-        u = (x or "").upper()
-        if len(u) == 18 and u[:17].isdigit() and _check_char(u[:17]) != u[17]:
-            yield i, x, "校验位错误"
+        if x and len(x) == 18:
+            body = x[:17]
+            if body.isdecimal():  # exactly what int() reads as digits
+                want = check[2 * int(body, 13) % 11]
+                if want != x[17] and want != x[17].upper():
+                    yield i, x, "校验位错误"
 
 
 @rule("R03", "证件号码位数异常或无身份证号", ERROR, "证件号码", "证件号码位数应为18、20或22位且不以999999开头，请补录正确的证件号码。")
@@ -69,55 +69,65 @@ def r04(t, ctx):
 _MALE = {"儿子", "父亲", "祖父", "孙子", "兄弟", "女婿"}
 _FEMALE = {"女儿", "母亲", "祖母", "孙女", "姐妹", "儿媳"}
 
-
-@rule("R05", "与户主关系与性别不符", ERROR, "与户主关系、性别", "与户主关系和性别矛盾，请更正与户主关系或性别。")
-def r05(t, ctx):
-    heads, head_sex = t.heads, t.head_sex
-    for i, x, rel, sex in zip(t.hi, t.id, t.rel, t.sex):
-        if not sex:
-            continue
-        hs = head_sex[i] if heads[i] == 1 else ""
-        if (rel == "配偶" and hs and sex == hs) or (rel in _MALE and sex != "男") or (rel in _FEMALE and sex != "女"):
-            yield i, x, f"与户主关系{rel}，性别{sex}"
+# R05–R15 read one member at a time (rules.member_rule): ``check`` is the whole rule; ``when`` and
+# ``ages`` say which profiles and ages it can fire on, so the engine runs it on those members only
 
 
-@rule("R06", "民族、健康状况或劳动技能为空", ERROR, "民族、健康状况、劳动技能", "请补录成员的民族、健康状况和劳动技能。")
-def r06(t, ctx):
-    for i, x, eth, health, lab in zip(t.hi, t.id, t.eth, t.health, t.labour):
-        if not (eth and health and lab):
-            empty = [n for n, v in (("民族", eth), ("健康状况", health), ("劳动技能", lab)) if not v]
-            yield i, x, "、".join(empty) + "为空"
+def _r05_can(p) -> bool:
+    return bool(p.sex) and (p.rel == "配偶" or (p.rel in _MALE and p.sex != "男")
+                            or (p.rel in _FEMALE and p.sex != "女"))
 
 
-@rule("R07", "16岁以下劳动技能不是无劳动力", ERROR, "出生日期、劳动技能", "16岁以下成员的劳动技能应为无劳动力，请更正。")
-def r07(t, ctx):
-    for i, x, a, lab in zip(t.hi, t.id, t.age, t.labour):
-        if a is not None and a < 16 and lab != "无劳动力":
-            yield i, x, f"{a}岁，劳动技能{lab or '空'}"
+@member_rule("R05", "与户主关系与性别不符", ERROR, "与户主关系、性别", "与户主关系和性别矛盾，请更正与户主关系或性别。",
+             when=_r05_can)
+def r05(p, a, head_sex):
+    rel, sex = p.rel, p.sex
+    if sex and ((rel == "配偶" and head_sex and sex == head_sex) or (rel in _MALE and sex != "男")
+                or (rel in _FEMALE and sex != "女")):
+        return f"与户主关系{rel}，性别{sex}"
+
+
+@member_rule("R06", "民族、健康状况或劳动技能为空", ERROR, "民族、健康状况、劳动技能", "请补录成员的民族、健康状况和劳动技能。",
+             when=lambda p: not (p.eth and p.health and p.labour))
+def r06(p, a, head_sex):
+    empty = [n for n, v in (("民族", p.eth), ("健康状况", p.health), ("劳动技能", p.labour)) if not v]
+    if empty:
+        return "、".join(empty) + "为空"
+
+
+@member_rule("R07", "16岁以下劳动技能不是无劳动力", ERROR, "出生日期、劳动技能", "16岁以下成员的劳动技能应为无劳动力，请更正。",
+             when=lambda p: p.labour != "无劳动力", ages=lambda a: a is not None and a < 16)
+def r07(p, a, head_sex):
+    if a is not None and a < 16 and p.labour != "无劳动力":
+        return f"{a}岁，劳动技能{p.labour or '空'}"
 
 
 _WEAK = frozenset({"无劳动力", "丧失劳动力", "弱劳动力或半劳动力"})
 
 
-@rule("R08", "16–60岁健康非在校生劳动能力为无或弱", SUSPECT, "出生日期、健康状况、在校生状况、劳动技能", "16至60岁健康且不在校的成员一般有劳动能力，请核实劳动技能。")
-def r08(t, ctx):
-    for i, x, a, health, school, lab in zip(t.hi, t.id, t.age, t.health, t.school, t.labour):
-        if lab in _WEAK and a is not None and 16 <= a < 60 and health == "健康" and not school:
-            yield i, x, f"{a}岁，健康，劳动技能{lab}"
+def _r08_can(p) -> bool:
+    return p.labour in _WEAK and p.health == "健康" and not p.school
 
 
-@rule("R09", "60岁及以上为普通或技能劳动力", SUSPECT, "出生日期、劳动技能", "60岁及以上成员一般不是普通或技能劳动力，请核实劳动技能。")
-def r09(t, ctx):
-    for i, x, a, lab in zip(t.hi, t.id, t.age, t.labour):
-        if lab in LABOUR and a is not None and a >= 60:
-            yield i, x, f"{a}岁，劳动技能{lab}"
+@member_rule("R08", "16–60岁健康非在校生劳动能力为无或弱", SUSPECT, "出生日期、健康状况、在校生状况、劳动技能", "16至60岁健康且不在校的成员一般有劳动能力，请核实劳动技能。",
+             when=_r08_can, ages=lambda a: a is not None and 16 <= a < 60)
+def r08(p, a, head_sex):
+    if _r08_can(p) and a is not None and 16 <= a < 60:
+        return f"{a}岁，健康，劳动技能{p.labour}"
 
 
-@rule("R10", "在校生劳动技能不是无劳动力", ERROR, "在校生状况、劳动技能", "在校生的劳动技能应为无劳动力，请更正。")
-def r10(t, ctx):
-    for i, x, school, lab in zip(t.hi, t.id, t.school, t.labour):
-        if school and lab != "无劳动力":
-            yield i, x, f"{school}，劳动技能{lab or '空'}"
+@member_rule("R09", "60岁及以上为普通或技能劳动力", SUSPECT, "出生日期、劳动技能", "60岁及以上成员一般不是普通或技能劳动力，请核实劳动技能。",
+             when=lambda p: p.labour in LABOUR, ages=lambda a: a is not None and a >= 60)
+def r09(p, a, head_sex):
+    if p.labour in LABOUR and a is not None and a >= 60:
+        return f"{a}岁，劳动技能{p.labour}"
+
+
+@member_rule("R10", "在校生劳动技能不是无劳动力", ERROR, "在校生状况、劳动技能", "在校生的劳动技能应为无劳动力，请更正。",
+             when=lambda p: bool(p.school) and p.labour != "无劳动力")
+def r10(p, a, head_sex):
+    if p.school and p.labour != "无劳动力":
+        return f"{p.school}，劳动技能{p.labour or '空'}"
 
 
 def _school_age_bad(school: str, a: int) -> bool:
@@ -134,55 +144,63 @@ def _school_age_bad(school: str, a: int) -> bool:
     return False
 
 
-@rule("R11", "在校生状况与年龄不符", SUSPECT, "出生日期、在校生状况", "在校生状况与年龄不符，请核实出生日期或在校生状况。")
-def r11(t, ctx):
-    for i, x, a, s in zip(t.hi, t.id, t.age, t.school):
-        if s and a is not None and _school_age_bad(s, a):
-            yield i, x, f"{a}岁，{s}"
+@member_rule("R11", "在校生状况与年龄不符", SUSPECT, "出生日期、在校生状况", "在校生状况与年龄不符，请核实出生日期或在校生状况。",
+             when=lambda p: bool(p.school), ages=lambda a: a is not None)
+def r11(p, a, head_sex):
+    if p.school and a is not None and _school_age_bad(p.school, a):
+        return f"{a}岁，{p.school}"
 
 
 _HIGH_EDU = ("技师", "高职", "大专", "本科", "硕士", "博士", "研究生")
 
 
-@rule("R12", "文化程度与年龄不符", SUSPECT, "出生日期、文化程度", "文化程度与年龄不符，请核实文化程度或出生日期。")
-def r12(t, ctx):
-    for i, x, a, e in zip(t.hi, t.id, t.age, t.edu):
-        if a is None or not e:
-            continue
-        if (a < 18 and e.startswith(_HIGH_EDU)) or (16 <= a <= 22 and e in ("小学", "文盲或半文盲")):
-            yield i, x, f"{a}岁，文化程度{e}"
+def _r12_bad(e: str, a: int) -> bool:
+    return (a < 18 and e.startswith(_HIGH_EDU)) or (16 <= a <= 22 and e in ("小学", "文盲或半文盲"))
 
 
-@rule("R13", "义务教育适龄儿童不在校", ERROR, "出生日期、在校生状况、义务教育阶段未上学原因", "义务教育适龄儿童应在校，或填写义务教育阶段未上学原因。")
-def r13(t, ctx):
-    for i, x, a, s, oos in zip(t.hi, t.id, t.age, t.school, t.oos):
-        if not s and not oos and a is not None and 6 <= a <= 16:
-            yield i, x, f"{a}岁，未在校且无未上学原因"
+@member_rule("R12", "文化程度与年龄不符", SUSPECT, "出生日期、文化程度", "文化程度与年龄不符，请核实文化程度或出生日期。",
+             when=lambda p: p.edu.startswith(_HIGH_EDU) or p.edu in ("小学", "文盲或半文盲"),
+             ages=lambda a: a is not None and a <= 22)
+def r12(p, a, head_sex):
+    if a is not None and p.edu and _r12_bad(p.edu, a):
+        return f"{a}岁，文化程度{p.edu}"
 
 
-@rule("R14", "文化程度与在校生状况填报矛盾", ERROR, "文化程度、在校生状况、义务教育阶段未上学原因", "文化程度与在校生状况应只填一项，请更正。")
-def r14(t, ctx):
-    for i, x, e, s, oos in zip(t.hi, t.id, t.edu, t.school, t.oos):
-        if e and s:
-            yield i, x, f"文化程度{e}，在校生状况{s}均已填写"
-        elif not e and not s and not oos:
-            yield i, x, "文化程度、在校生状况、未上学原因均为空"
+@member_rule("R13", "义务教育适龄儿童不在校", ERROR, "出生日期、在校生状况、义务教育阶段未上学原因", "义务教育适龄儿童应在校，或填写义务教育阶段未上学原因。",
+             when=lambda p: not p.school and not p.oos, ages=lambda a: a is not None and 6 <= a <= 16)
+def r13(p, a, head_sex):
+    if not p.school and not p.oos and a is not None and 6 <= a <= 16:
+        return f"{a}岁，未在校且无未上学原因"
 
 
-@rule("R15", "医疗保险参保异常", ERROR, "城乡居民/职工基本医疗保险、大病保险、养老保险", "城乡居民与职工基本医保应参加且只参加一种，并补录大病保险和养老保险。")
-def r15(t, ctx):
-    for i, x, res, emp, crit, pen in zip(t.hi, t.id, t.res, t.emp, t.crit, t.pen):
-        r, e = res == "是", emp == "是"
-        if r != e and crit and pen:
-            continue
-        problems = []
-        if r == e:
-            problems.append("两种基本医保都参加" if r else "未参加基本医保")
-        if not crit:
-            problems.append("大病保险为空")
-        if not pen:
-            problems.append("养老保险为空")
-        yield i, x, "，".join(problems)
+@member_rule("R14", "文化程度与在校生状况填报矛盾", ERROR, "文化程度、在校生状况、义务教育阶段未上学原因", "文化程度与在校生状况应只填一项，请更正。",
+             when=lambda p: bool(p.edu and p.school) or not (p.edu or p.school or p.oos))
+def r14(p, a, head_sex):
+    e, s = p.edu, p.school
+    if e and s:
+        return f"文化程度{e}，在校生状况{s}均已填写"
+    if not e and not s and not p.oos:
+        return "文化程度、在校生状况、未上学原因均为空"
+
+
+def _r15_problems(p) -> list[str]:
+    r, e = p.res == "是", p.emp == "是"
+    problems = []
+    if r == e:
+        problems.append("两种基本医保都参加" if r else "未参加基本医保")
+    if not p.crit:
+        problems.append("大病保险为空")
+    if not p.pen:
+        problems.append("养老保险为空")
+    return problems
+
+
+@member_rule("R15", "医疗保险参保异常", ERROR, "城乡居民/职工基本医疗保险、大病保险、养老保险", "城乡居民与职工基本医保应参加且只参加一种，并补录大病保险和养老保险。",
+             when=lambda p: bool(_r15_problems(p)))
+def r15(p, a, head_sex):
+    problems = _r15_problems(p)
+    if problems:
+        return "，".join(problems)
 
 
 @rule("R16", "脱贫户存在风险但未纳入监测", SUSPECT, "户类型、监测对象类别、危房、安全饮水、人均纯收入", "脱贫户有住房、饮水或收入风险，请核实是否纳入监测。")
@@ -322,9 +340,11 @@ def r27(t, ctx):
 
 @rule("R28", "低保特困享受情况与帮扶措施不一致", ERROR, "享受低保、享受特困供养、综合保障", "成员享受低保或特困供养应与综合保障措施一致，请更正。")
 def r28(t, ctx):
-    for i, (present, meas) in enumerate(zip(t.dt_any, t.meas)):
-        if not present:
-            continue  # input absent
+    # only where a member enjoys 低保/特困 or a 综合保障 measure is recorded can they disagree
+    recorded = map(contains, t.meas, repeat("综合保障"))
+    maybe = map(and_, t.dt_any, map(or_, recorded, map(or_, t.dibao_yes, t.tekun_yes)))
+    for i in compress(range(t.n), maybe):
+        meas = t.meas[i]
         support = meas.get("综合保障", "")
         if support == "综合保障":
             # recorded as a bare 是 (the export's measure column): what it holds is unknown, so only
@@ -349,13 +369,16 @@ def r29(t, ctx):
             texts[i] = meas.get("公益性岗位帮扶", "") + " " + meas.get("就业帮扶", "")
     if not texts:
         return
-    mine = list(map(texts.__contains__, t.hi))  # the members of those households only
-    for i, x, name, a, lab in zip(compress(t.hi, mine), compress(t.id, mine), compress(t.name, mine),
-                                  compress(t.age, mine), compress(t.labour, mine)):
+    # the members of those households that lack labour or the age (C-level, per profile and age),
+    # then whether the measure names them
+    unfit_age = {a: a is not None and (a < 16 or a >= 70) for a in set(t.age)}
+    unfit = map(or_, t.per_member(lambda p: p.labour in NO_LABOUR), map(unfit_age.__getitem__, t.age))
+    mine = list(map(and_, map(texts.__contains__, t.hi), unfit))
+    for j in compress(range(len(mine)), mine):
+        i, name = t.hi[j], t.name[j]
         text = texts[i]
         if text and name and name in text:
-            if lab in NO_LABOUR or (a is not None and (a < 16 or a >= 70)):
-                yield i, x, f"{a}岁，劳动技能{lab}"
+            yield i, t.id[j], f"{t.age[j]}岁，劳动技能{t.profiles[t.pid[j]].labour}"
 
 
 @rule("R30", "雨露计划或产业帮扶与实际不符", SUSPECT, "教育帮扶、在校生状况、产业帮扶、生产经营性收入", "雨露计划应针对中职或高职高专学生；有产业帮扶应有生产经营性收入。")

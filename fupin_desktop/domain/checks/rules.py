@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple
 
 from .data import Context
-from .table import Table
+from .table import Profile, Table
 
 ERROR = "错误"
 SUSPECT = "疑点"
@@ -27,9 +27,25 @@ class Rule:
     reads: str
     fix: str
     func: Callable[[Table, Context], Iterable[tuple[int | None, str | None, str]]]
+    member: MemberCheck | None = None  # a member rule's parts (member_rule)
+
+
+def _always(_value) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class MemberCheck:
+    """A rule over one normal member: ``check(profile, age, head_sex)`` gives the detail of a
+    finding or None. ``when(profile)`` and ``ages(age)`` are conditions the finding needs (False
+    only where ``check`` could not find anything): they let the engine skip most members."""
+    check: Callable[[Profile, int | None, str], str | None]
+    when: Callable[[Profile], bool] = _always
+    ages: Callable[[int | None], bool] = _always
 
 
 RULES: list[Rule] = []
+MEMBER_RULES: list[Rule] = []  # the member rules among RULES (evaluated together, table.member_findings)
 TOWNSHIP_RULES: list[Rule] = []  # rules over the whole township (no household)
 
 
@@ -44,4 +60,17 @@ def township_rule(code, name, severity, reads, fix):
     def wrap(func):
         TOWNSHIP_RULES.append(Rule(code, name, severity, reads, fix, func))
         return func
+    return wrap
+
+
+def member_rule(code, name, severity, reads, fix, when=_always, ages=_always):
+    """A rule written for one member: ``check(profile, age, head_sex) -> detail | None``, where
+    head_sex is the sex of the household's only head ("" unless it has exactly one)."""
+    def wrap(check):
+        def func(t, ctx):
+            return t.member_findings(MEMBER_RULES)[code]
+        r = Rule(code, name, severity, reads, fix, func, MemberCheck(check, when, ages))
+        RULES.append(r)
+        MEMBER_RULES.append(r)
+        return check
     return wrap

@@ -3,11 +3,11 @@ per-household aggregates of the normal members gathered in one pass (rules then 
 lists, never calling norm()/age() per rule)."""
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, namedtuple
 from itertools import chain, compress, repeat
-from operator import and_, attrgetter, eq, not_, or_, truth
+from operator import and_, attrgetter, eq, is_, itemgetter
 
-from .data import ACTIVE, LABOUR, Context, Household, _norm_text, birth_from_id
+from .data import _SYNONYMS, ACTIVE, LABOUR, Context, Household, _norm_text, birth_from_id
 
 _SCHOOL_VOC = ("中职", "高职", "大专")
 
@@ -25,31 +25,82 @@ class _Normed(dict):
 NORMED = _Normed({None: ""})
 
 
+_MEMBER_ATTRS = ("rel", "sex", "eth", "health", "labour", "school", "edu", "oos", "res", "emp", "crit", "pen",
+                 "dibao", "tekun", "doc", "card")
+# a normal member's fields, normalised: what the member rules (rules.member_rule) read
+Profile = namedtuple("Profile", _MEMBER_ATTRS)
+
+
 class _Profiles(dict):
-    """A member's raw field tuple -> the tuple normalised (one dict hit per member)."""
+    """A member's raw field tuple -> its Profile (a county has a few thousand distinct ones)."""
 
     def __missing__(self, raw):
-        out = tuple(map(NORMED.__getitem__, raw))
+        out = Profile._make(map(NORMED.__getitem__, raw))
         if len(self) < 200_000:
             self[raw] = out
         return out
 
 
+class _Numbering(dict):
+    """Distinct keys numbered 0, 1, … in the order first seen."""
+
+    def __missing__(self, key):
+        n = self[key] = len(self)
+        return n
+
+
 PROFILES = _Profiles()
-_MEMBER_ATTRS = ("rel", "sex", "eth", "health", "labour", "school", "edu", "oos", "res", "emp", "crit", "pen",
-                 "dibao", "tekun", "doc", "card")
 _MEMBER_FIELDS = attrgetter("relation", "sex", "ethnicity", "health", "labour", "school", "education",
                             "out_of_school_reason", "resident_insurance", "employee_insurance",
                             "critical_insurance", "pension", "dibao", "tekun", "document_type", "disability_card")
 _BIRTH = attrgetter("birth_date")
 _NUMBER, _MEMBERS, _ID, _NAME, _STATUS = (attrgetter(a) for a in ("number", "members", "id_number", "name", "status"))
+_RISKS, _MEASURES, _INCOME = attrgetter("risks"), attrgetter("measures"), attrgetter("income")
 
 
 def _col(name: str, rows, getter=NORMED.__getitem__):
     return list(map(getter, map(attrgetter(name), rows)))
 
 
+class _RiskSets(dict):
+    """致贫返贫风险1–5 as given -> (the set of risks named, normalised; risk 1); a township has a
+    few hundred distinct tuples."""
+
+    def __missing__(self, risks):
+        g = NORMED.__getitem__
+        out = (frozenset(x for x in map(g, risks) if x), g(risks[0]) if risks else "")
+        if len(self) < 100_000:
+            self[risks] = out
+        return out
+
+
+RISK_SETS = _RiskSets()
+
+
+def _measures(given: dict[str, str]) -> dict[str, str]:
+    """帮扶措施 kind -> text, with the texts stripped and the empty ones left out (texts are free
+    text: stripped here rather than looked up among the spellings). A clean dict (what the loader
+    gives) is returned as it is."""
+    for v in given.values():
+        if not v or v.__class__ is not str or v != v.strip() or v in _SYNONYMS:
+            break
+    else:
+        return given
+    out = {}
+    for k, v in given.items():
+        if v:
+            v = (v if v.__class__ is str else str(v)).strip()
+            v = _SYNONYMS.get(v, v)
+            if v:
+                out[k] = v
+    return out
+
+
 class Table:
+    """The township in columns. Members are numbered by their distinct Profile (``pid``): what a
+    rule asks of a member's fields is asked once per profile and spread to the members by a
+    C-level map (``per_member``), never in a Python loop over 150,000 members."""
+
     def __init__(self, households, ctx: Context):
         hs: list[Household] = households if isinstance(households, list) else list(households)
         self.households = hs
@@ -63,69 +114,108 @@ class Table:
         self.all_hi = list(chain.from_iterable(map(repeat, range(n), map(len, per_h))))
         self.all_id = list(map(_ID, allm))
         self.all_status = list(map(_STATUS, allm))
-        # normal members (状态 正常), normalised: each member's fields read in one C call as a
-        # tuple, normalised once per distinct tuple (a county has a few thousand), then columns
-        normal = list(map(eq, self.all_status, repeat(ACTIVE)))
+        # normal members (状态 正常): each one's fields read in one C call as a tuple, numbered by
+        # distinct tuple, normalised once per number
+        self.normal = normal = list(map(eq, self.all_status, repeat(ACTIVE)))
         am = list(compress(allm, normal))
         self.hi = hi = list(compress(self.all_hi, normal))
         self.id = list(compress(self.all_id, normal))
         self.name = list(map(_NAME, am))
-        normed = list(map(PROFILES.__getitem__, map(_MEMBER_FIELDS, am)))
-        cols = list(zip(*normed)) if normed else [()] * len(_MEMBER_ATTRS)
-        for attr, col in zip(_MEMBER_ATTRS, cols):
-            setattr(self, attr, col)
-        # ages on the check date, computed once per distinct birth date
+        numbering = _Numbering()
+        self.pid = list(map(numbering.__getitem__, map(_MEMBER_FIELDS, am)))
+        self.profiles: list[Profile] = list(map(PROFILES.__getitem__, numbering))
+        # ages on the check date, computed once per distinct birth date (from the ID where the
+        # birth date is missing: a few members)
         on = ctx.as_of
         oy, omd = on.year, (on.month, on.day)
-        borns = [b or birth_from_id(x) for b, x in zip(map(_BIRTH, am), self.id)]
+        borns = list(map(_BIRTH, am))
+        for j in compress(range(len(borns)), map(is_, borns, repeat(None))):
+            borns[j] = birth_from_id(self.id[j])
         ages = {b: None if b is None else oy - b.year - (omd < (b.month, b.day)) for b in set(borns)}
         self.age = list(map(ages.__getitem__, borns))
         # households, normalised
-        g = NORMED.__getitem__
         self.htype = _col("household_type", hs)
         self.mon = _col("monitor_type", hs)
         self.cleared = _col("risk_cleared", hs)
         self.method = _col("clear_method", hs)
         self.danger = _col("dangerous_house", hs)
         self.water = _col("safe_water", hs)
-        self.risks = [{x for x in map(g, h.risks) if x} for h in hs]
-        self.risk1 = [g(h.risks[0]) if h.risks else "" for h in hs]
-        self.meas = [{k: x for k, v in h.measures.items() if (x := g(v))} if h.measures else {} for h in hs]
-        self.inc = [h.income for h in hs]
+        risk_sets = list(map(RISK_SETS.__getitem__, map(_RISKS, hs)))
+        self.risks = list(map(itemgetter(0), risk_sets))
+        self.risk1 = list(map(itemgetter(1), risk_sets))
+        self.meas = [_measures(m) if m else {} for m in map(_MEASURES, hs)]  # read only, may be shared
+        self.inc = list(map(_INCOME, hs))
         thr = ctx.threshold
         self.below = [thr is not None and inc is not None and inc.per_capita is not None and inc.per_capita < thr
                       for inc in self.inc]
         # per household, over its normal members: counts and flags gathered with C-level
-        # compress/Counter over the columns
+        # compress/Counter over per-profile answers
         rng = range(n)
+        flag = self.per_member
 
         def count(mask) -> list[int]:
             c = Counter(compress(hi, mask))
             return list(map(c.get, rng, repeat(0)))
 
-        def any_of(indices) -> list[bool]:
+        def any_of(mask) -> list[bool]:
             out = [False] * n
-            for i in indices:
+            for i in compress(hi, mask):
                 out[i] = True
             return out
 
         c = Counter(hi)
         self.nact = list(map(c.get, rng, repeat(0)))
-        is_head = list(map(eq, self.rel, repeat("户主")))
+        is_head = flag(lambda p: p.rel == "户主")
         self.heads = count(is_head)
-        head_sex = [""] * n
-        for i, sex in zip(compress(hi, is_head), compress(self.sex, is_head)):
-            head_sex[i] = sex  # the last head's (R05 reads it only where there is one)
-        self.head_sex = head_sex
-        self.labour_n = count(map(LABOUR.__contains__, self.labour))
-        ill = list(map(eq, self.health, repeat("残疾")))
-        self.disabled = any_of(i for i, doc, card in zip(compress(hi, ill), compress(self.doc, ill),
-                                                         compress(self.card, ill))
-                               if not doc or "残疾" in doc or card)
+        # the last head's sex (R05 reads it only where there is one)
+        head_sex = dict(zip(compress(hi, is_head), compress(flag(attrgetter("sex")), is_head)))
+        self.head_sex = list(map(head_sex.get, rng, repeat("")))
+        self.labour_n = count(flag(lambda p: p.labour in LABOUR))
+        self.disabled = any_of(flag(lambda p: p.health == "残疾" and (not p.doc or "残疾" in p.doc or bool(p.card))))
         school_age = {a: a is not None and 6 <= a <= 16 for a in ages.values()}
-        self.child_out = any_of(compress(hi, map(and_, map(school_age.__getitem__, self.age),
-                                                 map(not_, self.school))))
-        self.dt_any = any_of(compress(hi, map(or_, map(truth, self.dibao), map(truth, self.tekun))))
-        self.dibao_yes = any_of(compress(hi, map(eq, self.dibao, repeat("是"))))
-        self.tekun_yes = any_of(compress(hi, map(eq, self.tekun, repeat("是"))))
-        self.voc = any_of(compress(hi, map(str.startswith, self.school, repeat(_SCHOOL_VOC))))
+        self.child_out = any_of(map(and_, map(school_age.__getitem__, self.age), flag(lambda p: not p.school)))
+        self.dt_any = any_of(flag(lambda p: bool(p.dibao or p.tekun)))
+        self.dibao_yes = any_of(flag(lambda p: p.dibao == "是"))
+        self.tekun_yes = any_of(flag(lambda p: p.tekun == "是"))
+        self.voc = any_of(flag(lambda p: p.school.startswith(_SCHOOL_VOC)))
+
+    def per_member(self, of_profile) -> list:
+        """``of_profile(profile)`` for every normal member, computed once per distinct profile."""
+        return list(map(list(map(of_profile, self.profiles)).__getitem__, self.pid))
+
+    def __getattr__(self, name):
+        # a member column by field name (t.labour, t.school, …), built on first use
+        if name in _MEMBER_ATTRS:
+            col = self.per_member(attrgetter(name))
+            setattr(self, name, col)
+            return col
+        raise AttributeError(name)
+
+    def member_findings(self, rules) -> dict[str, list]:
+        """What the member rules (rules.member_rule) find, by code, for all of them at once: a
+        rule's ``check`` runs only on the members whose profile passes its ``when`` and whose age
+        passes its ``ages`` (both asked once per distinct profile / age, as bits)."""
+        got = self.cache.get("members")
+        if got is None:
+            got = self.cache["members"] = _member_pass(self, rules)
+        return got
+
+
+def _member_pass(t: Table, rules) -> dict[str, list]:
+    checks = [r.member for r in rules]
+    pbits = [sum(1 << k for k, c in enumerate(checks) if c.when(p)) for p in t.profiles]
+    abits = {a: sum(1 << k for k, c in enumerate(checks) if c.ages(a)) for a in set(t.age)}
+    bits = list(map(and_, map(pbits.__getitem__, t.pid), map(abits.__getitem__, t.age)))
+    out: dict[str, list] = {r.code: [] for r in rules}
+    # per distinct bit pattern, the (findings list, check) pairs to run
+    plan = {b: [(out[r.code], c.check) for k, (r, c) in enumerate(zip(rules, checks)) if b >> k & 1]
+            for b in set(bits)}
+    hs1 = [sex if n == 1 else "" for sex, n in zip(t.head_sex, t.heads)]
+    profiles, pid, age, hi, ids = t.profiles, t.pid, t.age, t.hi, t.id
+    for j in compress(range(len(bits)), bits):
+        p, a, i = profiles[pid[j]], age[j], hi[j]
+        for found, check in plan[bits[j]]:
+            detail = check(p, a, hs1[i])
+            if detail:
+                found.append((i, ids[j], detail))
+    return out
