@@ -34,11 +34,12 @@ def norm(value: object) -> str:
         return out
 
 
-@dataclass(unsafe_hash=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Member:
     """One member record. Hashable, but not frozen (nor are the other records the loader builds by
     the hundred thousand): a frozen dataclass's __init__ costs five times as much, and nothing
-    changes a record once loaded."""
+    changes a record once loaded. Slots: a third less memory, and each field read by the rules
+    is a slot, not a dict lookup."""
     id_number: str
     name: str = ""
     relation: str = ""          # 与户主关系
@@ -62,7 +63,7 @@ class Member:
     disability_card: str = ""       # 残疾人证 (empty when not recorded)
 
 
-@dataclass(unsafe_hash=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Income:
     per_capita: Decimal | None = None
     wage: Decimal | None = None          # 工资性收入
@@ -70,7 +71,7 @@ class Income:
     self_pay: Decimal | None = None      # 合规自付支出
 
 
-@dataclass(unsafe_hash=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Assignment:
     member_id: str
     post: str
@@ -80,7 +81,7 @@ class Assignment:
     max_age: int | None = None
 
 
-@dataclass(unsafe_hash=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Settlement:
     member_id: str
     admitted: _dt.date | None
@@ -89,14 +90,14 @@ class Settlement:
     basic_paid: Decimal = Decimal(0)    # 基本医保 paid
 
 
-@dataclass(unsafe_hash=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Period:
     member_id: str
     start: _dt.date | None
     end: _dt.date | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Ledgers:
     """What the posts, wages and medical ledgers hold for one household (the check year). Not
     frozen, like the other records (the loader builds one per household; nothing changes it)."""
@@ -110,7 +111,7 @@ class Ledgers:
     medical_kept: bool = True   # False: no medical settlements are kept here (X07 cannot judge)
 
 
-@dataclass(unsafe_hash=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Household:
     number: str                  # 户编号
     village: str = ""
