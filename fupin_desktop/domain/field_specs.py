@@ -130,6 +130,31 @@ MEDICAL_SETTLEMENT: dict[str, FieldSpec] = {s.name: s for s in (
     FieldSpec("note", "备注", "text", multiline=True),
 )}
 
+# the 慢性病卡 form (services/medical_chronic.py)
+CHRONIC_CARD: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("card_no", "卡号", 40, controls="refuse"),
+    FieldSpec("approved_date", "认定日期", "date"), FieldSpec("review_date", "复审日期", "date"),
+    FieldSpec("note", "备注", "text", multiline=True),
+)}
+
+# the 家庭医生签约 form and its 随访 (services/medical_signing.py)
+SIGNING: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("doctor_name", "签约医生", 40), _t("team", "签约团队", 60), _t("institution", "签约机构", 100),
+    FieldSpec("doctor_phone", "医生电话", "phone", 40, secret=True, controls="refuse"),
+    FieldSpec("signed_date", "签约日期", "date"), FieldSpec("end_date", "到期日期", "date"),
+    FieldSpec("note", "备注", "text", multiline=True),
+)}
+FOLLOW_UP: dict[str, FieldSpec] = {s.name: s for s in (
+    FieldSpec("date", "随访日期", "date"), FieldSpec("content", "随访内容", "text", multiline=True),
+    _t("method", "随访方式", 20), _t("doctor_name", "随访医生", 40),
+)}
+
+# the 问题整改 forms and commands (services/problems.py)
+PROBLEM: dict[str, FieldSpec] = {s.name: s for s in (
+    _t("category", "问题类别", 40), FieldSpec("text", "问题描述", "text", 2000),
+    _t("responsible", "整改责任人", 40), FieldSpec("note", "说明", "text", 1000), _t("confirmer", "核验人", 40),
+)}
+
 # a post (the roster's post columns and the 岗位 form)
 POST: dict[str, FieldSpec] = {s.name: s for s in (
     _t("name", "岗位名称", 60), _t("post_type", "岗位类型", 20), _t("duty_area", "责任区域", 100),

@@ -12,6 +12,7 @@ from ..domain.asof import card_state_on, date_on
 from ..errors import ConflictError, ValidationError
 from ..models import ChronicCard, DiseaseType, DoctorSigning, Household, Member, Village
 from .records import live_record, raise_first, soft_delete
+from ..domain.field_specs import CHRONIC_CARD, form_errors
 from ..models.medical import CARD_STATUSES, DEFAULT_DISEASES
 from .medical_settlements import reading
 from ..domain.normalize import clean_text, parse_date
@@ -225,6 +226,9 @@ def _parse_card(s: Session, data: dict, card_id: int | None) -> tuple[dict, dict
         e.setdefault("approved_date", "认定日期晚于今天，请核对")
     if v.get("approved_date") and v.get("review_date") and v["review_date"] < v["approved_date"]:
         e.setdefault("review_date", "复审日期不能早于认定日期")
+    # the field specs: column sizes, control characters, dates 1900-01-01 … today + 1 year
+    for key, msg in form_errors(CHRONIC_CARD, v, dt.date.today(), skip=set(e)).items():
+        e.setdefault(key, msg)
     if "member_id" in v and "disease_id" in v and v["status"] in ACTIVE_CARD:
         q = select(ChronicCard.id).where(
             ChronicCard.member_id == v["member_id"], ChronicCard.disease_id == v["disease_id"],

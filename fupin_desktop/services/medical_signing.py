@@ -14,6 +14,7 @@ from ..errors import ConflictError, ValidationError
 from ..models import ChronicCard, DiseaseType, DoctorSigning, FollowUp, Household, Member, Village
 from .records import live_record, raise_first, soft_delete
 from .medical_chronic import ACTIVE_CARD, signed_clause
+from ..domain.field_specs import FOLLOW_UP, SIGNING, form_errors
 from .medical_settings import followup_months
 from .medical_settlements import reading
 from ..domain.normalize import clean_text, digits_text, parse_date
@@ -230,6 +231,8 @@ def _parse_signing(s: Session, data: dict) -> tuple[dict, dict[str, str]]:
         e["signed_date"] = "签约日期晚于今天，请核对"
     if v.get("signed_date") and v.get("end_date") and v["end_date"] < v["signed_date"]:
         e.setdefault("end_date", "到期日期不能早于签约日期")
+    for key, msg in form_errors(SIGNING, v, dt.date.today(), skip=set(e)).items():
+        e.setdefault(key, msg)  # column sizes, control characters, date range
     return v, e
 
 
@@ -284,6 +287,10 @@ def save_follow_up(db, signing_id: int, data: dict, follow_up_id: int | None = N
     content = clean_text(data.get("content"))
     if not content:
         errors["content"] = "请填写随访内容"
+    given = {"date": day, "content": content, "method": clean_text(data.get("method")),
+             "doctor_name": clean_text(data.get("doctor_name"))}
+    for key, msg in form_errors(FOLLOW_UP, given, dt.date.today(), skip=set(errors)).items():
+        errors.setdefault(key, msg)
     with db.write(reason="登记家庭医生随访") as s:
         sg = s.get(DoctorSigning, signing_id)
         if sg is None or sg.deleted_at is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..domain import problems as rules
+from ..domain.field_specs import PROBLEM, form_errors
 from ..errors import AccessError, ConflictError, InputError, UserError, ValidationError
 from ..models import EvidenceFile, Household, Member, Problem, ProblemEvent, Village
 from ..models.base import utcnow
@@ -202,6 +203,10 @@ def _text(value: str | None, what: str, field_: str, limit: int, required: bool 
         raise ValidationError(f"请填写{what}。", field=field_)
     if len(s) > limit:
         raise ValidationError(f"{what}过长（最多{limit}个字）。", field=field_)
+    # control characters that split() leaves (NUL, ESC…) would break every later export
+    bad = form_errors(PROBLEM, {field_: s}, dt.date.today()).get(field_)
+    if bad:
+        raise ValidationError(bad, field=field_)
     return s
 
 

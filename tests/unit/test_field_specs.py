@@ -12,7 +12,8 @@ from sqlalchemy import String
 
 from fupin_desktop.domain import field_specs as fs
 from fupin_desktop.models import Household, Member
-from fupin_desktop.models.medical import Settlement
+from fupin_desktop.models import Problem
+from fupin_desktop.models.medical import ChronicCard, DoctorSigning, FollowUp, Settlement
 from fupin_desktop.models.posts import Assignment, Post
 from fupin_desktop.models.problems import Survey
 
@@ -24,6 +25,10 @@ TABLES = [  # (model, specs, record field -> column where they differ)
     (Post, fs.POST, {}),
     (Settlement, fs.MEDICAL_SETTLEMENT, {}),
     (Survey, fs.SURVEY, {}),
+    (ChronicCard, fs.CHRONIC_CARD, {}),
+    (DoctorSigning, fs.SIGNING, {}),
+    (FollowUp, fs.FOLLOW_UP, {}),
+    (Problem, fs.PROBLEM, {}),
 ]
 
 
@@ -42,7 +47,8 @@ def test_text_sizes_equal_the_model_columns(model, specs, col_of):
 
 def test_every_text_field_of_a_string_column_has_a_spec():
     # a new String column on these tables needs a spec (else an over-long value reaches the DB)
-    typed = {Settlement: fs.MEDICAL_SETTLEMENT, Post: fs.POST}
+    typed = {Settlement: fs.MEDICAL_SETTLEMENT, Post: fs.POST, ChronicCard: fs.CHRONIC_CARD,
+             DoctorSigning: fs.SIGNING, FollowUp: fs.FOLLOW_UP}
     skip = {"source", "status", "end_reason", "override_rules", "override_reason", "deleted_reason",
             "deleted_by", "created_by", "updated_by"}
     for model, specs in typed.items():
@@ -53,7 +59,7 @@ def test_every_text_field_of_a_string_column_has_a_spec():
 
 @pytest.mark.parametrize("specs", [fs.HOUSEHOLD, fs.MEMBER, fs.ASSIGNMENT, fs.POST,
                                    fs.POST_ASSIGNMENT, fs.MEDICAL_SETTLEMENT, fs.ATTENDANCE,
-                                   fs.SURVEY])
+                                   fs.SURVEY, fs.CHRONIC_CARD, fs.SIGNING, fs.FOLLOW_UP, fs.PROBLEM])
 def test_labels_are_chinese(specs):
     for sp in specs.values():
         assert not re.search(r"[A-Za-z_]", sp.label), sp

@@ -147,3 +147,30 @@ def test_months_before_clamps_the_day():
     assert sg.months_before(dt.date(2026, 5, 31), 3) == dt.date(2026, 2, 28)
     assert sg.months_before(dt.date(2026, 1, 15), 1) == dt.date(2025, 12, 15)
     assert sg.months_before(dt.date(2026, 6, 15), 14) == dt.date(2025, 4, 15)
+
+
+def test_card_signing_and_follow_up_forms_go_through_the_field_specs(db):
+    """A control character, an over-long value or a date beyond next year is refused with the
+    field named as on the form, and nothing is saved."""
+    _, (mid,), _ = family(db, names=("蒋菊",))
+    hyp = disease(db, "高血压")
+    e = mc.validate_chronic_card(db, {"member_id": mid, "disease_id": hyp, "card_no": "MT\x00001",
+                                      "review_date": "2999-01-01", "note": "复查\x1b"})
+    assert "卡号" in e["card_no"] and "U+0000" in e["card_no"]
+    assert "复审日期" in e["review_date"] and "超出允许范围" in e["review_date"]
+    assert "备注" in e["note"] and "U+001B" in e["note"]
+    assert mc.validate_chronic_card(db, {"member_id": mid, "disease_id": hyp, "card_no": "M" * 41})["card_no"] \
+        .startswith("“卡号”有 41 个字")
+    assert mc.list_chronic_cards(db) == []
+    e = sg.validate_signing(db, {"member_id": mid, "doctor_name": "韦芳", "signed_date": "2025-01-01",
+                                 "institution": "卫生院" * 34, "team": "第\x071团队"})
+    assert "签约机构" in e["institution"] and "超过 100 个字" in e["institution"]
+    assert "签约团队" in e["team"] and "U+0007" in e["team"]
+    with pytest.raises(ValidationError) as bad:
+        sg.save_signing(db, {"member_id": mid, "doctor_name": "韦" * 41, "signed_date": "2025-01-01"})
+    assert "签约医生" in bad.value.errors["doctor_name"]
+    s = sg.save_signing(db, {"member_id": mid, "doctor_name": "韦芳", "signed_date": "2025-01-01"})
+    with pytest.raises(ValidationError) as bad:
+        sg.save_follow_up(db, s.id, {"date": "2025-05-01", "content": "测血压\x00", "method": "上门" * 11})
+    assert "随访内容" in bad.value.errors["content"] and "随访方式" in bad.value.errors["method"]
+    assert sg.list_follow_ups(db, s.id) == []

@@ -223,3 +223,16 @@ def test_a_years_ledger_shows_each_status_as_it_stood_on_31_december(reg, time_m
     assert ps.list_problems(reg, ps.ProblemFilter(year=2025, as_of=dt.date(2025, 12, 31),
                                                   status="已整改待核验")) == []
     assert ps.list_problems(reg, ps.ProblemFilter(year=2025))[0].status == "已整改待核验"
+
+
+def test_a_control_character_in_a_problem_is_refused_not_stored(reg):
+    # NUL or ESC in a stored text would break every later Excel export of the ledger
+    with pytest.raises(UserError, match="问题描述.*U\\+0000"):
+        ps.add_problem(reg, household_code=CODES[1], category="饮水安全", text="水量\x00不足")
+    with pytest.raises(UserError, match="整改责任人.*U\\+001B"):
+        ps.add_problem(reg, household_code=CODES[1], category="饮水安全", text="水量不足", responsible="张\x1b三")
+    with reg.read() as s:
+        assert s.scalar(select(Problem)) is None
+    pid = ps.add_problem(reg, household_code=CODES[1], category="饮水安全", text="水量不足")
+    with pytest.raises(UserError, match="说明.*U\\+0008"):
+        ps.apply_action(reg, pid, "start", note="已\x08开始")
