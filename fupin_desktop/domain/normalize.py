@@ -165,7 +165,8 @@ _AMOUNT_JUNK = str.maketrans("", "", ",，元¥￥ \u00a0\u3000")
 
 
 def parse_amount(v: object) -> Decimal | None:
-    """Money as ``Decimal`` rounded to cents (half up), or ``None`` for an empty cell.
+    """Money as ``Decimal`` in cents, or ``None`` for an empty cell. A number cell is rounded to
+    cents (half up, as Excel shows it); text with more than two decimals is refused.
 
     A float cell goes through ``repr`` (the shortest text that round-trips), so 5866.67 stays
     5866.67 rather than 5866.670000000000072759576141834259033203125.
@@ -189,9 +190,14 @@ def parse_amount(v: object) -> Decimal | None:
         if not s or s in _EMPTY_MARKS:
             return None
         try:
-            return _quantize(Decimal(s), v)
+            d = Decimal(s)
         except InvalidOperation:
             raise ValueError(f"无法识别的金额“{v.strip()}”，请只填写数字，如 12345.60") from None
+        # typed text with a third decimal is a typo, not a rounding (a number cell's float
+        # noise, 12666.666…, is rounded as Excel shows it)
+        if d.is_finite() and d.as_tuple().exponent < -2 and d != d.quantize(CENT, rounding=ROUND_HALF_UP):
+            raise ValueError(f"金额“{v.strip()}”超过两位小数，请核对（金额精确到分，如 12345.60）")
+        return _quantize(d, v)
     if isinstance(v, bool):
         raise ValueError("金额不能是“是/否”，请填写数字")
     raise ValueError(f"无法识别的金额“{v}”，请只填写数字，如 12345.60")

@@ -27,11 +27,13 @@ def test_self_paid_and_ratio_hand_computed():
 
 
 def test_amounts_round_half_up_to_the_fen_before_subtracting():
-    d = calc.derive({"total_cost": "100.005", "policy_cost": "100", "basic_insurance": "33.335",
-                     "critical_insurance": "0.004"})
+    d = calc.derive({"total_cost": D("100.005"), "policy_cost": "100", "basic_insurance": D("33.335"),
+                     "critical_insurance": D("0.004")})
     # 100.005 -> 100.01; 33.335 -> 33.34; 0.004 -> 0.00
     assert d.self_paid == D("66.67")
     assert d.payers_total == D("33.34")
+    # typed text with a third decimal is a typo the form refuses: it counts as missing here
+    assert calc.derive({"total_cost": "100.005", "policy_cost": "100"}).self_paid is None
 
 
 def test_ratio_rounds_half_up_to_four_places():

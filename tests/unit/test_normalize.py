@@ -134,6 +134,13 @@ def test_parse_amount_errors(raw):
         parse_amount(raw)
 
 
+@pytest.mark.parametrize("raw", ["12.345", "5,866.667元", "0.001"])
+def test_typed_amount_with_a_third_decimal_is_refused(raw):
+    with pytest.raises(ValueError, match="超过两位小数"):
+        parse_amount(raw)
+    assert parse_amount("12.3400") == Decimal("12.34")  # trailing zeros are no third decimal
+
+
 @given(st.decimals(min_value=0, max_value=10**9, places=2))
 def test_parse_amount_of_any_float_cell_is_the_typed_cents(d):
     # what Excel stores for a typed amount is the nearest double; its repr gives the typed text back
