@@ -130,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
             if db is not None:
                 db.dispose()
         out.success(data, human)
+        # flushed here, not at exit: a reader that closed the pipe raises here, where it is
+        # handled, instead of in the interpreter's last flush (exit 120, "Exception ignored")
+        sys.stdout.flush()
         return int(data.get("exit_code", 0)) if isinstance(data, dict) else 0
     except UserError as exc:
         out.failure(str(exc), exc.exit_code)

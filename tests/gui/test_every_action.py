@@ -194,7 +194,7 @@ def test_every_action_and_button_runs_without_error(window_for, demo_db, qtbot, 
         for i in range(w.tabs.count()):
             tab = w.tabs.widget(i)
             w.tabs.setCurrentIndex(i)
-            qtbot.waitUntil(tab.isVisible, timeout=3000)
+            qtbot.waitUntil(tab.isVisible, timeout=10_000)
             pages = getattr(tab, "pages", None)
             for j in range(pages.count() if pages is not None else 1):
                 if pages is not None:

@@ -45,7 +45,7 @@ def _open(qtbot, tab, row: int = 0, monitored: bool | None = None):
     tab.table.selectRow(row)
     qtbot.keyClick(tab.table, Qt.Key.Key_Return)  # Enter opens
     qtbot.waitUntil(lambda: getattr(tab, "dialog", None) is not None and tab.dialog.isVisible(),
-                    timeout=3000)
+                    timeout=10_000)
     return tab.dialog
 
 
@@ -59,7 +59,7 @@ def _type(field, text: str) -> None:
 
 def _ctrl_s(qtbot, dlg) -> None:
     dlg.activateWindow()
-    qtbot.waitUntil(dlg.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(dlg.isActiveWindow, timeout=10_000)
     target = dlg.focusWidget() or dlg
     qtbot.keyClick(target, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
@@ -86,7 +86,7 @@ def test_edit_and_save_persists_and_updates_the_table(qtbot, tab, demo_db):
     assert "保存" in dlg.status.text()
     col = next(i for i, c in enumerate(tab.model.columns) if c.key == "helper_name")
     qtbot.waitUntil(lambda: tab.model.index(tab.model.row_of(hid), col).data() == "张新帮",
-                    timeout=2000)
+                    timeout=10_000)
 
 
 def test_stale_edit_shows_conflict_and_keeps_typing(qtbot, tab, demo_db):
@@ -134,7 +134,7 @@ def test_new_household_with_ctrl_n(qtbot, tab, demo_db, code):
     tab.table.setFocus()
     qtbot.keyClick(tab.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: getattr(tab, "dialog", None) is not None and tab.dialog.isVisible(),
-                    timeout=3000)
+                    timeout=10_000)
     dlg = tab.dialog
     assert dlg.form.id is None
     assert not dlg.members.isEnabled()  # members come after the household exists
@@ -144,7 +144,7 @@ def test_new_household_with_ctrl_n(qtbot, tab, demo_db, code):
     dlg.basic["household_type"].set_value("一般农户")
     assert dlg.save() is True
     assert dlg.form.id is not None and dlg.members.isEnabled()
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 41, timeout=2000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 41, timeout=10_000)
     assert tab.current_id() == dlg.form.id
     assert dlg.form.code == code and "新增" not in dlg.windowTitle()
 

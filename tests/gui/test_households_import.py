@@ -77,7 +77,7 @@ def test_import_through_the_dialog_lists_rejects_and_saves_them(qtbot, tab, db, 
     assert "数字" in codes[7] or "文本" in codes[7]  # the ID cell was a number
     assert dlg.model.rowCount() == len(dlg.issues) >= 2
     # the registry behind the tab shows the new households at once
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=3000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10_000)
     assert registry.count(db) == 2
 
     out = tmp_path / "问题清单.xlsx"

@@ -62,7 +62,7 @@ def test_status_counts_follow_changes(window_for, db, qtbot):
         s.flush()
         s.add(Household(code="X1", village_id=v.id))
     w.ctx.changed.emit("households", [])
-    qtbot.waitUntil(lambda: "1 户" in w.count_label.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "1 户" in w.count_label.text(), timeout=10_000)
 
 
 def test_window_icon_comes_from_the_bundled_resources(window_for, db):
@@ -113,15 +113,15 @@ def test_ctrl_s_in_an_unchanged_household_dialog_saves_nothing(window_for, demo_
 
     w = window_for(demo_db)
     tab = w.tab("HouseholdsTab")
-    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=3000)
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=10_000)
     with demo_db.read() as s:
         before = s.query(AuditLog).count()
     tab.table.selectRow(0)
     tab.open_current()
     dlg = tab.dialog
-    qtbot.waitUntil(dlg.isVisible, timeout=3000)
+    qtbot.waitUntil(dlg.isVisible, timeout=10_000)
     dlg.activateWindow()
-    qtbot.waitUntil(dlg.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(dlg.isActiveWindow, timeout=10_000)
     qtbot.keyClick(dlg.focusWidget() or dlg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert dlg.status.text() == "没有需要保存的修改"
     with demo_db.read() as s:

@@ -63,7 +63,7 @@ def test_mark_for_monitoring_and_record_a_health_measure(qtbot, tab, demo_db, mo
     content.setPlainText("申请临时救助，落实大病医疗救助二次报销")
     dlg.form["amount"].widget.setText("2000")
     dlg.accept()
-    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     qtbot.waitUntil(lambda: not page.task.running, timeout=10000)
     measures = households.load_household(demo_db, target.household_id).measures
     health = [m for m in measures if m.category == "健康帮扶" and "二次报销" in m.content]
@@ -117,7 +117,7 @@ def test_settings_change_the_thresholds_and_targets(qtbot, tab, demo_db):
 def test_open_household_from_an_alert(qtbot, tab, demo_db):
     page = _alerts_page(qtbot, tab)
     dlg = page.open_household()
-    qtbot.waitUntil(dlg.isVisible, timeout=3000)
+    qtbot.waitUntil(dlg.isVisible, timeout=10_000)
     assert dlg.form.id == page.current().household_id
     assert dlg.tabs.currentWidget() is dlg.measures  # where the clerk records what was done
     dlg.done(0)

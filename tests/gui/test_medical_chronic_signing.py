@@ -16,7 +16,7 @@ from .test_medical_settlements import _living_member, demo_db, tab  # noqa: F401
 def _pick(qtbot, dlg, member) -> None:
     dlg.picker.widget.setFocus()
     QTest.keyClicks(dlg.picker.widget, member.id_number)
-    qtbot.waitUntil(lambda: dlg.picker.chosen is not None, timeout=3000)
+    qtbot.waitUntil(lambda: dlg.picker.chosen is not None, timeout=10_000)
 
 
 def test_new_card_through_the_form(qtbot, tab, demo_db):
@@ -37,7 +37,7 @@ def test_new_card_through_the_form(qtbot, tab, demo_db):
 
     dlg.form["review_date"].widget.setText("2027-05-01")
     dlg.accept()
-    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     cards = mc.list_chronic_cards(demo_db, member_id=member.id)
     assert len(cards) == before + 1
     card = next(c for c in cards if c.card_no == "MT-GUI-0001")
@@ -59,7 +59,7 @@ def test_sign_a_chronic_patient_from_the_gap_list(qtbot, tab, demo_db):
     dlg.form["team"].widget.insert("清河镇卫生院家庭医生团队")
     dlg.form["signed_date"].widget.setText(dt.date.today().isoformat())
     dlg.accept()
-    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     assert tab.signing.current().member_id == first.member_id
 
     tab.show_page("gaps")
@@ -79,7 +79,7 @@ def test_record_an_overdue_follow_up(qtbot, tab, demo_db):
     dlg.form["content"].widget.setPlainText("入户随访，测量血压，调整用药")
     dlg.form["date"].widget.setText(dt.date.today().isoformat())
     dlg.accept()
-    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=10_000)
     fus = sg.list_follow_ups(demo_db, signing.id)
     assert fus[-1].date == dt.date.today() and "调整用药" in fus[-1].content
     assert fus[-1].doctor_name == signing.doctor_name  # prefilled from the signing

@@ -66,14 +66,14 @@ def _new_dialog(qtbot, tab):
     tab.settlements.table.setFocus()
     QTest.keyClick(tab.settlements.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: getattr(tab, "dialog", None) is not None and tab.dialog.isVisible(),
-                    timeout=3000)
+                    timeout=10_000)
     return tab.dialog
 
 
 def _pick_by_id(qtbot, dlg, member) -> None:
     dlg.picker.widget.setFocus()
     QTest.keyClicks(dlg.picker.widget, member.id_number)
-    qtbot.waitUntil(lambda: dlg.picker.chosen is not None, timeout=3000)
+    qtbot.waitUntil(lambda: dlg.picker.chosen is not None, timeout=10_000)
     assert dlg.picker.chosen.id == member.id
 
 
@@ -129,7 +129,7 @@ def test_derived_figures_follow_the_typing_and_save_persists(qtbot, tab, demo_db
     _fill_rest(dlg, "GUI-2025-0001")
     assert "低于 2025 年住院目标比例 90.00%" in dlg.target_label.text()
     QTest.keyClick(dlg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: dlg.settlement_id is not None, timeout=3000)
+    qtbot.waitUntil(lambda: dlg.settlement_id is not None, timeout=10_000)
     assert dlg.banner_box.isHidden()
 
     row = ms.get_settlement(demo_db, dlg.settlement_id)
@@ -152,7 +152,7 @@ def test_popup_picks_a_member_by_name(qtbot, tab, demo_db):
     dlg.picker.widget.setFocus()
     dlg.picker.widget.insert(member.name)  # Chinese text: typed through the input method
     popup = dlg.picker.completer.popup()
-    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    qtbot.waitUntil(popup.isVisible, timeout=10_000)
     row = next(i for i, m in enumerate(dlg.picker.matches) if m.id == member.id)
     for _ in range(row):  # the first match is highlighted already
         QTest.keyClick(popup, Qt.Key.Key_Down)
@@ -211,7 +211,7 @@ def test_stale_edit_is_refused_and_keeps_the_typing(qtbot, tab, demo_db):
     tab.settlements.table.selectRow(0)
     QTest.keyClick(tab.settlements.table, Qt.Key.Key_Return)  # Enter opens
     qtbot.waitUntil(lambda: getattr(tab, "dialog", None) is not None and tab.dialog.isVisible(),
-                    timeout=3000)
+                    timeout=10_000)
     dlg = tab.dialog
     row = tab.settlements.current()
     assert dlg.settlement_id == row.id
@@ -253,7 +253,7 @@ def test_filters_and_footer_totals_match_the_rows(qtbot, tab, demo_db):
     QTest.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F
     assert page.search.hasFocus()
     QTest.keyClicks(page.search, first.settlement_no)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
     assert page.current().id == first.id
 
 

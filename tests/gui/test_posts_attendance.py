@@ -93,7 +93,7 @@ def test_keyboard_marks_show_with_totals_and_are_saved(qtbot, page, db, workers)
     _go(qtbot, page, r, 4)
     qtbot.keyClick(page.view, Qt.Key.Key_Delete)
     assert _total(page, r, 2) == "0"
-    qtbot.waitUntil(lambda: not page.model.pending, timeout=3000)
+    qtbot.waitUntil(lambda: not page.model.pending, timeout=10_000)
     stored = {row.assignment_id: row for row in month_grid(db, OCT).rows}[full]
     assert stored.marks[:6] == "PLS.P."
 
