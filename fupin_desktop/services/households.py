@@ -150,14 +150,17 @@ def _household_values(form: HouseholdForm) -> dict:
     return values
 
 
-def save_household(db, form: HouseholdForm, today: dt.date | None = None) -> int:
+def save_household(db, form: HouseholdForm, today: dt.date | None = None,
+                   correction: str | None = None) -> int:
     """Create or update the household and the incomes listed in ``form``; returns the household's
     new version and, once committed, sets ``form.id`` (a new household's id) and
     ``form.version`` (reload the form to edit incomes again). Raises ValidationError or
-    ConflictError and writes nothing — and leaves ``form`` as typed — when either happens."""
+    ConflictError and writes nothing — and leaves ``form`` as typed — when either happens.
+    An income of a closed archive year changes only as a 更正 (``correction`` = its reason)."""
     _raise_if(validate_household(form, today))
     values = _household_values(form)
     with db.write(reason="编辑户信息") as s:
+        begin_correction(s, correction)
         errors = {}
         if s.get(Village, form.village_id) is None:
             errors["village_id"] = "所选行政村不存在，请重新选择"

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ..errors import ConflictError, UserError, ValidationError
 from ..models import HOUSEHOLD_TYPES, MONITORING_CATEGORIES, RISK_TYPES
 from ..models.household import ELIMINATION_METHODS, MEASURE_CATEGORIES
+from .correction import save_or_correct
 from .context import AppContext, show_error
 from .households_fields import FieldForm
 from .households_income import IncomePage
@@ -292,7 +293,8 @@ class HouseholdDialog(QDialog):
         if form is None:
             return False
         try:
-            households.save_household(self.ctx.db, form)
+            save_or_correct(self, lambda correction: households.save_household(
+                self.ctx.db, form, correction=correction))
         except ValidationError as exc:
             self._show_errors(exc.errors or {exc.field or "": str(exc)})
             return False

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..errors import UserError, ValidationError
+from .correction import save_or_correct
 from .context import show_error
 from .households_fields import FieldForm
 from .registry_model import Column, ListTableModel
@@ -24,10 +25,11 @@ FieldSpec = tuple[str, str, str, tuple]
 
 
 class RecordDialog(QDialog):
-    """Edit one record (a form dataclass) with ``fields``; ``save(form)`` writes it."""
+    """Edit one record (a form dataclass) with ``fields``; ``save(form, correction)`` writes it
+    (``correction``: None, or the reason when a closed period asked for one)."""
 
     def __init__(self, title: str, record, fields: list[FieldSpec],
-                 save: Callable[[object], object], parent: QWidget | None = None):
+                 save: Callable[[object, str | None], object], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.record, self.save_fn = record, save
@@ -64,7 +66,7 @@ class RecordDialog(QDialog):
         if record is None:
             return
         try:
-            self.result_value = self.save_fn(record)
+            self.result_value = save_or_correct(self, lambda correction: self.save_fn(record, correction))
         except ValidationError as exc:
             errors = exc.errors or {}
             shown = self.form.show_errors(errors)
@@ -134,7 +136,8 @@ class ListPage(QWidget):
         self.household_id = household_id
         self.setEnabled(household_id is not None)
 
-    # subclasses: new_record(), fields(), save_new(form), save_edit(form), title()
+    # subclasses: new_record(), fields(), save_new(form, correction), save_edit(form, correction),
+    # title()
     @Slot()
     def add(self) -> None:
         self._run(self.new_record(), self.save_new)
@@ -196,15 +199,15 @@ class MeasuresPage(ListPage):
 
         return MeasureForm()
 
-    def save_new(self, form):
+    def save_new(self, form, correction=None):
         from ..services.households import add_measure
 
-        return add_measure(self.db, self.household_id, form)
+        return add_measure(self.db, self.household_id, form, correction=correction)
 
-    def save_edit(self, form):
+    def save_edit(self, form, correction=None):
         from ..services.households import update_measure
 
-        return update_measure(self.db, form)
+        return update_measure(self.db, form, correction=correction)
 
 
 class VisitsPage(ListPage):
@@ -226,13 +229,13 @@ class VisitsPage(ListPage):
 
         return VisitForm()
 
-    def save_new(self, form):
+    def save_new(self, form, correction=None):
         from ..services.households import add_visit
 
-        return add_visit(self.db, self.household_id, form)
+        return add_visit(self.db, self.household_id, form, correction=correction)
 
-    def save_edit(self, form):
+    def save_edit(self, form, correction=None):
         from ..services.households import update_visit
 
-        return update_visit(self.db, form)
+        return update_visit(self.db, form, correction=correction)
 

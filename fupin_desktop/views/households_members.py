@@ -67,12 +67,13 @@ class MembersPage(ListPage):
 
         return MemberForm(household_id=self.household_id)
 
-    def save_new(self, form):
+    # members are in no closed period: ``correction`` is always None here
+    def save_new(self, form, correction=None):
         from ..services.households import add_member
 
         return add_member(self.db, self.household_id, form)
 
-    def save_edit(self, form):
+    def save_edit(self, form, correction=None):
         from ..services.households import update_member
 
         return update_member(self.db, form)
@@ -86,7 +87,7 @@ class MembersPage(ListPage):
         if member.status == "正常":  # offer the usual change, with today's date to correct
             record = dataclasses.replace(member, status="死亡", status_date=None, status_note=None)
 
-        def save(form):
+        def save(form, correction=None):
             from ..services.households import mark_member_status
 
             return mark_member_status(self.db, member.id, form.status, form.status_date,

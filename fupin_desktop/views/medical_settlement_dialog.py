@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ..errors import ConflictError, UserError, ValidationError
 from ..models.medical import CARE_TYPES, HOSPITAL_LEVELS, OTHER_SUPPORT_KINDS
 from ..domain import medical_calc as calc
+from .correction import save_or_correct
 from .context import AppContext, show_error
 from .households_fields import Field, FieldForm
 from .medical_widgets import MemberPicker, choice_of
@@ -261,7 +262,8 @@ class SettlementDialog(QDialog):
         if data is None:
             return False
         try:
-            row = save_settlement(self.ctx.db, data, self.settlement_id, self.version)
+            row = save_or_correct(self, lambda correction: save_settlement(
+                self.ctx.db, data, self.settlement_id, self.version, correction=correction))
         except ValidationError as exc:
             self._show_errors(exc.errors or {exc.field or "": str(exc)})
             return False

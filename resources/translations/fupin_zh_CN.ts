@@ -1223,6 +1223,25 @@ Why is the attendance changed?</source>
     </message>
 </context>
 <context>
+    <name>CorrectionDialog</name>
+    <message>
+        <source>Correction</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>The reason is recorded with your name in the audit log.</source>
+        <translation>更正原因将连同您的用户名记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Reason for the correction (required)</source>
+        <translation>更正原因（必填）</translation>
+    </message>
+    <message>
+        <source>Save as Correction</source>
+        <translation>作为更正保存</translation>
+    </message>
+</context>
+<context>
     <name>CrashHandler</name>
     <message>
         <source>Internal Error</source>

@@ -286,3 +286,57 @@ def test_settings_dialog_edits_thresholds_per_year(qtbot, ctx):
     assert dlg2.isVisible()  # stays open with the table as typed
     assert dlg2.table.item(0, 1).text() == "abc"
     assert settings.monitoring_thresholds(ctx.db) == {**known, new_year: Decimal("8100.00")}
+
+
+def test_a_visit_in_a_closed_archive_year_is_saved_only_as_a_correction(qtbot, tab, demo_db):
+    from PySide6.QtCore import QTimer
+    from sqlalchemy import select
+
+    from fupin_desktop.models import ArchiveYear, AuditLog
+
+    with demo_db.write() as s:
+        year = s.scalar(select(ArchiveYear).where(ArchiveYear.year == 2024))
+        if year is None:
+            s.add(ArchiveYear(year=2024, closed=True))
+        else:
+            year.closed = True
+    dlg = _open(qtbot, tab, row=7)
+    hid = dlg.form.id
+    before = len(households.load_household(demo_db, hid).visits)
+    dlg.show_page("visits")
+
+    def add_visit(reason):
+        dlg.visits.add()
+        vd = dlg.visits.dialog
+        _type(vd.form["date"], "2024-04-02")
+        _type(vd.form["visitor"], "李干部")
+        _type(vd.form["findings"], "补录的走访")
+        seen = []
+
+        def answer():
+            prompt = vd.correction_dialog
+            seen.append(prompt.ok_button.isEnabled())  # no reason written yet
+            if reason is None:
+                prompt.reject()
+            else:
+                prompt.reason_edit.setPlainText(reason)
+                seen.append(prompt.ok_button.isEnabled())
+                prompt.ok_button.click()
+
+        QTimer.singleShot(0, answer)
+        vd.accept()
+        return vd, seen
+
+    vd, seen = add_visit(None)  # cancelled: nothing saved, the typing and the refusal stay
+    assert seen == [False]
+    assert vd.isVisible() and "2024年度档案已关闭" in vd.banner.text()
+    assert vd.form["visitor"].value() == "李干部"
+    assert len(households.load_household(demo_db, hid).visits) == before
+    vd.reject()
+    vd, seen = add_visit("漏录的走访记录")
+    assert seen == [False, True]
+    assert not vd.isVisible(), vd.banner.text()
+    assert len(households.load_household(demo_db, hid).visits) == before + 1
+    with demo_db.read() as s:
+        assert s.scalar(select(AuditLog.reason).where(AuditLog.table_name == "visits")
+                        .order_by(AuditLog.id.desc()).limit(1)) == "更正：漏录的走访记录"

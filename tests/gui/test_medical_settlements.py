@@ -113,7 +113,10 @@ def test_derived_figures_follow_the_typing_and_save_persists(qtbot, tab, demo_db
     assert dlg.self_paid_field.widget.text() == "399.00"
     QTest.keyClicks(dlg.form["critical_insurance"].widget, "00")
     assert (dlg.self_paid_field.widget.text(), dlg.ratio_field.widget.text()) == ("300.00", "87.50%")
-    _type(dlg.form["other_support"], "0.005")  # rounded half-up to the fen
+    _type(dlg.form["other_support"], "0.005")  # a third decimal is a typo: refused, not counted
+    assert dlg.payers_field.widget.text() == "700.00"
+    assert "超过两位小数" in dlg.form.values()[1]["other_support"]
+    _type(dlg.form["other_support"], "0.01")
     assert dlg.payers_field.widget.text() == "700.01"
     assert dlg.self_paid_field.widget.text() == "299.99"
     assert dlg.outside_field.widget.text() == "200.00"
