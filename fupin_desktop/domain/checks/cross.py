@@ -42,7 +42,7 @@ def _with(t, what):
         leds = list(map(_LEDGERS, hs))
         kept = list(map(is_not, leds, repeat(None)))
         rows = list(zip(compress(range(len(hs)), kept), compress(hs, kept), compress(leds, kept)))
-        kept_leds = [r[2] for r in rows]
+        kept_leds = list(compress(leds, kept))
         got = t.cache["with"] = {part: list(compress(rows, map(truth, map(attrgetter(part), kept_leds))))
                                  for part in _PARTS}
     return got[what]

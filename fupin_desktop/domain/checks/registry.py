@@ -10,7 +10,7 @@ import datetime as _dt
 import gc
 from contextlib import contextmanager
 from itertools import compress, repeat
-from operator import and_, contains, gt, or_
+from operator import and_, contains, eq, gt, or_
 from typing import Iterable
 
 from .data import LABOUR, NO_LABOUR, Context, Household
@@ -205,7 +205,10 @@ def r15(p, a, head_sex):
 
 @rule("R16", "脱贫户存在风险但未纳入监测", SUSPECT, "户类型、监测对象类别、危房、安全饮水、人均纯收入", "脱贫户有住房、饮水或收入风险，请核实是否纳入监测。")
 def r16(t, ctx):
-    for i, (ht, mon) in enumerate(zip(t.htype, t.mon)):
+    # only a house, water or income risk can be flagged (few households have one)
+    risky = map(or_, map(or_, map(eq, t.danger, repeat("是")), map(eq, t.water, repeat("否"))), t.below)
+    for i in compress(range(t.n), risky):
+        ht, mon = t.htype[i], t.mon[i]
         if ht == "脱贫户" and not mon:
             why = [w for w, c in (("危房", t.danger[i] == "是"), ("饮水不安全", t.water[i] == "否"),
                                   ("人均纯收入低于监测标准", t.below[i])) if c]

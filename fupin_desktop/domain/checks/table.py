@@ -158,10 +158,7 @@ class Table:
             return list(map(c.get, rng, repeat(0)))
 
         def any_of(mask) -> list[bool]:
-            out = [False] * n
-            for i in compress(hi, mask):
-                out[i] = True
-            return out
+            return list(map(set(compress(hi, mask)).__contains__, rng))
 
         c = Counter(hi)
         self.nact = list(map(c.get, rng, repeat(0)))
