@@ -109,6 +109,11 @@ FAR_VARIANTS = {
     "r after a '>' in a value": b'<row><c s=">" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
     "tab before r": b'<row>\n<c\tr="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
     "entity in r": b'<row><c r="&#88;FD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    # the same in a numbered row (the fast scan, not the exact one, must see it)
+    "entity in r, numbered row": b'<row r="1048576"><c r="&#88;FD1048576" t="inlineStr"><is><t>x'
+                                 b'</t></is></c></row>',
+    "space inside r": b'<row r="1048576"><c r=" XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
+                      b'</row>',
 }
 
 
@@ -138,6 +143,30 @@ def test_a_tag_cut_at_a_quoted_gt_on_a_piece_boundary_is_read_whole(tmp_path):
     assert body.index(lead) + len(lead) == 4 * 1024 * 1024
     p = write_xlsx(tmp_path / "cut.xlsx", [body, b"</sheetData></worksheet>"])
     assert "XFD1048576" in guard_time(p)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 9, 10, 26, 27, 52, 182, 200, 201, 702, 703, 16_384,
+                                   99_999, 100_000, 150_000, 200_000, 1_048_576])
+def test_the_fast_scan_passes_exactly_the_references_inside_the_limits(limit):
+    """The pre-filter's 'reference inside the limits' (guard._at_most), against arithmetic."""
+    import itertools
+    import re
+
+    from fupin_desktop.importers import guard
+
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    cols = re.compile(guard._at_most(guard.col_name(limit), "A", "AZ").encode())
+    for n in (1, 2, 3):
+        for t in itertools.product(letters, repeat=n):
+            name = "".join(t)
+            assert bool(cols.fullmatch(name.encode())) == (guard.col_index(name) <= limit), name
+    rows = re.compile(guard._at_most(str(limit), "1", "09").encode())
+    rng = random.Random(limit)
+    sample = [rng.randrange(limit * 12 + 10) for _ in range(3_000)]
+    for v in [*range(2_000), *sample, limit, limit + 1]:
+        for text in (str(v), "0" + str(v)):  # a leading zero is left to the exact reading
+            want = not text.startswith("0") and v <= limit
+            assert bool(rows.fullmatch(text.encode())) == want, text
 
 
 def test_declared_dimension_alone_is_harmless(tmp_path, db):
