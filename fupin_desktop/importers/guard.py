@@ -137,22 +137,39 @@ def _at_most(limit: str, first: str, alpha: str) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
-def _prefilter(limits: Limits, prefix: str = "") -> re.Pattern:
+def _below(limit: str, first: str, alpha: str) -> str:
+    """Regex, without alternatives (about 0.06 s cheaper on the 150,000-member export), for a
+    part of the numbers ≤ ``limit``: those shorter than it or, as long, with a smaller first
+    character. Leading zeros are allowed (they only make the number smaller)."""
+    n, c0 = len(limit), limit[0]
+    if n == 1:
+        return _span(first, c0)
+    lead = _span(first, chr(ord(c0) - 1), "?+") if c0 > first else ""
+    rest = _span(alpha[0], alpha[-1], f"{{{0 if alpha[0] == 'A' else 1},{n - 1}}}+")
+    return lead + rest
+
+
+def _prefilter(limits: Limits, prefix: str = "", exact: bool = True) -> re.Pattern:
     """A regex that finds every cell tag except ``<c r="REF"`` with REF an upper-case reference
-    inside the limits, the common case. It is entered at '<c' only (9 M times in the
-    150,000-member export, against 42 M '<'), and works on the sheet bytes as they are. A hit
-    is read exactly by :meth:`_Guard._candidate` (a cell without ``r``, an entity, a lower-case
-    letter, a leading zero, a reference beyond the limits...).
+    inside the limits (``exact``) or inside a cheaper part of them (the rest are hits, read
+    exactly). It is entered at '<c' only (9 M times in the 150,000-member export, against
+    42 M '<'), and works on the sheet bytes as they are. A hit is read exactly by
+    :meth:`_Guard._candidate` (a cell without ``r``, an entity, a lower-case letter, a
+    reference beyond the limits...).
 
     Rows need no look: when every cell carries its reference, calamine places cells by it and
     the row tags change nothing; a cell without one is a hit and the sheet is read exactly."""
-    col = _at_most(col_name(limits.max_columns), "A", "AZ")
-    row = _at_most(str(limits.max_rows), "1", "09")
+    pattern = _at_most if exact else _below
+    col = pattern(col_name(limits.max_columns), "A", "AZ")
+    row = pattern(str(limits.max_rows), "1", "09")
     p = re.escape(prefix)
     return re.compile(f'<{p}c(?! r="{col}{row}")(?=[\\s>/])'.encode())
 
 
-_PREFILTERS: dict[tuple[Limits, str], re.Pattern] = {}
+_PREFILTERS: dict[tuple[Limits, str, bool], re.Pattern] = {}
+# hits of the cheap pre-filter that are inside the limits after all: past this many in a sheet
+# (a sheet out to column GR, say), the exact one takes over
+_CHEAP_MISSES = 256
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
 
 _REF = re.compile(rb'r="([A-Za-z]+)([0-9]+)"')
@@ -422,14 +439,13 @@ class _Guard:
     def _sheet_fast(self, f, info: zipfile.ZipInfo, fig: SheetFigures) -> bool:
         """False when the sheet has irregular cells (then it must be read exactly)."""
         search = None
+        exact = False
+        misses = 0
         for buf, start, end in self._segments(f, info, fig):
             if search is None:
                 m = _ROOT.search(buf, start, end)
                 prefix = m[1].decode("ascii") if m and m[1] else ""
-                key = (self.limits, prefix)
-                if key not in _PREFILTERS:
-                    _PREFILTERS[key] = _prefilter(self.limits, prefix)
-                search = _PREFILTERS[key].search
+                search = self._prefilter(prefix, exact).search
             # a piece ends at a '>': a cell tag is cut only where a '>' sits inside one of its
             # values, and such a tag is a hit (its r is not the first attribute)
             pos = start
@@ -440,6 +456,10 @@ class _Guard:
                 if not self._candidate(buf, m.start(), end, fig):
                     return False
                 pos = m.end()
+                misses += 1
+                if misses > _CHEAP_MISSES and not exact:
+                    exact = True
+                    search = self._prefilter(prefix, exact).search
             # figures: the last cell of each piece (the limits are enforced above, exactly)
             last = buf.rfind(b" r=", max(start, buf.rfind(b"<c ", start, end)), end)
             ref = _REF.match(buf, last + 1, end) if last >= 0 else None
@@ -447,6 +467,12 @@ class _Guard:
                 fig.last_row = max(fig.last_row, int(ref[2]))
                 fig.last_column = max(fig.last_column, col_index(ref[1].decode()))
         return True
+
+    def _prefilter(self, prefix: str, exact: bool) -> re.Pattern:
+        key = (self.limits, prefix, exact)
+        if key not in _PREFILTERS:
+            _PREFILTERS[key] = _prefilter(self.limits, prefix, exact)
+        return _PREFILTERS[key]
 
     def _candidate(self, buf: bytes, at: int, end: int, fig: SheetFigures) -> bool:
         """A pre-filter hit at ``at`` (in a piece ending at ``end``): refuse a real violation;

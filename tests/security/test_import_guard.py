@@ -185,6 +185,16 @@ def test_cell_at_row_limit_passes_and_one_past_it_is_refused(tmp_path):
         assert what in guard_time(p)
 
 
+def test_a_sheet_out_to_the_last_column_is_scanned_fast_and_exactly(tmp_path):
+    """Columns GA-GR (183-200) are inside the limits but outside the cheap pre-filter: its
+    hits are read exactly, then the exact pre-filter takes over; one cell past is refused."""
+    rows = [row(r, ["x"] * 18, 182) for r in range(3, 400)]
+    fig = check_workbook(simple_xlsx(tmp_path / "wide.xlsx", [*header_rows(), *rows])).sheets[0]
+    assert (fig.last_row, fig.last_column, fig.exact) == (399, 200, False)
+    bad = simple_xlsx(tmp_path / "wider.xlsx", [*header_rows(), *rows, row(400, ["x"], 200)])
+    assert "GS400" in guard_time(bad)
+
+
 def test_cells_without_a_value_do_not_count(tmp_path):
     # calamine ignores a styled empty cell (Excel writes them for formatted ranges)
     p = simple_xlsx(tmp_path / "styled.xlsx", [*header_rows(),
