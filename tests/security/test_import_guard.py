@@ -109,6 +109,11 @@ FAR_VARIANTS = {
     "r after a '>' in a value": b'<row><c s=">" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
     "tab before r": b'<row>\n<c\tr="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
     "entity in r": b'<row><c r="&#88;FD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    # the same in a numbered row (the fast scan, not the exact one, must see it)
+    "entity in r, numbered row": b'<row r="1048576"><c r="&#88;FD1048576" t="inlineStr"><is><t>x'
+                                 b'</t></is></c></row>',
+    "space inside r": b'<row r="1048576"><c r=" XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
+                      b'</row>',
 }
 
 
@@ -140,6 +145,30 @@ def test_a_tag_cut_at_a_quoted_gt_on_a_piece_boundary_is_read_whole(tmp_path):
     assert "XFD1048576" in guard_time(p)
 
 
+@pytest.mark.parametrize("limit", [1, 2, 9, 10, 26, 27, 52, 182, 200, 201, 702, 703, 16_384,
+                                   99_999, 100_000, 150_000, 200_000, 1_048_576])
+def test_the_fast_scan_passes_exactly_the_references_inside_the_limits(limit):
+    """The pre-filter's 'reference inside the limits' (guard._at_most), against arithmetic."""
+    import itertools
+    import re
+
+    from fupin_desktop.importers import guard
+
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    cols = re.compile(guard._at_most(guard.col_name(limit), "A", "AZ").encode())
+    for n in (1, 2, 3):
+        for t in itertools.product(letters, repeat=n):
+            name = "".join(t)
+            assert bool(cols.fullmatch(name.encode())) == (guard.col_index(name) <= limit), name
+    rows = re.compile(guard._at_most(str(limit), "1", "09").encode())
+    rng = random.Random(limit)
+    sample = [rng.randrange(limit * 12 + 10) for _ in range(3_000)]
+    for v in [*range(2_000), *sample, limit, limit + 1]:
+        for text in (str(v), "0" + str(v)):  # a leading zero is left to the exact reading
+            want = not text.startswith("0") and v <= limit
+            assert bool(rows.fullmatch(text.encode())) == want, text
+
+
 def test_declared_dimension_alone_is_harmless(tmp_path, db):
     p = simple_xlsx(tmp_path / "dim.xlsx", header_rows(), dimension="A1:XFD1048576")
     assert check_workbook(p).sheets[0].declared_dimension == "A1:XFD1048576"
@@ -154,6 +183,16 @@ def test_cell_at_row_limit_passes_and_one_past_it_is_refused(tmp_path):
     for ref_row, first_col, what in ((200_001, 0, "第 200,001 行"), (3, 200, "第 201 列")):
         p = simple_xlsx(tmp_path / "bad.xlsx", [*header_rows(), row(ref_row, ["x"], first_col)])
         assert what in guard_time(p)
+
+
+def test_a_sheet_out_to_the_last_column_is_scanned_fast_and_exactly(tmp_path):
+    """Columns GA-GR (183-200) are inside the limits but outside the cheap pre-filter: its
+    hits are read exactly, then the exact pre-filter takes over; one cell past is refused."""
+    rows = [row(r, ["x"] * 18, 182) for r in range(3, 400)]
+    fig = check_workbook(simple_xlsx(tmp_path / "wide.xlsx", [*header_rows(), *rows])).sheets[0]
+    assert (fig.last_row, fig.last_column, fig.exact) == (399, 200, False)
+    bad = simple_xlsx(tmp_path / "wider.xlsx", [*header_rows(), *rows, row(400, ["x"], 200)])
+    assert "GS400" in guard_time(bad)
 
 
 def test_cells_without_a_value_do_not_count(tmp_path):
