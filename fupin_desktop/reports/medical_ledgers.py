@@ -19,8 +19,8 @@ from ..models import Village
 from ..domain import medical_calc as calc
 from ..services import settings
 from ..services.medical_period import Period
-from ..services.medical_settlements import (
-    DELETED_MARK, SUM_FIELDS, SettlementFilter, list_settlements, summarize)
+from ..domain.medical_totals import DELETED_MARK, SUM_FIELDS, summarize
+from ..services.medical_settlements import SettlementFilter, list_settlements
 from .medical_render import MCol, MedicalLedger, render
 
 KINDS = {"medical": "医疗救助台账", "chronic": "慢性病卡台账", "signing": "家庭医生签约台账"}
