@@ -60,9 +60,11 @@ def render_ledger_item(url: str, kind: str, year: int, period: str | None, today
                      title=title)
     elif kind in ("medical", "chronic", "signing"):
         from ..reports.medical_ledgers import render_medical_ledger
+        from .medical_ledger_data import medical_ledger_data
         from .medical_period import Period
 
-        render_medical_ledger(db, kind, buf, period=Period(year), today=today, title=title)
+        render_medical_ledger(medical_ledger_data(db, kind, period=Period(year), today=today), buf,
+                              today=today, title=title)
     elif kind == "problems":
         from ..reports.problems_ledger import render_problems_ledger
         from .problems_ledger_data import problems_ledger_data
