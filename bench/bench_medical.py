@@ -97,13 +97,15 @@ def bench_ledger(db, out_dir: Path) -> tuple[float, float, int]:
     from fupin_desktop.reports.ledger import LedgerSpec, render_ledger
     from fupin_desktop.reports.medical_ledgers import medical_ledger, render_medical_ledger
     from fupin_desktop.reports.medical_render import _pdf_column, fmt
+    from fupin_desktop.services.medical_ledger_data import medical_data, medical_ledger_data
     from fupin_desktop.services.medical_period import Period
 
     t = time.perf_counter()
-    pages = render_medical_ledger(db, "medical", out_dir / "ledger.pdf", period=Period(YEAR))
+    pages = render_medical_ledger(medical_ledger_data(db, "medical", period=Period(YEAR)),
+                                  out_dir / "ledger.pdf")
     full = time.perf_counter() - t
     with db.read() as s:
-        led = medical_ledger(s, Period(YEAR))
+        led = medical_ledger(medical_data(s, Period(YEAR)))
     kinds = [c.kind for c in led.columns]
     rows = [tuple(fmt(v, k) for v, k in zip(r, kinds)) for r in led.rows]
     spec = LedgerSpec(title=led.title, columns=[_pdf_column(c) for c in led.columns], rows=rows,

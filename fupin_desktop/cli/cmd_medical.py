@@ -26,7 +26,7 @@ def _period(args, default_all: bool = False):
 
 
 def _village_id(db, name):
-    from ..reports.medical_ledgers import village_id_by_name
+    from ..services.villages import village_id_by_name
 
     with db.read() as s:
         return village_id_by_name(s, name)
@@ -83,6 +83,7 @@ def _export(db, args):
 def _ledger(kind):
     def handler(db, args):
         from ..reports.medical_ledgers import KINDS, render_medical_ledger
+        from ..services.medical_ledger_data import medical_ledger_data
 
         months = getattr(args, "months", None)
         if months is not None and not 1 <= months <= 24:
@@ -90,12 +91,12 @@ def _ledger(kind):
 
             raise InputError(f"--months {months} 应在 1 到 24 之间（个月）")
         period = _period(args, default_all=kind != "medical")
-        n = render_medical_ledger(
-            db, kind, args.out, period=period, village=args.village,
-            by=getattr(args, "by", "settlement"),
+        data = medical_ledger_data(
+            db, kind, period=period, village=args.village, by=getattr(args, "by", "settlement"),
             below_target_only=getattr(args, "below_target", False),
             gaps_only=getattr(args, "unsigned", False) or getattr(args, "overdue", False),
             months=months)
+        n = render_medical_ledger(data, args.out)
         unit = "行" if str(args.out).lower().endswith(".xlsx") else "页"
         return ({"out": args.out, "kind": kind, ("rows" if unit == "行" else "pages"): n},
                 f"已生成{KINDS[kind]}：{args.out}（{n} {unit}）")

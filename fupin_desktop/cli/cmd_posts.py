@@ -139,11 +139,13 @@ def _export_bank(db, args):
 def _ledger(kind):
     def handler(db, args):
         from ..reports.posts_ledgers import KINDS, write_ledger
+        from ..services.posts_ledger_data import posts_ledger_data
 
         month = _month(args)
-        r = write_ledger(db, kind, args.out, month=month, year=args.year,
-                         village_id=_village_id(db, args.village),
-                         allow_missing=getattr(args, "allow_missing", True))
+        r = write_ledger(posts_ledger_data(db, kind, month=month, year=args.year,
+                                           village_id=_village_id(db, args.village),
+                                           allow_missing=getattr(args, "allow_missing", True)),
+                         args.out)
         what = "页" if not args.out.lower().endswith(".xlsx") else "行"
         human = f"已生成“{KINDS[kind]}”：{r.rows} 条记录，{r.pages_or_rows} {what}，保存为 {r.out}"
         if r.total is not None:

@@ -35,7 +35,7 @@ def _households(db, village):
     from sqlalchemy import select
 
     from ..models import Household, Member, Village
-    from ..reports.medical_ledgers import village_id_by_name
+    from ..services.villages import village_id_by_name
 
     with db.read() as s:
         head = (select(Member.name).where(Member.household_id == Household.id,

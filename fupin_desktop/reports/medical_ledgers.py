@@ -1,7 +1,8 @@
 """Medical ledgers: 医疗救助台账 (per settlement, per person, per village), 慢性病卡台账 and
 家庭医生签约台账 — PDF or Excel (a path ending in .xlsx).
 
-Rows come from the same services the tab uses. Totals rows are the sums of the rows printed above
+Rows come from services/medical_ledger_data (the same services the tab uses), as plain values;
+this module lays them out and renders. Totals rows are the sums of the rows printed above
 them (Decimal, exact to the fen), and the aggregate ratio follows the settlement rule
 (medical_calc: 报销合计 ÷ 政策范围内费用, half-up to 0.0001).
 """
@@ -11,16 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import select
-
-from ..domain.asof import CARD_ORDER, count_by, counts_text
-from ..errors import InputError
-from ..models import Village
 from ..domain import medical_calc as calc
-from ..services import settings
-from ..services.medical_period import Period
-from ..services.medical_settlements import (
-    DELETED_MARK, SUM_FIELDS, SettlementFilter, list_settlements, summarize)
+from ..domain.asof import CARD_ORDER, count_by, counts_text
+from ..domain.medical_totals import DELETED_MARK, SUM_FIELDS, summarize
 from .medical_render import MCol, MedicalLedger, render
 
 KINDS = {"medical": "医疗救助台账", "chronic": "慢性病卡台账", "signing": "家庭医生签约台账"}
@@ -36,17 +30,6 @@ _PAYER_COLS = [
     MCol("self_paid", "个人自付", 1.1, "money"),
     MCol("policy_ratio", "政策范围内报销比例", 0.9, "ratio"),
 ]
-
-
-def village_id_by_name(session, village: str | None) -> int | None:
-    if not village or not village.strip():
-        return None
-    vid = session.scalar(select(Village.id).where(Village.name == village.strip()))
-    if vid is None:
-        names = "、".join(session.scalars(select(Village.name).order_by(Village.sort_order,
-                                                                        Village.name)).all()[:20])
-        raise InputError(f"找不到行政村“{village}”。现有的行政村：{names or '（无）'}")
-    return vid
 
 
 def who(name: str, deleted: bool) -> str:
@@ -141,50 +124,35 @@ def _village_ledger(rows):
     return cols, out, totals
 
 
-def medical_ledger(session, period: Period, *, village: str | None = None,
-                   by: str = "settlement", below_target_only: bool = False) -> MedicalLedger:
-    """The 医疗救助台账 of ``period`` (by 结算日期), optionally one village, as raw values."""
-    if by not in GROUPINGS:
-        raise InputError(f"未知的汇总方式“{by}”，可选：{'、'.join(GROUPINGS)}")
-    vid = village_id_by_name(session, village)
-    rows = list_settlements(session, SettlementFilter(period=period, village_id=vid,
-                                                      below_target_only=below_target_only,
-                                                      order="ledger"))
+def medical_ledger(data) -> MedicalLedger:
+    """The 医疗救助台账 of ``data.period`` (services/medical_ledger_data.medical_data), grouped
+    ``data.by``, as raw values."""
+    by, period = data.by, data.period
     cols, out, totals = {"settlement": _settlement_ledger, "person": _person_ledger,
-                         "village": _village_ledger}[by](rows)
-    info = settings.township_info(session)
-    where = (village or "").strip()
+                         "village": _village_ledger}[by](data.items)
     suffix = "" if by == "settlement" else f"（{GROUPINGS[by]}）"
     sub = f"结算期间：{period.label}"
-    if below_target_only:
+    if data.below_target_only:
         sub += "　仅列政策范围内报销比例低于目标的结算"
-    return MedicalLedger(f"{info.township}{where}医疗救助台账{suffix}", sub, cols, out, totals,
+    return MedicalLedger(f"{data.township}{data.where}医疗救助台账{suffix}", sub, cols, out, totals,
                          sheet_name=f"医疗救助台账{period.key}")
 
 
-def chronic_ledger(session, *, village: str | None = None, unsigned_only: bool = False,
-                   today: dt.date | None = None, historical: bool = False) -> MedicalLedger:
-    """Cards and their state on ``today`` (validity from the dates); ``historical``: a past
-    year's ledger, the records as they stood that day (services/medical_chronic)."""
-    from ..services.medical_chronic import list_chronic_cards
-    from ..services.medical_signing import chronic_without_signing
-
-    vid = village_id_by_name(session, village)
-    info = settings.township_info(session)
-    where = (village or "").strip()
-    today = today or dt.date.today()
-    if unsigned_only:
-        items = chronic_without_signing(session, village_id=vid, today=today)
+def chronic_ledger(data) -> MedicalLedger:
+    """Cards and their state on ``data.today`` (services/medical_ledger_data.chronic_data); with
+    ``gaps_only`` the members with a chronic disease but no family-doctor signing."""
+    township, where, today = data.township, data.where, data.today
+    if data.gaps_only:
         cols = [MCol("no", "序号", 0.5, "int"), MCol("village", "行政村", 1.0),
                 MCol("household_code", "户编号", 1.4, "code"), MCol("name", "姓名", 0.8),
                 MCol("id_number", "证件号码", 1.6, "code"), MCol("health", "健康状况", 1.2),
                 MCol("diseases", "慢性病种", 1.4), MCol("basis", "认定依据", 0.8, "center")]
         rows = [(i, u.village_name, u.household_code, u.member_name, u.id_number, u.health,
-                 u.diseases, u.basis) for i, u in enumerate(items, 1)]
-        return MedicalLedger(f"{info.township}{where}慢性病患者未签约家庭医生名单",
+                 u.diseases, u.basis) for i, u in enumerate(data.items, 1)]
+        return MedicalLedger(f"{township}{where}慢性病患者未签约家庭医生名单",
                              f"截至 {today.isoformat()}　共 {len(rows)} 人", cols, rows,
                              sheet_name="未签约慢性病患者")
-    cards = list_chronic_cards(session, village_id=vid, as_of=today, historical=historical)
+    cards = data.items
     cols = [MCol("no", "序号", 0.5, "int"), MCol("village", "行政村", 1.0),
             MCol("household_code", "户编号", 1.4, "code"), MCol("name", "姓名", 0.8),
             MCol("id_number", "证件号码", 1.6, "code"), MCol("disease", "病种", 1.0),
@@ -198,35 +166,21 @@ def chronic_ledger(session, *, village: str | None = None, unsigned_only: bool =
     people = len({c.member_id for c in cards})
     per_status = counts_text(count_by((c.status for c in cards), CARD_ORDER), "张")
     totals = ("合计", "", "", f"{people}人", "", "", f"{len(rows)}张", "", "", per_status, "")
-    return MedicalLedger(f"{info.township}{where}慢性病卡台账",
+    return MedicalLedger(f"{township}{where}慢性病卡台账",
                          f"截至 {today.isoformat()}　共 {len(rows)} 张卡、{people} 人"
                          + (f"（{per_status}）" if per_status else ""), cols, rows,
                          totals if rows else None, sheet_name="慢性病卡台账")
 
 
-def signing_ledger(session, *, village: str | None = None, year: int | None = None,
-                   overdue_only: bool = False, months: int | None = None,
-                   today: dt.date | None = None) -> MedicalLedger:
-    from ..services.medical_settings import followup_months
-    from ..services.medical_signing import list_signings, signings_without_followup
-
-    vid = village_id_by_name(session, village)
-    info = settings.township_info(session)
-    where = (village or "").strip()
-    today = today or dt.date.today()
-    if overdue_only:
-        n = months or followup_months(session)
-        items = signings_without_followup(session, months=n, today=today, village_id=vid)
-        title = f"{info.township}{where}家庭医生签约超期未随访名单"
-        sub = f"截至 {today.isoformat()}　{n}个月内无随访记录"
+def signing_ledger(data) -> MedicalLedger:
+    """Signings (services/medical_ledger_data.signing_data): those in force on ``data.today``
+    or during ``data.year``; with ``gaps_only`` those without a follow-up for ``data.months``."""
+    items, today, year = data.items, data.today, data.year
+    if data.gaps_only:
+        title = f"{data.township}{data.where}家庭医生签约超期未随访名单"
+        sub = f"截至 {today.isoformat()}　{data.months}个月内无随访记录"
     else:
-        items = (list_signings(session, village_id=vid, as_of=today) if year
-                 else list_signings(session, village_id=vid, today=today))
-        if year:
-            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-            items = [g for g in items if g.signed_date <= end
-                     and (g.end_date is None or g.end_date >= start)]
-        title = f"{info.township}{where}家庭医生签约台账"
+        title = f"{data.township}{data.where}家庭医生签约台账"
         sub = f"{year}年度在约" if year else f"截至 {today.isoformat()}"
     cols = [MCol("no", "序号", 0.5, "int"), MCol("village", "行政村", 1.0),
             MCol("household_code", "户编号", 1.4, "code"), MCol("name", "姓名", 0.8),
@@ -246,44 +200,23 @@ def signing_ledger(session, *, village: str | None = None, year: int | None = No
                          sheet_name="家庭医生签约台账")
 
 
-def render_medical_ledger(db, kind: str, out, *, period: Period | None = None,
-                          village: str | None = None, by: str = "settlement",
-                          below_target_only: bool = False, gaps_only: bool = False,
-                          months: int | None = None,
+LEDGERS = {"medical": medical_ledger, "chronic": chronic_ledger, "signing": signing_ledger}
+
+
+def render_medical_ledger(data, out, *,
                           progress: Callable[[int, int, str], None] | None = None,
                           today: dt.date | None = None, title: str | None = None) -> int:
-    """Write ledger ``kind`` (medical | chronic | signing) to ``out`` (.pdf or .xlsx).
+    """Write the ledger of ``data`` (services/medical_ledger_data) to ``out`` (.pdf or .xlsx).
     ``title``: printed instead of the default (the archive prints its catalogue 题名).
 
-    ``gaps_only``: chronic → members without a signing; signing → overdue for a follow-up
-    (``months`` without one; default: the setting).
     Returns the page count (Excel: the number of data rows). ``progress(done, total, text)``
     may raise ``Cancelled``; the output file is then not created.
     """
-    if kind not in KINDS:
-        raise InputError(f"未知的台账类型“{kind}”，可选：{'、'.join(KINDS)}")
-    if progress:
-        progress(0, 0, "正在读取数据…")
-    today = today or dt.date.today()
-    # a period that has ended (the archive passes its last day as ``today``): the cards and
-    # signings as they stood on its last day
-    last = period.end - dt.timedelta(days=1) if period is not None else None
-    as_of = min(last, today) if last is not None else today
-    with db.read() as s:
-        if kind == "medical":
-            ledger = medical_ledger(s, period or Period(today.year), village=village, by=by,
-                                    below_target_only=below_target_only)
-        elif kind == "chronic":
-            ledger = chronic_ledger(s, village=village, unsigned_only=gaps_only, today=as_of,
-                                    historical=as_of < dt.date.today())
-        else:
-            ledger = signing_ledger(s, village=village, year=period.year if period else None,
-                                    overdue_only=gaps_only, months=months, today=as_of)
-        unit = settings.township_info(s).unit
-        mask_id = settings.output_maskers(s)[0]  # an auditor's copy is masked (issue 13)
+    ledger = LEDGERS[data.kind](data)
+    mask_id = data.mask_id
     at = [i for i, c in enumerate(ledger.columns) if c.key == "id_number"]
     if at and mask_id("123456789012345678") != "123456789012345678":
         ledger.rows = [tuple(mask_id(v) if i in at and v else v for i, v in enumerate(r)) for r in ledger.rows]
     if title:
         ledger.title = title
-    return render(ledger, out, unit=unit, progress=progress, today=today)
+    return render(ledger, out, unit=data.unit, progress=progress, today=today or dt.date.today())

@@ -1,8 +1,9 @@
 """Posts ledgers: 公益性岗位人员台账, 签到考勤表, 工资发放花名册, 发放公示, 年度汇总.
 
-Each builder returns a PostsTable from the same services the tab uses; ``write_ledger`` renders
-it to PDF (or Excel for a .xlsx path). Totals rows are sums of the printed rows (Decimal, to the
-fen), so a printed total always equals the database total for the same filter.
+Each builder lays out a PostsTable from the plain data of services/posts_ledger_data (the same
+services the tab uses); ``write_ledger`` renders it to PDF (or Excel for a .xlsx path). Totals
+rows are sums of the printed rows (Decimal, to the fen), so a printed total always equals the
+database total for the same filter.
 """
 
 from __future__ import annotations
@@ -11,14 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..errors import InputError
-from ..services import settings
-from ..services.posts_assignments import assignment_on, list_assignments
-from ..services.posts_attendance import month_grid
-from ..domain.posts_calendar import SYMBOLS, count_marks, month_text, parse_month
-from ..services.posts_corrections import by_assignment
-from ..services.posts_payroll import annual_summary, wage_run
-from ..services.posts_wages import ZERO
+from ..domain.posts_calendar import SYMBOLS, count_marks, month_text
 from .posts_render import PCol, PostsTable, render
 
 KINDS = {
@@ -29,23 +23,12 @@ KINDS = {
     "wages-annual": "公益性岗位补贴年度汇总",
 }
 WEEKDAYS = "一二三四五六日"
+ZERO = Decimal("0.00")
 
 
-def _township(db) -> tuple[str, str, object]:
-    info = settings.township_info(db)
-    mask_id, _, _ = settings.masker(db)
-    return info.township, info.unit, mask_id
-
-
-def posts_table(db, *, month=None, village_id: int | None = None,
-                today: dt.date | None = None, as_of: dt.date | None = None) -> PostsTable:
-    """Everyone in post during ``month`` (default: the current month; with ``as_of``: that
-    day's month, the assignments as they stood that day — a later 离岗 not yet shown)."""
-    m0 = parse_month(month or as_of or (today or dt.date.today()))
-    town, _, _ = _township(db)
-    found = list_assignments(db, month=m0, village_id=village_id)
-    if as_of is not None:
-        found = [assignment_on(a, as_of) for a in found if a.start_date <= as_of]
+def posts_table(data) -> PostsTable:
+    """Everyone in post during ``data.month`` (services/posts_ledger_data.posts_data)."""
+    m0, town, found = data.month, data.town, data.source
     rows = [(i, a.village_name, a.worker_name, a.id_number, a.household_code, a.post_name,
              a.post_type, a.duty_area or "", a.start_date, a.end_date, a.status, a.wage_standard,
              a.bank_account or "")
@@ -63,18 +46,16 @@ def posts_table(db, *, month=None, village_id: int | None = None,
                                    total, ""), sheet_name="岗位人员", meta={"total": total})
 
 
-def attendance_table(db, month, *, village_id: int | None = None) -> PostsTable:
+def attendance_table(data) -> PostsTable:
     """签到考勤表. A closed month prints each row as it stood when the month was closed and,
     under it, one 更正 line per later correction (the changed days' new marks, the days after
     it, and before/after, why, who, when); the 合计 row is the month as paid, like the payroll."""
-    grid = month_grid(db, month, village_id=village_id)
-    town, _, _ = _township(db)
+    grid, town, corr = data.source, data.town, data.corrections
     cols = [PCol("no", "序号", 0.5, "int"), PCol("village", "行政村", 1.2), PCol("name", "姓名", 1.2),
             PCol("post", "岗位", 1.6)]
     cols += [PCol(f"d{d}", f"{d}\n{WEEKDAYS[w]}", 0.45, "mark")
              for d, w in zip(range(1, grid.days + 1), grid.weekdays)]
     cols += [PCol("p", "出勤", 0.6, "int"), PCol("l", "请假", 0.6, "int"), PCol("a", "旷工", 0.6, "int")]
-    corr = by_assignment(grid.corrections)
     rows = []
     present = leave = absent = 0
     for i, r in enumerate(grid.rows, 1):
@@ -101,25 +82,6 @@ def attendance_table(db, month, *, village_id: int | None = None) -> PostsTable:
                             "records": len(grid.rows)})
 
 
-def _payroll_rows(db, month, village_id, allow_missing: bool = True):
-    run = wage_run(db, month, village_id=village_id)
-    if not run.slips:
-        raise InputError(f"{month_text(run.month)}没有在岗人员或补贴记录")
-    if run.missing_attendance and not allow_missing:
-        raise MissingAttendanceError(run.month, [s.worker_name for s in run.missing_attendance])
-    return run
-
-
-class MissingAttendanceError(InputError):
-    """Printing a payroll of a month where some workers have no attendance yet (not confirmed)."""
-
-    def __init__(self, month, names: list[str]):
-        self.month, self.names = month, names
-        shown = "、".join(names[:20]) + (f"等{len(names)}人" if len(names) > 20 else "")
-        super().__init__(f"{month_text(month)}有{len(names)}人未录入考勤：{shown}。"
-                         "请先录入考勤；确需打印请加 --allow-missing")
-
-
 def _slip_order(run):
     """Workers without attendance first (they are not paid yet), then the payroll order."""
     return sorted(run.slips, key=lambda x: not x.attendance_missing)
@@ -133,13 +95,11 @@ def _missing_note(run) -> str:
 MISSING = "未录入考勤"
 
 
-def payroll_table(db, month, *, village_id: int | None = None,
-                  allow_missing: bool = True) -> PostsTable:
+def payroll_table(data) -> PostsTable:
     """工资发放花名册: masked IDs, days, every amount, a signature column, totals. A closed month
     adds, under a worker's row, one 更正 line per later correction (days after it, the
     difference, where it is paid, why, who, when) and a 更正金额 column; 实发 stays as paid."""
-    run = _payroll_rows(db, month, village_id, allow_missing)
-    town, _, mask_id = _township(db)
+    run, town, mask_id, corr = data.source, data.town, data.mask_id, data.corrections
     cols = [PCol("no", "序号", 0.4, "int"), PCol("village", "行政村", 0.8), PCol("name", "姓名", 0.7),
             PCol("id", "证件号码", 1.6, "code"), PCol("post", "岗位", 1.1),
             PCol("req", "应出勤\n天数", 0.5, "int"), PCol("present", "出勤\n天数", 0.5, "int"),
@@ -150,7 +110,6 @@ def payroll_table(db, month, *, village_id: int | None = None,
     if with_corr:
         cols.append(PCol("corr", "关账后\n更正金额", 0.8, "money"))
     cols.append(PCol("sign", "领取人签字", 1.4, "sign"))
-    corr = by_assignment(run.corrections)
     rows = []
     sums = [0, 0, 0, ZERO, ZERO, ZERO, ZERO, ZERO]
     for i, x in enumerate(_slip_order(run), 1):
@@ -180,12 +139,11 @@ def payroll_table(db, month, *, village_id: int | None = None,
                             "missing": [s.worker_name for s in run.missing_attendance]})
 
 
-def notice_table(db, month, *, village_id: int | None = None,
-                 allow_missing: bool = True) -> PostsTable:
+def notice_table(data) -> PostsTable:
     """公示 list: masked IDs (pattern from the settings), days, grade, amount; 更正 lines like
     the payroll's."""
-    run = _payroll_rows(db, month, village_id, allow_missing)
-    town, unit, mask_id = _township(db)
+    run, town, unit, mask_id = data.source, data.town, data.unit, data.mask_id
+    corr = data.corrections
     cols = [PCol("no", "序号", 0.4, "int"), PCol("village", "行政村", 0.9), PCol("name", "姓名", 0.8),
             PCol("id", "证件号码", 1.6, "code"), PCol("post", "岗位", 1.2),
             PCol("present", "出勤天数", 0.6, "int"), PCol("grade", "考核等次", 0.6, "center"),
@@ -193,7 +151,6 @@ def notice_table(db, month, *, village_id: int | None = None,
     with_corr = bool(run.corrections)
     if with_corr:
         cols.append(PCol("corr", "关账后更正\n金额（元）", 0.9, "money"))
-    corr = by_assignment(run.corrections)
     rows = []
     total = corr_total = ZERO
     for i, x in enumerate(_slip_order(run), 1):
@@ -219,10 +176,8 @@ def notice_table(db, month, *, village_id: int | None = None,
                             "missing": [s.worker_name for s in run.missing_attendance]})
 
 
-def annual_table(db, year: int, *, village_id: int | None = None, include_open: bool = False,
-                 today: dt.date | None = None) -> PostsTable:
-    summary = annual_summary(db, year, village_id=village_id, include_open=include_open, today=today)
-    town, _, mask_id = _township(db)
+def annual_table(data) -> PostsTable:
+    summary, town, mask_id, year = data.source, data.town, data.mask_id, data.year
     cols = [PCol("no", "序号", 0.4, "int"), PCol("village", "行政村", 0.8), PCol("name", "姓名", 0.7),
             PCol("id", "证件号码", 1.6, "code"), PCol("post", "岗位", 1.6)]
     cols += [PCol(f"m{m}", f"{m}月", 0.75, "money") for m in range(1, 13)]
@@ -250,35 +205,18 @@ class LedgerResult:
     corrections: Decimal | None = None  # closed payroll / 公示: sum of the 更正 lines
 
 
-def write_ledger(db, kind: str, out, *, month=None, year: int | None = None,
-                 village_id: int | None = None, today: dt.date | None = None,
-                 progress=None, title: str | None = None,
-                 allow_missing: bool = True) -> LedgerResult:
-    """Build and render one posts ledger (``kind`` in KINDS) to ``out`` (.pdf or .xlsx).
-    ``posts`` with a ``year`` (no month): the holders as they stood on its 31 December (or
-    today while it runs). ``title``: printed instead of the default (the archive's 题名).
-    ``allow_missing=False``: a payroll / 公示 of a month where someone has no attendance yet
-    raises MissingAttendanceError (naming them) instead of printing."""
-    today = today or dt.date.today()
-    if kind in ("attendance", "payroll", "payroll-notice") and month is None:
-        raise InputError(f"生成“{KINDS[kind]}”须指定月份（--month 2025-10）")
-    if kind == "posts":
-        as_of = min(dt.date(year, 12, 31), today) if year and month is None else None
-        table = posts_table(db, month=month, village_id=village_id, today=today, as_of=as_of)
-    elif kind == "attendance":
-        table = attendance_table(db, month, village_id=village_id)
-    elif kind == "payroll":
-        table = payroll_table(db, month, village_id=village_id, allow_missing=allow_missing)
-    elif kind == "payroll-notice":
-        table = notice_table(db, month, village_id=village_id, allow_missing=allow_missing)
-    elif kind == "wages-annual":
-        table = annual_table(db, year or today.year, village_id=village_id, today=today)
-    else:
-        raise InputError(f"未知的台账类型“{kind}”")
+TABLES = {"posts": posts_table, "attendance": attendance_table, "payroll": payroll_table,
+          "payroll-notice": notice_table, "wages-annual": annual_table}
+
+
+def write_ledger(data, out, *, today: dt.date | None = None, progress=None,
+                 title: str | None = None) -> LedgerResult:
+    """Lay out and render one posts ledger (``data``: services/posts_ledger_data) to ``out``
+    (.pdf or .xlsx). ``title``: printed instead of the default (the archive's 题名)."""
+    table = TABLES[data.kind](data)
     if title:
         table.title = title
-    _, unit, _ = _township(db)
-    n = render(table, out, unit=unit, today=today, progress=progress)
-    return LedgerResult(kind, str(out), n, table.meta.get("records", len(table.rows)),
+    n = render(table, out, unit=data.unit, today=today or dt.date.today(), progress=progress)
+    return LedgerResult(data.kind, str(out), n, table.meta.get("records", len(table.rows)),
                         table.meta.get("total"),
                         table.meta.get("missing"), table.meta.get("corrections") or None)

@@ -53,16 +53,18 @@ def render_ledger_item(url: str, kind: str, year: int, period: str | None, today
         render_household_ledger(db, kind, buf, year=year, today=today, title=title)
     elif kind in ("posts", "attendance", "payroll", "wages-annual"):
         from ..reports.posts_ledgers import write_ledger
+        from .posts_ledger_data import posts_ledger_data
 
-        if kind in ("wages-annual", "posts"):
-            write_ledger(db, kind, buf, year=year, today=today, title=title)
-        else:
-            write_ledger(db, kind, buf, month=period, today=today, title=title)
+        when = {"year": year} if kind in ("wages-annual", "posts") else {"month": period}
+        write_ledger(posts_ledger_data(db, kind, today=today, **when), buf, today=today,
+                     title=title)
     elif kind in ("medical", "chronic", "signing"):
         from ..reports.medical_ledgers import render_medical_ledger
+        from .medical_ledger_data import medical_ledger_data
         from .medical_period import Period
 
-        render_medical_ledger(db, kind, buf, period=Period(year), today=today, title=title)
+        render_medical_ledger(medical_ledger_data(db, kind, period=Period(year), today=today), buf,
+                              today=today, title=title)
     elif kind == "problems":
         from ..reports.problems_ledger import render_problems_ledger
         from .problems_ledger_data import problems_ledger_data

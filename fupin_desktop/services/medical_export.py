@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 
-from .medical_settlements import SettlementFilter, list_settlements, summarize
+from ..domain.medical_totals import summarize
+from .medical_settlements import SettlementFilter, list_settlements
 
 
 def export_medical(db, out: str | os.PathLike, flt: SettlementFilter | None = None, *,

@@ -17,11 +17,9 @@ from sqlalchemy.orm import Session
 
 from ..models import Household, Member, Settlement, Village
 from ..domain import medical_calc as calc
+from ..domain.medical_totals import DELETED_MARK, SUM_FIELDS, ZERO, SettlementTotals
 from .medical_period import Period
 from .medical_settings import policy_targets
-
-ZERO = calc.ZERO
-DELETED_MARK = "（已删除）"  # after the name of a member or household deleted since
 
 
 @contextlib.contextmanager
@@ -98,44 +96,6 @@ class SettlementRow:
     def form_data(self) -> dict:
         """The dict the edit form starts from (pass it back to save_settlement)."""
         return {k: getattr(self, k) for k in calc.LABELS if k not in ("self_paid", "policy_ratio")}
-
-
-@dataclass(slots=True)
-class SettlementTotals:
-    count: int = 0
-    inpatient_count: int = 0
-    total_cost: Decimal = ZERO
-    policy_cost: Decimal = ZERO
-    basic_insurance: Decimal = ZERO
-    critical_insurance: Decimal = ZERO
-    medical_assistance: Decimal = ZERO
-    other_support: Decimal = ZERO
-    self_paid: Decimal = ZERO
-    below_target_count: int = 0
-
-    @property
-    def payers_total(self) -> Decimal:
-        return self.basic_insurance + self.critical_insurance + self.medical_assistance + self.other_support
-
-    @property
-    def policy_ratio(self) -> Decimal | None:
-        """Aggregate ratio of the rows (same rule as one settlement)."""
-        return calc.policy_ratio(self.payers_total, self.policy_cost)
-
-
-SUM_FIELDS = calc.AMOUNT_FIELDS + ("self_paid",)
-
-
-def summarize(rows) -> SettlementTotals:
-    """Totals per payer: exactly the sum of the rows given."""
-    t = SettlementTotals()
-    for r in rows:
-        t.count += 1
-        t.inpatient_count += r.care_type == "住院"
-        t.below_target_count += bool(r.below_target)
-        for f in SUM_FIELDS:
-            setattr(t, f, getattr(t, f) + getattr(r, f))
-    return t
 
 
 _COLUMNS = (

@@ -111,7 +111,7 @@ def list_problems(db, flt: ProblemFilter | None = None, *, today: dt.date | None
     with db.read() as s:
         stmt = _base_query()
         if flt.village:
-            from ..reports.medical_ledgers import village_id_by_name
+            from .villages import village_id_by_name
 
             stmt = stmt.where(Problem.village_id == village_id_by_name(s, flt.village))
         if flt.status and flt.as_of is None:
@@ -266,7 +266,7 @@ def add_problem(db, *, household_code: str | None = None, village: str | None = 
         hh = _household(s, household_code) if household_code else None
         vid = None
         if hh is None:
-            from ..reports.medical_ledgers import village_id_by_name
+            from .villages import village_id_by_name
 
             vid = village_id_by_name(s, village)
         p = new_problem(s, household=hh, village_id=vid, source=source, category=category,

@@ -312,13 +312,16 @@ def print_ledger(parent: QWidget, ctx: AppContext, villages, kind: str = "medica
 def render_ledger(parent: QWidget, ctx: AppContext, c: dict, path: str, open_after: bool = True):
     """Render the chosen ledger to ``path`` off the GUI thread, then open it."""
     from ..reports.medical_ledgers import render_medical_ledger
+    from ..services.medical_ledger_data import medical_ledger_data
+
+    def work(p):
+        data = medical_ledger_data(ctx.db, c["kind"], period=c["period"], village=c["village"],
+                                   by=c["by"], below_target_only=c["below_target_only"],
+                                   gaps_only=c["gaps_only"], progress=p)
+        return render_medical_ledger(data, path, progress=p)
 
     remember_dir(path)
-    return run_task(parent, QCoreApplication.translate("MedicalIO", "Printing ledger…"),
-                    lambda p: render_medical_ledger(
-                        ctx.db, c["kind"], path, period=c["period"], village=c["village"],
-                        by=c["by"], below_target_only=c["below_target_only"],
-                        gaps_only=c["gaps_only"], progress=p),
+    return run_task(parent, QCoreApplication.translate("MedicalIO", "Printing ledger…"), work,
                     on_result=lambda _pages: (print_preview.open_result(parent, path, c.get("title", ""))
                                               if open_after else None),
                     on_error=lambda e: show_error(parent, e))

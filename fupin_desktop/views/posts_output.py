@@ -54,6 +54,7 @@ def print_kind(parent: QWidget, ctx: AppContext, kind: str, *, month: dt.date | 
                path: str | None = None, on_done=None):
     """Render one posts ledger (KINDS) to PDF or Excel and open it; returns the task."""
     from ..reports.posts_ledgers import write_ledger
+    from ..services.posts_ledger_data import posts_ledger_data
 
     vid, vname = village if village and village[0] is not None else (None, None)
     if kind in ("payroll", "payroll-notice") and month is not None:
@@ -69,8 +70,8 @@ def print_kind(parent: QWidget, ctx: AppContext, kind: str, *, month: dt.date | 
         print_preview.open_result(parent, path, file_name(kind, month, year, vname))
 
     return run_task(parent, QCoreApplication.translate("PostsOutput", "Printing…"),
-                    lambda p: write_ledger(ctx.db, kind, path, month=month, year=year,
-                                           village_id=vid, progress=p),
+                    lambda p: write_ledger(posts_ledger_data(ctx.db, kind, month=month, year=year,
+                                                             village_id=vid), path, progress=p),
                     on_result=done, on_error=lambda e: show_error(parent, e))
 
 

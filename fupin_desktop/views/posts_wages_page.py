@@ -288,6 +288,7 @@ class WagesPage(QWidget):
         if not path:
             return None
         from ..reports.posts_ledgers import write_ledger
+        from ..services.posts_ledger_data import payroll_data
         from ..services.posts_payroll import close_month
         from . import print_preview
         from .tasks import run_task
@@ -295,7 +296,7 @@ class WagesPage(QWidget):
         def work(progress):
             progress(0, 0, self.tr("Closing %1…").replace("%1", label))
             close_month(self.ctx.db, m, allow_missing_attendance=allow_missing)
-            return write_ledger(self.ctx.db, "payroll", path, month=m, progress=progress)
+            return write_ledger(payroll_data(self.ctx.db, m), path, progress=progress)
 
         def done(result):
             self.notify("wages", [], self)

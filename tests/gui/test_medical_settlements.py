@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from fupin_desktop.domain.medical_totals import summarize
 from fupin_desktop.services import medical_settlements as ms
 from fupin_desktop.services.medical_period import Period
 
@@ -237,7 +238,7 @@ def test_filters_and_footer_totals_match_the_rows(qtbot, tab, demo_db):
     page.period.set_period(Period(year))
     all_rows = ms.list_settlements(demo_db, ms.SettlementFilter(period=Period(year)))
     assert page.model.rowCount() == len(all_rows) > 0
-    t = ms.summarize(all_rows)
+    t = summarize(all_rows)
     assert (page.totals.count, page.totals.self_paid, page.totals.medical_assistance) == \
         (t.count, t.self_paid, t.medical_assistance)
     assert f"{t.self_paid:,.2f}" in page.totals_label.text()

@@ -178,13 +178,14 @@ def test_members_total_counts_only_normal_members_and_shows_the_others_apart(tow
 def test_year_ledgers_show_monitoring_and_posts_as_they_stood(town):
     from fupin_desktop.reports.household_ledgers import ledger_data
     from fupin_desktop.reports.posts_ledgers import posts_table
+    from fupin_desktop.services.posts_ledger_data import posts_data
 
     db, ids, _ = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
         with db.read() as s:
             mon2025 = ledger_data(s, "monitoring", year=YEAR)
             mon_now = ledger_data(s, "monitoring")
-        posts = posts_table(db, as_of=dt.date(2025, 12, 31))
+        posts = posts_table(posts_data(db, as_of=dt.date(2025, 12, 31)))
     assert ids["monitored_late"] not in {r[2] for r in mon2025.rows}
     assert ids["monitored_late"] in {r[2] for r in mon_now.rows}
     assert posts.subtitle.startswith("2025年12月")
@@ -194,12 +195,13 @@ def test_year_ledgers_show_monitoring_and_posts_as_they_stood(town):
 
 def test_chronic_card_validity_comes_from_its_dates_with_totals_per_status(town):
     from fupin_desktop.reports.medical_ledgers import chronic_ledger
+    from fupin_desktop.services.medical_ledger_data import chronic_data
 
     db, _, _ = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
         with db.read() as s:
-            y2025 = chronic_ledger(s, today=dt.date(2025, 12, 31), historical=True)
-            now = chronic_ledger(s)
+            y2025 = chronic_ledger(chronic_data(s, today=dt.date(2025, 12, 31), historical=True))
+            now = chronic_ledger(chronic_data(s))
     by_no = {r[6]: r for r in y2025.rows}
     assert by_no["MT-EXPIRED-1"][9] == "已过期"  # 复审日期 2025-03-01 passed: not 有效
     assert "MT-LATER-1" not in by_no  # issued in 2026

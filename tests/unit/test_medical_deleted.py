@@ -13,6 +13,8 @@ from fupin_desktop.services.medical_export import export_medical
 from fupin_desktop.services.medical_import import import_medical
 from fupin_desktop.reports.medical_ledgers import (
     chronic_ledger, medical_ledger, render_medical_ledger, signing_ledger)
+from fupin_desktop.services.medical_ledger_data import (
+    chronic_data, medical_data, medical_ledger_data, signing_data)
 from fupin_desktop.services import medical_chronic as mc
 from fupin_desktop.services import medical_settlement_edit as me
 from fupin_desktop.services import medical_signing as sg
@@ -46,10 +48,10 @@ def town(any_db):
 def test_ledgers_keep_deleted_people_marked(town, tmp_path):
     db, _, _ = town
     with db.read() as s:
-        led = medical_ledger(s, Period(2025))
-        people = medical_ledger(s, Period(2025), by="person")
-        cards = chronic_ledger(s, today=TODAY)
-        signings = signing_ledger(s, today=TODAY)
+        led = medical_ledger(medical_data(s, Period(2025)))
+        people = medical_ledger(medical_data(s, Period(2025), by="person"))
+        cards = chronic_ledger(chronic_data(s, today=TODAY))
+        signings = signing_ledger(signing_data(s, today=TODAY))
     assert sorted(r[2] for r in led.rows) == ["赵一", "赵二（已删除）", "钱三（已删除）"]
     keys = [c.key for c in led.columns]
     assert led.totals[keys.index("total_cost")] == D("3000.00")  # the money stays counted
@@ -60,7 +62,8 @@ def test_ledgers_keep_deleted_people_marked(town, tmp_path):
     from openpyxl import load_workbook
 
     out = tmp_path / "m.xlsx"
-    render_medical_ledger(db, "medical", out, period=Period(2025), today=TODAY)
+    data = medical_ledger_data(db, "medical", period=Period(2025), today=TODAY)
+    render_medical_ledger(data, out, today=TODAY)
     names = {c.value for row in load_workbook(out).active.iter_rows() for c in row}
     assert "钱三（已删除）" in names and "赵一" in names
 

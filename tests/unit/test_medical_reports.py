@@ -15,6 +15,8 @@ from fupin_desktop.reports import pdfcheck
 from fupin_desktop.services.medical_household_data import household_medical_section
 from fupin_desktop.reports.medical_ledgers import (
     chronic_ledger, medical_ledger, render_medical_ledger, signing_ledger)
+from fupin_desktop.services.medical_ledger_data import (
+    chronic_data, medical_data, medical_ledger_data, signing_data)
 from fupin_desktop.services import medical_chronic as mc
 from fupin_desktop.services import medical_settlement_edit as me
 from fupin_desktop.services import medical_signing as sg
@@ -63,7 +65,7 @@ def column_sums(ledger):
 def test_totals_equal_the_sum_of_rows(town, by):
     db, _, _ = town
     with db.read() as s:
-        led = medical_ledger(s, Period(2025), by=by)
+        led = medical_ledger(medical_data(s, Period(2025), by=by))
     for key, (rows_sum, total) in column_sums(led).items():
         assert rows_sum == total, key
     keys = [c.key for c in led.columns]
@@ -77,10 +79,10 @@ def test_totals_equal_the_sum_of_rows(town, by):
 def test_period_and_village_filters(town):
     db, _, _ = town
     with db.read() as s:
-        q4 = medical_ledger(s, Period(2025, quarter=4))
-        dec = medical_ledger(s, Period(2025, month=12))
-        v = medical_ledger(s, Period(2025), village="甲村")
-        people = medical_ledger(s, Period(2025), by="person")
+        q4 = medical_ledger(medical_data(s, Period(2025, quarter=4)))
+        dec = medical_ledger(medical_data(s, Period(2025, month=12)))
+        v = medical_ledger(medical_data(s, Period(2025), village="甲村"))
+        people = medical_ledger(medical_data(s, Period(2025), by="person"))
     nos = lambda led: [r[9] for r in led.rows]  # noqa: E731
     assert nos(q4) == ["S4", "S5"] and nos(dec) == ["S5"]
     assert nos(v) == ["S1", "S2", "S3"] and v.title.endswith("甲村医疗救助台账")
@@ -93,7 +95,8 @@ def test_period_and_village_filters(town):
 def test_pdf_embeds_fonts_and_shows_the_figures(town, tmp_path):
     db, _, _ = town
     out = tmp_path / "m.pdf"
-    pages = render_medical_ledger(db, "medical", out, period=Period(2025), today=TODAY)
+    data = medical_ledger_data(db, "medical", period=Period(2025), today=TODAY)
+    pages = render_medical_ledger(data, out, today=TODAY)
     assert pages == pdfcheck.page_count(out) == 1
     assert pdfcheck.all_fonts_embedded(out)
     text = pdfcheck.extract_text(out)
@@ -106,7 +109,8 @@ def test_excel_ledger_keeps_ids_as_text(town, tmp_path):
 
     db, _, _ = town
     out = tmp_path / "m.xlsx"
-    n = render_medical_ledger(db, "medical", out, period=Period(2025), today=TODAY)
+    data = medical_ledger_data(db, "medical", period=Period(2025), today=TODAY)
+    n = render_medical_ledger(data, out, today=TODAY)
     assert n == 5
     ws = load_workbook(out).active
     header = [c.value for c in ws[3]]
@@ -145,17 +149,18 @@ def test_chronic_and_signing_ledgers(town, tmp_path):
     s1 = sg.save_signing(db, {"member_id": a1, "doctor_name": "韦芳", "signed_date": "2025-01-05"})
     sg.save_follow_up(db, s1.id, {"date": "2025-03-01", "content": "随访"})
     with db.read() as s:
-        cards = chronic_ledger(s, today=TODAY)
-        unsigned = chronic_ledger(s, unsigned_only=True, today=TODAY)
-        signings = signing_ledger(s, today=TODAY)
-        overdue = signing_ledger(s, overdue_only=True, today=TODAY)
+        cards = chronic_ledger(chronic_data(s, today=TODAY))
+        unsigned = chronic_ledger(chronic_data(s, unsigned_only=True, today=TODAY))
+        signings = signing_ledger(signing_data(s, today=TODAY))
+        overdue = signing_ledger(signing_data(s, overdue_only=True, today=TODAY))
     assert sorted((r[3], r[10]) for r in cards.rows) == [("赵一", "已签约"), ("钱三", "未签约")]
     assert [r[3] for r in unsigned.rows] == ["钱三"]
     assert [(r[3], r[10], r[11]) for r in signings.rows] == [("赵一", 1, dt.date(2025, 3, 1))]
     assert [r[3] for r in overdue.rows] == ["赵一"]
     for kind, gaps in (("chronic", False), ("chronic", True), ("signing", False)):
         out = tmp_path / f"{kind}{gaps}.pdf"
-        render_medical_ledger(db, kind, out, gaps_only=gaps, today=TODAY)
+        data = medical_ledger_data(db, kind, gaps_only=gaps, today=TODAY)
+        render_medical_ledger(data, out, today=TODAY)
         assert pdfcheck.all_fonts_embedded(out)
         assert ("钱三" if kind == "chronic" else "韦芳") in pdfcheck.extract_text(out)
 

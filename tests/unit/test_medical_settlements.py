@@ -12,6 +12,7 @@ from sqlalchemy import select
 from fupin_desktop.errors import ConflictError, ValidationError
 from fupin_desktop.models import AuditLog, Settlement
 from fupin_desktop.services import medical_settlement_edit as me
+from fupin_desktop.domain.medical_totals import summarize
 from fupin_desktop.services import medical_settlements as ms
 from fupin_desktop.services.medical_period import Period
 from fupin_desktop.services.medical_settings import (
@@ -180,7 +181,7 @@ def test_summarize_totals_are_sums_of_rows(db):
     me.save_settlement(db, form(mid, settlement_no="S1"), today=TODAY)
     me.save_settlement(db, form(mid, settlement_no="S2", total_cost="0.03", policy_cost="0.03",
                                 basic_insurance="0.01", medical_assistance="0.01"), today=TODAY)
-    t = ms.summarize(ms.list_settlements(db))
+    t = summarize(ms.list_settlements(db))
     assert (t.count, t.inpatient_count) == (2, 2)
     assert t.total_cost == D("10000.03") and t.self_paid == D("2500.01")
     assert t.payers_total == D("7500.02")

@@ -12,6 +12,7 @@ import time_machine
 from fupin_desktop.reports.pdfcheck import extract_text
 from fupin_desktop.reports.posts_ledgers import (attendance_table, notice_table, payroll_table,
                                                  write_ledger)
+from fupin_desktop.services.posts_ledger_data import attendance_data, payroll_data
 from fupin_desktop.services.posts_attendance import month_grid, set_marks
 from fupin_desktop.services.posts_payroll import close_month, wage_run
 from tests.unit import _posts_data as d
@@ -56,8 +57,8 @@ def _split(table):
 
 def test_attendance_sheet_and_payroll_reconcile_with_corrections(corrected):
     db, (a1, a2, a3) = corrected
-    att = attendance_table(db, OCT)
-    pay = payroll_table(db, OCT)
+    att = attendance_table(attendance_data(db, OCT))
+    pay = payroll_table(payroll_data(db, OCT))
     a_main, a_corr = _split(att)
     p_main, p_corr = _split(pay)
     assert len(a_corr) == len(p_corr) == 3
@@ -85,7 +86,7 @@ def test_attendance_sheet_and_payroll_reconcile_with_corrections(corrected):
 
 def test_correction_line_says_before_after_who_when_why(corrected):
     db, _ = corrected
-    att = attendance_table(db, OCT)
+    att = attendance_table(attendance_data(db, OCT))
     (_, first, second) = _split(att)[1]
     text = first[3]
     assert "21日 ×→√" in text and "出勤20→21天" in text and "旷工2→1天" in text
@@ -101,7 +102,7 @@ def test_correction_line_says_before_after_who_when_why(corrected):
 
 def test_notice_shows_corrections_without_changing_the_paid_total(corrected):
     db, _ = corrected
-    t = notice_table(db, OCT)
+    t = notice_table(payroll_data(db, OCT, kind="payroll-notice"))
     main, corr = _split(t)
     assert t.meta["total"] == sum(r[7] for r in main) == Decimal("1509.09")
     assert [(r[2], r[5], r[8]) for r in corr] == [("乙", 25, Decimal("-27.27")),
@@ -114,19 +115,19 @@ def test_month_without_corrections_keeps_its_columns(any_db):
     _, aid = d.worker(any_db, start=dt.date(2026, 1, 1))
     put(any_db, aid, OCT, "P22")
     close_month(any_db, OCT, today=TODAY)
-    pay = payroll_table(any_db, OCT)
+    pay = payroll_table(payroll_data(any_db, OCT))
     assert [c.title for c in pay.columns][-2:] == ["实发金额", "领取人签字"]
-    assert not _split(pay)[1] and not _split(attendance_table(any_db, OCT))[1]
+    assert not _split(pay)[1] and not _split(attendance_table(attendance_data(any_db, OCT)))[1]
 
 
 def test_payroll_pdf_prints_the_correction_line(corrected, tmp_path):
     db, _ = corrected
     out = tmp_path / "payroll.pdf"
-    write_ledger(db, "payroll", out, month=OCT, today=TODAY)
+    write_ledger(payroll_data(db, OCT), out, today=TODAY)
     text = "".join(extract_text(out).split())
     assert "更正" in text and "补交请假条" in text and "18.19" in text and "1,509.09" in text
     out = tmp_path / "att.xlsx"
-    write_ledger(db, "attendance", out, month=OCT, today=TODAY)  # Excel takes the 更正 rows too
+    write_ledger(attendance_data(db, OCT), out, today=TODAY)  # Excel takes the 更正 rows too
 
 
 # -- a yellow flag rectified after its deadline month was closed ------------------------------
@@ -171,11 +172,11 @@ def test_rectifying_a_yellow_flag_of_a_closed_month_is_a_correction(flagged):
     with time_machine.travel(dt.datetime(2026, 11, 2, 8, 0), tick=False):
         rectify(db, v.id, dt.date(2026, 10, 9), v.version, reason="整改记录漏登，10月9日已整改")
     assert wage_run(db, OCT).total == Decimal("450.00")  # paid figures never change
-    pay = payroll_table(db, OCT)
+    pay = payroll_table(payroll_data(db, OCT))
     (c,) = _split(pay)[1]
     assert c[13] == Decimal("50.00") and "黄旗整改更正" in c[4] and "漏登" in c[4]
     assert "按期整改" in c[4] and "更正人：root" in c[4] and "2026-11-02 08:00" in c[4]
-    (a,) = _split(attendance_table(db, OCT))[1]
+    (a,) = _split(attendance_table(attendance_data(db, OCT)))[1]
     assert a[3] == c[4] and (a[-3], a[-1]) == (c[6], c[7]) == (22, 0)  # days unchanged
     nov = wage_run(db, dt.date(2026, 11, 1))
     (line,) = [ln for s in nov.slips for ln in s.lines if ln.code == "correction"]

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from fupin_desktop.reports.posts_ledgers import (MissingAttendanceError, notice_table,
-                                                 payroll_table, write_ledger)
+from fupin_desktop.reports.posts_ledgers import notice_table, payroll_table, write_ledger
+from fupin_desktop.services.posts_ledger_data import MissingAttendanceError, payroll_data
 from fupin_desktop.services.posts_attendance import fill_range
 from fupin_desktop.services.posts_payroll import preview_wages
 from tests.unit import _posts_data as d
@@ -39,7 +39,7 @@ def test_trial_wage_without_attendance_has_no_amount(half):
 @pytest.mark.parametrize("build", [payroll_table, notice_table])
 def test_payroll_and_notice_list_missing_workers_first_without_amount(half, build):
     db, _, _ = half
-    t = build(db, NOV)
+    t = build(payroll_data(db, NOV))
     first, second = t.rows
     assert first[2] == "乙" and "未录入考勤" in first and second[2] == "甲"
     amount_col = [c.key for c in t.columns].index("amount")
@@ -47,7 +47,7 @@ def test_payroll_and_notice_list_missing_workers_first_without_amount(half, buil
     assert t.totals[amount_col] == Decimal("500.00")
     assert "未录入考勤1人" in t.subtitle and "乙" in t.subtitle
     with pytest.raises(MissingAttendanceError) as err:
-        build(db, NOV, allow_missing=False)
+        payroll_data(db, NOV, allow_missing=False)
     assert "乙" in str(err.value) and "--allow-missing" in str(err.value)
 
 
@@ -90,5 +90,5 @@ def test_pdf_prints_the_missing_line(half, tmp_path):
 
     db, _, _ = half
     out = tmp_path / "p.pdf"
-    write_ledger(db, "payroll", out, month=NOV, today=dt.date(2025, 12, 1))
+    write_ledger(payroll_data(db, NOV), out, today=dt.date(2025, 12, 1))
     assert "未录入" in extract_text(out)

@@ -17,6 +17,7 @@ from fupin_desktop.models.posts import Assignment, WageSlip
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
 from fupin_desktop.services.posts_household_data import household_posts_section
 from fupin_desktop.reports.posts_ledgers import write_ledger
+from fupin_desktop.services.posts_ledger_data import posts_ledger_data
 from fupin_desktop.services.posts_attendance import fill_range, set_marks
 from fupin_desktop.services.posts_payroll import close_month
 from tests.unit import _posts_data as d
@@ -48,7 +49,7 @@ def test_payroll_pdf_embeds_fonts_masks_ids_and_total_matches_db(paid, tmp_path)
     total = _db_total(db)
     assert total == Decimal("1509.09")  # 500 - 500×2×2÷22 + 300 + 800
     out = tmp_path / "payroll.pdf"
-    r = write_ledger(db, "payroll", out, month="2025-10", today=TODAY)
+    r = write_ledger(posts_ledger_data(db, "payroll", month="2025-10"), out, today=TODAY)
     assert r.total == total and r.rows == 3
     assert all_fonts_embedded(out) and page_count(out) == 1
     text = extract_text(out)
@@ -64,7 +65,8 @@ def test_payroll_pdf_embeds_fonts_masks_ids_and_total_matches_db(paid, tmp_path)
 def test_other_ledgers_render_with_embedded_fonts(paid, tmp_path, kind):
     db, _ = paid
     out = tmp_path / f"{kind}.pdf"
-    r = write_ledger(db, kind, out, month="2025-10", year=2025, today=TODAY)
+    r = write_ledger(posts_ledger_data(db, kind, month="2025-10", year=2025, today=TODAY), out,
+                     today=TODAY)
     assert all_fonts_embedded(out)
     text = extract_text(out)
     if kind in ("payroll-notice", "wages-annual"):
@@ -77,7 +79,7 @@ def test_open_month_payroll_says_it_is_a_trial(db, tmp_path):
     _, aid = d.worker(db)
     fill_range(db, OCT, [aid], 1, 31, "√")
     out = tmp_path / "trial.pdf"
-    write_ledger(db, "payroll", out, month="2025-10", today=TODAY)
+    write_ledger(posts_ledger_data(db, "payroll", month="2025-10"), out, today=TODAY)
     assert "未关账" in extract_text(out)
 
 
