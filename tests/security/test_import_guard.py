@@ -123,6 +123,31 @@ def test_the_far_cell_is_refused_however_its_attributes_are_written(tmp_path, va
     assert "XFD1048576" in guard_time(p)
 
 
+# a far column hidden where calamine still finds it: a second r (the last one counts) and a
+# cell with a namespace prefix under an unprefixed root
+HIDDEN_FAR = {
+    "r twice": b'<row r="5"><c r="A5" r="XFD5" t="inlineStr"><is><t>x</t></is></c></row>',
+    "r twice, '>' between": b'<row r="5"><c r="A5" s=">" r="XFD5" t="inlineStr"><is><t>x</t></is></c></row>',
+    "prefixed cell": b'<row r="5"><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                     b' r="XFD5" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c></row>',
+}
+
+
+@pytest.mark.parametrize("variant", HIDDEN_FAR, ids=list(HIDDEN_FAR))
+def test_a_far_cell_calamine_would_read_is_refused(tmp_path, variant):
+    p = simple_xlsx(tmp_path / "far.xlsx", [*header_rows(), HIDDEN_FAR[variant]])
+    assert "XFD5" in guard_time(p)
+
+
+def test_cells_with_other_attributes_are_read_exactly_and_pass(tmp_path):
+    """A cell the fast scan does not know the shape of (cm=, a second space) is read exactly."""
+    p = simple_xlsx(tmp_path / "near.xlsx", [*header_rows(),
+                                              b'<row r="9"><c r="GR9" cm="1"><v>1</v></c>'
+                                              b'<c r="B9"  t="n"><v>2</v></c></row>'])
+    fig = check_workbook(p).sheets[0]
+    assert (fig.last_row, fig.last_column) == (9, 200)
+
+
 def test_unusual_attribute_syntax_is_still_counted_exactly(tmp_path):
     """The same spellings on a cell inside the limits: passed, and placed where it is."""
     p = simple_xlsx(tmp_path / "near.xlsx", [*header_rows(),
