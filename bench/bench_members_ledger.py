@@ -28,6 +28,9 @@ from bench_ledger import floor  # noqa: E402
 
 
 def _database(members: int, cache: Path):
+    from alembic import command
+
+    from fupin_desktop import migrate
     from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import Base
     from fupin_desktop.services.household_import import import_households
@@ -42,6 +45,8 @@ def _database(members: int, cache: Path):
         tmp.unlink(missing_ok=True)
         db = open_database("sqlite:///" + tmp.as_posix(), migrate=False)
         Base.metadata.create_all(db.engine)
+        with db.engine.begin() as conn:  # stamped, as a migrated file is: the import's backup checks it
+            command.stamp(migrate._config(conn), "head")
         import_households(db, xlsx)
         db.dispose()
         tmp.replace(path)
