@@ -73,10 +73,11 @@ IMPORTERS = {
 
 def _ledger(kind: str):
     def handler(db, args):
-        from ..reports.household_ledgers import KINDS, render_household_ledger
+        from ..reports.household_ledgers import KINDS
+        from ..services.household_ledger_data import write_household_ledger
 
         out = _check_out(args.out)
-        n = render_household_ledger(db, kind, out, village=args.village, year=args.year)
+        n = write_household_ledger(db, kind, out, village=args.village, year=args.year)
         excel = out.suffix.lower() == ".xlsx"
         data = {"kind": kind, "out": str(out), ("rows" if excel else "pages"): n}
         what = f"{n} 行" if excel else f"{n} 页"

@@ -34,7 +34,8 @@ from ..paths import write_atomic
 from ..models import MEASURE_CATEGORIES, Household, Measure, Member, Visit
 from ..services import asof as asof_q
 from ..services import settings
-from .household_ledgers import as_of_date, money_text
+from ..services.household_ledger_data import as_of_date
+from .household_ledgers import money_text
 
 # "module:function" of each extra section, fn(session, household_id, as_of=None)
 # -> [(title, columns, rows)].

@@ -48,9 +48,9 @@ def render_ledger_item(url: str, kind: str, year: int, period: str | None, today
     db = database(url)
     buf = io.BytesIO()
     if kind in ("households", "members", "monitoring", "measures", "visits"):
-        from ..reports.household_ledgers import render_household_ledger
+        from .household_ledger_data import write_household_ledger
 
-        render_household_ledger(db, kind, buf, year=year, today=today, title=title)
+        write_household_ledger(db, kind, buf, year=year, today=today, title=title)
     elif kind in ("posts", "attendance", "payroll", "wages-annual"):
         from ..reports.posts_ledgers import write_ledger
 

@@ -86,11 +86,11 @@ def print_ledger(parent: QWidget, ctx: AppContext, villages: list[str], village:
     if not path.lower().endswith(c["ext"]):
         path += c["ext"]
     remember_dir(path)
-    from ..reports.household_ledgers import render_household_ledger
+    from ..services.household_ledger_data import write_household_ledger
 
     return run_task(parent, QCoreApplication.translate("HouseholdPrint", "Printing ledger…"),
-                    lambda p: render_household_ledger(ctx.db, c["kind"], path, village=c["village"],
-                                                      year=c["year"], progress=p),
+                    lambda p: write_household_ledger(ctx.db, c["kind"], path, village=c["village"],
+                                                     year=c["year"], progress=p),
                     on_result=lambda _pages: print_preview.open_result(parent, path, c["title"]),
                     on_error=lambda e: show_error(parent, e))
 

@@ -128,7 +128,7 @@ def test_catalogue_title_is_the_title_printed_on_each_document(package):
 
 def test_a_member_who_died_the_next_year_is_normal_in_the_year_archive(town):
     from fupin_desktop.reports.household_file import render_household_file
-    from fupin_desktop.reports.household_ledgers import ledger_data
+    from fupin_desktop.services.household_ledger_data import ledger_data
 
     db, ids, base = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
@@ -150,7 +150,7 @@ def test_a_member_who_died_the_next_year_is_normal_in_the_year_archive(town):
 
 
 def test_members_total_counts_only_normal_members_and_shows_the_others_apart(town):
-    from fupin_desktop.reports.household_ledgers import ledger_data
+    from fupin_desktop.services.household_ledger_data import ledger_data
 
     db, ids, _ = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
@@ -176,7 +176,7 @@ def test_members_total_counts_only_normal_members_and_shows_the_others_apart(tow
 
 
 def test_year_ledgers_show_monitoring_and_posts_as_they_stood(town):
-    from fupin_desktop.reports.household_ledgers import ledger_data
+    from fupin_desktop.services.household_ledger_data import ledger_data
     from fupin_desktop.reports.posts_ledgers import posts_table
 
     db, ids, _ = town

@@ -14,8 +14,10 @@ from fupin_desktop import cli
 from fupin_desktop.errors import InputError
 from fupin_desktop.models import Household, HouseholdIncome, Measure, Member, Visit
 from fupin_desktop.reports import household_file as hf
+from fupin_desktop.reports.household_ledgers import KINDS
 from fupin_desktop.reports.household_file import render_household_file, render_household_files
-from fupin_desktop.reports.household_ledgers import KINDS, ledger_data, render_household_ledger
+from fupin_desktop.services.household_ledger_data import (
+    ledger_data, write_household_ledger)
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
 from fupin_desktop.services import settings
 from fupin_desktop.services.household_import import import_households
@@ -50,7 +52,7 @@ def town(db, samples):
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_ledger_pdf_embeds_fonts_and_extracts_chinese(town, tmp_path, kind):
     out = tmp_path / f"{kind}.pdf"
-    pages = render_household_ledger(town, kind, out)
+    pages = write_household_ledger(town, kind, out)
     assert pages == page_count(out) >= 1
     assert all_fonts_embedded(out)
     text = extract_text(out)
@@ -118,7 +120,7 @@ def test_measures_and_visits_filter_by_year_with_amount_totals(town):
 
 def test_ledger_as_excel_has_text_id_cells_and_numeric_money(town, tmp_path):
     out = tmp_path / "members.xlsx"
-    assert render_household_ledger(town, "members", out) == 151
+    assert write_household_ledger(town, "members", out) == 151
     ws = load_workbook(out)["家庭成员信息台账"]
     assert ws["A1"].value == "广顺镇家庭成员信息台账"
     header = [c.value for c in ws[3]]
@@ -128,7 +130,7 @@ def test_ledger_as_excel_has_text_id_cells_and_numeric_money(town, tmp_path):
     assert all(c.data_type == "s" and c.number_format == "@" and len(c.value) == 18 for c in ids)
     assert "52272919650324216X" in {c.value for c in ids}
     out = tmp_path / "households.xlsx"
-    render_household_ledger(town, "households", out)
+    write_household_ledger(town, "households", out)
     ws = load_workbook(out).active
     money = ws.cell(row=4, column=11)
     assert isinstance(money.value, (int, float)) and money.number_format == "#,##0.00"
@@ -143,7 +145,7 @@ def test_ledger_cancel_writes_nothing(town, tmp_path):
     out = tmp_path / "out" / "m.pdf"
     out.parent.mkdir()
     with pytest.raises(Cancelled):
-        render_household_ledger(town, "members", out, progress=progress)
+        write_household_ledger(town, "members", out, progress=progress)
     assert list(out.parent.iterdir()) == []  # no half-written file either
 
 
