@@ -77,11 +77,11 @@ def render_ledger_item(url: str, kind: str, year: int, period: str | None, today
 def render_household_item(url: str, household_id: int, today_iso: str, year: int | None = None,
                           title: str | None = None) -> bytes:
     """PDF bytes of one household's 一户一档 for ``year`` (as it stood on ``today``)."""
-    from ..reports.household_file import render_household_file
+    from .household_files import write_household_file
 
     buf = io.BytesIO()
-    render_household_file(database(url), household_id, buf, today=dt.date.fromisoformat(today_iso),
-                          year=year, title=title)
+    write_household_file(database(url), household_id, buf, today=dt.date.fromisoformat(today_iso),
+                         year=year, title=title)
     return buf.getvalue()
 
 

@@ -15,7 +15,9 @@ from fupin_desktop.errors import InputError
 from fupin_desktop.models import Household, HouseholdIncome, Measure, Member, Visit
 from fupin_desktop.reports import household_file as hf
 from fupin_desktop.reports.household_ledgers import KINDS
-from fupin_desktop.reports.household_file import render_household_file, render_household_files
+from fupin_desktop.services import household_file_data as hfd
+from fupin_desktop.services.household_files import (
+    write_household_file, write_household_files)
 from fupin_desktop.services.household_ledger_data import (
     ledger_data, write_household_ledger)
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
@@ -153,7 +155,7 @@ def test_ledger_cancel_writes_nothing(town, tmp_path):
 
 def test_household_file_has_every_section_full_ids_and_embedded_fonts(town, tmp_path):
     out = tmp_path / "hf.pdf"
-    pages = render_household_file(town, HH, out)
+    pages = write_household_file(town, HH, out)
     assert pages == page_count(out) >= 2 and all_fonts_embedded(out)
     text = extract_text(out)
     for title in ("一户一档", "一、基本情况", "二、家庭成员", "三、收入测算", "四、风险与监测",
@@ -164,9 +166,9 @@ def test_household_file_has_every_section_full_ids_and_embedded_fonts(town, tmp_
     assert "边缘易致贫户" in text and "因病" in text and "发放鸡苗" in text
     with town.read() as s:
         hid = s.scalar(select(Household.id).where(Household.code == HH))
-    assert render_household_file(town, hid, tmp_path / "by_id.pdf") == pages
+    assert write_household_file(town, hid, tmp_path / "by_id.pdf") == pages
     with pytest.raises(InputError, match="找不到户编号"):
-        render_household_file(town, "0000", tmp_path / "none.pdf")
+        write_household_file(town, "0000", tmp_path / "none.pdf")
 
 
 def extra_section(session, household_id):
@@ -177,27 +179,27 @@ def extra_section(session, household_id):
 
 
 def test_household_file_extension_sections(town, tmp_path, monkeypatch):
-    monkeypatch.setattr(hf, "HOUSEHOLD_FILE_SECTIONS", (
+    monkeypatch.setattr(hfd, "HOUSEHOLD_FILE_SECTIONS", (
         "fupin_desktop.reports.no_such_module:section",  # not installed: skipped
         "tests.unit.test_household_reports:extra_section"))
-    render_household_file(town, HH, tmp_path / "hf.pdf")
+    write_household_file(town, HH, tmp_path / "hf.pdf")
     text = extract_text(tmp_path / "hf.pdf")
     assert "七、测试附加章节" in text and "附加内容" in text
 
 
 def test_real_extension_modules_are_found():
-    names = [fn.__name__ for fn in hf.extra_sections()]
+    names = [fn.__name__ for fn in hfd.extra_sections()]
     assert names == ["household_posts_section", "household_medical_section"]
 
 
 def test_batch_into_one_pdf_or_one_file_each(town, tmp_path):
     with town.read() as s:
         codes = s.scalars(select(Household.code).order_by(Household.code).limit(3)).all()
-    single = [render_household_file(town, c, tmp_path / f"{c}.pdf") for c in codes]
-    res = render_household_files(town, codes, tmp_path / "all.pdf")
+    single = [write_household_file(town, c, tmp_path / f"{c}.pdf") for c in codes]
+    res = write_household_files(town, codes, tmp_path / "all.pdf")
     assert res.households == 3 and res.pages == sum(single) == page_count(tmp_path / "all.pdf")
     assert all_fonts_embedded(tmp_path / "all.pdf")
-    res = render_household_files(town, codes, tmp_path / "each")
+    res = write_household_files(town, codes, tmp_path / "each")
     assert [p.name.split("_")[0] for p in res.files] == list(codes)
     assert all(page_count(p) == n for p, n in zip(res.files, single))
 
@@ -211,7 +213,7 @@ def test_batch_cancel_writes_no_single_pdf(town, tmp_path):
         codes = s.scalars(select(Household.code).limit(4)).all()
     (tmp_path / "out").mkdir()
     with pytest.raises(Cancelled):
-        render_household_files(town, codes, tmp_path / "out" / "all.pdf", progress=progress)
+        write_household_files(town, codes, tmp_path / "out" / "all.pdf", progress=progress)
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -258,7 +260,7 @@ def test_current_head_shown_after_the_old_one_died(town):
                 return lambda *a, **kw: self.calls.append((name, a))
 
         doc = Doc()
-        hf.build_household_file(s, hid, doc, dt.date(2025, 3, 1))
+        hf.build_household_file(hfd.household_file_data(s, hid, today=dt.date(2025, 3, 1)), doc)
     cover = next(a for name, a in doc.calls if name == "cover")
     assert ("户主", new_name) in cover[1]
     with town.read() as s:

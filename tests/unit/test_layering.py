@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "fupin_desktop"
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
 CONTRACTS = {c["id"]: c for c in CONFIG["contracts"]}
-# issue 11, not kept yet: four reports still query through services (household_file,
-# household_ledgers, medical_ledgers, posts_ledgers; exporters/ no longer do) -> "outputs",
+# issue 11, not kept yet: two reports still query through services (medical_ledgers,
+# posts_ledgers; exporters/ no longer do) -> "outputs",
 # "layers", and the only cycles left ("acyclic": services <-> reports); reports import
 # exporters.table_xlsx and archive.stamp / archive.model -> "layers".
 OPEN = {"layers", "outputs", "acyclic"}
