@@ -265,3 +265,25 @@ def test_current_head_shown_after_the_old_one_died(town):
     assert ("户主", new_name) in cover[1]
     with town.read() as s:
         assert registry.ids(s, registry.RegistryFilter(), "head")  # the sort runs
+
+
+def test_household_files_load_in_bulk_not_per_household(town, monkeypatch):
+    """Many households cost the same queries as one (the other modules' sections aside)."""
+    from sqlalchemy import event
+
+    monkeypatch.setattr(hfd, "HOUSEHOLD_FILE_SECTIONS", ())
+    with town.read() as s:
+        ids = s.scalars(select(Household.id).order_by(Household.code)).all()
+    counts = []
+    for chosen, year in ((ids[:1], None), (ids, None), (ids[:1], 2025), (ids, 2025)):
+        seen = []
+        listener = lambda *a, **kw: seen.append(1)  # noqa: E731
+        event.listen(town.engine, "before_cursor_execute", listener)
+        try:
+            with town.read() as s:
+                files = hfd.household_files_data(s, chosen, year=year)
+        finally:
+            event.remove(town.engine, "before_cursor_execute", listener)
+        assert [f.id for f in files] == list(chosen)
+        counts.append(len(seen))
+    assert counts[0] == counts[1] and counts[2] == counts[3]
