@@ -28,6 +28,9 @@ from bench_ledger import floor  # noqa: E402
 
 
 def _database(members: int, cache: Path):
+    from alembic import command
+
+    from fupin_desktop import migrate
     from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import Base
     from fupin_desktop.services.household_import import import_households
@@ -42,6 +45,8 @@ def _database(members: int, cache: Path):
         tmp.unlink(missing_ok=True)
         db = open_database("sqlite:///" + tmp.as_posix(), migrate=False)
         Base.metadata.create_all(db.engine)
+        with db.engine.begin() as conn:  # stamped, as a migrated file is: the import's backup checks it
+            command.stamp(migrate._config(conn), "head")
         import_households(db, xlsx)
         db.dispose()
         tmp.replace(path)
@@ -58,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     db = _database(args.members, cache)
 
     from fupin_desktop.reports.fonts import register_fonts
-    from fupin_desktop.reports.household_ledgers import _fmt, ledger_data, render_household_ledger
+    from fupin_desktop.reports.household_ledgers import _fmt, _pdf_column
+    from fupin_desktop.services.household_ledger_data import ledger_data, write_household_ledger
     from fupin_desktop.reports.ledger import layout_ledger
 
     register_fonts()  # a one-off start-up cost, not part of either figure
@@ -66,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.keep or os.path.join(work, "members.pdf")
 
     w0, c0 = time.perf_counter(), time.process_time()
-    pages = render_household_ledger(db, "members", out)
+    pages = write_household_ledger(db, "members", out)
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
 
     t0 = time.perf_counter()
@@ -75,7 +81,6 @@ def main(argv: list[str] | None = None) -> int:
     query = time.perf_counter() - t0
     kinds = [c.kind for c in data.columns]
     rows = [[_fmt(v, k) for v, k in zip(r, kinds)] for r in data.rows]
-    from fupin_desktop.reports.household_ledgers import _pdf_column
     from fupin_desktop.reports.ledger import LedgerSpec
 
     lay = layout_ledger(LedgerSpec("x", [_pdf_column(c) for c in data.columns], rows))

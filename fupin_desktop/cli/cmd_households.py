@@ -73,10 +73,11 @@ IMPORTERS = {
 
 def _ledger(kind: str):
     def handler(db, args):
-        from ..reports.household_ledgers import KINDS, render_household_ledger
+        from ..reports.household_ledgers import KINDS
+        from ..services.household_ledger_data import write_household_ledger
 
         out = _check_out(args.out)
-        n = render_household_ledger(db, kind, out, village=args.village, year=args.year)
+        n = write_household_ledger(db, kind, out, village=args.village, year=args.year)
         excel = out.suffix.lower() == ".xlsx"
         data = {"kind": kind, "out": str(out), ("rows" if excel else "pages"): n}
         what = f"{n} 行" if excel else f"{n} 页"
@@ -97,7 +98,7 @@ LEDGERS = {
 # ---- 一户一档 ------------------------------------------------------------------------------------
 
 def _household_file(db, args):
-    from ..reports.household_file import render_household_file, render_household_files
+    from ..services.household_files import write_household_file, write_household_files
 
     codes = args.codes
     suffix = Path(args.out).suffix.lower()
@@ -105,11 +106,11 @@ def _household_file(db, args):
         raise InputError(f"一户一档只能输出 PDF：请把 --out 写成 .pdf 文件或一个文件夹（而不是“{args.out}”）。")
     if len(codes) == 1 and args.out.lower().endswith(".pdf"):
         out = _check_out(args.out)
-        pages = render_household_file(db, codes[0], out, year=args.year)
+        pages = write_household_file(db, codes[0], out, year=args.year)
         return ({"household": codes[0], "out": str(out), "pages": pages},
                 f"已生成户编号 {codes[0]} 的一户一档（{pages} 页）：{out}")
     out = _check_out(args.out, directory_ok=True)
-    res = render_household_files(db, codes, out, year=args.year)
+    res = write_household_files(db, codes, out, year=args.year)
     data = {"households": res.households, "pages": res.pages, "files": [str(f) for f in res.files]}
     where = res.files[0] if out.suffix.lower() == ".pdf" else out
     return data, f"已生成 {res.households} 户的一户一档（共 {res.pages} 页）：{where}"

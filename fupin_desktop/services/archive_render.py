@@ -48,9 +48,9 @@ def render_ledger_item(url: str, kind: str, year: int, period: str | None, today
     db = database(url)
     buf = io.BytesIO()
     if kind in ("households", "members", "monitoring", "measures", "visits"):
-        from ..reports.household_ledgers import render_household_ledger
+        from .household_ledger_data import write_household_ledger
 
-        render_household_ledger(db, kind, buf, year=year, today=today, title=title)
+        write_household_ledger(db, kind, buf, year=year, today=today, title=title)
     elif kind in ("posts", "attendance", "payroll", "wages-annual"):
         from ..reports.posts_ledgers import write_ledger
         from .posts_ledger_data import posts_ledger_data
@@ -79,11 +79,11 @@ def render_ledger_item(url: str, kind: str, year: int, period: str | None, today
 def render_household_item(url: str, household_id: int, today_iso: str, year: int | None = None,
                           title: str | None = None) -> bytes:
     """PDF bytes of one household's 一户一档 for ``year`` (as it stood on ``today``)."""
-    from ..reports.household_file import render_household_file
+    from .household_files import write_household_file
 
     buf = io.BytesIO()
-    render_household_file(database(url), household_id, buf, today=dt.date.fromisoformat(today_iso),
-                          year=year, title=title)
+    write_household_file(database(url), household_id, buf, today=dt.date.fromisoformat(today_iso),
+                         year=year, title=title)
     return buf.getvalue()
 
 

@@ -86,11 +86,11 @@ def print_ledger(parent: QWidget, ctx: AppContext, villages: list[str], village:
     if not path.lower().endswith(c["ext"]):
         path += c["ext"]
     remember_dir(path)
-    from ..reports.household_ledgers import render_household_ledger
+    from ..services.household_ledger_data import write_household_ledger
 
     return run_task(parent, QCoreApplication.translate("HouseholdPrint", "Printing ledger…"),
-                    lambda p: render_household_ledger(ctx.db, c["kind"], path, village=c["village"],
-                                                      year=c["year"], progress=p),
+                    lambda p: write_household_ledger(ctx.db, c["kind"], path, village=c["village"],
+                                                     year=c["year"], progress=p),
                     on_result=lambda _pages: print_preview.open_result(parent, path, c["title"]),
                     on_error=lambda e: show_error(parent, e))
 
@@ -185,7 +185,7 @@ def print_household_files(parent: QWidget, ctx: AppContext, households: list[tup
             parent, QCoreApplication.translate("HouseholdPrint", "Household File"),
             QCoreApplication.translate("HouseholdPrint", "Select one or more households first."))
         return None
-    from ..reports.household_file import render_household_files
+    from ..services.household_files import write_household_files
 
     ids = [hid for hid, _code in households]
     each = False
@@ -211,7 +211,7 @@ def print_household_files(parent: QWidget, ctx: AppContext, households: list[tup
             open_file(folder)
 
         return run_task(parent, title,
-                        lambda p: render_household_files(ctx.db, ids, folder, progress=p),
+                        lambda p: write_household_files(ctx.db, ids, folder, progress=p),
                         on_result=done, on_error=lambda e: show_error(parent, e))
     more = f"等{len(ids)}户" if len(ids) > 1 else ""
     name = f"一户一档_{safe_name(households[0][1])}{more}.pdf"
@@ -224,6 +224,6 @@ def print_household_files(parent: QWidget, ctx: AppContext, households: list[tup
     if not path.lower().endswith(".pdf"):
         path += ".pdf"
     remember_dir(path)
-    return run_task(parent, title, lambda p: render_household_files(ctx.db, ids, path, progress=p),
+    return run_task(parent, title, lambda p: write_household_files(ctx.db, ids, path, progress=p),
                     on_result=lambda _r: print_preview.show_preview(parent, path, Path(path).stem),
                     on_error=lambda e: show_error(parent, e))

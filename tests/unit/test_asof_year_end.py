@@ -127,8 +127,8 @@ def test_catalogue_title_is_the_title_printed_on_each_document(package):
 
 
 def test_a_member_who_died_the_next_year_is_normal_in_the_year_archive(town):
-    from fupin_desktop.reports.household_file import render_household_file
-    from fupin_desktop.reports.household_ledgers import ledger_data
+    from fupin_desktop.services.household_files import write_household_file
+    from fupin_desktop.services.household_ledger_data import ledger_data
 
     db, ids, base = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
@@ -136,9 +136,9 @@ def test_a_member_who_died_the_next_year_is_normal_in_the_year_archive(town):
             y2025 = ledger_data(s, "members", year=YEAR)
             now = ledger_data(s, "members")
         out = base / "hh2025.pdf"
-        render_household_file(db, ids["code"], out, year=YEAR, today=dt.date(2025, 12, 31))
+        write_household_file(db, ids["code"], out, year=YEAR, today=dt.date(2025, 12, 31))
         cur = base / "hh-now.pdf"
-        render_household_file(db, ids["code"], cur)
+        write_household_file(db, ids["code"], cur)
     def status_of(data, name):
         return next(r[13] for r in data.rows if r[3] == name)
     assert status_of(y2025, ids["late_name"]) == "正常"
@@ -150,7 +150,7 @@ def test_a_member_who_died_the_next_year_is_normal_in_the_year_archive(town):
 
 
 def test_members_total_counts_only_normal_members_and_shows_the_others_apart(town):
-    from fupin_desktop.reports.household_ledgers import ledger_data
+    from fupin_desktop.services.household_ledger_data import ledger_data
 
     db, ids, _ = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
@@ -176,7 +176,7 @@ def test_members_total_counts_only_normal_members_and_shows_the_others_apart(tow
 
 
 def test_year_ledgers_show_monitoring_and_posts_as_they_stood(town):
-    from fupin_desktop.reports.household_ledgers import ledger_data
+    from fupin_desktop.services.household_ledger_data import ledger_data
     from fupin_desktop.reports.posts_ledgers import posts_table
     from fupin_desktop.services.posts_ledger_data import posts_data
 

@@ -14,8 +14,12 @@ from fupin_desktop import cli
 from fupin_desktop.errors import InputError
 from fupin_desktop.models import Household, HouseholdIncome, Measure, Member, Visit
 from fupin_desktop.reports import household_file as hf
-from fupin_desktop.reports.household_file import render_household_file, render_household_files
-from fupin_desktop.reports.household_ledgers import KINDS, ledger_data, render_household_ledger
+from fupin_desktop.reports.household_ledgers import KINDS
+from fupin_desktop.services import household_file_data as hfd
+from fupin_desktop.services.household_files import (
+    write_household_file, write_household_files)
+from fupin_desktop.services.household_ledger_data import (
+    ledger_data, write_household_ledger)
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
 from fupin_desktop.services import settings
 from fupin_desktop.services.household_import import import_households
@@ -50,7 +54,7 @@ def town(db, samples):
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_ledger_pdf_embeds_fonts_and_extracts_chinese(town, tmp_path, kind):
     out = tmp_path / f"{kind}.pdf"
-    pages = render_household_ledger(town, kind, out)
+    pages = write_household_ledger(town, kind, out)
     assert pages == page_count(out) >= 1
     assert all_fonts_embedded(out)
     text = extract_text(out)
@@ -118,7 +122,7 @@ def test_measures_and_visits_filter_by_year_with_amount_totals(town):
 
 def test_ledger_as_excel_has_text_id_cells_and_numeric_money(town, tmp_path):
     out = tmp_path / "members.xlsx"
-    assert render_household_ledger(town, "members", out) == 151
+    assert write_household_ledger(town, "members", out) == 151
     ws = load_workbook(out)["家庭成员信息台账"]
     assert ws["A1"].value == "广顺镇家庭成员信息台账"
     header = [c.value for c in ws[3]]
@@ -128,7 +132,7 @@ def test_ledger_as_excel_has_text_id_cells_and_numeric_money(town, tmp_path):
     assert all(c.data_type == "s" and c.number_format == "@" and len(c.value) == 18 for c in ids)
     assert "52272919650324216X" in {c.value for c in ids}
     out = tmp_path / "households.xlsx"
-    render_household_ledger(town, "households", out)
+    write_household_ledger(town, "households", out)
     ws = load_workbook(out).active
     money = ws.cell(row=4, column=11)
     assert isinstance(money.value, (int, float)) and money.number_format == "#,##0.00"
@@ -143,7 +147,7 @@ def test_ledger_cancel_writes_nothing(town, tmp_path):
     out = tmp_path / "out" / "m.pdf"
     out.parent.mkdir()
     with pytest.raises(Cancelled):
-        render_household_ledger(town, "members", out, progress=progress)
+        write_household_ledger(town, "members", out, progress=progress)
     assert list(out.parent.iterdir()) == []  # no half-written file either
 
 
@@ -151,7 +155,7 @@ def test_ledger_cancel_writes_nothing(town, tmp_path):
 
 def test_household_file_has_every_section_full_ids_and_embedded_fonts(town, tmp_path):
     out = tmp_path / "hf.pdf"
-    pages = render_household_file(town, HH, out)
+    pages = write_household_file(town, HH, out)
     assert pages == page_count(out) >= 2 and all_fonts_embedded(out)
     text = extract_text(out)
     for title in ("一户一档", "一、基本情况", "二、家庭成员", "三、收入测算", "四、风险与监测",
@@ -162,9 +166,9 @@ def test_household_file_has_every_section_full_ids_and_embedded_fonts(town, tmp_
     assert "边缘易致贫户" in text and "因病" in text and "发放鸡苗" in text
     with town.read() as s:
         hid = s.scalar(select(Household.id).where(Household.code == HH))
-    assert render_household_file(town, hid, tmp_path / "by_id.pdf") == pages
+    assert write_household_file(town, hid, tmp_path / "by_id.pdf") == pages
     with pytest.raises(InputError, match="找不到户编号"):
-        render_household_file(town, "0000", tmp_path / "none.pdf")
+        write_household_file(town, "0000", tmp_path / "none.pdf")
 
 
 def extra_section(session, household_id):
@@ -175,27 +179,27 @@ def extra_section(session, household_id):
 
 
 def test_household_file_extension_sections(town, tmp_path, monkeypatch):
-    monkeypatch.setattr(hf, "HOUSEHOLD_FILE_SECTIONS", (
+    monkeypatch.setattr(hfd, "HOUSEHOLD_FILE_SECTIONS", (
         "fupin_desktop.reports.no_such_module:section",  # not installed: skipped
         "tests.unit.test_household_reports:extra_section"))
-    render_household_file(town, HH, tmp_path / "hf.pdf")
+    write_household_file(town, HH, tmp_path / "hf.pdf")
     text = extract_text(tmp_path / "hf.pdf")
     assert "七、测试附加章节" in text and "附加内容" in text
 
 
 def test_real_extension_modules_are_found():
-    names = [fn.__name__ for fn in hf.extra_sections()]
+    names = [fn.__name__ for fn in hfd.extra_sections()]
     assert names == ["household_posts_section", "household_medical_section"]
 
 
 def test_batch_into_one_pdf_or_one_file_each(town, tmp_path):
     with town.read() as s:
         codes = s.scalars(select(Household.code).order_by(Household.code).limit(3)).all()
-    single = [render_household_file(town, c, tmp_path / f"{c}.pdf") for c in codes]
-    res = render_household_files(town, codes, tmp_path / "all.pdf")
+    single = [write_household_file(town, c, tmp_path / f"{c}.pdf") for c in codes]
+    res = write_household_files(town, codes, tmp_path / "all.pdf")
     assert res.households == 3 and res.pages == sum(single) == page_count(tmp_path / "all.pdf")
     assert all_fonts_embedded(tmp_path / "all.pdf")
-    res = render_household_files(town, codes, tmp_path / "each")
+    res = write_household_files(town, codes, tmp_path / "each")
     assert [p.name.split("_")[0] for p in res.files] == list(codes)
     assert all(page_count(p) == n for p, n in zip(res.files, single))
 
@@ -209,7 +213,7 @@ def test_batch_cancel_writes_no_single_pdf(town, tmp_path):
         codes = s.scalars(select(Household.code).limit(4)).all()
     (tmp_path / "out").mkdir()
     with pytest.raises(Cancelled):
-        render_household_files(town, codes, tmp_path / "out" / "all.pdf", progress=progress)
+        write_household_files(town, codes, tmp_path / "out" / "all.pdf", progress=progress)
     assert list((tmp_path / "out").iterdir()) == []
 
 
@@ -256,8 +260,30 @@ def test_current_head_shown_after_the_old_one_died(town):
                 return lambda *a, **kw: self.calls.append((name, a))
 
         doc = Doc()
-        hf.build_household_file(s, hid, doc, dt.date(2025, 3, 1))
+        hf.build_household_file(hfd.household_file_data(s, hid, today=dt.date(2025, 3, 1)), doc)
     cover = next(a for name, a in doc.calls if name == "cover")
     assert ("户主", new_name) in cover[1]
     with town.read() as s:
         assert registry.ids(s, registry.RegistryFilter(), "head")  # the sort runs
+
+
+def test_household_files_load_in_bulk_not_per_household(town, monkeypatch):
+    """Many households cost the same queries as one (the other modules' sections aside)."""
+    from sqlalchemy import event
+
+    monkeypatch.setattr(hfd, "HOUSEHOLD_FILE_SECTIONS", ())
+    with town.read() as s:
+        ids = s.scalars(select(Household.id).order_by(Household.code)).all()
+    counts = []
+    for chosen, year in ((ids[:1], None), (ids, None), (ids[:1], 2025), (ids, 2025)):
+        seen = []
+        listener = lambda *a, **kw: seen.append(1)  # noqa: E731
+        event.listen(town.engine, "before_cursor_execute", listener)
+        try:
+            with town.read() as s:
+                files = hfd.household_files_data(s, chosen, year=year)
+        finally:
+            event.remove(town.engine, "before_cursor_execute", listener)
+        assert [f.id for f in files] == list(chosen)
+        counts.append(len(seen))
+    assert counts[0] == counts[1] and counts[2] == counts[3]
