@@ -7,12 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-#: 保管期限 codes of DA/T 22-2015 in their default order (永久, 定期30年, 定期10年).
-RETENTION_ORDER: tuple[str, ...] = ("Y", "D30", "D10")
-#: Full names, for catalogues and the 说明文件.
-RETENTION_NAMES: Mapping[str, str] = {"Y": "永久", "D30": "定期30年", "D10": "定期10年"}
-#: The 简称 DA/T 22-2015 allows on the 归档章 (a 15 mm cell has no room for 定期30年).
-RETENTION_LABELS: Mapping[str, str] = {"Y": "永久", "D30": "30年", "D10": "10年"}
+from ..domain.archive_terms import RETENTION_LABELS, RETENTION_NAMES, RETENTION_ORDER  # noqa: F401
 
 #: 全宗号 and 类别代码 end up in file names (the 档号), so only letters and digits.
 CODE_RE = re.compile(r"^[A-Za-z0-9]{1,16}$")

@@ -16,13 +16,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, replace
 
-from fupin_desktop.archive.model import RETENTION_LABELS
+from fupin_desktop.domain.archive_terms import (  # noqa: F401  (the stamp's geometry lives there)
+    RETENTION_LABELS, RIGHT_MM, STAMP_H_MM, STAMP_W_MM, TOP_MM)
 
 MM = 72 / 25.4
-STAMP_W_MM = 45.0
-STAMP_H_MM = 16.0
-TOP_MM = 10.0  # from the top edge of the page (DA/T 22-2015: in the blank top right area)
-RIGHT_MM = 10.0  # from the right edge of the page
 RED = (0.86, 0.0, 0.0)
 LINE_W = 0.7  # pt
 FONT_SIZE = 9.0  # shrinks to fit long values (e.g. 贫困户类)

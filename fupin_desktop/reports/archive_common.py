@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from fupin_desktop.archive.model import RETENTION_NAMES, RETENTION_ORDER
+from fupin_desktop.domain.archive_terms import RETENTION_NAMES, RETENTION_ORDER
 
 MM = 72.0 / 25.4
 

@@ -257,7 +257,7 @@ def layout_ledger(spec: LedgerSpec, cancel: Callable[[], bool] | None = None) ->
 def stamp_zone() -> tuple[float, float]:
     """(width from the right edge, height from the top) in pt kept free for the 归档章, with 2 mm
     of air around it."""
-    from fupin_desktop.archive.stamp import RIGHT_MM, STAMP_H_MM, STAMP_W_MM, TOP_MM
+    from fupin_desktop.domain.archive_terms import RIGHT_MM, STAMP_H_MM, STAMP_W_MM, TOP_MM
 
     return (RIGHT_MM + STAMP_W_MM + 2) * MM, (TOP_MM + STAMP_H_MM + 2) * MM
 
