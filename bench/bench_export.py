@@ -119,7 +119,7 @@ def _phase_floor(db, out: str, raw: bool = False) -> dict:
 
     import xlsxwriter
 
-    from fupin_desktop.exporters.table_xlsx import _FORMATS
+    from fupin_desktop.formats.table_xlsx import _FORMATS
 
     t = _cells(db)
     clock = _Clock()
@@ -162,7 +162,7 @@ def _phase_openpyxl(db, out: str) -> dict:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    from fupin_desktop.exporters.table_xlsx import _FORMATS
+    from fupin_desktop.formats.table_xlsx import _FORMATS
 
     t = _cells(db)
     clock = _Clock()

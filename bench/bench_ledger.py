@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fupin_desktop.reports.fonts import FONT, new_canvas, register_fonts  # noqa: E402
+from fupin_desktop.formats.fonts import FONT, new_canvas, register_fonts  # noqa: E402
 from fupin_desktop.reports.ledger import (  # noqa: E402
     A4_LANDSCAPE, Column, LedgerSpec, layout_ledger, render_ledger)
 

@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     cache.mkdir(exist_ok=True)
     db = _database(args.members, cache)
 
-    from fupin_desktop.reports.fonts import register_fonts
+    from fupin_desktop.formats.fonts import register_fonts
     from fupin_desktop.reports.household_ledgers import _fmt, _pdf_column
     from fupin_desktop.services.household_ledger_data import ledger_data, write_household_ledger
     from fupin_desktop.reports.ledger import layout_ledger

@@ -23,7 +23,7 @@ def make_pdf(path: Path, pages: int) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas
 
-    from fupin_desktop.reports.fonts import register_fonts
+    from fupin_desktop.formats.fonts import register_fonts
 
     font = register_fonts()
     c = canvas.Canvas(str(path), pagesize=landscape(A4))

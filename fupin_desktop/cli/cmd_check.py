@@ -77,7 +77,7 @@ def _write_pdf(db, result, path: str) -> None:
 def _write_xlsx(result, path: str) -> None:
     from openpyxl import Workbook
 
-    from ..exporters.table_xlsx import neutralise_sheet, print_setup
+    from ..formats.table_xlsx import neutralise_sheet, print_setup
 
     counts = result.counts()
     wb = Workbook()

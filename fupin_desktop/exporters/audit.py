@@ -3,7 +3,7 @@ readers who may not see full numbers (services.audit_log does that)."""
 
 from __future__ import annotations
 
-from .table_xlsx import XlsxColumn, write_table_xlsx
+from ..formats.table_xlsx import XlsxColumn, write_table_xlsx
 
 
 def export_audit(path, entries) -> int:

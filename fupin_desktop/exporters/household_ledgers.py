@@ -1,10 +1,10 @@
 """A household ledger (reports/household_ledgers.LedgerData, filled by
 services/household_ledger_data.py) as one Excel sheet: the same columns, rows and totals as
-its PDF, money as numbers and code columns as text (exporters/table_xlsx.py)."""
+its PDF, money as numbers and code columns as text (formats/table_xlsx.py)."""
 
 from __future__ import annotations
 
-from .table_xlsx import XlsxColumn, write_table_xlsx
+from ..formats.table_xlsx import XlsxColumn, write_table_xlsx
 
 # Excel widths (character units) by column kind
 _WIDTH = {"code": 21, "money": 14, "int": 7, "date": 11, "center": 12, "text": 14}

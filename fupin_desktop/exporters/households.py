@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..domain.backup_layout import COLUMNS as INCOME_COLUMNS, SHEET_NAME as INCOME_SHEET
 from ..domain.household_vocab import MEASURE_CATEGORIES
-from .table_xlsx import XlsxColumn as C, XlsxTable, write_tables_xlsx
+from ..formats.table_xlsx import XlsxColumn as C, XlsxTable, write_tables_xlsx
 
 
 def _yes(v) -> str | None:

@@ -38,7 +38,7 @@ def write_import_report(result, path, title: str | None = None,
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from .table_xlsx import neutralise_sheet, print_setup, save_atomic
+    from ..formats.table_xlsx import neutralise_sheet, print_setup, save_atomic
 
     labels = {**FIELD_LABELS, **(field_labels or {})}
     wb = Workbook()

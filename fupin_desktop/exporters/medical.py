@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
-from .table_xlsx import XlsxColumn, write_table_xlsx
+from ..formats.table_xlsx import XlsxColumn, write_table_xlsx
 
 COLUMNS = (
     XlsxColumn("序号", "int", 6), XlsxColumn("行政村", "text", 12),

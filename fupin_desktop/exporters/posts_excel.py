@@ -1,7 +1,7 @@
 """Posts to Excel: the roster and a month's attendance (both re-importable) and the bank
 disbursement list (银行代发明细). services/posts_export.py loads the rows; this module writes them.
 
-ID, bank account and 户编号 cells are text cells (exporters.table_xlsx), so Excel never turns
+ID, bank account and 户编号 cells are text cells (formats.table_xlsx), so Excel never turns
 them into numbers; amounts are numeric cells with two decimals.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from ..domain.posts_calendar import SYMBOLS, month_text
-from .table_xlsx import XlsxColumn, write_table_xlsx
+from ..formats.table_xlsx import XlsxColumn, write_table_xlsx
 
 ROSTER_COLUMNS = [
     XlsxColumn("序号", "int", 6), XlsxColumn("行政村", "text", 10),

@@ -18,7 +18,7 @@ def write_survey_sheet(path, tpl, households) -> int:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .table_xlsx import neutralise_sheet, print_setup, save_atomic
+    from ..formats.table_xlsx import neutralise_sheet, print_setup, save_atomic
 
     wb = Workbook()
     ws = wb.active

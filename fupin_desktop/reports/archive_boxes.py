@@ -10,7 +10,7 @@ from fupin_desktop.reports.archive_common import (
     MM, ArchivePaper, PaperBox, canvas, centred, date_cn, fit_size, retention_name,
     vertical,
 )
-from fupin_desktop.reports.fonts import FONT, metrics, wrap_text
+from fupin_desktop.formats.fonts import FONT, metrics, wrap_text
 from fupin_desktop.reports.ledger import write_output
 
 A4 = (595.2755905511812, 841.8897637795277)

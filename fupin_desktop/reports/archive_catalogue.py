@@ -13,7 +13,7 @@ from fupin_desktop.reports.archive_common import (
     MM, ArchivePaper, PaperItem, canvas, centred, date_cn, fit_size, item_range, merge_pdfs,
     retention_name,
 )
-from fupin_desktop.reports.fonts import FONT
+from fupin_desktop.formats.fonts import FONT
 from fupin_desktop.reports.ledger import A4_LANDSCAPE, Column, LedgerSpec, render_ledger
 
 TITLE = "归档文件目录"

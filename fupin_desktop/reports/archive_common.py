@@ -117,7 +117,7 @@ def canvas(out, pagesize, title: str, author: str = ""):
     /ID (``invariant``): the same input gives the same bytes."""
     from reportlab.pdfgen.canvas import Canvas
 
-    from fupin_desktop.reports.fonts import FONT, register_fonts
+    from fupin_desktop.formats.fonts import FONT, register_fonts
 
     register_fonts()
     c = Canvas(out, pagesize=pagesize, pageCompression=1, initialFontName=FONT,
@@ -130,7 +130,7 @@ def canvas(out, pagesize, title: str, author: str = ""):
 
 
 def text_width(text: str, size: float) -> float:
-    from fupin_desktop.reports.fonts import FONT, metrics
+    from fupin_desktop.formats.fonts import FONT, metrics
 
     return metrics(FONT).width(text) * size
 
@@ -142,7 +142,7 @@ def fit_size(text: str, width: float, size: float, minimum: float = 5.0) -> floa
 
 
 def centred(c, text: str, x_mid: float, y: float, size: float, bold: bool = False) -> None:
-    from fupin_desktop.reports.fonts import FAKE_BOLD_STROKE, FONT
+    from fupin_desktop.formats.fonts import FAKE_BOLD_STROKE, FONT
 
     c.setFont(FONT, size)
     if bold:  # the font has no bold face: fill + thin stroke (as the ledgers do)
@@ -161,7 +161,7 @@ def centred(c, text: str, x_mid: float, y: float, size: float, bold: bool = Fals
 
 def vertical(c, text: str, x_mid: float, y_top: float, size: float, gap: float = 1.12) -> float:
     """Characters stacked top to bottom (spine labels); returns the y below the last one."""
-    from fupin_desktop.reports.fonts import FONT
+    from fupin_desktop.formats.fonts import FONT
 
     c.setFont(FONT, size)
     y = y_top - size * 0.88

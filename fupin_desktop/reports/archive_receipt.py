@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from fupin_desktop.reports.archive_common import MM, canvas, centred, date_cn, fit_size
-from fupin_desktop.reports.fonts import FONT
+from fupin_desktop.formats.fonts import FONT
 from fupin_desktop.reports.ledger import write_output
 
 A4 = (595.2755905511812, 841.8897637795277)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from fupin_desktop.reports.fonts import (FAKE_BOLD_STROKE, FONT, FONT_MONO, metrics,
+from fupin_desktop.formats.fonts import (FAKE_BOLD_STROKE, FONT, FONT_MONO, metrics,
                                          register_fonts, wrap_text)
 from fupin_desktop.reports.ledger import MM, Column, fit_columns, write_output
 

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from fupin_desktop.reports.fonts import (FAKE_BOLD_STROKE, FONT, FONT_MONO, Metrics, metrics,
+from fupin_desktop.formats.fonts import (FAKE_BOLD_STROKE, FONT, FONT_MONO, Metrics, metrics,
                                          new_canvas, wrap_text)
 
 MM = 72.0 / 25.4

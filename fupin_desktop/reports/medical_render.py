@@ -83,7 +83,7 @@ def render(ledger: MedicalLedger, out, *, unit: str = "",
     dtext = date_text(today)
     path = os.fspath(out) if isinstance(out, (str, os.PathLike)) else None
     if path is not None and path.lower().endswith(".xlsx"):
-        from ..exporters.table_xlsx import XlsxColumn, write_table_xlsx
+        from ..formats.table_xlsx import XlsxColumn, write_table_xlsx
 
         cols = []
         for c in ledger.columns:

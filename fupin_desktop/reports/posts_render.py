@@ -1,4 +1,4 @@
-"""One posts table -> PDF (the fast ledger engine) or Excel (exporters.table_xlsx).
+"""One posts table -> PDF (the fast ledger engine) or Excel (formats.table_xlsx).
 
 The builders in reports/posts_ledgers.py hand over raw values (str, int, Decimal, date, None)
 with a column kind; here they are formatted for print (money with thousands separators,
@@ -83,7 +83,7 @@ def render(table: PostsTable, out, *, unit: str = "", today: dt.date | None = No
     path = os.fspath(out) if isinstance(out, (str, os.PathLike)) else None
     kinds = [c.kind for c in table.columns]
     if path is not None and path.lower().endswith(".xlsx"):
-        from ..exporters.table_xlsx import XlsxColumn, write_table_xlsx
+        from ..formats.table_xlsx import XlsxColumn, write_table_xlsx
 
         cols = []
         for c in table.columns:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from .fonts import FONT, metrics, new_canvas, wrap_text
+from ..formats.fonts import FONT, metrics, new_canvas, wrap_text
 
 MM = 72.0 / 25.4
 A4 = (595.2755905511812, 841.8897637795277)

@@ -17,7 +17,7 @@ from ..models import ArchiveItemRecord
 def _document_pdf(title: str, doc_no: str, paragraphs: list[str], unit: str, date: dt.date) -> bytes:
     """A plain A4 government-style document (title, 文号, body, unit and date)."""
     from ..reports.archive_common import MM, canvas, centred, date_cn
-    from ..reports.fonts import FONT, metrics, wrap_text
+    from ..formats.fonts import FONT, metrics, wrap_text
 
     W, H = 595.2755905511812, 841.8897637795277
     buf = io.BytesIO()

@@ -104,7 +104,7 @@ def image_to_pdf(data: bytes) -> bytes:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
-    from ..reports.fonts import FONT, register_fonts
+    from ..formats.fonts import FONT, register_fonts
 
     register_fonts()
     from ..archive.stamp import STAMP_H_MM, TOP_MM

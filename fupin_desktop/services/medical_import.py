@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from ..audit_events import record_bulk
 from ..domain import medical_calc as calc
 from ..domain.field_specs import label
-from ..exporters.table_xlsx import XlsxColumn, write_table_xlsx
+from ..formats.table_xlsx import XlsxColumn, write_table_xlsx
 from ..importers.medical import COLUMNS, COMPARE_FIELDS, SPEC, parse_settlements
 from ..importers.result import ImportIssue, ImportResult
 from ..importers.sheet import open_sheet

@@ -16,7 +16,7 @@ def pdf(tmp_path):
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from fupin_desktop.reports.fonts import register_fonts
+    from fupin_desktop.formats.fonts import register_fonts
 
     font = register_fonts()
     path = tmp_path / "台账.pdf"

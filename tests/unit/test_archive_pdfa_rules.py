@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 
 from fupin_desktop.archive.pdfa import PdfaMeta, check_pdfa, convert_to_pdfa
-from fupin_desktop.reports.fonts import FONT, FONT_MONO, new_canvas
+from fupin_desktop.formats.fonts import FONT, FONT_MONO, new_canvas
 
 CST = dt.timezone(dt.timedelta(hours=8))
 META = PdfaMeta("测试文件", dt.datetime(2026, 1, 10, 9, 30, tzinfo=CST), identifier="Z012-WS·2025-Y-SB-0001")

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from fupin_desktop.reports import pdfcheck
-from fupin_desktop.reports.fonts import FONT, new_canvas, register_fonts
+from fupin_desktop.formats.fonts import FONT, new_canvas, register_fonts
 from fupin_desktop.reports.ledger import (
     A3_LANDSCAPE, A4_LANDSCAPE, Column, LedgerSpec, RenderCancelled, layout_ledger, metrics,
     render_ledger, wrap_text)
