@@ -225,7 +225,7 @@ class ArchiveActions:
 
         self.task = run_task(self, QCoreApplication.translate("ArchiveTab", "Making the paper documents…"),
                              lambda p: print_documents(db, year, keys, out_dir),
-                             on_result=done, on_error=lambda e: show_error(self, e))
+                             on_result=done)
         return self.task
 
     # -- year --------------------------------------------------------------------------------
@@ -244,8 +244,7 @@ class ArchiveActions:
         db, year = self.ctx.db, self.year
         self.task = run_task(self, QCoreApplication.translate("ArchiveTab", "Closing the year…"), lambda p: close_year(db, year),
                              cancellable=False,
-                             on_result=lambda r: self.ctx.changed.emit("archive", []),
-                             on_error=lambda e: show_error(self, e))
+                             on_result=lambda r: self.ctx.changed.emit("archive", []))
 
     @Slot()
     def edit_year(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from .context import AppContext, show_error
+from .context import AppContext
 from .tasks import run_task
 
 DEMO_HOUSEHOLDS = 300
@@ -26,4 +26,4 @@ def load_demo(parent: QWidget, ctx: AppContext, households: int | None = None):
     return run_task(parent, QCoreApplication.translate("DemoAction", "Loading demo data…"),
                     lambda progress: generate_demo(ctx.db, households=households, seed=1,
                                                    progress=progress),
-                    on_result=done, on_error=lambda e: show_error(parent, e))
+                    on_result=done)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import print_preview
-from .context import AppContext, show_error
+from .context import AppContext
 # where outputs are saved and opened: shared with print_preview, medical_io and posts_output
 from .output_files import open_file, output_dir, remember_dir, remember_folder, safe_name
 from .tasks import run_task
@@ -91,8 +91,7 @@ def print_ledger(parent: QWidget, ctx: AppContext, villages: list[str], village:
     return run_task(parent, QCoreApplication.translate("HouseholdPrint", "Printing ledger…"),
                     lambda p: write_household_ledger(ctx.db, c["kind"], path, village=c["village"],
                                                      year=c["year"], progress=p),
-                    on_result=lambda _pages: print_preview.open_result(parent, path, c["title"]),
-                    on_error=lambda e: show_error(parent, e))
+                    on_result=lambda _pages: print_preview.open_result(parent, path, c["title"]))
 
 
 class ExportDialog(QDialog):
@@ -156,7 +155,7 @@ def export_excel(parent: QWidget, ctx: AppContext, villages: list[str] = (),
         return fn(ctx.db, path, masked=masked, village=village)
 
     return run_task(parent, QCoreApplication.translate("HouseholdPrint", "Exporting…"), work,
-                    on_result=done, on_error=lambda e: show_error(parent, e))
+                    on_result=done)
 
 
 def ask_one_or_each(parent: QWidget, n: int) -> str | None:
@@ -212,7 +211,7 @@ def print_household_files(parent: QWidget, ctx: AppContext, households: list[tup
 
         return run_task(parent, title,
                         lambda p: write_household_files(ctx.db, ids, folder, progress=p),
-                        on_result=done, on_error=lambda e: show_error(parent, e))
+                        on_result=done)
     more = f"等{len(ids)}户" if len(ids) > 1 else ""
     name = f"一户一档_{safe_name(households[0][1])}{more}.pdf"
     path, _ = QFileDialog.getSaveFileName(
@@ -225,5 +224,4 @@ def print_household_files(parent: QWidget, ctx: AppContext, households: list[tup
         path += ".pdf"
     remember_dir(path)
     return run_task(parent, title, lambda p: write_household_files(ctx.db, ids, path, progress=p),
-                    on_result=lambda _r: print_preview.show_preview(parent, path, Path(path).stem),
-                    on_error=lambda e: show_error(parent, e))
+                    on_result=lambda _r: print_preview.show_preview(parent, path, Path(path).stem))

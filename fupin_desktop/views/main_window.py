@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, self.tr("Backup"), self.tr("Backup saved to %1").replace("%1", str(out)))
 
         run_task(self, self.tr("Backing up…"), lambda p: backup(self.ctx.db, path), cancellable=False,
-                 on_result=saved, on_error=lambda e: show_error(self, e))
+                 on_result=saved)
 
     @Slot()
     def restore(self) -> None:
@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
                                     .replace("%1", str(safety)))
 
         run_task(self, self.tr("Restoring…"), lambda p: restore(self.ctx.db, path),
-                 cancellable=False, on_result=done, on_error=lambda e: show_error(self, e))
+                 cancellable=False, on_result=done)
 
     @Slot()
     def setup_wizard(self) -> None:

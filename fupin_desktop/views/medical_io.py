@@ -208,8 +208,7 @@ def export_excel(parent: QWidget, ctx: AppContext, villages, flt=None, path: str
         QMessageBox.information(parent, QCoreApplication.translate("MedicalIO", "Export"), QCoreApplication.translate("MedicalIO", "%1 settlements saved to %2")
                                 .replace("%1", f"{n:,}").replace("%2", path))
 
-    return run_task(parent, QCoreApplication.translate("MedicalIO", "Exporting…"), work, on_result=done,
-                    on_error=lambda e: show_error(parent, e))
+    return run_task(parent, QCoreApplication.translate("MedicalIO", "Exporting…"), work, on_result=done)
 
 
 # -- ledgers -----------------------------------------------------------------------------------
@@ -323,5 +322,4 @@ def render_ledger(parent: QWidget, ctx: AppContext, c: dict, path: str, open_aft
     remember_dir(path)
     return run_task(parent, QCoreApplication.translate("MedicalIO", "Printing ledger…"), work,
                     on_result=lambda _pages: (print_preview.open_result(parent, path, c.get("title", ""))
-                                              if open_after else None),
-                    on_error=lambda e: show_error(parent, e))
+                                              if open_after else None))

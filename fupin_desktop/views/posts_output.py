@@ -72,7 +72,7 @@ def print_kind(parent: QWidget, ctx: AppContext, kind: str, *, month: dt.date | 
     return run_task(parent, QCoreApplication.translate("PostsOutput", "Printing…"),
                     lambda p: write_ledger(posts_ledger_data(ctx.db, kind, month=month, year=year,
                                                              village_id=vid), path, progress=p),
-                    on_result=done, on_error=lambda e: show_error(parent, e))
+                    on_result=done)
 
 
 def confirm_missing_attendance(parent: QWidget, ctx: AppContext, month: dt.date,
@@ -219,7 +219,7 @@ def export_excel(parent: QWidget, ctx: AppContext, villages, month: dt.date, vil
         return export_posts(ctx.db, path, month=month, village_id=vid, masked=masked)
 
     return run_task(parent, QCoreApplication.translate("PostsOutput", "Exporting…"), work,
-                    on_result=lambda r: _saved(parent, r), on_error=lambda e: show_error(parent, e))
+                    on_result=lambda r: _saved(parent, r))
 
 
 def export_bank(parent: QWidget, ctx: AppContext, month: dt.date, village=(None, "")):
@@ -232,7 +232,7 @@ def export_bank(parent: QWidget, ctx: AppContext, month: dt.date, village=(None,
         return None
     return run_task(parent, QCoreApplication.translate("PostsOutput", "Exporting…"),
                     lambda _p: write_bank(ctx.db, path, month, village_id=vid),
-                    on_result=lambda r: _saved(parent, r), on_error=lambda e: show_error(parent, e))
+                    on_result=lambda r: _saved(parent, r))
 
 
 def _saved(parent: QWidget, result) -> None:
