@@ -28,14 +28,7 @@ log = logging.getLogger("fupin_desktop.cli")
 
 
 def _load_modules():
-    mods = []
-    for name in COMMAND_MODULES:
-        try:
-            mods.append(importlib.import_module(f"{__name__}.cmd_{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.cmd_{name}":
-                raise
-    return mods
+    return [importlib.import_module(f"{__name__}.cmd_{name}") for name in COMMAND_MODULES]
 
 
 def _kind_command(sub, common, name: str, help_text: str, table: dict, configure) -> None:

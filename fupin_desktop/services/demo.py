@@ -270,15 +270,10 @@ def _insert_all(s, plans, villages, today, seed) -> DemoContext:
 
 
 def _run_extensions(s, ctx: DemoContext, seed: int, timings: dict) -> list[str]:
-    """Call each tab's demo_extend; a tab whose module does not exist yet is skipped."""
+    """Call each tab's demo_extend."""
     ran = []
     for name in DEMO_EXTENSION_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+        module = importlib.import_module(name)
         # one generator per extension: adding a tab does not change the others' data
         started = time.perf_counter()
         module.demo_extend(s, random.Random(f"{seed}:{name}"), ctx)

@@ -132,13 +132,7 @@ def extra_sections() -> list[Callable]:
     out = []
     for spec in HOUSEHOLD_FILE_SECTIONS:
         mod_name, fn_name = spec.split(":")
-        try:
-            mod = importlib.import_module(mod_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod_name:
-                raise
-            continue
-        out.append(getattr(mod, fn_name))
+        out.append(getattr(importlib.import_module(mod_name), fn_name))
     return out
 
 

@@ -33,15 +33,7 @@ TABS = (
 
 
 def _tab_classes() -> list[type[BaseTab]]:
-    out = []
-    for module, cls in TABS:
-        name = f"{__package__}.{module}"
-        try:
-            out.append(getattr(importlib.import_module(name), cls))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return out
+    return [getattr(importlib.import_module(f"{__package__}.{module}"), cls) for module, cls in TABS]
 
 
 class MainWindow(QMainWindow):

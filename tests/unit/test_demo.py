@@ -220,8 +220,7 @@ def test_extensions_get_the_context(db, monkeypatch):
     fake = types.ModuleType("fupin_desktop.services._fake_demo_ext")
     fake.demo_extend = demo_extend
     monkeypatch.setitem(sys.modules, fake.__name__, fake)
-    monkeypatch.setattr(demo, "DEMO_EXTENSION_MODULES",
-                        ("fupin_desktop.services._missing_demo_ext", fake.__name__))
+    monkeypatch.setattr(demo, "DEMO_EXTENSION_MODULES", (fake.__name__,))
     summary = demo.generate_demo(db, households=20, seed=9, today=TODAY)
     ctx = seen["ctx"]
     assert summary.extensions == ["_fake_demo_ext"]

@@ -179,9 +179,7 @@ def extra_section(session, household_id):
 
 
 def test_household_file_extension_sections(town, tmp_path, monkeypatch):
-    monkeypatch.setattr(hfd, "HOUSEHOLD_FILE_SECTIONS", (
-        "fupin_desktop.reports.no_such_module:section",  # not installed: skipped
-        "tests.unit.test_household_reports:extra_section"))
+    monkeypatch.setattr(hfd, "HOUSEHOLD_FILE_SECTIONS", ("tests.unit.test_household_reports:extra_section",))
     write_household_file(town, HH, tmp_path / "hf.pdf")
     text = extract_text(tmp_path / "hf.pdf")
     assert "七、测试附加章节" in text and "附加内容" in text
