@@ -7,7 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from .context import AppContext, show_error
+from .background_load import ListLoader
+from .context import AppContext
 from .medical_widgets import (
     MedicalListModel, current_record, make_table, select_row, set_villages, village_combo,
 )
@@ -21,6 +22,7 @@ class GapsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.loader = ListLoader(self, self.tr("Loading…"))
         self.village_box = village_combo(self.tr("All"))
         self.village_box.currentIndexChanged.connect(self.reload)
         bar = QHBoxLayout()
@@ -91,14 +93,17 @@ class GapsPage(QWidget):
 
         vid = self.village_box.currentData()
         db = self.ctx.db
-        try:
+
+        def fetch():
             unsigned = chronic_without_signing(db, village_id=vid)
             with db.read() as s:
                 months = followup_months(s)
-            overdue = signings_without_followup(db, months=months, village_id=vid)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
+            return unsigned, months, signings_without_followup(db, months=months, village_id=vid)
+
+        self.loader.load(fetch, self._show)
+
+    def _show(self, lists) -> None:
+        unsigned, months, overdue = lists
         self.unsigned_model.set_rows(unsigned)
         self.overdue_model.set_rows(overdue)
         select_row(self.unsigned_table, 0)

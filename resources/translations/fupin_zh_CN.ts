@@ -1501,6 +1501,10 @@ Please tell your support contact and send them the log file:
 <context>
     <name>GapsPage</name>
     <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
         <source>All</source>
         <translation>全部</translation>
     </message>

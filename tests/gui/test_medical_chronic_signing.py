@@ -47,6 +47,7 @@ def test_new_card_through_the_form(qtbot, tab, demo_db):
 
 def test_sign_a_chronic_patient_from_the_gap_list(qtbot, tab, demo_db):
     gaps = tab.show_page("gaps")
+    qtbot.waitUntil(lambda: not gaps.loader.pending, timeout=10_000)  # loaded off the GUI thread
     unsigned = sg.chronic_without_signing(demo_db)
     assert gaps.counts[0] == len(unsigned) > 0
     first = gaps.unsigned_model.record(0)
@@ -63,6 +64,7 @@ def test_sign_a_chronic_patient_from_the_gap_list(qtbot, tab, demo_db):
     assert tab.signing.current().member_id == first.member_id
 
     tab.show_page("gaps")
+    qtbot.waitUntil(lambda: not gaps.loader.pending, timeout=10_000)
     assert gaps.counts[0] == len(unsigned) - 1
     assert first.member_id not in [gaps.unsigned_model.record(i).member_id
                                    for i in range(gaps.unsigned_model.rowCount())]
@@ -70,6 +72,7 @@ def test_sign_a_chronic_patient_from_the_gap_list(qtbot, tab, demo_db):
 
 def test_record_an_overdue_follow_up(qtbot, tab, demo_db):
     gaps = tab.show_page("gaps")
+    qtbot.waitUntil(lambda: not gaps.loader.pending, timeout=10_000)
     overdue = sg.signings_without_followup(demo_db)
     assert gaps.counts[1] == len(overdue) > 0
     signing = gaps.overdue_model.record(0)
@@ -85,6 +88,7 @@ def test_record_an_overdue_follow_up(qtbot, tab, demo_db):
     assert fus[-1].doctor_name == signing.doctor_name  # prefilled from the signing
 
     tab.show_page("gaps")
+    qtbot.waitUntil(lambda: not gaps.loader.pending, timeout=10_000)
     assert gaps.counts[1] == len(overdue) - 1
 
 
