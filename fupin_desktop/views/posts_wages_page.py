@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.posts_calendar import month_end, month_text
+from .background_load import ListLoader
 from .context import show_error
 from .medical_widgets import current_record, make_table, set_villages, village_combo
 from .posts_widgets import NOTICE, OVERDUE, ColouredListModel, MonthPicker
@@ -41,6 +42,7 @@ class WagesPage(QWidget):
         super().__init__(parent)
         self.ctx, self.notify = ctx, notify
         self.run = None
+        self.loader = ListLoader(self, self.tr("Loading…"))
         self.month = MonthPicker()
         self.village = village_combo(self.tr("All villages"))
         self.state = QLabel()
@@ -158,11 +160,11 @@ class WagesPage(QWidget):
 
         cur = self.current()
         keep = keep if keep is not None else (cur.assignment_id if cur is not None else None)
-        try:
-            run = wage_run(self.ctx.db, self.month.month(), village_id=self.village.currentData())
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
+        db, month, vid = self.ctx.db, self.month.month(), self.village.currentData()
+        # a county's month of wages is computed in a worker; the page shows it when it is ready
+        self.loader.load(lambda: wage_run(db, month, village_id=vid), lambda run: self._show(run, keep))
+
+    def _show(self, run, keep) -> None:
         self.run = run
         self.model.set_rows(run.slips)
         row = next((i for i, s in enumerate(run.slips) if s.assignment_id == keep), 0)

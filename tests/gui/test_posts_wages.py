@@ -56,6 +56,7 @@ def page(qtbot, db, workers, monkeypatch):
     qtbot.waitExposed(tab)
     p = tab.show_page("wages")
     p.month.set_month(OCT)
+    _loaded(qtbot, p)
     p.tab = tab
     p.opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: p.opened.append(url.toLocalFile()))
@@ -66,6 +67,11 @@ def page(qtbot, db, workers, monkeypatch):
 
     monkeypatch.setattr(print_preview, "show_preview", preview)
     return p
+
+
+def _loaded(qtbot, page):
+    """The month's wages are computed off the GUI thread: wait until the page shows them."""
+    qtbot.waitUntil(lambda: not page.loader.pending and page.run is not None, timeout=10_000)
 
 
 def _slip_row(page, name):
@@ -101,6 +107,8 @@ def test_close_month_and_print_the_payroll(qtbot, page, db, tmp_path, monkeypatc
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     page.close_button.click()
     qtbot.waitUntil(lambda: bool(page.opened), timeout=30000)
+    _loaded(qtbot, page)
+    qtbot.waitUntil(lambda: page.run.closed, timeout=10_000)  # reloaded after the close
     assert len(asked) == 2 and "860.00" in asked[0] and "李四" in asked[1]  # confirm, then missing
     assert page.opened == [str(out)]
     assert is_month_closed_db(db, OCT)
@@ -156,6 +164,7 @@ def test_rules_dialog_changes_the_preview_and_names_a_bad_value(qtbot, page, db)
         reasons = s.scalars(select(AuditLog.reason).where(AuditLog.table_name == "settings")).all()
     assert "乡镇会议决定" in reasons
     page.reload()
+    _loaded(qtbot, page)
     assert {s.worker_name: s.amount for s in page.model.rows}["张三"] == Decimal("380.00")
 
 
@@ -184,6 +193,7 @@ def test_printing_a_payroll_with_missing_attendance_asks_first(qtbot, page, tmp_
 def test_printing_a_complete_month_does_not_ask(qtbot, page, db, tmp_path, monkeypatch, workers):
     set_marks(db, OCT, [(workers[2], day, "P") for day in range(1, 23)])
     page.reload()
+    _loaded(qtbot, page)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("nothing to confirm"))
     out = tmp_path / "p.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
