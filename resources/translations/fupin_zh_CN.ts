@@ -4969,6 +4969,10 @@ Reason (required):</source>
 <context>
     <name>WagesPage</name>
     <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
         <source>All villages</source>
         <translation>全部行政村</translation>
     </message>
