@@ -134,3 +134,38 @@ def test_a_load_is_cancelled_without_asking(window_for, db, qtbot, monkeypatch, 
     assert w.close(), shown
     assert stopped.is_set()
     assert not [s for s in shown if s[0] == "question"]
+
+
+def test_a_list_loader_shows_only_the_newest_load(qtbot, qapp, monkeypatch):
+    """A filter changed while the last list still loads: the older result, even when it comes
+    last, is dropped; an error of the newest load is shown."""
+    from PySide6.QtWidgets import QWidget
+
+    from fupin_desktop.views.background_load import ListLoader
+    from fupin_desktop.views.tasks import running_tasks
+
+    shown_boxes = _patch_boxes(monkeypatch)
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    loader = ListLoader(owner, "读取")
+    release_old = threading.Event()
+    shown = []
+
+    def old():
+        release_old.wait(10)
+        return "旧"
+
+    loader.load(old, shown.append)
+    loader.load(lambda: "新", shown.append)
+    qtbot.waitUntil(lambda: shown == ["新"], timeout=10_000)
+    assert not loader.pending
+    release_old.set()  # the old load ends after the new one: it is not shown
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=10_000)
+    assert shown == ["新"]
+
+    def broken():
+        raise UserError("读取失败，请重试")
+
+    loader.load(broken, shown.append)
+    qtbot.waitUntil(lambda: not loader.pending, timeout=10_000)
+    assert shown == ["新"] and shown_boxes and "读取失败" in shown_boxes[-1][2]
