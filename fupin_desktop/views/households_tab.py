@@ -34,7 +34,9 @@ class HouseholdsTab(BaseTab):
         layout.addWidget(self.filters)
         layout.addWidget(self.splitter, 1)
         ctx.changed.connect(self._on_changed)
-        self.refresh()
+        # the register is read when the tab is first shown: 总览 is the first tab, and reading a
+        # county's register would delay the window by as long again
+        self._loaded = False
 
     # -- construction ------------------------------------------------------------------------
     def _act(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -171,6 +173,7 @@ class HouseholdsTab(BaseTab):
     def show_filtered(self, **filters) -> None:
         """The register filtered as the 总览 page asks (village, household_type, risk, monitored,
         below_year; see RegistryFilterBar.set_filter)."""
+        self._ensure_loaded()  # the villages to choose from
         self.filters.set_filter(**filters)  # its `changed` applies it
 
     @Slot()
@@ -229,9 +232,18 @@ class HouseholdsTab(BaseTab):
                                   .replace("%2", str(len(members))))
 
     # -- refresh -----------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._ensure_loaded()
+
+    def _ensure_loaded(self) -> None:
+        if not self._loaded:
+            self.refresh()
+
     def refresh(self) -> None:
         from ..services import registry
 
+        self._loaded = True
         try:
             self._villages = list(registry.village_choices(self.ctx.db))
         except Exception as exc:  # noqa: BLE001
@@ -245,6 +257,8 @@ class HouseholdsTab(BaseTab):
 
     @Slot(str, list)
     def _on_changed(self, kind: str, ids: list) -> None:
+        if not self._loaded:
+            return  # read when first shown
         if kind in ("all", "villages", "settings"):
             self.refresh()
         elif kind in ("households", "members", "incomes"):

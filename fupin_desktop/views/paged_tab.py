@@ -26,7 +26,7 @@ class PagedTab(BaseTab):
         self._villages: list[tuple[int, str]] = []
         self._stale: set[QWidget] = set()
         self._notifying = False
-        self.pages = QTabWidget()
+        self.pages = QTabWidget(self)  # parented now: the pages join a tree that is never reparented whole
 
     # -- building ----------------------------------------------------------------------------
     def _act(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:

@@ -61,7 +61,7 @@ def test_status_bar_names_user_and_role(window_for, office):
 def test_auditor_does_not_see_write_actions(window_for, office):
     users.login(office, "wang", "wang-pass-1")
     w = window_for(office)
-    tab = w.tab("HouseholdsTab")
+    tab = w.show_tab("HouseholdsTab")
     assert not tab.import_action.isVisible()
     assert not tab.settings_action.isVisible()
     assert tab.export_action.isVisible()  # reading and exporting (masked) stay
@@ -73,7 +73,7 @@ def test_auditor_does_not_see_write_actions(window_for, office):
 
 
 def _first_member_ids(qtbot, w):
-    tab = w.tab("HouseholdsTab")
+    tab = w.show_tab("HouseholdsTab")
     tab.table.selectRow(0)
     qtbot.waitUntil(lambda: tab.member_model.rowCount() > 0, timeout=5000)
     model = tab.member_model

@@ -112,7 +112,7 @@ def test_ctrl_s_in_an_unchanged_household_dialog_saves_nothing(window_for, demo_
     from fupin_desktop.models import AuditLog
 
     w = window_for(demo_db)
-    tab = w.tab("HouseholdsTab")
+    tab = w.show_tab("HouseholdsTab")
     qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=10_000)
     with demo_db.read() as s:
         before = s.query(AuditLog).count()

@@ -147,7 +147,7 @@ def test_households_tab_opens_the_survey_form_and_main_window_has_the_page(qtbot
     w = window_for(reg)
     titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
     assert "问题整改" in titles
-    tab = w.tab("HouseholdsTab")
+    tab = w.show_tab("HouseholdsTab")
     tab.select_id(tab.model.ids[0])
     tab.survey_action.trigger()
     assert tab.survey_dialog is not None and tab.survey_dialog.code in CODES
