@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import attrgetter, contains, is_not, not_, truth
+from itertools import chain, compress, repeat
+from operator import attrgetter, contains, is_not, itemgetter, not_, truth
 
 from .data import ACTIVE, NO_LABOUR, Ledgers, age, norm
 from .rules import ERROR, SUSPECT, Finding, rule, township_rule
@@ -166,7 +166,7 @@ class _InYear(dict):
         return got
 
 
-_SETTLED, _SELF_PAY = attrgetter("settled"), attrgetter("self_pay")
+_SETTLED, _SELF_PAY, _SETTLEMENTS = attrgetter("settled"), attrgetter("self_pay"), attrgetter("settlements")
 
 
 def _year_settlements(t, ctx) -> dict[int, tuple]:
@@ -174,8 +174,14 @@ def _year_settlements(t, ctx) -> dict[int, tuple]:
     got = t.cache.get("year_settlements")
     if got is None:
         in_year = _InYear(ctx.year).__getitem__
+        rows = _with(t, "settlements")
+        leds = list(map(itemgetter(2), rows))
+        dates = set(map(_SETTLED, chain.from_iterable(map(_SETTLEMENTS, leds))))
+        if all(map(in_year, dates)):  # the usual case: every settlement read is of the year
+            got = t.cache["year_settlements"] = dict(zip(map(itemgetter(0), rows), map(_SETTLEMENTS, leds)))
+            return got
         got = t.cache["year_settlements"] = {}
-        for i, _h, led in _with(t, "settlements"):
+        for i, _h, led in rows:
             rows = led.settlements
             flags = list(map(in_year, map(_SETTLED, rows)))
             if all(flags):  # the usual case: the loader reads the year (and the dead's)
@@ -233,18 +239,21 @@ def x08(t, ctx):
 
 @rule("X09", "未参加基本医保但有基本医保报销", ERROR, "基本医疗保险、医疗结算", "有基本医保报销的成员应为参加基本医保，请更正参保情况。")
 def x09(t, ctx):
-    # the households with a member recorded without basic insurance (few), from the columns of
-    # the normal members and the few others; then whether those members were reimbursed
-    some = set(compress(t.hi, t.per_member(lambda p: p.res == "否" and p.emp in ("否", ""))))
-    some.update(_not_normal(t))
+    # the members recorded without basic insurance (few), by household: the normal ones from
+    # their profiles (C-level), the few others from their records; then whether they were reimbursed
+    uninsured: dict[int, set[str]] = {}
+    flag = t.per_member(lambda p: p.res == "否" and p.emp in ("否", ""))
+    for j in compress(range(len(flag)), flag):
+        uninsured.setdefault(t.hi[j], set()).add(t.id[j])
+    for i, by_id in _not_normal(t).items():
+        for k, m in by_id.items():
+            if norm(m.resident_insurance) == "否" and norm(m.employee_insurance) in ("否", ""):
+                uninsured.setdefault(i, set()).add(k)
     for i, rows in _year_settlements(t, ctx).items():
-        if i not in some:
+        ids = uninsured.get(i)
+        if not ids:
             continue
-        uninsured = {k for k, m in _members(t.households[i]).items()
-                     if norm(m.resident_insurance) == "否" and norm(m.employee_insurance) in ("否", "")}
-        if not uninsured:
-            continue
-        paid = {s.member_id for s in rows if s.member_id in uninsured and s.basic_paid > 0}
+        paid = {s.member_id for s in rows if s.member_id in ids and s.basic_paid > 0}
         for mid in sorted(paid):
             yield i, mid, "基本医保为否，有基本医保报销"
 
