@@ -19,12 +19,13 @@ What is checked (limits are the fields of :class:`Limits`, defaults below):
 
 Speed (issue 12: the guard ≤ 5 % of an import; bench/bench_guard.py): a 150,000-member
 export is 436 MB of sheet XML, 9 M cells; the import takes ~11.5 s of CPU. The guard takes
-~0.52 s (was 1.55 s): inflating ~0.12 s (ISA-L when installed, else zlib), one regular
-expression per 4 MB piece ~0.38 s. That expression works on the inflated bytes where they lie
-and is entered at each '<c' only; it passes a cell whose first attribute is ``r="REF"`` with
-REF an upper-case reference inside the limits, so the common case never enters Python per
-cell. Any other cell tag is read exactly; an irregular sheet (a cell without ``r``...) is
-rescanned exactly (row by row, as calamine numbers cells without ``r``).
+~0.75 s (6.5 %; was 1.85 s): inflating ~0.12 s (ISA-L when installed, else zlib), one regular
+expression per 4 MB piece (guard_cells.prefilter). That expression works on the inflated bytes
+where they lie and is entered at each '<c' only; it passes a cell written ``<c r="REF" s="…"
+t="…">`` with REF an upper-case reference inside the limits, so the common case never enters
+Python per cell. Any other cell tag is read exactly (guard_cells: either quote, entities, the
+last of two r); an irregular sheet (a cell without ``r``, a prefixed cell...) is rescanned
+exactly (row by row, as calamine numbers cells without ``r``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ try:  # ISA-L inflates 3-4 times faster than zlib; same API
 except ImportError:  # pragma: no cover - depends on the installation
     import zlib as _zlib
 
+from .guard_cells import (REF, ROW_OR_CELL, TAG_START, attr_r, cell_ref, col_index, col_name,
+                          prefilter, prefixed_cell)
 from .guard_limits import DEFAULT_LIMITS, LIMIT_LABELS, MB, Limits, limits_from_env  # noqa: F401
 
 
@@ -83,116 +86,12 @@ class _Refuse(Exception):
     pass
 
 
-def col_name(i: int) -> str:
-    """1 -> A, 200 -> GR."""
-    s = ""
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-# --- the reference pre-filter ---------------------------------------------------------------
-def _span(lo: str, hi: str, times: str = "") -> str:
-    """A character class from ``lo`` to ``hi``, repeated ``times`` (a regex quantifier)."""
-    return (lo if lo == hi else f"[{lo}-{hi}]") + times
-
-
-def _lex_at_most(limit: str, alpha: str) -> str:
-    """Regex for strings of exactly ``len(limit)`` characters of ``alpha`` that are ≤ ``limit``."""
-    if not limit:
-        return ""
-    c, lo, rest = limit[0], alpha[0], limit[1:]
-    if c == lo:
-        return re.escape(c) + _lex_at_most(rest, alpha)
-    smaller = _span(lo, chr(ord(c) - 1)) + (_span(alpha[0], alpha[-1], f"{{{len(rest)}}}")
-                                            if rest else "")
-    return f"(?:{smaller}|{re.escape(c)}{_lex_at_most(rest, alpha)})"
-
-
-def _at_most(limit: str, first: str, alpha: str) -> str:
-    """Regex for the numbers written in ``alpha`` (first character from ``first``: no leading
-    zero) that are ≤ ``limit``, as column letters and row digits are. Each alternative starts
-    with its own first characters: the regex engine skips the others on one comparison."""
-    n, c0 = len(limit), limit[0]
-
-    def any_(most: int) -> str:  # up to ``most`` more characters, possessive (no backtracking)
-        return _span(alpha[0], alpha[-1], f"{{0,{most}}}+") if most > 0 else ""
-
-    alts = []
-    if c0 > first:  # a smaller first character: any length up to n
-        alts.append(_span(first, chr(ord(c0) - 1)) + any_(n - 1))
-    # the same first character: shorter than the limit, or as long and not greater
-    same = [any_(n - 2)] if n >= 2 else []
-    same.append(_lex_at_most(limit[1:], alpha))
-    alts.append(re.escape(c0) + "(?:" + "|".join(same) + ")")
-    if c0 < alpha[-1] and n >= 2:  # a larger first character: shorter than the limit
-        alts.append(_span(chr(ord(c0) + 1), alpha[-1]) + any_(n - 2))
-    return "(?:" + "|".join(alts) + ")"
-
-
-def _below(limit: str, first: str, alpha: str) -> str:
-    """Regex, without alternatives (about 0.06 s cheaper on the 150,000-member export), for a
-    part of the numbers ≤ ``limit``: those shorter than it or, as long, with a smaller first
-    character. Leading zeros are allowed (they only make the number smaller), and so is a
-    reference without letters, or row 0: calamine refuses those itself (no grid is made)."""
-    n, c0 = len(limit), limit[0]
-    if n == 1:
-        return _span(first, c0)
-    lead = _span(first, chr(ord(c0) - 1), "?+") if c0 > first else ""
-    rest = _span(alpha[0], alpha[-1], f"{{{0 if alpha[0] == 'A' else 1},{n - 1}}}+")
-    return lead + rest
-
-
-def _prefilter(limits: Limits, prefix: str = "", exact: bool = True) -> re.Pattern:
-    """A regex that finds every cell tag except ``<c r="REF" s="…" t="…">`` (only s and t
-    after r, as the generators write them) with REF an upper-case reference
-    inside the limits (``exact``) or inside a cheaper part of them (the rest are hits, read
-    exactly). It is entered at '<c' only (9 M times in the 150,000-member export, against
-    42 M '<'), and works on the sheet bytes as they are. A hit is read exactly by
-    :meth:`_Guard._candidate` (a cell without ``r``, an entity, a lower-case letter, a
-    reference beyond the limits...).
-
-    Rows need no look: when every cell carries its reference, calamine places cells by it and
-    the row tags change nothing; a cell without one is a hit and the sheet is read exactly."""
-    pattern = _at_most if exact else _below
-    col = pattern(col_name(limits.max_columns), "A", "AZ")
-    row = pattern(str(limits.max_rows), "1", "09")
-    p = re.escape(prefix)
-    # ...followed by plainly written attributes other than r up to the tag's end (a second r
-    # would count: calamine takes the last one)
-    return re.compile(f'<{p}c(?! r="{col}{row}"{_OTHER_ATTRS}/?>)(?=[\\s>/])'.encode())
-
-
-# the rest of the tag as the generators write it, ` s="3" t="s"`: only then is the first r the
-# only one (calamine takes the last); any other attribute makes the cell a hit, read exactly
-_OTHER_ATTRS = r'(?: [st]="[^"]*+")*+'
-
-# a cell spelled with a namespace prefix (x:c): calamine reads it under any root
-_PREFIXED_TAG = re.compile(rb"<[A-Za-z_][\w.-]*")
-
-
 _PREFILTERS: dict[tuple[Limits, str, bool], re.Pattern] = {}
 # hits of the cheap pre-filter that are inside the limits after all: past this many in a sheet
 # (a sheet out to column GR, say), the exact one takes over
 _CHEAP_MISSES = 256
 _ROOT = re.compile(rb"<(\w+:)?worksheet\b")
 
-_REF = re.compile(rb'r="([A-Za-z]+)([0-9]+)"')
-_REF_VALUE = re.compile(rb"([A-Za-z]+)([0-9]+)")
-# attributes as an XML parser reads them: either quote, a '>' inside a quoted value, spaces
-# around '=' (calamine accepts all of these; a guard that did not would let them through)
-_ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""
-_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])" + _ATTRS + rb"(/?)>")
-_TAG_START = re.compile(rb"<(?:\w+:)?(?:row|c)(?=[\s>/])")
-_R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"')
 _TEXT_TAG = re.compile(rb"<(?:\w+:)?(t|v)\b[^>]*>$")
 _SST_ROOT = re.compile(rb"<(\w+:)?sst\b")
@@ -460,7 +359,7 @@ class _Guard:
                 if m and m[1]:
                     return False  # a prefixed sheet (rare): its cells may be spelled either way
                 search = self._prefilter("", exact).search
-            if _prefixed_cell(buf, start, end):
+            if prefixed_cell(buf, start, end):
                 return False
             # a piece ends at a '>': a cell tag is cut only where a '>' sits inside one of its
             # values, and such a tag is a hit (its r is not the first attribute)
@@ -478,7 +377,7 @@ class _Guard:
                     search = self._prefilter("", exact).search
             # figures: the last cell of each piece (the limits are enforced above, exactly)
             last = buf.rfind(b" r=", max(start, buf.rfind(b"<c ", start, end)), end)
-            ref = _REF.match(buf, last + 1, end) if last >= 0 else None
+            ref = REF.match(buf, last + 1, end) if last >= 0 else None
             if ref is not None:
                 fig.last_row = max(fig.last_row, int(ref[2]))
                 fig.last_column = max(fig.last_column, col_index(ref[1].decode()))
@@ -487,18 +386,18 @@ class _Guard:
     def _prefilter(self, prefix: str, exact: bool) -> re.Pattern:
         key = (self.limits, prefix, exact)
         if key not in _PREFILTERS:
-            _PREFILTERS[key] = _prefilter(self.limits, prefix, exact)
+            _PREFILTERS[key] = prefilter(self.limits, prefix, exact)
         return _PREFILTERS[key]
 
     def _candidate(self, buf: bytes, at: int, end: int, fig: SheetFigures) -> bool:
         """A pre-filter hit at ``at`` (in a piece ending at ``end``): refuse a real violation;
         False for an irregular sheet; True for a false alarm (e.g. a cell without a value)."""
-        tag = _ROW_OR_CELL.match(buf, at, end)
+        tag = ROW_OR_CELL.match(buf, at, end)
         if tag is None:
             return False  # a tag cut by the piece (a '>' inside a value): read it exactly
         if tag[1] == b"row":
             return False  # a row without r: rows are numbered by counting
-        ref = _ref(tag[2])
+        ref = cell_ref(tag[2])
         if ref is None or not tag[2].lstrip().startswith(b'r="'):
             return False
         if tag[3] == b"/" or buf.startswith(b"</", tag.end(), end):
@@ -528,15 +427,15 @@ class _Guard:
             # waits for the next piece
             seg = carry + buf[start:stop]
             end = 0
-            for m in _ROW_OR_CELL.finditer(seg):
+            for m in ROW_OR_CELL.finditer(seg):
                 end = m.end()
                 kind, attrs, empty = m[1], m[2], m[3]
                 if kind == b"row":
-                    r = _attr_r(attrs)
+                    r = attr_r(attrs)
                     row = int(r) if r is not None and r.isdigit() else row + 1
                     col = 0
                     continue
-                ref = _ref(attrs)
+                ref = cell_ref(attrs)
                 if ref is not None:
                     row_c, col = ref
                 else:
@@ -544,7 +443,7 @@ class _Guard:
                 if empty == b"/" or seg.startswith(b"</", m.end()):
                     continue
                 self._place(row_c, col, fig)
-            open_tag = _TAG_START.search(seg, end)
+            open_tag = TAG_START.search(seg, end)
             carry = seg[open_tag.start():] if open_tag else b""
             if len(carry) > self.limits.max_text_run:
                 self._long_run(b"", b"<" + carry)  # one tag longer than a text run may be
@@ -585,43 +484,6 @@ class _Guard:
                             raise self.refuse(f"的共享字符串表中有一项长达 {_fmt(chars)} 个字"
                                               f"（单元格字数上限 {_fmt(cell_lim)}）")
         self.report.shared_strings = count
-
-
-def _prefixed_cell(buf: bytes, start: int, end: int) -> bool:
-    """Whether ``buf[start:end]`` holds a cell tag with a namespace prefix (``<x:c ``): the
-    pre-filter enters at '<c' only. ':' is rare in a sheet (a find, not a regex pass)."""
-    i = buf.find(b":", start, end)  # one byte: memchr, ten times faster than finding ":c"
-    while i >= 0:
-        if buf[i + 1:i + 3] in _CELL_AFTER_PREFIX:
-            lt = buf.rfind(b"<", max(start, i - 64), i)
-            if lt >= 0 and _PREFIXED_TAG.fullmatch(buf, lt, i):
-                return True
-        i = buf.find(b":", i + 1, end)
-    return False
-
-
-_CELL_AFTER_PREFIX = frozenset(b"c" + bytes([x]) for x in b" \t\r\n>/")
-
-
-def _attr_r(attrs: bytes) -> bytes | None:
-    """The value of the ``r`` attribute, entities resolved (a parser that resolved them
-    would read ``&#88;FD1`` as XFD1); the last one where a tag has two, as calamine reads it."""
-    m = None
-    for m in _R_ATTR.finditer(attrs):
-        pass
-    if m is None:
-        return None
-    value = m[1] if m[1] is not None else m[2]
-    if b"&" in value:
-        value = html.unescape(value.decode("utf-8", "replace")).encode("utf-8", "replace")
-    return value.strip()
-
-
-def _ref(attrs: bytes) -> tuple[int, int] | None:
-    """(row, column) of a cell's ``r`` attribute; None without one or when it is no reference."""
-    value = _attr_r(attrs)
-    ref = _REF_VALUE.fullmatch(value) if value is not None else None
-    return (int(ref[2]), col_index(ref[1].decode())) if ref else None
 
 
 def _zip_entry_count(f) -> int | None:

@@ -29,6 +29,7 @@ from ..reports import household_ledgers as hl
 from ..reports.household_ledgers import KINDS, LedgerData, money_text
 from . import asof as asof_q
 from . import settings
+from .villages import village_id_by_name
 
 
 def _bool_text(v) -> str:
@@ -40,17 +41,6 @@ def _risks(r1, r2, r3, r4, r5) -> str:
 
 
 _ACTIVE = (Member.deleted_at.is_(None))
-
-
-def _village_filter(session, village: str | None):
-    if not village:
-        return None
-    vid = session.scalar(select(Village.id).where(Village.name == village.strip()))
-    if vid is None:
-        names = "、".join(session.scalars(select(Village.name).order_by(Village.sort_order,
-                                                                        Village.name)).all()[:20])
-        raise InputError(f"找不到行政村“{village}”。现有的行政村：{names or '（无）'}")
-    return vid
 
 
 def default_income_year(session) -> int:
@@ -298,7 +288,7 @@ def ledger_data(session, kind: str, *, village: str | None = None, year: int | N
     (the archive prints its catalogue 题名)."""
     if kind not in _BUILDERS:
         raise InputError(f"未知的台账类型“{kind}”，可选：{'、'.join(KINDS)}")
-    vid = _village_filter(session, village)
+    vid = village_id_by_name(session, village)
     if as_of is None and year is not None:
         as_of = as_of_date(year)
     data = _BUILDERS[kind](session, vid, year, as_of)

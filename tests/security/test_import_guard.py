@@ -173,11 +173,11 @@ def test_a_tag_cut_at_a_quoted_gt_on_a_piece_boundary_is_read_whole(tmp_path):
 @pytest.mark.parametrize("limit", [1, 2, 9, 10, 26, 27, 52, 182, 200, 201, 702, 703, 16_384,
                                    99_999, 100_000, 150_000, 200_000, 1_048_576])
 def test_the_fast_scan_passes_exactly_the_references_inside_the_limits(limit):
-    """The pre-filter's 'reference inside the limits' (guard._at_most), against arithmetic."""
+    """The pre-filter's 'reference inside the limits' (guard_cells._at_most), against arithmetic."""
     import itertools
     import re
 
-    from fupin_desktop.importers import guard
+    from fupin_desktop.importers import guard_cells as guard
 
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     cols = re.compile(guard._at_most(guard.col_name(limit), "A", "AZ").encode())
