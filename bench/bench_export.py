@@ -51,7 +51,7 @@ def _build(households: int) -> Path:
     path = _db_path(households)
     if path.exists():
         return path
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import Base
     from fupin_desktop.services import demo
 
@@ -197,7 +197,7 @@ PHASES = {"export": _phase_export, "floor": _phase_floor, "floor-raw": _phase_fl
 
 
 def _child(phase: str, db_path: str, out: str) -> int:
-    from fupin_desktop.database import open_database
+    from fupin_desktop.services.opening import open_database
 
     db = open_database("sqlite:///" + db_path, migrate=False)
     res = PHASES[phase](db, out)
