@@ -75,7 +75,7 @@ def cpu_per_item(db, plan, sample: int = 60) -> dict[str, float]:
     from fupin_desktop.archive.itemfile import make_item_pdf
     from fupin_desktop.archive.pdfa import PdfaMeta
     from fupin_desktop.archive.stamp import StampFields
-    from fupin_desktop.services.archive_render import render_household_item, use_database
+    from fupin_desktop.services.archive.render import render_household_item, use_database
 
     use_database(db)
     files = [p for p in plan.items if p.kind == "household-file"][:sample]
@@ -113,8 +113,8 @@ def main() -> None:
     ap.add_argument("--iso", action="store_true")
     args = ap.parse_args()
     from fupin_desktop.services.opening import open_database
-    from fupin_desktop.services.archive_build import build_year, verify_dir
-    from fupin_desktop.services.archive_plan import plan_year
+    from fupin_desktop.services.archive.build import build_year, verify_dir
+    from fupin_desktop.services.archive.plan import plan_year
 
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench_archive_"))
     base.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ columns), against XlsxWriter constant_memory writing the same cells in the same 
 Target (issue 11): the export ≤ 1.2 × the floor, memory flat. Each figure is taken in its own
 child process, so its peak RSS is its own:
 
-* export — ``services.household_export.export_members(db, out)``: the streamed query, the
+* export — ``services.households.export.export_members(db, out)``: the streamed query, the
   column getters, masking, formats and the file (zip) — everything a clerk waits for;
 * floor — the same cells (produced by the exporter's own row pipeline, which is *not* timed)
   written with XlsxWriter's public ``worksheet.write(row, col, value, format)`` in
@@ -69,13 +69,22 @@ def _build(households: int) -> Path:
 
 
 def _peak_mb() -> float:
+    """This process's resident high-water mark: Linux VmHWM, which starts afresh in the child
+    (its ru_maxrss would start from the parent's, e.g. the demo build's 880 MB)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _cells(db):
     """(columns, title, info, rows): the members sheet exactly as the exporter builds it."""
     from fupin_desktop.exporters import households as ex
-    from fupin_desktop.services import household_export as svc
+    from fupin_desktop.services.households import export as svc
     from fupin_desktop.services.settings import output_maskers
 
     s = db.read().__enter__()
@@ -104,7 +113,7 @@ class _Clock:
 
 
 def _phase_export(db, out: str) -> dict:
-    from fupin_desktop.services.household_export import export_members
+    from fupin_desktop.services.households.export import export_members
 
     clock = _Clock()
     with clock:

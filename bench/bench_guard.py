@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {path} in {time.perf_counter() - t0:.1f} s")
 
     from fupin_desktop.importers import guard
-    from fupin_desktop.services.household_import import import_households
+    from fupin_desktop.services.households.importing import import_households
 
     print(f"file: {path} ({path.stat().st_size / 1e6:.1f} MB), inflate: {guard._zlib.__name__}")
     g_wall = g_cpu = report = None

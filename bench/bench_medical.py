@@ -97,8 +97,8 @@ def bench_ledger(db, out_dir: Path) -> tuple[float, float, int]:
     from fupin_desktop.reports.ledger import LedgerSpec, render_ledger
     from fupin_desktop.reports.medical_ledgers import medical_ledger, render_medical_ledger
     from fupin_desktop.reports.medical_render import _pdf_column, fmt
-    from fupin_desktop.services.medical_ledger_data import medical_data, medical_ledger_data
-    from fupin_desktop.services.medical_period import Period
+    from fupin_desktop.services.medical.ledger_data import medical_data, medical_ledger_data
+    from fupin_desktop.services.medical.period import Period
 
     t = time.perf_counter()
     pages = render_medical_ledger(medical_ledger_data(db, "medical", period=Period(YEAR)),
@@ -117,7 +117,7 @@ def bench_ledger(db, out_dir: Path) -> tuple[float, float, int]:
 
 
 def bench_alerts(db, path: Path) -> tuple[float, float, int]:
-    from fupin_desktop.services.medical_alerts import compute_alerts
+    from fupin_desktop.services.medical.alerts import compute_alerts
 
     def bare():
         con = sqlite3.connect(path)

@@ -33,7 +33,7 @@ def _database(members: int, cache: Path):
     from fupin_desktop import migrate
     from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import Base
-    from fupin_desktop.services.household_import import import_households
+    from fupin_desktop.services.households.importing import import_households
 
     path = cache / f"members_ledger_{members}.db"
     fresh = not path.exists()
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from fupin_desktop.formats.fonts import register_fonts
     from fupin_desktop.reports.household_ledgers import _fmt, _pdf_column
-    from fupin_desktop.services.household_ledger_data import ledger_data, write_household_ledger
+    from fupin_desktop.services.households.ledger_data import ledger_data, write_household_ledger
     from fupin_desktop.reports.ledger import layout_ledger
 
     register_fonts()  # a one-off start-up cost, not part of either figure

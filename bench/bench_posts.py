@@ -33,10 +33,10 @@ from fupin_desktop.models import Base, Household, Member, Village  # noqa: E402
 from fupin_desktop.models.base import utcnow  # noqa: E402
 from fupin_desktop.models.posts import AttendanceMonth, Assignment, Inspection, Post  # noqa: E402
 from fupin_desktop.domain.idcard import check_char  # noqa: E402
-from fupin_desktop.services.posts_attendance import month_grid, set_marks  # noqa: E402
+from fupin_desktop.services.posts.attendance import month_grid, set_marks  # noqa: E402
 from fupin_desktop.domain.posts_calendar import days_in_month  # noqa: E402
-from fupin_desktop.services.posts_rules import load_rules  # noqa: E402
-from fupin_desktop.services.posts_wages import compute_month  # noqa: E402
+from fupin_desktop.services.posts.rules import load_rules  # noqa: E402
+from fupin_desktop.services.posts.wages import compute_month  # noqa: E402
 
 PER_VILLAGE = 500
 

@@ -34,7 +34,7 @@ from bench_posts import build  # noqa: E402  (synthetic villages of 500 workers 
 
 from fupin_desktop.services.opening import open_database  # noqa: E402
 from fupin_desktop.models import Base  # noqa: E402
-from fupin_desktop.services.posts_attendance import month_grid, set_marks  # noqa: E402
+from fupin_desktop.services.posts.attendance import month_grid, set_marks  # noqa: E402
 
 
 def ms(samples: list[float]) -> str:
@@ -66,9 +66,9 @@ def main() -> None:
     from PySide6.QtTest import QTest
 
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.posts_grid_model import FIXED
-    from fupin_desktop.views.posts_tab import PostsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.posts.grid_model import FIXED
+    from fupin_desktop.views.posts.tab import PostsTab
 
     app = create_app(["bench"])
     tab = PostsTab(AppContext(db))

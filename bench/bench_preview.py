@@ -47,7 +47,7 @@ def floor_once(path: Path, scale: float) -> float:
 
 
 def preview_once(app, path: Path) -> tuple[float, float]:
-    from fupin_desktop.views.print_preview import PrintPreviewDialog
+    from fupin_desktop.views.common.print_preview import PrintPreviewDialog
 
     t = time.perf_counter()
     dlg = PrintPreviewDialog(str(path), "台账")

@@ -28,9 +28,9 @@ from sqlalchemy import func, select, text  # noqa: E402
 
 from fupin_desktop.services.opening import open_database  # noqa: E402
 from fupin_desktop.models import Base, Household, Member  # noqa: E402
-from fupin_desktop.services import registry  # noqa: E402
+from fupin_desktop.services.households import registry  # noqa: E402
 from fupin_desktop.services import demo  # noqa: E402
-from fupin_desktop.services.registry import RegistryFilter  # noqa: E402
+from fupin_desktop.services.households.registry import RegistryFilter  # noqa: E402
 
 
 def _median_ms(fn, repeat: int) -> float:

@@ -29,7 +29,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from fupin_desktop.services.opening import open_database  # noqa: E402
 from fupin_desktop.models import Base, Household, Member  # noqa: E402
-from fupin_desktop.services import registry  # noqa: E402
+from fupin_desktop.services.households import registry  # noqa: E402
 
 
 def _median_ms(fn, repeat: int) -> float:
@@ -75,8 +75,8 @@ def main() -> None:
     from PySide6.QtCore import Qt
 
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.households_tab import HouseholdsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.households.tab import HouseholdsTab
 
     app = create_app(["bench"])
     tab = HouseholdsTab(AppContext(db))

@@ -7,7 +7,7 @@ The audit log is a hash chain (issue 12): each entry carries the SHA-256 of the 
 (``prev_hash``) and its own hash over ``prev_hash`` + its content (``row_hash``). Every writer
 appends through ``insert_entries`` inside its own transaction; on PostgreSQL a
 transaction-scoped advisory lock keeps concurrent writers from forking the chain (SQLite has one
-writer anyway). services/audit_chain.py verifies it.
+writer anyway). services/users/audit_chain.py verifies it.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def _copy_tables(src: Engine, dst: Engine, *, clear_target: bool) -> int:
 
 
 def _attachments_of(db: Database) -> Path:
-    from .services.archive_files import attachments_dir
+    from .services.attachments import attachments_dir
 
     return attachments_dir(db)
 
@@ -176,7 +176,7 @@ def _check_township(db: Database, engine: Engine, path: Path) -> None:
 
 def restore(db: Database, src: str | Path, *, other_township: bool = False) -> Path:
     """Replace the data of ``db`` with the backup at ``src``. Returns the safety backup's path."""
-    from .services.access import require_admin
+    from .services.users.access import require_admin
 
     require_admin(db)
     src = Path(src)

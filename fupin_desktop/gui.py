@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     def ready(db, answers) -> None:
         state["db"] = db
         from .views.accounts import ask_login
-        from .views.context import AppContext
+        from .views.common.context import AppContext
 
         if not ask_login(window, db):  # accounts exist and nobody logged in
             app.exit(3)

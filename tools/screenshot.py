@@ -24,7 +24,7 @@ def main() -> int:
 
     from fupin_desktop.services.opening import open_database
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
+    from fupin_desktop.views.common.context import AppContext
     from fupin_desktop.views.main_window import MainWindow
 
     app = create_app(sys.argv[:1])

@@ -29,7 +29,7 @@ def _progress_printer(json_mode: bool):
 
 
 def _build(db, args):
-    from ..services.archive_build import build_year
+    from ..services.archive.build import build_year
 
     report = _progress_printer(getattr(args, "json", False))
     result = build_year(db, args.year, Path(args.out), report, iso=args.iso, workers=args.workers)
@@ -40,7 +40,7 @@ def _build(db, args):
 
 @needs_no_db
 def _verify(db, args):
-    from ..services.archive_build import verify_dir
+    from ..services.archive.build import verify_dir
 
     db = None if args.no_db else _verify_db(args)
     try:
@@ -79,14 +79,14 @@ def _verify_db(args):
 
 
 def _receipt(db, args):
-    from ..services.archive_record import print_receipt
+    from ..services.archive.record import print_receipt
 
     path = print_receipt(db, Path(args.dir), Path(args.out) if args.out else None)
     return {"out": str(path)}, f"移交清单已生成：{path}"
 
 
 def _close(db, args):
-    from ..services.archive_close import close_year
+    from ..services.archive.close import close_year
 
     r = close_year(db, args.year)
     return ({"year": r.year, "items": r.items, "pages": r.pages, "boxes": r.boxes},
@@ -95,7 +95,7 @@ def _close(db, args):
 
 
 def _add(db, args):
-    from ..services.archive_files import ItemMeta, add_registered
+    from ..services.archive.files import ItemMeta, add_registered
     from ..domain.normalize import parse_date
 
     date = None
@@ -112,7 +112,7 @@ def _add(db, args):
 
 
 def _list(db, args):
-    from ..services.archive_plan import group_rows, item_rows, plan_year
+    from ..services.archive.plan import group_rows, item_rows, plan_year
 
     plan = plan_year(db, args.year)
     rows, groups = item_rows(plan), group_rows(plan)
@@ -133,7 +133,7 @@ def _list(db, args):
 
 
 def _print(db, args):
-    from ..services.archive_paper import PAPER_TITLES, print_documents
+    from ..services.archive.paper import PAPER_TITLES, print_documents
 
     keys = args.doc or list(PAPER_TITLES)
     paths = print_documents(db, args.year, keys, Path(args.out))
@@ -141,7 +141,7 @@ def _print(db, args):
 
 
 def register(sub, common) -> None:
-    from ..services.archive_paper import PAPER_TITLES
+    from ..services.archive.paper import PAPER_TITLES
 
     p = sub.add_parser("archive", help="年度档案：生成归档数据包、检测、关闭年度、登记文件", parents=[common])
     a = p.add_subparsers(dest="archive_command", metavar="ACTION", required=True)

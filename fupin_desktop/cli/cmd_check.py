@@ -50,7 +50,7 @@ def _save(db, result):
     rule and household; a problem whose finding is gone moves to 已整改待核验 (issue 15)."""
     import datetime as dt
 
-    from ..services.problems import FindingRecord, sync_findings
+    from ..services.problems.tracking import FindingRecord, sync_findings
 
     names = {r.code: r.name for r in result.rules}
     grouped: dict[tuple[str, str], list[str]] = {}

@@ -41,7 +41,7 @@ def _info(db, args):
 
 
 def _verify(db, args):
-    from ..services.audit_chain import verify_chain
+    from ..services.users.audit_chain import verify_chain
 
     res = verify_chain(db)
     data = res.to_json()

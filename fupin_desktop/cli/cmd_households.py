@@ -31,7 +31,7 @@ def _import_args(p) -> None:
 
 
 def _import(db, args):
-    from ..services.household_import import import_households
+    from ..services.households.importing import import_households
 
     if args.report:
         _check_out(args.report)
@@ -74,7 +74,7 @@ IMPORTERS = {
 def _ledger(kind: str):
     def handler(db, args):
         from ..reports.household_ledgers import KINDS
-        from ..services.household_ledger_data import write_household_ledger
+        from ..services.households.ledger_data import write_household_ledger
 
         out = _check_out(args.out)
         n = write_household_ledger(db, kind, out, village=args.village, year=args.year)
@@ -98,7 +98,7 @@ LEDGERS = {
 # ---- 一户一档 ------------------------------------------------------------------------------------
 
 def _household_file(db, args):
-    from ..services.household_files import write_household_file, write_household_files
+    from ..services.households.files import write_household_file, write_household_files
 
     codes = args.codes
     suffix = Path(args.out).suffix.lower()

@@ -13,7 +13,7 @@ def _args(p) -> None:
 
 def _run(kind: str):
     def handler(db, args):
-        from ..services import household_export as ex
+        from ..services.households import export as ex
 
         kw = {"include_inactive": args.all_members} if kind == "members" else {}
         fn = ex.export_members if kind == "members" else ex.export_households

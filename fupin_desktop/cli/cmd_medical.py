@@ -17,7 +17,7 @@ from ..domain import medical_calc as calc
 
 
 def _period(args, default_all: bool = False):
-    from ..services.medical_period import period_from_args
+    from ..services.medical.period import period_from_args
 
     year, month, quarter = (getattr(args, k, None) for k in ("year", "month", "quarter"))
     if default_all and not (year or month or quarter):
@@ -35,7 +35,7 @@ def _village_id(db, name):
 # ------------------------------------------------------------------------------ import
 
 def _import(db, args):
-    from ..services.medical_import import import_medical, write_issue_report
+    from ..services.medical.importing import import_medical, write_issue_report
 
     res = import_medical(db, args.file)
     data = res.to_json()
@@ -64,8 +64,8 @@ def _period_args(p, with_village: bool = True) -> None:
 
 
 def _export(db, args):
-    from ..services.medical_export import export_medical
-    from ..services.medical_settlements import SettlementFilter
+    from ..services.medical.export import export_medical
+    from ..services.medical.settlements import SettlementFilter
 
     period = _period(args, default_all=True)
     vid = _village_id(db, args.village)
@@ -83,7 +83,7 @@ def _export(db, args):
 def _ledger(kind):
     def handler(db, args):
         from ..reports.medical_ledgers import KINDS, render_medical_ledger
-        from ..services.medical_ledger_data import medical_ledger_data
+        from ..services.medical.ledger_data import medical_ledger_data
 
         months = getattr(args, "months", None)
         if months is not None and not 1 <= months <= 24:
@@ -124,7 +124,7 @@ def _signing_args(p) -> None:
 # ------------------------------------------------------------------------------ alerts
 
 def _alerts(db, args):
-    from ..services.medical_alerts import compute_alerts
+    from ..services.medical.alerts import compute_alerts
 
     year = args.year or dt.date.today().year
     res = compute_alerts(db, year, village_id=_village_id(db, args.village))

@@ -75,14 +75,14 @@ def _import_summary(res, head: str, args, title: str) -> tuple[dict, str]:
 
 
 def _import_posts(db, args):
-    from ..services.posts_import import import_roster
+    from ..services.posts.importing import import_roster
 
     res = import_roster(db, args.file)
     return _import_summary(res, "公益性岗位花名册导入完成", args, "公益性岗位花名册导入问题清单")
 
 
 def _import_attendance(db, args):
-    from ..services.attendance_import import import_attendance
+    from ..services.posts.attendance_import import import_attendance
 
     res = import_attendance(db, args.file, month=_month(args))
     month = res.counts.get("month", "")
@@ -108,7 +108,7 @@ def _export_args(month_required: bool):
 
 
 def _export_posts(db, args):
-    from ..services.posts_export import export_posts
+    from ..services.posts.export import export_posts
 
     r = export_posts(db, args.out, month=_month(args), village_id=_village_id(db, args.village),
                      masked=args.masked)
@@ -116,7 +116,7 @@ def _export_posts(db, args):
 
 
 def _export_attendance(db, args):
-    from ..services.posts_export import export_attendance
+    from ..services.posts.export import export_attendance
 
     r = export_attendance(db, args.out, _month(args, True), village_id=_village_id(db, args.village),
                           masked=args.masked)
@@ -124,7 +124,7 @@ def _export_attendance(db, args):
 
 
 def _export_bank(db, args):
-    from ..services.posts_export import export_bank
+    from ..services.posts.export import export_bank
 
     if args.masked:
         raise InputError("银行代发明细必须是完整的证件号码和银行账号，不能打码")
@@ -139,7 +139,7 @@ def _export_bank(db, args):
 def _ledger(kind):
     def handler(db, args):
         from ..reports.posts_ledgers import KINDS, write_ledger
-        from ..services.posts_ledger_data import posts_ledger_data
+        from ..services.posts.ledger_data import posts_ledger_data
 
         month = _month(args)
         r = write_ledger(posts_ledger_data(db, kind, month=month, year=args.year,
@@ -168,7 +168,7 @@ def _allow_missing_arg(p):
 
 
 def _wages(db, args):
-    from ..services.posts_payroll import close_month, wage_run
+    from ..services.posts.payroll import close_month, wage_run
 
     month = _month(args, True)
     vid = _village_id(db, args.village)
@@ -217,7 +217,7 @@ def _wages(db, args):
 
 def _rules(db, args):
     from ..errors import ValidationError
-    from ..services.posts_rules import describe_rules, load_rules, save_rules
+    from ..services.posts.rules import describe_rules, load_rules, save_rules
 
     if args.set:
         changes = {}

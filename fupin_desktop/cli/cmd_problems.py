@@ -31,7 +31,7 @@ def _line(r) -> str:
 
 
 def _list(db, args):
-    from ..services.problems import ProblemFilter, list_problems
+    from ..services.problems.tracking import ProblemFilter, list_problems
 
     rows = list_problems(db, ProblemFilter(status=args.status, village=args.village,
                                            source=args.source, overdue=args.overdue,
@@ -42,7 +42,7 @@ def _list(db, args):
 
 
 def _add(db, args):
-    from ..services.problems import add_problem, get_problem
+    from ..services.problems.tracking import add_problem, get_problem
 
     due = _date(args.due) if args.due else None
     pid = add_problem(db, household_code=args.household, village=args.village,
@@ -55,7 +55,7 @@ def _add(db, args):
 def _action(action):
     def handler(db, args):
         from ..domain.problems import ACTIONS
-        from ..services.problems import apply_action, get_problem
+        from ..services.problems.tracking import apply_action, get_problem
 
         apply_action(db, args.id, action, note=getattr(args, "note", "") or "",
                      evidence=getattr(args, "evidence", None) or (),
@@ -67,7 +67,7 @@ def _action(action):
 
 
 def _show(db, args):
-    from ..services.problems import get_problem
+    from ..services.problems.tracking import get_problem
 
     d = get_problem(db, args.id)
     data = {"problem": d.problem.to_json(),
@@ -88,7 +88,7 @@ def _show(db, args):
 
 
 def _assign(db, args):
-    from ..services.problems import assign
+    from ..services.problems.tracking import assign
 
     n = assign(db, args.ids, due=_date(args.due) if args.due else None, responsible=args.to)
     return {"changed": n, "ids": args.ids}, f"已调整 {n} 个问题的整改时限/责任人"
@@ -96,7 +96,7 @@ def _assign(db, args):
 
 def _ledger(db, args):
     from ..reports.problems_ledger import render_problems_ledger
-    from ..services.problems_ledger_data import problems_ledger_data
+    from ..services.problems.ledger_data import problems_ledger_data
 
     data = problems_ledger_data(db, status=args.status, village=args.village, year=args.year)
     n = render_problems_ledger(data, args.out)

@@ -12,7 +12,7 @@ from __future__ import annotations
 def _print(db, args):
     from ..reports.survey_forms import render_survey_forms
     from ..services import settings
-    from ..services.survey import household_facts, template
+    from ..services.problems.survey import household_facts, template
 
     from ..errors import InputError
 
@@ -51,7 +51,7 @@ def _households(db, village):
 
 def _template(db, args):
     from ..exporters.survey_sheet import write_survey_sheet
-    from ..services.survey import template
+    from ..services.problems.survey import template
 
     with db.read() as s:
         tpl = template(s, None)
@@ -63,7 +63,7 @@ def _template(db, args):
 
 
 def _import(db, args):
-    from ..services.survey_import import import_surveys
+    from ..services.problems.survey_import import import_surveys
 
     res = import_surveys(db, args.file)
     data = res.to_json()
@@ -80,7 +80,7 @@ def _import(db, args):
 
 
 def _add_version(db, args):
-    from ..services.survey import add_template
+    from ..services.problems.survey import add_template
 
     v = add_template(db, args.file)
     return {"version": v}, f"已新增入户排查表第{v}版，新的排查将使用此版本"

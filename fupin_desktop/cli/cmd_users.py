@@ -19,14 +19,14 @@ from .common import new_password
 
 
 def _add(db, args):
-    from ..services import users
+    from ..services.users import accounts as users
 
     row = users.add_user(db, args.name, args.role, new_password(args), args.full_name or "")
     return {"user": row.to_json()}, f"已添加用户 {row.name}（{row.role_label}）"
 
 
 def _list(db, args):
-    from ..services import users
+    from ..services.users import accounts as users
 
     rows = users.list_users(db)
     lines = [f"{'用户名':<12}{'角色':<8}{'姓名':<10}{'状态':<6}最近登录"]
@@ -39,14 +39,14 @@ def _list(db, args):
 
 
 def _passwd(db, args):
-    from ..services import users
+    from ..services.users import accounts as users
 
     users.set_password(db, args.name, new_password(args))
     return {"user": args.name}, f"已修改用户 {args.name} 的密码"
 
 
 def _enable(db, args):
-    from ..services import users
+    from ..services.users import accounts as users
 
     active = args.users_command == "enable"
     users.set_active(db, args.name, active)
@@ -61,7 +61,7 @@ def _since(text: str) -> dt.date:
 
 
 def _audit(db, args):
-    from ..services.audit_log import list_entries
+    from ..services.users.audit_log import list_entries
 
     if args.limit is not None and args.limit < 1:
         raise InputError("--limit 必须是正整数。")

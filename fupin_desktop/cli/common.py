@@ -42,7 +42,7 @@ def open_db_for(args):
 
 
 def login_for(db, args) -> None:
-    from ..services import users
+    from ..services.users import accounts as users
 
     if not users.accounts_exist(db):
         return  # single-user mode: nobody has created an account yet

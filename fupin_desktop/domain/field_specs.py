@@ -115,7 +115,7 @@ ASSIGNMENT: dict[str, FieldSpec] = {s.name: s for s in (
     _t("agreement_no", "协议编号", 60, controls="refuse"),
 )}
 
-# the medical settlement sheet and the 结算 form (services/medical_settlement_edit.py)
+# the medical settlement sheet and the 结算 form (services/medical/settlement_edit.py)
 MEDICAL_SETTLEMENT: dict[str, FieldSpec] = {s.name: s for s in (
     _t("settlement_no", "结算单据号", 60, controls="refuse"),
     _t("hospital_name", "医疗机构名称", 100), _t("hospital_level", "医院等级", 10),
@@ -130,14 +130,14 @@ MEDICAL_SETTLEMENT: dict[str, FieldSpec] = {s.name: s for s in (
     FieldSpec("note", "备注", "text", multiline=True),
 )}
 
-# the 慢性病卡 form (services/medical_chronic.py)
+# the 慢性病卡 form (services/medical/chronic.py)
 CHRONIC_CARD: dict[str, FieldSpec] = {s.name: s for s in (
     _t("card_no", "卡号", 40, controls="refuse"),
     FieldSpec("approved_date", "认定日期", "date"), FieldSpec("review_date", "复审日期", "date"),
     FieldSpec("note", "备注", "text", multiline=True),
 )}
 
-# the 家庭医生签约 form and its 随访 (services/medical_signing.py)
+# the 家庭医生签约 form and its 随访 (services/medical/signing.py)
 SIGNING: dict[str, FieldSpec] = {s.name: s for s in (
     _t("doctor_name", "签约医生", 40), _t("team", "签约团队", 60), _t("institution", "签约机构", 100),
     FieldSpec("doctor_phone", "医生电话", "phone", 40, secret=True, controls="refuse"),
@@ -149,7 +149,7 @@ FOLLOW_UP: dict[str, FieldSpec] = {s.name: s for s in (
     _t("method", "随访方式", 20), _t("doctor_name", "随访医生", 40),
 )}
 
-# the 问题整改 forms and commands (services/problems.py)
+# the 问题整改 forms and commands (services/problems/tracking.py)
 PROBLEM: dict[str, FieldSpec] = {s.name: s for s in (
     _t("category", "问题类别", 40), FieldSpec("text", "问题描述", "text", 2000),
     _t("responsible", "整改责任人", 40), FieldSpec("note", "说明", "text", 1000), _t("confirmer", "核验人", 40),

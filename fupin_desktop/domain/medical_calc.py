@@ -139,7 +139,7 @@ def recompute(row) -> None:
 
 
 def is_below_target(care_type: str | None, ratio: Decimal | None, targets: dict) -> bool:
-    """``targets`` maps care type -> Decimal target (from medical_settings.policy_targets)."""
+    """``targets`` maps care type -> Decimal target (from services/medical/settings.policy_targets)."""
     target = targets.get(care_type)
     return target is not None and ratio is not None and ratio < target
 

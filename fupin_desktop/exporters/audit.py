@@ -1,5 +1,5 @@
 """The audit log as an Excel sheet (审计日志 page → 导出). Entries arrive already masked for
-readers who may not see full numbers (services.audit_log does that)."""
+readers who may not see full numbers (services.users.audit_log does that)."""
 
 from __future__ import annotations
 

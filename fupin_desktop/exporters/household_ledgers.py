@@ -1,5 +1,5 @@
 """A household ledger (reports/household_ledgers.LedgerData, filled by
-services/household_ledger_data.py) as one Excel sheet: the same columns, rows and totals as
+services/households/ledger_data.py) as one Excel sheet: the same columns, rows and totals as
 its PDF, money as numbers and code columns as text (formats/table_xlsx.py)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Excel exports of the registry: `fupin export households|members OUT.xlsx [--masked]`.
-services/household_export.py loads the rows; this module only writes them.
+services/households/export.py loads the rows; this module only writes them.
 
 Both use the national monitoring export's header names, title row 1, note row 2 and header
 row 3, so the household import reads them back: ``members`` is one row per current member with

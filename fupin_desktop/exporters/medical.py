@@ -1,5 +1,5 @@
 """`fupin export medical`: one row per settlement, with 结算单据号 and the computed 个人自付
-(services/medical_export.py loads them; this module writes them).
+(services/medical/export.py loads them; this module writes them).
 
 Column titles are ones the medical importer recognises, so an unmasked export re-imports without
 change (idempotent by 结算单据号). ID numbers are text cells; ``masked`` prints them as
@@ -37,7 +37,7 @@ def _yes(v: bool) -> str:
 
 def write_medical(out: str | os.PathLike, rows: Sequence, totals, mask_id: Callable, *,
                   title: str = "医疗救助结算明细", info: str = "") -> int:
-    """Write ``rows`` (settlement rows as services.medical_settlements lists them) and their
+    """Write ``rows`` (settlement rows as services.medical.settlements lists them) and their
     ``totals`` (its summary) to ``out``; ``mask_id`` masks the ID numbers (identity when not
     masked). Returns the number of rows."""
     data = (

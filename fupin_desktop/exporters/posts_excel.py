@@ -1,5 +1,5 @@
 """Posts to Excel: the roster and a month's attendance (both re-importable) and the bank
-disbursement list (银行代发明细). services/posts_export.py loads the rows; this module writes them.
+disbursement list (银行代发明细). services/posts/export.py loads the rows; this module writes them.
 
 ID, bank account and 户编号 cells are text cells (formats.table_xlsx), so Excel never turns
 them into numbers; amounts are numeric cells with two decimals.
@@ -32,7 +32,7 @@ BANK_COLUMNS = [
 
 def write_roster(out, assignments: Sequence, mask_id: Callable, mask_bank: Callable, *,
                  town: str, month: dt.date | None, masked: bool) -> int:
-    """花名册: one row per assignment (services.posts_assignments rows) in post during
+    """花名册: one row per assignment (services.posts.assignments rows) in post during
     ``month`` (None: every assignment), with the roster import's column names."""
     rows = [(i, a.village_name, a.worker_name, mask_id(a.id_number), a.household_code,
              a.post_name, a.post_type, a.duty_area, a.start_date, a.end_date, a.status,
@@ -47,7 +47,7 @@ def write_roster(out, assignments: Sequence, mask_id: Callable, mask_bank: Calla
 
 def write_attendance(out, grid, id_numbers: Mapping[int, str], mask_id: Callable, *,
                      town: str) -> int:
-    """A month's sign-in sheet (services.posts_attendance.MonthGrid) in the layout the
+    """A month's sign-in sheet (services.posts.attendance.MonthGrid) in the layout the
     attendance import reads (the title names the month); ``id_numbers``: assignment id -> the
     worker's full ID number (the grid holds masked ones)."""
     cols = [XlsxColumn("序号", "int", 6), XlsxColumn("行政村", "text", 10),

@@ -24,7 +24,7 @@ whole. One transaction for the whole file. ``dry_run`` computes everything (reje
 per-worker change summary: marks added / changed) and writes nothing, for a preview.
 
 This module reads the sheet into marks per (assignment, month), asking an AttendanceLookup for
-the stored members, assignments and closed months; services/attendance_import.py answers it
+the stored members, assignments and closed months; services/posts/attendance_import.py answers it
 and writes the marks.
 """
 
@@ -104,7 +104,7 @@ class AttendanceImportResult(ImportResult):
 
 
 class AttendanceLookup(Protocol):
-    """What the sheet is checked against (services/attendance_import.py answers from the DB)."""
+    """What the sheet is checked against (services/posts/attendance_import.py answers from the DB)."""
 
     def members(self, ids: set[str]) -> dict[str, tuple]:
         """ID -> (member id, name, household code, village id) for the IDs in the file."""

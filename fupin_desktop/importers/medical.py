@@ -1,7 +1,7 @@
 """`fupin import medical`: a hospital / medical-insurance settlement sheet (一站式结算明细).
 
 Columns are found by name (synonyms below); rows are matched to members by 证件号码. This module
-parses and checks rows into plain records; services/medical_import.py writes them. Same rules
+parses and checks rows into plain records; services/medical/importing.py writes them. Same rules
 as the household import: one transaction for the whole file (all or nothing), a refused row never
 stored, re-importing is idempotent by 结算单据号 (an existing settlement is updated, through the ORM
 so the audit log shows old → new).

@@ -6,7 +6,7 @@ by (member, post, 上岗日期): importing the same roster twice changes nothing
 
 Reject codes (one per row, the first rule broken): id-not-text, id-length, id-checksum,
 id-birthdate, unknown-member (a valid ID nobody in the database has), not-eligible (the message
-names the rule, services.posts_eligibility), missing-value, bad-value (also any value that
+names the rule, services.posts.eligibility), missing-value, bad-value (also any value that
 domain/field_specs.POST / POST_ASSIGNMENT refuses: over-long text, control characters in the
 bank and agreement fields, an amount or date out of range — the message names the field in
 Chinese).
@@ -14,7 +14,7 @@ Warnings (row imported): name-mismatch, village-mismatch, post-type, bank-luhn, 
 One transaction for the whole file: all accepted rows or nothing.
 
 This module reads and checks each row into a RosterRow, asking a RosterStore for the stored
-members and villages; services/posts_import.py answers it, matches or creates the post and the
+members and villages; services/posts/importing.py answers it, matches or creates the post and the
 assignment (and refuses a row that breaks an eligibility rule).
 """
 
@@ -107,7 +107,7 @@ class RosterRow:
 
 
 class RosterStore(Protocol):
-    """The stored data a roster is checked against and written to (services/posts_import.py)."""
+    """The stored data a roster is checked against and written to (services/posts/importing.py)."""
 
     def members(self, ids: set[str]) -> dict[str, tuple]:
         """ID -> (member id, name, household code, village id) for the IDs in the file."""

@@ -5,7 +5,7 @@ the row's questionnaire version — and a single bad row means nothing is writte
 names each bad row and field. A row without 排查日期 and 排查人员 and without answers is a
 household not visited yet and is skipped. Every value is checked against
 domain/field_specs.SURVEY (户编号 and 排查人员 sizes, dates 1900-01-01 … today, control characters:
-refused in 户编号, removed with a ``control-chars`` warning from 排查人员, 备注 and text answers). This module checks the rows; services/survey_import.py
+refused in 户编号, removed with a ``control-chars`` warning from 排查人员, 备注 and text answers). This module checks the rows; services/problems/survey_import.py
 loads the templates and households and writes the surveys.
 """
 

@@ -24,7 +24,7 @@ class AuditLog(IdMixin, Base):
     changes: Mapped[dict | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(String(500))
     # Hash chain (issue 12): SHA-256 of the previous entry (its row_hash) and of this entry
-    # (prev_hash + its content); ``fupin db verify`` recomputes it (services/audit_chain.py).
+    # (prev_hash + its content); ``fupin db verify`` recomputes it (services/users/audit_chain.py).
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     row_hash: Mapped[str | None] = mapped_column(String(64))
 

@@ -2,10 +2,10 @@
 
 Cover, 基本情况, 家庭成员, 收入测算, 风险与监测, 帮扶措施, 走访记录, then the sections other
 modules contribute (公益性岗位, 医疗救助 …). It is an internal file: ID, bank and phone numbers
-are printed as services/household_file_data.py hands them over — in full, except for an
+are printed as services/households/file_data.py hands them over — in full, except for an
 auditor (never use it as a 公示 list).
 
-This module never queries: it renders a ``HouseholdFile`` (services/household_file_data.py),
+This module never queries: it renders a ``HouseholdFile`` (services/households/file_data.py),
 the household as it stood on the day the data was taken for (``year``: that year's 31
 December). A batch merges the files of several households with :func:`merge_pdfs`; every
 household keeps its own cover and “第 X 页 共 Y 页”.

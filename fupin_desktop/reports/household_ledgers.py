@@ -1,5 +1,5 @@
 """Household ledgers (台账): 户信息, 家庭成员, 监测对象, 帮扶措施, 走访记录 — the columns and the
-PDF of a :class:`LedgerData` that services/household_ledger_data.py filled.
+PDF of a :class:`LedgerData` that services/households/ledger_data.py filled.
 
 This module never queries: the rows arrive as plain values (str, int, Decimal, date, None), in
 printed order, with the totals row already summed. The PDF goes through the fast ledger engine

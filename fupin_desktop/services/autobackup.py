@@ -127,7 +127,7 @@ def make_backup(db, reason: str, *, rotate_after: bool = True) -> BackupInfo | N
     if folder is None:
         return None
     from ..database import backup_sqlite_file, copy_attachments
-    from .archive_files import attachments_dir
+    from .attachments import attachments_dir
 
     now = dt.datetime.now()
     out = _target(folder, sqlite_path(db.url).stem, now, reason)

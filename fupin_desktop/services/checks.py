@@ -279,9 +279,9 @@ def load_ledgers(session, as_of: _dt.date, year: int, scope=None, village: str |
     ``as_of`` count (as-of: later data is not yet known on the check date)."""
     from ..models.medical import ChronicCard, DoctorSigning, Settlement
     from ..models.posts import Assignment, AttendanceMonth, Post, WageRun, WageSlip
-    from .medical_chronic import ACTIVE_CARD
-    from .medical_settings import alert_thresholds
-    from .posts_rules import load_rules
+    from .medical.chronic import ACTIVE_CARD
+    from .medical.settings import alert_thresholds
+    from .posts.rules import load_rules
 
     y0, y1 = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
     # whether the ledger is kept here at all: one row is enough (never count them all)

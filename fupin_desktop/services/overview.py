@@ -55,7 +55,7 @@ def overview(db, as_of: _dt.date, year: int | None = None, with_findings: bool =
     from ..models.posts import Assignment, AttendanceMonth, Post
     from . import settings
     from .checks import default_year, run_check
-    from .medical_settings import alert_thresholds
+    from .medical.settings import alert_thresholds
 
     live = Household.deleted_at.is_(None)
     with db.read() as s:

@@ -98,7 +98,7 @@ def set(session: Session, key: str, value) -> None:  # noqa: A001 - the module's
     """Store ``value`` for ``key`` after checking it; audited by the ORM in the same transaction."""
     if key not in DEFAULTS:
         raise KeyError(f"unknown setting {key!r}")
-    from .access import require_admin
+    from .users.access import require_admin
 
     require_admin(session)  # settings are the admin's (issue 13)
     value = _clean(key, value)
@@ -258,7 +258,7 @@ def _same(value):
 def output_maskers(db_or_session, masked: bool = False):
     """(mask_id, mask_bank, mask_phone) for an export or ledger: masking functions when the
     clerk asked for a masked (公示) copy or the reader is an auditor, else the values as they are."""
-    from .access import must_mask
+    from .users.access import must_mask
 
     if must_mask(db_or_session, masked):
         return masker(db_or_session)

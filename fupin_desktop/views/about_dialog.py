@@ -44,7 +44,7 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         from .. import migrate
         from ..services import autobackup
-        from ..services.archive_files import attachments_dir
+        from ..services.attachments import attachments_dir
 
         self.setWindowTitle(self.tr("About"))
         layout = QVBoxLayout(self)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..errors import AccessError, UserError
 from ..models.user import ROLE_LABELS, ROLES
-from .context import show_error
+from .common.context import show_error
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class LoginDialog(QDialog):
 
     @Slot()
     def _try(self) -> None:
-        from ..services import users
+        from ..services.users import accounts as users
 
         try:
             self.user = users.login(self.db, self.name_edit.text(), self.password_edit.text())
@@ -91,7 +91,7 @@ class LoginDialog(QDialog):
 
 def ask_login(parent: QWidget | None, db) -> bool:
     """True when the program may go on: single-user mode, or somebody logged in."""
-    from ..services import users
+    from ..services.users import accounts as users
 
     if not users.accounts_exist(db):
         return True
@@ -160,7 +160,7 @@ class AccountUI(QObject):
         return self.ctx.db
 
     def accounts_exist(self) -> bool:
-        from ..services import users
+        from ..services.users import accounts as users
 
         return users.accounts_exist(self.db)
 
@@ -233,7 +233,7 @@ class AccountUI(QObject):
 
     @Slot()
     def change_password(self) -> None:
-        from ..services import users
+        from ..services.users import accounts as users
 
         pw, ok = QInputDialog.getText(self.window, self.tr("Change My Password"),
                                       self.tr("New password (at least 8 characters)"),
@@ -291,7 +291,7 @@ def install_account_ui(window, ctx) -> AccountUI:
 
 def install_reveal(window, ctx) -> None:
     """Give every table that shows personal numbers a 显示完整号码 action (Ctrl+Shift+R)."""
-    from .registry_model import PERSONAL_KEYS
+    from .common.list_model import PERSONAL_KEYS
 
     for view in window.findChildren(QAbstractItemView):
         model = view.model()
@@ -310,7 +310,7 @@ def install_reveal(window, ctx) -> None:
 
 def reveal_current(view, ctx) -> bool:
     """Show the selected row's full numbers, audited as 查看完整信息; refused for auditors."""
-    from ..services import users
+    from ..services.users import accounts as users
 
     model, index = view.model(), view.currentIndex()
     source = model
@@ -364,7 +364,7 @@ class UserAdminDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        from ..services import users
+        from ..services.users import accounts as users
 
         self.rows = users.list_users(self.ctx.db)
         self.table.setRowCount(len(self.rows))
@@ -399,14 +399,14 @@ class UserAdminDialog(QDialog):
         dlg = NewUserDialog(self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
-        from ..services import users
+        from ..services.users import accounts as users
 
         self._run(lambda: users.add_user(self.ctx.db, dlg.name_edit.text(), dlg.role(),
                                          dlg.password_edit.text(), dlg.full_name_edit.text()))
 
     @Slot()
     def reset_password(self) -> None:
-        from ..services import users
+        from ..services.users import accounts as users
 
         u = self._selected()
         if u is None:
@@ -419,7 +419,7 @@ class UserAdminDialog(QDialog):
 
     @Slot()
     def change_role(self) -> None:
-        from ..services import users
+        from ..services.users import accounts as users
 
         u = self._selected()
         role = self._role(u.role) if u is not None else None
@@ -428,7 +428,7 @@ class UserAdminDialog(QDialog):
 
     @Slot()
     def toggle_active(self) -> None:
-        from ..services import users
+        from ..services.users import accounts as users
 
         u = self._selected()
         if u is not None:
@@ -517,7 +517,7 @@ class AuditLogDialog(QDialog):
         e = self.entries[row] if 0 <= row < len(self.entries) else None
         if e is None or e.entity != "households" or not e.entity_id.isdigit():
             return False
-        from .households_tab import HouseholdsTab
+        from .households.tab import HouseholdsTab
 
         window = self.parent()
         for tab in getattr(window, "tab_widgets", []):
@@ -535,7 +535,7 @@ class AuditLogDialog(QDialog):
                 "record": self.record_edit.text().strip() or None}
 
     def reload(self) -> None:
-        from ..services.audit_log import list_entries
+        from ..services.users.audit_log import list_entries
 
         self.entries = list_entries(self.ctx.db, limit=2000, **self._filters())
         self.table.setRowCount(len(self.entries))

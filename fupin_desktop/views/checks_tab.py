@@ -7,9 +7,9 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from .base_tab import BaseTab
-from .context import show_error
-from .tasks import run_task
+from .common.base_tab import BaseTab
+from .common.context import show_error
+from .common.tasks import run_task
 
 
 class ChecksTab(BaseTab):
@@ -174,7 +174,7 @@ class ChecksTab(BaseTab):
         self._show_findings()
 
     def open_current(self):
-        from .household_dialog import HouseholdDialog
+        from .households.dialog import HouseholdDialog
         from ..services.checks import household_id_of
 
         f = self.current_finding()

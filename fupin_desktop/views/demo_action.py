@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from .context import AppContext
-from .tasks import run_task
+from .common.context import AppContext
+from .common.tasks import run_task
 
 DEMO_HOUSEHOLDS = 300
 

@@ -205,7 +205,7 @@ def run_wizard(parent: QWidget | None, db, *, data_dir: str = "") -> SetupAnswer
     """Show the wizard (over ``db``, or before any database with an editable folder);
     the answers, or None when the clerk skipped it."""
     if db is not None:
-        from ..services.archive_files import attachments_dir
+        from ..services.attachments import attachments_dir
 
         data_dir = str(attachments_dir(db).parent)
     wizard = SetupWizard(parent, values=current_values(db) if db is not None else {},
@@ -244,7 +244,7 @@ def needs_setup(db) -> bool:
 
 def apply_answers(window, ctx, answers: SetupAnswers) -> None:
     """Store the wizard's settings, then start the import or load the demo township."""
-    from .context import show_error
+    from .common.context import show_error
 
     try:
         save_answers(ctx.db, answers)

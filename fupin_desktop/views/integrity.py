@@ -9,13 +9,13 @@ import logging
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
-from .tasks import run_task
+from .common.tasks import run_task
 
 log = logging.getLogger(__name__)
 
 
 def check_at_start(window: QMainWindow, ctx) -> None:
-    from ..services.audit_chain import verify_chain
+    from ..services.users.audit_chain import verify_chain
 
     def done(result) -> None:
         window.integrity_result = result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import logging
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Slot
@@ -12,9 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from .base_tab import BaseTab
-from .context import AppContext, show_error
-from .tasks import run_task
+from .common.base_tab import BaseTab
+from .common.context import AppContext, show_error
+from .common.tasks import run_task
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +24,11 @@ log = logging.getLogger(__name__)
 # by its index.
 TABS = (
     ("overview_tab", "OverviewTab"),
-    ("households_tab", "HouseholdsTab"),
-    ("posts_tab", "PostsTab"),
-    ("medical_tab", "MedicalTab"),
-    ("archive_tab", "ArchiveTab"),
-    ("problems_tab", "ProblemsTab"),
+    ("households.tab", "HouseholdsTab"),
+    ("posts.tab", "PostsTab"),
+    ("medical.tab", "MedicalTab"),
+    ("archive.tab", "ArchiveTab"),
+    ("problems.tab", "ProblemsTab"),
     ("checks_tab", "ChecksTab"),
 )
 
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         for cls in _tab_classes():
             tab = cls(ctx, self)
-            tab.setObjectName(cls.__module__.rsplit(".", 1)[-1])  # households_tab, overview_tab, …
+            tab.setObjectName(re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower())  # households_tab, …
             self.tab_widgets.append(tab)
             self.tabs.addTab(tab, cls.tab_title())
             tab.restore_state(settings)
@@ -315,7 +316,7 @@ class MainWindow(QMainWindow):
     def _stop_running_tasks(self) -> bool:
         """Closing while an import, print or build runs: ask, then cancel and wait for it.
         Reads (a page filling itself, the overview's counts) are cancelled without asking."""
-        from .tasks import cancel_and_wait, running_tasks
+        from .common.tasks import cancel_and_wait, running_tasks
 
         busy = [t for t in running_tasks() if not t.read_only]
         if busy:

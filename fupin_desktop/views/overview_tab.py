@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .base_tab import BaseTab
-from .context import show_error
-from .tasks import run_task
+from .common.base_tab import BaseTab
+from .common.context import show_error
+from .common.tasks import run_task
 
 BAR = QColor("#3b7dd8")
 BAR2 = QColor("#9cc3f0")

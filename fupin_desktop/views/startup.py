@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from .tasks import run_task
+from .common.tasks import run_task
 
 log = logging.getLogger(__name__)
 

@@ -56,7 +56,7 @@ def demo_db(db):
 
 @pytest.fixture
 def ctx(qapp, db):
-    from fupin_desktop.views.context import AppContext
+    from fupin_desktop.views.common.context import AppContext
 
     return AppContext(db)
 
@@ -65,7 +65,7 @@ def ctx(qapp, db):
 def window_for(qtbot, qapp):
     """Build a MainWindow over a given database, with the app's font and translations."""
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
+    from fupin_desktop.views.common.context import AppContext
     from fupin_desktop.views.main_window import MainWindow
 
     create_app()

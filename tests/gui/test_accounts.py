@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 from sqlalchemy import select
 
 from fupin_desktop.models import AuditLog
-from fupin_desktop.services import users
+from fupin_desktop.services.users import accounts as users
 from fupin_desktop.views.accounts import LoginDialog
 
 FULL_ID = re.compile(r"^\d{17}[\dX]$")
@@ -141,7 +141,7 @@ def test_idle_lock_asks_for_the_password_and_keeps_unsaved_typing(qtbot, window_
 
 
 def test_audit_log_filters_by_user_and_opens_the_household(qtbot, window_for, office):
-    from fupin_desktop.services import households
+    from fupin_desktop.services.households import edit as households
     from fupin_desktop.views.accounts import AuditLogDialog
 
     users.login(office, "li", "li-pass-1")

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from fupin_desktop.archive.package import BuildCancelled
 from fupin_desktop.services.demo import generate_demo
-from fupin_desktop.views import archive_actions, print_preview
+from fupin_desktop.views.archive import actions as archive_actions
+from fupin_desktop.views.common import print_preview
 
 YEAR = 2025
 
@@ -18,8 +19,8 @@ YEAR = 2025
 @pytest.fixture
 def tab(qtbot, db, monkeypatch):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.archive_tab import ArchiveTab
-    from fupin_desktop.views.context import AppContext
+    from fupin_desktop.views.archive.tab import ArchiveTab
+    from fupin_desktop.views.common.context import AppContext
 
     generate_demo(db, households=40, seed=7, today=dt.date(2025, 11, 20))
     create_app()
@@ -128,7 +129,7 @@ def test_triggered_actions_do_not_pass_checked_as_a_path(qtbot, tab, monkeypatch
     asked = []
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (asked.append("open"), ([], ""))[1])
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: (asked.append("dir"), "")[1])
-    from fupin_desktop.views import archive_actions
+    from fupin_desktop.views.archive import actions as archive_actions
 
     # 生成数据包 asks for its folder in its own dialog: answer it by cancelling
     monkeypatch.setattr(archive_actions.BuildDialog, "exec",

@@ -60,9 +60,9 @@ def test_household_dialog_shows_its_findings_and_rechecks_them(qtbot, ctx, db):
     import datetime as dt
 
     from fupin_desktop.models import Household, Member, Village
-    from fupin_desktop.services import households
+    from fupin_desktop.services.households import edit as households
     from fupin_desktop.domain.idcard import check_char
-    from fupin_desktop.views.household_dialog import HouseholdDialog
+    from fupin_desktop.views.households.dialog import HouseholdDialog
 
     body = "52272919800101001"
     with db.write() as s:

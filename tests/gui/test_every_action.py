@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QTabBar, QTableView, QToolButton,
 )
 
-from fupin_desktop.views import print_preview
+from fupin_desktop.views.common import print_preview
 from tests.conftest import SAMPLES
 
 # actions that end the session or the window: not "crashes" to look for
@@ -105,7 +105,7 @@ def answers(monkeypatch, tmp_path):
 
 def _wait_tasks(qtbot, stale=frozenset()):
     """Wait for the tasks this test started (``stale``: tasks other tests left behind)."""
-    from fupin_desktop.views import tasks
+    from fupin_desktop.views.common import tasks
 
     qtbot.waitUntil(lambda: not (set(tasks.running_tasks()) - stale), timeout=60000)
     QApplication.processEvents()
@@ -162,7 +162,7 @@ def test_every_action_and_button_runs_without_error(window_for, demo_db, qtbot, 
     monkeypatch.setattr(sys, "excepthook", hook)
     monkeypatch.setattr(app_mod, "_crash_dialog", lambda text: None)
     done: set[int] = set()
-    from fupin_desktop.views import tasks
+    from fupin_desktop.views.common import tasks
 
     stale = frozenset(tasks.running_tasks())
 

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from fupin_desktop.services import households, registry, settings
+from fupin_desktop.services.households import edit as households, registry
+from fupin_desktop.services import settings
 
 
 @pytest.fixture
@@ -25,8 +26,8 @@ def demo_db(any_db):
 @pytest.fixture
 def tab(qtbot, demo_db):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.households_tab import HouseholdsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.households.tab import HouseholdsTab
 
     create_app()
     t = HouseholdsTab(AppContext(demo_db))
@@ -263,7 +264,7 @@ def test_add_measure_and_visit(qtbot, tab, demo_db):
 
 
 def test_settings_dialog_edits_thresholds_per_year(qtbot, ctx):
-    from fupin_desktop.views.households_settings_dialog import HouseholdSettingsDialog
+    from fupin_desktop.views.households.settings_dialog import HouseholdSettingsDialog
 
     dlg = HouseholdSettingsDialog(ctx)
     qtbot.addWidget(dlg)

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from fupin_desktop.services import registry
+from fupin_desktop.services.households import registry
 from fupin_desktop.domain.idcard import check_char
 
 HEADER = ["序号", "行政村", "户编号", "户类型", "家庭人口数", "工资性收入(元)", "户联系电话",
@@ -48,8 +48,8 @@ def make_export(path):
 @pytest.fixture
 def tab(qtbot, db):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.households_tab import HouseholdsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.households.tab import HouseholdsTab
 
     create_app()
     t = HouseholdsTab(AppContext(db))
@@ -123,8 +123,8 @@ def test_deleted_household_asks_before_restoring(qtbot, tab, db, tmp_path, monke
     from sqlalchemy import select
 
     from fupin_desktop.models import Household
-    from fupin_desktop.services.household_import import import_households
-    from fupin_desktop.services.households import remove_household
+    from fupin_desktop.services.households.importing import import_households
+    from fupin_desktop.services.households.edit import remove_household
 
     src = make_export(tmp_path / "导出.xlsx")
     import_households(db, src)
@@ -154,9 +154,9 @@ def test_deleted_household_asks_before_restoring(qtbot, tab, db, tmp_path, monke
 
 def test_the_summary_names_the_person_of_every_line(qtbot, db, samples):
     """A refused head row also warns its household 暂无户主: both lines show the head's name."""
-    from fupin_desktop.services.household_import import import_households
+    from fupin_desktop.services.households.importing import import_households
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.households_import import ImportSummaryDialog
+    from fupin_desktop.views.households.importing import ImportSummaryDialog
 
     create_app()
     result = import_households(db, str(samples / "national_export_messy.xlsx"))

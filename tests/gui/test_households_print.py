@@ -10,15 +10,16 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
-from fupin_desktop.services import registry
-from fupin_desktop.views import households_print, print_preview
+from fupin_desktop.services.households import registry
+from fupin_desktop.views.households import printing as households_print
+from fupin_desktop.views.common import print_preview
 
 
 @pytest.fixture
 def tab(qtbot, demo_db, monkeypatch, tmp_path):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.households_tab import HouseholdsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.households.tab import HouseholdsTab
 
     create_app()
     t = HouseholdsTab(AppContext(demo_db))

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from fupin_desktop.services import registry
-from fupin_desktop.services.registry import RegistryFilter
-from fupin_desktop.views.registry_model import ID_ROLE, SORT_ROLE
+from fupin_desktop.services.households import registry
+from fupin_desktop.services.households.registry import RegistryFilter
+from fupin_desktop.views.common.list_model import ID_ROLE, SORT_ROLE
 
 
 pytestmark = pytest.mark.date_sensitive  # CI runs it again on 1 Jan and 31 Dec
@@ -30,8 +30,8 @@ def demo_db(any_db):
 @pytest.fixture
 def tab(qtbot, demo_db):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.households_tab import HouseholdsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.households.tab import HouseholdsTab
 
     create_app()
     t = HouseholdsTab(AppContext(demo_db))
@@ -173,8 +173,8 @@ def test_ctrl_f_focuses_search(qtbot, tab):
 def test_column_widths_are_remembered(qtbot, tab, demo_db, tmp_path):
     from PySide6.QtCore import QSettings
 
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.households_tab import HouseholdsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.households.tab import HouseholdsTab
 
     store = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
     tab.table.setColumnWidth(2, 233)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from fupin_desktop.models import Household, Settlement
 from fupin_desktop.models.posts import Assignment, AttendanceMonth
 from fupin_desktop.services import oplock
-from fupin_desktop.services.posts_payroll import is_month_closed
+from fupin_desktop.services.posts.payroll import is_month_closed
 from tests.security.test_import_lock_services import hold
 
 from .test_medical_io import _sheet
@@ -63,8 +63,8 @@ def _window(qtbot, widget):
 
 def test_households_import_from_the_tab_is_refused(qtbot, db, samples, shown, monkeypatch):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.households_tab import HouseholdsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.households.tab import HouseholdsTab
 
     create_app()
     tab = _window(qtbot, HouseholdsTab(AppContext(db)))
@@ -78,10 +78,10 @@ def test_households_import_from_the_tab_is_refused(qtbot, db, samples, shown, mo
 
 @pytest.fixture
 def posts_tab(qtbot, db, samples):
-    from fupin_desktop.services.household_import import import_households
+    from fupin_desktop.services.households.importing import import_households
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.posts_tab import PostsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.posts.tab import PostsTab
 
     import_households(db, samples / "national_export_messy.xlsx")
     create_app()
@@ -90,7 +90,7 @@ def posts_tab(qtbot, db, samples):
 
 def test_roster_and_attendance_imports_from_the_posts_tab_are_refused(qtbot, posts_tab, db,
                                                                       samples, shown):
-    from fupin_desktop.services.posts_import import import_roster
+    from fupin_desktop.services.posts.importing import import_roster
 
     hold(db)
     _refused(qtbot, posts_tab.start_import(str(samples / "post_roster_2025.xlsx")), shown)
@@ -108,8 +108,8 @@ def test_roster_and_attendance_imports_from_the_posts_tab_are_refused(qtbot, pos
 
 def test_month_close_from_the_wages_page_is_refused(qtbot, posts_tab, db, samples, shown,
                                                     monkeypatch, tmp_path):
-    from fupin_desktop.services.posts_import import import_roster
-    from fupin_desktop.views import print_preview
+    from fupin_desktop.services.posts.importing import import_roster
+    from fupin_desktop.views.common import print_preview
 
     import_roster(db, samples / "post_roster_2025.xlsx")
     page = posts_tab.show_page("wages")
@@ -130,11 +130,11 @@ def test_month_close_from_the_wages_page_is_refused(qtbot, posts_tab, db, sample
 @pytest.fixture
 def tab(qtbot, demo_db):
     """The 医疗 tab; at the end it waits for the tasks it started (not those another test left)."""
-    from fupin_desktop.views import tasks
+    from fupin_desktop.views.common import tasks
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.medical_tab import MedicalTab
-    from fupin_desktop.views.medical_widgets import MemberPicker
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.medical.tab import MedicalTab
+    from fupin_desktop.views.common.widgets import MemberPicker
 
     before = set(tasks.running_tasks())
     create_app()

@@ -7,9 +7,9 @@ import datetime as dt
 
 from PySide6.QtWidgets import QInputDialog
 
-from fupin_desktop.services import households
-from fupin_desktop.services.medical_alerts import compute_alerts
-from fupin_desktop.services.medical_settings import alert_thresholds, policy_targets
+from fupin_desktop.services.households import edit as households
+from fupin_desktop.services.medical.alerts import compute_alerts
+from fupin_desktop.services.medical.settings import alert_thresholds, policy_targets
 
 from .test_medical_settlements import demo_db, tab  # noqa: F401 - shared fixtures
 
@@ -81,7 +81,7 @@ def test_measure_without_content_stays_open_with_the_message(qtbot, tab, demo_db
 
 
 def test_settings_change_the_thresholds_and_targets(qtbot, tab, demo_db):
-    from fupin_desktop.views.medical_settings_dialog import MedicalSettingsDialog
+    from fupin_desktop.views.medical.settings_dialog import MedicalSettingsDialog
 
     dlg = MedicalSettingsDialog(tab.ctx, tab, YEAR)
     qtbot.addWidget(dlg)

@@ -7,8 +7,8 @@ import datetime as dt
 
 from PySide6.QtTest import QTest
 
-from fupin_desktop.services import medical_chronic as mc
-from fupin_desktop.services import medical_signing as sg
+from fupin_desktop.services.medical import chronic as mc
+from fupin_desktop.services.medical import signing as sg
 
 from .test_medical_settlements import _living_member, demo_db, tab  # noqa: F401 - fixtures
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import QMessageBox
 
-from fupin_desktop.services import medical_settlements as ms
-from fupin_desktop.services.medical_period import Period
+from fupin_desktop.services.medical import settlements as ms
+from fupin_desktop.services.medical.period import Period
 
 from .test_medical_settlements import _living_member, demo_db, tab  # noqa: F401 - fixtures
 
@@ -69,7 +69,7 @@ def test_export_writes_the_filtered_settlements_with_text_ids(qtbot, tab, demo_d
                                                              monkeypatch):
     from openpyxl import load_workbook
 
-    from fupin_desktop.views.medical_io import export_excel
+    from fupin_desktop.views.medical.io import export_excel
 
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: None))
     year = dt.date.today().year - 1
@@ -89,7 +89,7 @@ def test_export_writes_the_filtered_settlements_with_text_ids(qtbot, tab, demo_d
 
 def test_print_ledger_renders_the_chosen_ledger(qtbot, tab, demo_db, tmp_path):
     from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
-    from fupin_desktop.views.medical_io import LedgerDialog, render_ledger
+    from fupin_desktop.views.medical.io import LedgerDialog, render_ledger
 
     dlg = LedgerDialog(tab._villages, "signing", None, tab)
     qtbot.addWidget(dlg)

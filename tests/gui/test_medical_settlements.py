@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from fupin_desktop.domain.medical_totals import summarize
-from fupin_desktop.services import medical_settlements as ms
-from fupin_desktop.services.medical_period import Period
+from fupin_desktop.services.medical import settlements as ms
+from fupin_desktop.services.medical.period import Period
 
 
 @pytest.fixture
@@ -33,8 +33,8 @@ def demo_db(any_db):
 @pytest.fixture
 def tab(qtbot, demo_db):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.medical_tab import MedicalTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.medical.tab import MedicalTab
 
     create_app()
     t = MedicalTab(AppContext(demo_db))
@@ -46,7 +46,7 @@ def tab(qtbot, demo_db):
     # nothing may run on after the test: its database is gone by then
     from PySide6.QtCore import QThreadPool
 
-    from fupin_desktop.views.medical_widgets import MemberPicker
+    from fupin_desktop.views.common.widgets import MemberPicker
 
     for picker in t.findChildren(MemberPicker):
         picker.timer.stop()
@@ -208,7 +208,7 @@ def test_over_long_hospital_name_is_named_by_the_field_spec(qtbot, tab, demo_db)
 
 
 def test_stale_edit_is_refused_and_keeps_the_typing(qtbot, tab, demo_db):
-    from fupin_desktop.services.medical_settlement_edit import save_settlement
+    from fupin_desktop.services.medical.settlement_edit import save_settlement
 
     tab.show_page("settlements")
     tab.settlements.table.setFocus()
@@ -292,7 +292,7 @@ def test_save_and_new_keeps_the_hospital_and_clears_the_person_and_amounts(qtbot
 
 
 def test_changes_made_elsewhere_show_when_the_tab_is_shown_again(qtbot, tab, demo_db):
-    from fupin_desktop.services.medical_settlement_edit import save_settlement
+    from fupin_desktop.services.medical.settlement_edit import save_settlement
 
     page = tab.show_page("settlements")
     page.period.set_period(None)
@@ -309,7 +309,7 @@ def test_changes_made_elsewhere_show_when_the_tab_is_shown_again(qtbot, tab, dem
 
 
 def test_settlements_of_a_deleted_household_are_listed_marked(qtbot, tab, demo_db):
-    from fupin_desktop.services.households import remove_household
+    from fupin_desktop.services.households.edit import remove_household
 
     year = dt.date.today().year
     rows = ms.list_settlements(demo_db, ms.SettlementFilter(period=Period(year)))

@@ -27,7 +27,7 @@ def test_overview_tab_draws_and_saves_png(qtbot, window_for, demo_db, tmp_path, 
 def test_clicking_a_bar_opens_the_list_behind_it(qtbot, window_for, demo_db, tmp_path):
     from PySide6.QtCore import Qt
 
-    from fupin_desktop.services.registry import RegistryFilter
+    from fupin_desktop.services.households.registry import RegistryFilter
 
     w = window_for(demo_db)
     tab = w.show_tab("OverviewTab")

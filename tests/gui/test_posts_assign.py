@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from fupin_desktop.models import AuditLog
 from fupin_desktop.models.posts import Assignment
-from fupin_desktop.services.posts_assignments import PostInput, save_post
-from fupin_desktop.views.posts_widgets import ReasonDialog
+from fupin_desktop.services.posts.assignments import PostInput, save_post
+from fupin_desktop.views.posts.widgets import ReasonDialog
 from tests.unit import _posts_data as d
 
 
@@ -35,8 +35,8 @@ def people(db):
 @pytest.fixture
 def page(qtbot, db, people):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.posts_tab import PostsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.posts.tab import PostsTab
 
     create_app()
     tab = PostsTab(AppContext(db))

@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fupin_desktop.services.posts_attendance import list_corrections, month_grid, set_marks
-from fupin_desktop.services.posts_payroll import close_month
-from fupin_desktop.views.posts_grid_model import FIXED
-from fupin_desktop.views.posts_widgets import ReasonDialog
+from fupin_desktop.services.posts.attendance import list_corrections, month_grid, set_marks
+from fupin_desktop.services.posts.payroll import close_month
+from fupin_desktop.views.posts.grid_model import FIXED
+from fupin_desktop.views.posts.widgets import ReasonDialog
 from tests.unit import _posts_data as d
 
 OCT = dt.date(2025, 10, 1)
@@ -37,8 +37,8 @@ def workers(db):
 @pytest.fixture
 def page(qtbot, db, workers):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.posts_tab import PostsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.posts.tab import PostsTab
 
     create_app()
     tab = PostsTab(AppContext(db))
@@ -184,7 +184,7 @@ def test_a_grid_changed_by_another_clerk_is_refused_and_reloaded(qtbot, page, db
 
 
 def test_day_columns_keep_their_width_from_a_30_to_a_31_day_month(qtbot, page):
-    from fupin_desktop.views.posts_grid_model import AttendanceView
+    from fupin_desktop.views.posts.grid_model import AttendanceView
 
     page.month.set_month(dt.date(2025, 11, 1))  # 30 days: column 31 is the 出勤 total
     assert page.model.days == 30
@@ -196,7 +196,7 @@ def test_day_columns_keep_their_width_from_a_30_to_a_31_day_month(qtbot, page):
 
 
 def test_fill_a_range_skipping_sundays(qtbot, page, db, workers, monkeypatch):
-    from fupin_desktop.views.posts_attendance_page import FillDialog
+    from fupin_desktop.views.posts.attendance_page import FillDialog
 
     full, late = workers
 

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 @pytest.fixture
 def tab(qtbot, db, samples):
-    from fupin_desktop.services.household_import import import_households
+    from fupin_desktop.services.households.importing import import_households
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.posts_tab import PostsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.posts.tab import PostsTab
 
     import_households(db, samples / "national_export_messy.xlsx")
     create_app()

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from fupin_desktop.services.posts_assignments import list_posts
-from fupin_desktop.services.posts_inspections import list_inspections
+from fupin_desktop.services.posts.assignments import list_posts
+from fupin_desktop.services.posts.inspections import list_inspections
 from tests.unit import _posts_data as d
 
 OCT = dt.date(2025, 10, 1)
@@ -20,8 +20,8 @@ OCT = dt.date(2025, 10, 1)
 @pytest.fixture
 def tab(qtbot, db):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.posts_tab import PostsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.posts.tab import PostsTab
 
     create_app()
     t = PostsTab(AppContext(db))
@@ -32,7 +32,7 @@ def tab(qtbot, db):
 
 
 def test_tab_title_and_file_actions_are_chinese(tab):
-    from fupin_desktop.views.posts_tab import PostsTab
+    from fupin_desktop.views.posts.tab import PostsTab
 
     assert PostsTab.tab_title() == "公益性岗位"
     texts = [a.text() for a in tab.file_actions()]
@@ -91,10 +91,10 @@ def test_inspection_grade_follows_the_score_and_yellow_flag_gets_a_deadline(qtbo
 def test_rectifying_a_yellow_flag_of_a_closed_month_asks_for_a_reason(qtbot, tab, db, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    from fupin_desktop.services.posts_attendance import fill_range
-    from fupin_desktop.services.posts_inspections import InspectionInput, add_inspection
-    from fupin_desktop.services.posts_payroll import close_month, wage_run
-    from fupin_desktop.views import posts_widgets
+    from fupin_desktop.services.posts.attendance import fill_range
+    from fupin_desktop.services.posts.inspections import InspectionInput, add_inspection
+    from fupin_desktop.services.posts.payroll import close_month, wage_run
+    from fupin_desktop.views.posts import widgets as posts_widgets
 
     _mid, aid = d.worker(db, name="张三", start=dt.date(2025, 1, 1))
     fill_range(db, OCT, [aid], 1, 22, "√")

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from fupin_desktop.models import AuditLog, Setting
 from fupin_desktop.models.posts import WageRun
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text
-from fupin_desktop.services.posts_attendance import set_marks
-from fupin_desktop.services.posts_payroll import is_month_closed
-from fupin_desktop.views import print_preview
+from fupin_desktop.services.posts.attendance import set_marks
+from fupin_desktop.services.posts.payroll import is_month_closed
+from fupin_desktop.views.common import print_preview
 from tests.unit import _posts_data as d
 
 OCT = dt.date(2025, 10, 1)
@@ -45,8 +45,8 @@ def workers(db):
 @pytest.fixture
 def page(qtbot, db, workers, monkeypatch):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.posts_tab import PostsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.posts.tab import PostsTab
 
     create_app()
     tab = PostsTab(AppContext(db))
@@ -143,7 +143,7 @@ def test_cancelling_the_confirmation_closes_nothing(qtbot, page, db, monkeypatch
 
 
 def test_rules_dialog_changes_the_preview_and_names_a_bad_value(qtbot, page, db):
-    from fupin_desktop.views.posts_rules_dialog import PostRulesDialog
+    from fupin_desktop.views.posts.rules_dialog import PostRulesDialog
 
     dlg = PostRulesDialog(page.ctx, page)
     qtbot.addWidget(dlg)

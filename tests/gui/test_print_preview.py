@@ -8,7 +8,7 @@ import os
 import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from fupin_desktop.views import print_preview
+from fupin_desktop.views.common import print_preview
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QMessageBox
 
-from fupin_desktop.services import problems as ps
-from fupin_desktop.services import survey as svc
+from fupin_desktop.services.problems import tracking as ps
+from fupin_desktop.services.problems import survey as svc
 
 from ..unit._problems_data import CODES, make_register
 
@@ -23,8 +23,8 @@ def reg(db):
 @pytest.fixture
 def page(qtbot, qapp, reg):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
-    from fupin_desktop.views.problems_tab import ProblemsTab
+    from fupin_desktop.views.common.context import AppContext
+    from fupin_desktop.views.problems.tab import ProblemsTab
 
     create_app()  # the app's font and translations
     ctx = AppContext(reg)
@@ -61,7 +61,7 @@ def test_problem_page_filters_marks_overdue_red_and_moves_a_problem_to_closed(qt
 
     # bulk deadline for both
     page.table.selectAll()
-    from fupin_desktop.views.problems_tab import ActionDialog, DeadlineDialog
+    from fupin_desktop.views.problems.tab import ActionDialog, DeadlineDialog
 
     dd = DeadlineDialog(2, page)
     dd.due.setDate(QDate(2026, 12, 31))
@@ -98,7 +98,7 @@ def test_survey_form_is_prefilled_saves_answers_and_creates_problems(qtbot, qapp
                                                                      time_machine):
     time_machine.move_to(dt.datetime(2026, 6, 1, 9, 0), tick=True)
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.survey_dialog import SurveyDialog
+    from fupin_desktop.views.problems.survey_dialog import SurveyDialog
 
     create_app()
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
@@ -132,7 +132,7 @@ def test_survey_form_is_prefilled_saves_answers_and_creates_problems(qtbot, qapp
 
 
 def test_survey_form_without_visitors_shows_the_message_and_saves_nothing(qtbot, qapp, reg, monkeypatch):
-    from fupin_desktop.views import survey_dialog
+    from fupin_desktop.views.problems import survey_dialog
 
     shown = []
     monkeypatch.setattr(survey_dialog, "show_error", lambda parent, exc: shown.append(str(exc)))

@@ -29,7 +29,7 @@ def _patch_boxes(monkeypatch, answer=QMessageBox.StandardButton.Yes):
 
 
 def test_an_error_without_on_error_reaches_the_clerk(qtbot, qapp, monkeypatch):
-    from fupin_desktop.views.tasks import run_task
+    from fupin_desktop.views.common.tasks import run_task
 
     shown = _patch_boxes(monkeypatch)
 
@@ -44,7 +44,7 @@ def test_an_error_without_on_error_reaches_the_clerk(qtbot, qapp, monkeypatch):
 
 
 def test_a_bug_is_logged_and_shown_without_on_error(qtbot, qapp, monkeypatch, caplog):
-    from fupin_desktop.views.tasks import run_task
+    from fupin_desktop.views.common.tasks import run_task
 
     shown = _patch_boxes(monkeypatch)
 
@@ -60,7 +60,7 @@ def test_a_bug_is_logged_and_shown_without_on_error(qtbot, qapp, monkeypatch, ca
 
 
 def test_the_clerks_own_cancel_is_not_reported(qtbot, qapp, monkeypatch):
-    from fupin_desktop.views.tasks import run_task
+    from fupin_desktop.views.common.tasks import run_task
 
     shown = _patch_boxes(monkeypatch)
     started = threading.Event()
@@ -82,7 +82,7 @@ def test_the_clerks_own_cancel_is_not_reported(qtbot, qapp, monkeypatch):
 
 
 def _slow_task(window, title, quiet=False, read_only=False):
-    from fupin_desktop.views.tasks import run_task
+    from fupin_desktop.views.common.tasks import run_task
 
     started = threading.Event()
     stopped = threading.Event()
@@ -141,8 +141,8 @@ def test_a_list_loader_shows_only_the_newest_load(qtbot, qapp, monkeypatch):
     last, is dropped; an error of the newest load is shown."""
     from PySide6.QtWidgets import QWidget
 
-    from fupin_desktop.views.background_load import ListLoader
-    from fupin_desktop.views.tasks import running_tasks
+    from fupin_desktop.views.common.background_load import ListLoader
+    from fupin_desktop.views.common.tasks import running_tasks
 
     shown_boxes = _patch_boxes(monkeypatch)
     owner = QWidget()

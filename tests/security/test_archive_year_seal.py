@@ -19,14 +19,14 @@ from fupin_desktop import cli
 from fupin_desktop.models import (ArchiveYear, AuditLog, HouseholdIncome, PeriodCorrection,
                                   Settlement, Visit)
 from fupin_desktop.models.triggers import drop_statements
-from fupin_desktop.services import households as hs
-from fupin_desktop.services.archive_build import build_year
-from fupin_desktop.services.archive_close import close_year
-from fupin_desktop.services.archive_years import year_info
-from fupin_desktop.services.audit_chain import verify_chain
+from fupin_desktop.services.households import edit as hs
+from fupin_desktop.services.archive.build import build_year
+from fupin_desktop.services.archive.close import close_year
+from fupin_desktop.services.archive.years import year_info
+from fupin_desktop.services.users.audit_chain import verify_chain
 from fupin_desktop.services.closures import ClosedPeriodError, year_digest
-from fupin_desktop.services.household_forms import VisitForm
-from fupin_desktop.services.medical_settlement_edit import delete_settlement
+from fupin_desktop.services.households.forms import VisitForm
+from fupin_desktop.services.medical.settlement_edit import delete_settlement
 
 pytestmark = pytest.mark.date_sensitive
 
@@ -42,7 +42,7 @@ def town(any_db, monkeypatch, tmp_path):
     from fupin_desktop.services.demo import generate_demo
 
     monkeypatch.setattr(demo, "DEMO_EXTENSION_MODULES", tuple(
-        m for m in demo.DEMO_EXTENSION_MODULES if not m.endswith("archive_demo")))
+        m for m in demo.DEMO_EXTENSION_MODULES if not m.endswith("archive.demo")))
     generate_demo(any_db, households=12, seed=3, today=TODAY)
     build_year(any_db, YEAR, tmp_path / "bag", workers=1)
     close_year(any_db, YEAR)
@@ -204,9 +204,9 @@ def test_imports_leave_the_closed_year_alone(town, tmp_path):
     """Imports write in bulk (past the flush guard): they check the closed year themselves."""
     from openpyxl import Workbook, load_workbook
 
-    from fupin_desktop.services.household_export import export_households
-    from fupin_desktop.services.household_import import import_households
-    from fupin_desktop.services.medical_import import import_medical
+    from fupin_desktop.services.households.export import export_households
+    from fupin_desktop.services.households.importing import import_households
+    from fupin_desktop.services.medical.importing import import_medical
 
     db = town
     seal = _seal(db)

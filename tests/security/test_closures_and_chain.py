@@ -18,10 +18,10 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from fupin_desktop import cli
 from fupin_desktop.models import ArchiveYear, AuditLog, Visit
 from fupin_desktop.models.posts import AttendanceMonth, MonthClosure, WageLine
-from fupin_desktop.services.audit_chain import verify_chain
+from fupin_desktop.services.users.audit_chain import verify_chain
 from fupin_desktop.services.closures import ClosedPeriodError, allow_correction
-from fupin_desktop.services.posts_inspections import InspectionInput, add_inspection
-from fupin_desktop.services.posts_payroll import close_month
+from fupin_desktop.services.posts.inspections import InspectionInput, add_inspection
+from fupin_desktop.services.posts.payroll import close_month
 from tests.unit import _posts_data as d
 from tests.unit.test_posts_wages import put
 

@@ -7,8 +7,8 @@ import datetime as dt
 import re
 
 from fupin_desktop.importers import medical, posts_roster
-from fupin_desktop.services.medical_import import import_medical
-from fupin_desktop.services.posts_import import import_roster
+from fupin_desktop.services.medical.importing import import_medical
+from fupin_desktop.services.posts.importing import import_roster
 from tests.security._hostile import row, simple_xlsx
 from tests.security.test_field_specs_ledgers import _med, _roster_row, _workers, MED_HEADER, ROSTER_HEADER
 from tests.unit._medical_data import family
@@ -62,7 +62,7 @@ def test_roster_columns(tmp_path, any_db):
 
 
 def test_attendance_columns(tmp_path, any_db):
-    from fupin_desktop.services.attendance_import import import_attendance
+    from fupin_desktop.services.posts.attendance_import import import_attendance
     from tests.security.test_field_specs_ledgers import _attendance_workers
 
     people = _attendance_workers(any_db, 3 * len(HOSTILE))
@@ -88,7 +88,7 @@ def test_attendance_columns(tmp_path, any_db):
 
 def test_survey_columns():
     from fupin_desktop.importers.survey import read_surveys
-    from fupin_desktop.services.survey import shipped_templates
+    from fupin_desktop.services.problems.survey import shipped_templates
     from tests.security.test_field_specs_ledgers import _Reader
 
     tpl = shipped_templates()[1]

@@ -14,7 +14,7 @@ from sqlalchemy import String, func, select
 
 from fupin_desktop.domain import field_specs as fs
 from fupin_desktop.models import Household, HouseholdIncome, Member
-from fupin_desktop.services.household_import import import_households
+from fupin_desktop.services.households.importing import import_households
 from fupin_desktop.domain.idcard import check_char
 from tests.security._hostile import row, simple_xlsx
 
@@ -107,7 +107,7 @@ def test_date_range(value, ok):
 
 def test_audit_summaries_name_fields_in_chinese():
     from fupin_desktop.models import AuditLog
-    from fupin_desktop.services.audit_log import _summary
+    from fupin_desktop.services.users.audit_log import _summary
 
     row = AuditLog(action="update", table_name="household_incomes", record_id="1",
                    record_key="1/2024", changes={"wage_income": ["100.00", "200.00"]})
@@ -118,7 +118,7 @@ def test_assignment_bank_and_agreement_fields_are_checked():
     import dataclasses
 
     from fupin_desktop.errors import ValidationError
-    from fupin_desktop.services import posts_assignments as pa
+    from fupin_desktop.services.posts import assignments as pa
 
     fields = {f.name for f in dataclasses.fields(pa.AssignmentInput)}
     base = {f: None for f in fields}

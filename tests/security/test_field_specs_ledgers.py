@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fupin_desktop.models import Settlement
-from fupin_desktop.services.medical_import import import_medical
+from fupin_desktop.services.medical.importing import import_medical
 from tests.security._hostile import row, simple_xlsx
 from tests.unit._medical_data import family
 
@@ -94,7 +94,7 @@ def _roster_row(who, **over):
 
 def test_roster_bad_values_reject_their_row(tmp_path, any_db):
     from fupin_desktop.models.posts import Assignment
-    from fupin_desktop.services.posts_import import import_roster
+    from fupin_desktop.services.posts.importing import import_roster
 
     w = _workers(any_db, 9)
     cases = [  # the bank and agreement fields used to reach the database unchecked
@@ -133,7 +133,7 @@ def _attendance_workers(db, n):
 
 
 def test_signin_bad_values_reject_their_row(tmp_path, any_db):
-    from fupin_desktop.services.attendance_import import import_attendance
+    from fupin_desktop.services.posts.attendance_import import import_attendance
 
     w = _attendance_workers(any_db, 3)
     header = ("姓名", "身份证号", "日期", "考勤")
@@ -153,7 +153,7 @@ def test_signin_bad_values_reject_their_row(tmp_path, any_db):
 
 
 def test_grid_declared_days_out_of_range_rejects_the_row(tmp_path, any_db):
-    from fupin_desktop.services.attendance_import import import_attendance
+    from fupin_desktop.services.posts.attendance_import import import_attendance
 
     (who, idno), (who2, idno2) = _attendance_workers(any_db, 2)
     header = ("姓名", "身份证号", "1日", "2日", "出勤天数")
@@ -190,7 +190,7 @@ class _Reader:
 
 def test_survey_bad_values_reject_their_row():
     from fupin_desktop.importers.survey import read_surveys
-    from fupin_desktop.services.survey import shipped_templates
+    from fupin_desktop.services.problems.survey import shipped_templates
 
     tpl = shipped_templates()[1]
     ok = {"household_code": "H1", "date": dt.date(2026, 4, 10), "visitors": "王芳"}
@@ -224,8 +224,8 @@ def test_survey_over_long_visitors_never_reach_the_database(any_db, tmp_path, ti
     from openpyxl import Workbook
 
     from fupin_desktop.domain.survey import question_header
-    from fupin_desktop.services.survey import shipped_templates
-    from fupin_desktop.services.survey_import import import_surveys
+    from fupin_desktop.services.problems.survey import shipped_templates
+    from fupin_desktop.services.problems.survey_import import import_surveys
     from fupin_desktop.models import Survey
     from tests.unit._problems_data import CODES, make_register
 
@@ -252,7 +252,7 @@ def test_survey_over_long_visitors_never_reach_the_database(any_db, tmp_path, ti
 # ---- the forms (GUI and CLI) validate through the same specs ---------------------------------
 def test_settlement_form_checks_the_specs(any_db):
     from fupin_desktop.errors import ValidationError
-    from fupin_desktop.services.medical_settlement_edit import save_settlement, validate_settlement
+    from fupin_desktop.services.medical.settlement_edit import save_settlement, validate_settlement
     from tests.unit._medical_data import form
 
     _, (mid,), _ = family(any_db, names=("陈燕",))
@@ -269,8 +269,8 @@ def test_settlement_form_checks_the_specs(any_db):
 
 
 def test_household_and_member_forms_check_the_specs():
-    from fupin_desktop.services import households as hs
-    from fupin_desktop.services.household_rules import validate_household, validate_member
+    from fupin_desktop.services.households import edit as hs
+    from fupin_desktop.services.households.form_rules import validate_household, validate_member
 
     today = dt.date(2026, 6, 15)
     e = validate_household(hs.HouseholdForm(code="5227271001000001", village_id=1,
@@ -288,7 +288,7 @@ def test_household_and_member_forms_check_the_specs():
 
 def test_post_form_checks_the_specs(any_db):
     from fupin_desktop.errors import ValidationError
-    from fupin_desktop.services.posts_assignments import PostInput, save_post
+    from fupin_desktop.services.posts.assignments import PostInput, save_post
 
     with pytest.raises(ValidationError) as e:
         save_post(any_db, PostInput(name="保洁\x00员", post_type="保洁员", wage_standard="500",
@@ -298,8 +298,8 @@ def test_post_form_checks_the_specs(any_db):
 
 def test_survey_form_and_assignment_dates_check_the_specs(any_db):
     from fupin_desktop.errors import ValidationError
-    from fupin_desktop.services import posts_assignments as pa
-    from fupin_desktop.services import survey as svc
+    from fupin_desktop.services.posts import assignments as pa
+    from fupin_desktop.services.problems import survey as svc
 
     with pytest.raises(ValidationError) as e:
         svc._check_head(svc.SurveyInput("H1", dt.date(2026, 4, 10), "王\x07芳", {}), TODAY)

@@ -12,7 +12,7 @@ pytest.importorskip("pytestqt")
 @pytest.fixture
 def make_window(qtbot, qapp):
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.context import AppContext
+    from fupin_desktop.views.common.context import AppContext
     from fupin_desktop.views.main_window import MainWindow
 
     create_app()

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SLOW = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from fupin_desktop.services import household_import
+    from fupin_desktop.services.households import importing as household_import
     real = household_import.import_households
 
     def slow(*a, **k):

@@ -14,12 +14,12 @@ from fupin_desktop.models import AuditLog, Household, OperationLock, Settlement
 from fupin_desktop.models.base import utcnow
 from fupin_desktop.models.posts import Assignment, MonthClosure
 from fupin_desktop.services import oplock
-from fupin_desktop.services.attendance_import import import_attendance
-from fupin_desktop.services.household_import import import_households
-from fupin_desktop.services.medical_import import import_medical
-from fupin_desktop.services.posts_import import import_roster
-from fupin_desktop.services.posts_payroll import close_month
-from fupin_desktop.services.survey_import import import_surveys
+from fupin_desktop.services.posts.attendance_import import import_attendance
+from fupin_desktop.services.households.importing import import_households
+from fupin_desktop.services.medical.importing import import_medical
+from fupin_desktop.services.posts.importing import import_roster
+from fupin_desktop.services.posts.payroll import close_month
+from fupin_desktop.services.problems.survey_import import import_surveys
 
 TODAY = dt.date(2026, 3, 1)
 

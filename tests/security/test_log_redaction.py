@@ -60,7 +60,7 @@ def test_unexpected_db_error_during_import_leaks_no_numbers(db, samples, monkeyp
     src = samples / "national_export_clean.xlsx"
     ids, phones = _values_in(src)
     assert ids and phones, "the sample must hold full IDs and phone numbers"
-    from fupin_desktop.services import household_import
+    from fupin_desktop.services.households import importing as household_import
 
     seen = {}
     real = household_import.bulk_insert
@@ -92,7 +92,7 @@ def test_unexpected_db_error_during_import_leaks_no_numbers(db, samples, monkeyp
 @pytest.mark.parametrize("message", ["证件号码 11010519491231002X 已存在", "电话 13812345678 无效"])
 def test_cli_user_error_messages_are_masked(db, monkeypatch, capsys, message):
     from fupin_desktop.errors import InputError
-    from fupin_desktop.services import household_import
+    from fupin_desktop.services.households import importing as household_import
 
     def refuse(*a, **k):
         raise InputError(message)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from fupin_desktop.services.attendance_import import import_attendance
-from fupin_desktop.services.household_import import import_households
-from fupin_desktop.services.medical_import import import_medical
-from fupin_desktop.services.posts_import import import_roster
+from fupin_desktop.services.posts.attendance_import import import_attendance
+from fupin_desktop.services.households.importing import import_households
+from fupin_desktop.services.medical.importing import import_medical
+from fupin_desktop.services.posts.importing import import_roster
 from tests.security import test_field_specs_import as hh
 from tests.security._hostile import row, simple_xlsx
 

@@ -46,7 +46,7 @@ def member(s, household_id: int, *, name="张三", birth=dt.date(1980, 5, 6), la
 def worker(db, *, name="张三", standard="500.00", start=dt.date(2025, 1, 1), end=None,
            required_days=None, village_name="东风村", post_type="保洁员"):
     """A village, a 脱贫户 household, a member and an assignment; returns (member_id, assignment_id)."""
-    from fupin_desktop.services.posts_assignments import (AssignmentInput, PostInput,
+    from fupin_desktop.services.posts.assignments import (AssignmentInput, PostInput,
                                                           create_assignment, save_post)
     from sqlalchemy import select
 

@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from fupin_desktop.errors import InputError, UserError, ValidationError
 from fupin_desktop.models import ArchiveBox, ArchiveItemRecord, Household, Member, Village
-from fupin_desktop.services import archive_settings as cfg_mod
-from fupin_desktop.services.archive_build import build_year
-from fupin_desktop.services.archive_files import ItemMeta, add_registered, attachment_path, remove_registered
-from fupin_desktop.services.archive_plan import group_rows, plan_year
-from fupin_desktop.services.archive_close import close_year
-from fupin_desktop.services.archive_years import boxes_for
+from fupin_desktop.services.archive import settings as cfg_mod
+from fupin_desktop.services.archive.build import build_year
+from fupin_desktop.services.archive.files import ItemMeta, add_registered, remove_registered
+from fupin_desktop.services.attachments import attachment_path
+from fupin_desktop.services.archive.plan import group_rows, plan_year
+from fupin_desktop.services.archive.close import close_year
+from fupin_desktop.services.archive.years import boxes_for
 from fupin_desktop.services.demo import generate_demo
 
 YEAR = 2025
@@ -30,7 +31,7 @@ def town(any_db, monkeypatch):
 
     # these tests count the registered files they add themselves: no demo scans
     monkeypatch.setattr(demo, "DEMO_EXTENSION_MODULES", tuple(
-        m for m in demo.DEMO_EXTENSION_MODULES if not m.endswith("archive_demo")))
+        m for m in demo.DEMO_EXTENSION_MODULES if not m.endswith("archive.demo")))
     generate_demo(any_db, households=12, seed=3, today=TODAY)
     return any_db
 
@@ -296,7 +297,7 @@ def test_demo_extension_registers_scans_deterministically(tmp_path, monkeypatch)
     from fupin_desktop.services import demo
     from tests.conftest import make_sqlite_db
 
-    assert "fupin_desktop.services.archive_demo" in demo.DEMO_EXTENSION_MODULES
+    assert "fupin_desktop.services.archive.demo" in demo.DEMO_EXTENSION_MODULES
     shas = []
     for n in (1, 2):
         db = make_sqlite_db(tmp_path / f"d{n}" / "demo.db")
@@ -343,7 +344,7 @@ def test_ensure_year_survives_a_concurrent_first_use(any_db, monkeypatch):
     """Two background tasks (the 档案 tab's list and 添加文件) may both start a new year at once:
     the one that loses the race finds the row the other made instead of failing."""
     from fupin_desktop.models import ArchiveYear
-    from fupin_desktop.services import archive_years
+    from fupin_desktop.services.archive import years as archive_years
 
     real = archive_years.new_year_row
 

@@ -23,8 +23,8 @@ from fupin_desktop.archive.bagit import make_bag
 from fupin_desktop.archive.package import default_state_path
 from fupin_desktop.archive.stamp import MM
 from fupin_desktop.models import Member
-from fupin_desktop.services.archive_build import build_year, preview_item
-from fupin_desktop.services.archive_plan import plan_year
+from fupin_desktop.services.archive.build import build_year, preview_item
+from fupin_desktop.services.archive.plan import plan_year
 from fupin_desktop.services.demo import generate_demo
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -239,7 +239,7 @@ def test_stamp_sits_45x16mm_in_the_free_top_right_corner_of_a_household_file(bui
     # nothing of the household file itself is drawn under the stamp: its page-1 text keeps clear
     from pypdf import PdfReader
 
-    from fupin_desktop.services.archive_render import render_household_item
+    from fupin_desktop.services.archive.render import render_household_item
 
     plan = plan_year(db, YEAR)
     p = next(p for p in plan.items if p.kind == "household-file")
@@ -330,7 +330,7 @@ def _db_arg(built) -> list[str]:
 def test_build_records_digest_and_files_in_the_database(built):
     from fupin_desktop.archive.tamper import package_digest
     from fupin_desktop.models import ArchivePackage
-    from fupin_desktop.services.archive_record import _plain
+    from fupin_desktop.services.archive.record import _plain
 
     db, result, bag = built
     with db.read() as s:
@@ -403,7 +403,7 @@ def test_closing_the_year_records_the_package_of_record(built, tmp_path):
     from fupin_desktop.backup import backup
     from fupin_desktop.services.opening import open_database
     from fupin_desktop.models import ArchivePackage, ArchivePackageFile
-    from fupin_desktop.services.archive_close import close_year
+    from fupin_desktop.services.archive.close import close_year
 
     copy = open_database("sqlite:///" + str(backup(built[0], tmp_path / "c.db")))
     try:

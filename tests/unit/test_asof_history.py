@@ -9,7 +9,7 @@ import time_machine
 from fupin_desktop.domain.asof import card_state_on, status_on
 from fupin_desktop.models import Household, Member, Village
 from fupin_desktop.services.asof import member_states_on
-from fupin_desktop.services.households import mark_member_status
+from fupin_desktop.services.households.edit import mark_member_status
 
 END_2025 = dt.date(2025, 12, 31)
 

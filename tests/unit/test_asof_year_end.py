@@ -44,7 +44,7 @@ def squeeze(text: str) -> str:
 def town(tmp_path_factory):
     from tests.conftest import make_sqlite_db
     from fupin_desktop.services.demo import generate_demo
-    from fupin_desktop.services.households import mark_member_status
+    from fupin_desktop.services.households.edit import mark_member_status
 
     base = tmp_path_factory.mktemp("asof")
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
@@ -91,7 +91,7 @@ def town(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def package(town):
-    from fupin_desktop.services.archive_build import build_year
+    from fupin_desktop.services.archive.build import build_year
 
     db, ids, base = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
@@ -127,8 +127,8 @@ def test_catalogue_title_is_the_title_printed_on_each_document(package):
 
 
 def test_a_member_who_died_the_next_year_is_normal_in_the_year_archive(town):
-    from fupin_desktop.services.household_files import write_household_file
-    from fupin_desktop.services.household_ledger_data import ledger_data
+    from fupin_desktop.services.households.files import write_household_file
+    from fupin_desktop.services.households.ledger_data import ledger_data
 
     db, ids, base = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
@@ -150,7 +150,7 @@ def test_a_member_who_died_the_next_year_is_normal_in_the_year_archive(town):
 
 
 def test_members_total_counts_only_normal_members_and_shows_the_others_apart(town):
-    from fupin_desktop.services.household_ledger_data import ledger_data
+    from fupin_desktop.services.households.ledger_data import ledger_data
 
     db, ids, _ = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
@@ -176,9 +176,9 @@ def test_members_total_counts_only_normal_members_and_shows_the_others_apart(tow
 
 
 def test_year_ledgers_show_monitoring_and_posts_as_they_stood(town):
-    from fupin_desktop.services.household_ledger_data import ledger_data
+    from fupin_desktop.services.households.ledger_data import ledger_data
     from fupin_desktop.reports.posts_ledgers import posts_table
-    from fupin_desktop.services.posts_ledger_data import posts_data
+    from fupin_desktop.services.posts.ledger_data import posts_data
 
     db, ids, _ = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):
@@ -195,7 +195,7 @@ def test_year_ledgers_show_monitoring_and_posts_as_they_stood(town):
 
 def test_chronic_card_validity_comes_from_its_dates_with_totals_per_status(town):
     from fupin_desktop.reports.medical_ledgers import chronic_ledger
-    from fupin_desktop.services.medical_ledger_data import chronic_data
+    from fupin_desktop.services.medical.ledger_data import chronic_data
 
     db, _, _ = town
     with time_machine.travel(dt.datetime(2026, 6, 15, 10, 0), tick=False):

@@ -115,7 +115,7 @@ def test_select_kept_with_gaps_keeps_the_last_periods_that_have_backups():
 
 def test_backup_before_import_and_a_failed_backup_stops_the_import(db, monkeypatch):
     from fupin_desktop import database
-    from fupin_desktop.services.household_import import import_households
+    from fupin_desktop.services.households.importing import import_households
 
     real = database.backup_sqlite_file
 

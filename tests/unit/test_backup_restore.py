@@ -93,7 +93,7 @@ def test_scanned_documents_travel_with_backup_and_restore(db, tmp_path):
     lose the originals."""
     import hashlib
 
-    from fupin_desktop.services.archive_files import attachment_path, attachments_dir
+    from fupin_desktop.services.attachments import attachment_path, attachments_dir
 
     data = "扫描件".encode() * 100
     sha = hashlib.sha256(data).hexdigest()

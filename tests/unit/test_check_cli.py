@@ -99,7 +99,7 @@ def test_check_save_makes_one_problem_per_finding_and_resolves_what_was_fixed(ca
     code0, hh = sorted(pairs)[0]
     handle = open_database(db)
     from fupin_desktop.models import Household
-    from fupin_desktop.services import households
+    from fupin_desktop.services.households import edit as households
     from sqlalchemy import select
 
     with handle.read() as s:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from fupin_desktop.models import Household, Member
 from fupin_desktop.services.checks import run_check
-from fupin_desktop.services.household_import import import_households
+from fupin_desktop.services.households.importing import import_households
 from fupin_desktop.domain.idcard import check_char
 
 AS_OF = dt.date(2025, 12, 31)
@@ -99,7 +99,7 @@ def test_rules_read_the_new_inputs(any_db, tmp_path):
 
 
 def test_household_form_keeps_the_new_fields(any_db, tmp_path):
-    from fupin_desktop.services import households
+    from fupin_desktop.services.households import edit as households
 
     import_households(any_db, xlsx(tmp_path / "a.xlsx"))
     with any_db.read() as s:
@@ -121,7 +121,7 @@ def test_household_form_keeps_the_new_fields(any_db, tmp_path):
 def test_members_export_round_trips_the_new_fields(any_db, tmp_path):
     from openpyxl import load_workbook
 
-    from fupin_desktop.services.household_export import export_members
+    from fupin_desktop.services.households.export import export_members
 
     import_households(any_db, xlsx(tmp_path / "a.xlsx"))
     out = tmp_path / "m.xlsx"

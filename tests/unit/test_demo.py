@@ -17,7 +17,7 @@ from fupin_desktop.models import (
     AuditLog, Household, HouseholdIncome, Measure, Member, Setting, Village, Visit)
 from fupin_desktop.services import demo, settings
 from fupin_desktop.domain.bankcard import luhn_ok
-from fupin_desktop.services.demo_data import age_on
+from fupin_desktop.services.demo.data import age_on
 from fupin_desktop.domain.idcard import validate_id
 from fupin_desktop.domain.income import net_income, per_capita
 

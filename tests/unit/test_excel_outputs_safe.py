@@ -20,7 +20,7 @@ from fupin_desktop import cli
 from fupin_desktop.models import Household, Member, Settlement, Village
 from fupin_desktop.models.posts import Assignment, AttendanceMonth, Post
 from fupin_desktop.services import demo
-from fupin_desktop.services.household_import import import_households
+from fupin_desktop.services.households.importing import import_households
 from fupin_desktop.domain.idcard import check_char
 
 TODAY = dt.date(2026, 6, 15)
@@ -116,7 +116,7 @@ def _outputs(db, src, month, year, d):
     _run("check", "--out", out("check-report"), *url)
     _run("survey", "template", out("survey-template"), *url)
     from fupin_desktop.exporters.audit import export_audit
-    from fupin_desktop.services.audit_log import list_entries
+    from fupin_desktop.services.users.audit_log import list_entries
 
     export_audit(out("audit"), list_entries(db))
     return files

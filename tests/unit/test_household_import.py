@@ -12,8 +12,8 @@ from sqlalchemy import func, select, text, update
 
 from fupin_desktop.errors import ConflictError, InputError
 from fupin_desktop.models import AuditLog, Household, HouseholdIncome, Member, Village
-from fupin_desktop.services import household_import as hi
-from fupin_desktop.services.household_import import import_households, income_year_from_text
+from fupin_desktop.services.households import importing as hi
+from fupin_desktop.services.households.importing import import_households, income_year_from_text
 from fupin_desktop.domain.idcard import check_char
 from fupin_desktop.services.progress import Cancelled
 

@@ -15,14 +15,14 @@ from fupin_desktop.errors import InputError
 from fupin_desktop.models import Household, HouseholdIncome, Measure, Member, Visit
 from fupin_desktop.reports import household_file as hf
 from fupin_desktop.reports.household_ledgers import KINDS
-from fupin_desktop.services import household_file_data as hfd
-from fupin_desktop.services.household_files import (
+from fupin_desktop.services.households import file_data as hfd
+from fupin_desktop.services.households.files import (
     write_household_file, write_household_files)
-from fupin_desktop.services.household_ledger_data import (
+from fupin_desktop.services.households.ledger_data import (
     ledger_data, write_household_ledger)
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
 from fupin_desktop.services import settings
-from fupin_desktop.services.household_import import import_households
+from fupin_desktop.services.households.importing import import_households
 from fupin_desktop.services.progress import Cancelled
 
 HH = "5227291010000001"  # 唐玉's household in the clean sample (6 members, 幸福村)
@@ -234,7 +234,7 @@ def test_cli_ledger_and_household_file(town, tmp_path, capsys):
 
 def test_current_head_shown_after_the_old_one_died(town):
     """After the 户主 died and another member became 户主, every list names the new one."""
-    from fupin_desktop.services import registry
+    from fupin_desktop.services.households import registry
 
     with town.write() as s:
         h = s.scalar(select(Household).where(Household.code == HH))

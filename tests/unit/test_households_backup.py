@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from fupin_desktop.services.household_export import export_households
+from fupin_desktop.services.households.export import export_households
 from fupin_desktop.models import Household, HouseholdIncome, Member, Village
 from tests.conftest import load_demo
-from fupin_desktop.services.household_import import import_households
+from fupin_desktop.services.households.importing import import_households
 
 TODAY = dt.date(2026, 6, 15)
 SKIP = {"id", "village_id", "household_id", "created_at", "updated_at", "version",
@@ -157,7 +157,7 @@ def _one_household_file(path, code, name, idno, **extra):
 
 @pytest.fixture
 def deleted_household(demo_db):
-    from fupin_desktop.services.households import remove_household
+    from fupin_desktop.services.households.edit import remove_household
 
     with demo_db.read() as s:
         h = s.scalars(select(Household).order_by(Household.id)).first()

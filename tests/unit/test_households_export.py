@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from fupin_desktop.services.household_export import export_households, export_members
+from fupin_desktop.services.households.export import export_households, export_members
 from fupin_desktop.models import Household, HouseholdIncome, Member
 from tests.conftest import load_demo
 
@@ -125,7 +125,7 @@ def test_households_export_is_members_then_one_row_each_with_head(demo_db, tmp_p
 
 def test_village_and_year_options(demo_db, tmp_path):
     from fupin_desktop.errors import InputError
-    from fupin_desktop.services.registry import village_choices
+    from fupin_desktop.services.households.registry import village_choices
 
     vid, name = village_choices(demo_db)[0]
     info = export_members(demo_db, tmp_path / "v.xlsx", village=name, year=2025)
@@ -151,7 +151,7 @@ def test_cli_export(demo_db, tmp_path, capsys, monkeypatch):
 
 def test_reimport_keeps_the_exported_income_year(demo_db, tmp_path):
     """The note row says 收入年度:2025 and 导出时间 of another year: the import takes 2025."""
-    from fupin_desktop.services.household_import import import_households, income_year_from_text
+    from fupin_desktop.services.households.importing import import_households, income_year_from_text
 
     assert income_year_from_text(["导出时间:2026-11-22 10:00:00    收入年度:2025"]) == 2025
     out = tmp_path / "m2025.xlsx"

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from fupin_desktop.errors import ConflictError, UserError, ValidationError
 from fupin_desktop.models import AuditLog, Household, Member, Village
-from fupin_desktop.services import households as hs
-from fupin_desktop.services import registry
-from fupin_desktop.services.household_forms import HOUSEHOLD_FIELDS, MEMBER_FIELDS
-from fupin_desktop.services.household_rules import phone_error, validate_household
+from fupin_desktop.services.households import edit as hs
+from fupin_desktop.services.households import registry
+from fupin_desktop.services.households.forms import HOUSEHOLD_FIELDS, MEMBER_FIELDS
+from fupin_desktop.services.households.form_rules import phone_error, validate_household
 from fupin_desktop.domain.idcard import check_char
 
 TODAY = dt.date(2026, 6, 15)

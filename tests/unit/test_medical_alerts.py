@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from fupin_desktop.errors import ConflictError, ValidationError
 from fupin_desktop.models import AuditLog, Household, Measure
-from fupin_desktop.services import medical_alerts as ma
-from fupin_desktop.services import medical_settlement_edit as me
-from fupin_desktop.services import medical_settlements as ms
-from fupin_desktop.services.medical_settings import (
+from fupin_desktop.services.medical import alerts as ma
+from fupin_desktop.services.medical import settlement_edit as me
+from fupin_desktop.services.medical import settlements as ms
+from fupin_desktop.services.medical.settings import (
     AlertThresholds, alert_thresholds, set_alert_thresholds)
 
 from ._medical_data import family, form

@@ -9,7 +9,7 @@ import pytest
 
 from fupin_desktop.errors import InputError
 from fupin_desktop.domain import medical_calc as calc
-from fupin_desktop.services.medical_period import Period, period_from_args
+from fupin_desktop.services.medical.period import Period, period_from_args
 
 
 def test_self_paid_and_ratio_hand_computed():

@@ -10,9 +10,9 @@ import pytest
 from fupin_desktop.errors import ConflictError, ValidationError
 from fupin_desktop.models import Member
 from fupin_desktop.models.medical import DEFAULT_DISEASES
-from fupin_desktop.services import medical_chronic as mc
-from fupin_desktop.services import medical_signing as sg
-from fupin_desktop.services.medical_settings import followup_months, set_followup_months
+from fupin_desktop.services.medical import chronic as mc
+from fupin_desktop.services.medical import signing as sg
+from fupin_desktop.services.medical.settings import followup_months, set_followup_months
 
 from ._medical_data import family
 

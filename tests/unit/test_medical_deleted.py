@@ -9,17 +9,17 @@ from decimal import Decimal as D
 
 import pytest
 
-from fupin_desktop.services.medical_export import export_medical
-from fupin_desktop.services.medical_import import import_medical
+from fupin_desktop.services.medical.export import export_medical
+from fupin_desktop.services.medical.importing import import_medical
 from fupin_desktop.reports.medical_ledgers import (
     chronic_ledger, medical_ledger, render_medical_ledger, signing_ledger)
-from fupin_desktop.services.medical_ledger_data import (
+from fupin_desktop.services.medical.ledger_data import (
     chronic_data, medical_data, medical_ledger_data, signing_data)
-from fupin_desktop.services import medical_chronic as mc
-from fupin_desktop.services import medical_settlement_edit as me
-from fupin_desktop.services import medical_signing as sg
-from fupin_desktop.services.households import remove_household, remove_member
-from fupin_desktop.services.medical_period import Period
+from fupin_desktop.services.medical import chronic as mc
+from fupin_desktop.services.medical import settlement_edit as me
+from fupin_desktop.services.medical import signing as sg
+from fupin_desktop.services.households.edit import remove_household, remove_member
+from fupin_desktop.services.medical.period import Period
 
 from ._medical_data import family, form
 
@@ -106,7 +106,7 @@ def test_import_refuses_members_of_deleted_households(town, tmp_path):
 
 def test_no_new_settlement_for_a_deleted_household(town):
     from fupin_desktop.errors import ValidationError
-    from fupin_desktop.services.medical_settlements import (
+    from fupin_desktop.services.medical.settlements import (
         SettlementFilter, list_settlements, search_members)
 
     db, _, ids_b = town

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from fupin_desktop.models import ChronicCard, DoctorSigning, FollowUp, Member, Settlement
 from fupin_desktop.services import demo
 from fupin_desktop.domain import medical_calc as calc
-from fupin_desktop.services.medical_alerts import compute_alerts
-from fupin_desktop.services.medical_signing import chronic_without_signing, signings_without_followup
+from fupin_desktop.services.medical.alerts import compute_alerts
+from fupin_desktop.services.medical.signing import chronic_without_signing, signings_without_followup
 
 pytestmark = pytest.mark.date_sensitive  # CI runs it again on 1 Jan and 31 Dec
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from fupin_desktop import cli
 from fupin_desktop.errors import InputError
-from fupin_desktop.services.medical_import import import_medical
+from fupin_desktop.services.medical.importing import import_medical
 from fupin_desktop.models import AuditLog, Settlement
 from fupin_desktop.services.progress import Cancelled
 
@@ -218,7 +218,7 @@ def test_cli_json_contract_and_report(db, tmp_path, capsys):
 
 def test_sample_file(db, samples):
     try:
-        from fupin_desktop.services.household_import import import_households
+        from fupin_desktop.services.households.importing import import_households
     except ImportError as exc:  # pragma: no cover - depends on the households importer
         pytest.skip(f"户信息导入尚不可用：{exc}")
     import_households(db, samples / "national_export_messy.xlsx")

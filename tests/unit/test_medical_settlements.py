@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from fupin_desktop.errors import ConflictError, ValidationError
 from fupin_desktop.models import AuditLog, Settlement
-from fupin_desktop.services import medical_settlement_edit as me
+from fupin_desktop.services.medical import settlement_edit as me
 from fupin_desktop.domain.medical_totals import summarize
-from fupin_desktop.services import medical_settlements as ms
-from fupin_desktop.services.medical_period import Period
-from fupin_desktop.services.medical_settings import (
+from fupin_desktop.services.medical import settlements as ms
+from fupin_desktop.services.medical.period import Period
+from fupin_desktop.services.medical.settings import (
     policy_targets, set_policy_targets)
 
 from ._medical_data import family, form

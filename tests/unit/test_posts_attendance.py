@@ -9,14 +9,14 @@ from sqlalchemy import select
 
 from fupin_desktop.errors import ConflictError, UserError, ValidationError
 from fupin_desktop.models import AuditLog
-from fupin_desktop.services.posts_assignments import (AssignmentInput, end_assignment,
+from fupin_desktop.services.posts.assignments import (AssignmentInput, end_assignment,
                                                       list_assignments, update_assignment)
-from fupin_desktop.services.posts_attendance import fill_range, month_grid, set_marks
+from fupin_desktop.services.posts.attendance import fill_range, month_grid, set_marks
 from fupin_desktop.domain.posts_calendar import parse_mark, parse_month
-from fupin_desktop.services.posts_inspections import (InspectionInput, add_inspection,
+from fupin_desktop.services.posts.inspections import (InspectionInput, add_inspection,
                                                       delete_inspection, list_inspections, rectify,
                                                       update_inspection)
-from fupin_desktop.services.posts_payroll import close_month
+from fupin_desktop.services.posts.payroll import close_month
 from tests.unit import _posts_data as d
 
 OCT = dt.date(2025, 10, 1)
@@ -108,7 +108,7 @@ def test_editing_the_end_date_keeps_the_status_in_step(db):
 def test_fill_range_race_on_a_new_month_row_is_a_conflict(db, monkeypatch):
     from sqlalchemy.exc import IntegrityError
 
-    from fupin_desktop.services import posts_attendance
+    from fupin_desktop.services.posts import attendance as posts_attendance
 
     _, aid = d.worker(db)
 

@@ -12,9 +12,9 @@ import time_machine
 from fupin_desktop.reports.pdfcheck import extract_text
 from fupin_desktop.reports.posts_ledgers import (attendance_table, notice_table, payroll_table,
                                                  write_ledger)
-from fupin_desktop.services.posts_ledger_data import attendance_data, payroll_data
-from fupin_desktop.services.posts_attendance import month_grid, set_marks
-from fupin_desktop.services.posts_payroll import close_month, wage_run
+from fupin_desktop.services.posts.ledger_data import attendance_data, payroll_data
+from fupin_desktop.services.posts.attendance import month_grid, set_marks
+from fupin_desktop.services.posts.payroll import close_month, wage_run
 from tests.unit import _posts_data as d
 
 pytestmark = pytest.mark.date_sensitive  # CI runs it again on 1 Jan and 31 Dec
@@ -133,7 +133,7 @@ def test_payroll_pdf_prints_the_correction_line(corrected, tmp_path):
 # -- a yellow flag rectified after its deadline month was closed ------------------------------
 
 def _yellow(db, aid, day, deadline):
-    from fupin_desktop.services.posts_inspections import InspectionInput, add_inspection
+    from fupin_desktop.services.posts.inspections import InspectionInput, add_inspection
 
     return add_inspection(db, InspectionInput(aid, day, "村支书", 70, "黄旗", "垃圾未清运", deadline))
 
@@ -152,7 +152,7 @@ def flagged(any_db):
 
 def test_rectifying_a_yellow_flag_of_a_closed_month_needs_a_reason(flagged):
     from fupin_desktop.errors import ValidationError
-    from fupin_desktop.services.posts_inspections import (list_inspections,
+    from fupin_desktop.services.posts.inspections import (list_inspections,
                                                           rectification_closed_month, rectify)
 
     db, aid, v = flagged
@@ -166,7 +166,7 @@ def test_rectifying_a_yellow_flag_of_a_closed_month_needs_a_reason(flagged):
 
 
 def test_rectifying_a_yellow_flag_of_a_closed_month_is_a_correction(flagged):
-    from fupin_desktop.services.posts_inspections import rectify
+    from fupin_desktop.services.posts.inspections import rectify
 
     db, aid, v = flagged
     with time_machine.travel(dt.datetime(2026, 11, 2, 8, 0), tick=False):
@@ -186,7 +186,7 @@ def test_rectifying_a_yellow_flag_of_a_closed_month_is_a_correction(flagged):
 def test_a_closed_months_flag_changes_only_by_rectification_or_correction(flagged):
     from fupin_desktop.errors import ValidationError
     from fupin_desktop.services.closures import ClosedPeriodError
-    from fupin_desktop.services.posts_inspections import (InspectionInput, list_inspections,
+    from fupin_desktop.services.posts.inspections import (InspectionInput, list_inspections,
                                                           update_inspection)
 
     db, aid, v = flagged

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from fupin_desktop.models import Member
 from fupin_desktop.models.posts import (AttendanceMonth, Assignment, Inspection, MonthClosure,
                                         WageLine, WageRun, WageSlip)
-from fupin_desktop.services.posts_eligibility import age_on, check_eligibility
+from fupin_desktop.services.posts.eligibility import age_on, check_eligibility
 
 pytestmark = pytest.mark.date_sensitive  # CI runs it again on 1 Jan and 31 Dec
 

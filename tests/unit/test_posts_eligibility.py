@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from fupin_desktop.models import AuditLog
 from fupin_desktop.models.posts import Assignment
-from fupin_desktop.services.posts_assignments import (AssignmentInput, EligibilityError, PostInput,
+from fupin_desktop.services.posts.assignments import (AssignmentInput, EligibilityError, PostInput,
                                                       create_assignment, end_assignment, save_post)
-from fupin_desktop.services.posts_eligibility import check_eligibility
-from fupin_desktop.services.posts_rules import save_rules
+from fupin_desktop.services.posts.eligibility import check_eligibility
+from fupin_desktop.services.posts.rules import save_rules
 from tests.unit import _posts_data as d
 
 START = dt.date(2025, 3, 1)
@@ -156,7 +156,7 @@ def test_several_failures_are_all_named(any_db):
 
 
 def test_update_assignment_rechecks_rules_but_not_against_itself(any_db):
-    from fupin_desktop.services.posts_assignments import update_assignment
+    from fupin_desktop.services.posts.assignments import update_assignment
 
     vid, hid, mid, pid = _setup(any_db)
     a = create_assignment(any_db, AssignmentInput(mid, pid, dt.date(2025, 1, 1)))

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from fupin_desktop.errors import InputError
-from fupin_desktop.services.attendance_import import import_attendance
-from fupin_desktop.services.posts_import import import_roster
+from fupin_desktop.services.posts.attendance_import import import_attendance
+from fupin_desktop.services.posts.importing import import_roster
 from fupin_desktop.models import AuditLog
 from fupin_desktop.models.posts import AttendanceMonth, Assignment, Post
-from fupin_desktop.services.posts_attendance import month_grid
-from fupin_desktop.services.posts_payroll import close_month
+from fupin_desktop.services.posts.attendance import month_grid
+from fupin_desktop.services.posts.payroll import close_month
 from tests.unit import _posts_data as d
 
 OCT = dt.date(2025, 10, 1)
@@ -21,9 +21,9 @@ OCT = dt.date(2025, 10, 1)
 
 def _samples_db(db, samples):
     try:
-        from fupin_desktop.services.household_import import import_households
+        from fupin_desktop.services.households.importing import import_households
     except ImportError:
-        pytest.skip("户信息导入（services.household_import）尚未提供")
+        pytest.skip("户信息导入（services.households.importing）尚未提供")
     import_households(db, samples / "national_export_messy.xlsx")
 
 
@@ -142,7 +142,7 @@ def test_roster_import_is_all_or_nothing(db, tmp_path, monkeypatch):
     ok_id, _ = _people(db)
     path = _roster(tmp_path, [["东风村", "甲", ok_id, "东风村保洁员", "保洁员", "一组", "2025-01-01",
                                500, ""]])
-    from fupin_desktop.services import posts_import as posts_roster
+    from fupin_desktop.services.posts import importing as posts_roster
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
@@ -307,7 +307,7 @@ def _signin(tmp_path, rows, name="signin.xlsx"):
 
 
 def test_signin_file_changes_only_its_days_and_rejects_duplicates(any_db, tmp_path):
-    from fupin_desktop.services.posts_attendance import fill_range
+    from fupin_desktop.services.posts.attendance import fill_range
 
     _, aid = d.worker(any_db, name="甲")
     fill_range(any_db, OCT, [aid], 1, 31, "√")

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from fupin_desktop.reports.posts_ledgers import notice_table, payroll_table, write_ledger
-from fupin_desktop.services.posts_ledger_data import MissingAttendanceError, payroll_data
-from fupin_desktop.services.posts_attendance import fill_range
-from fupin_desktop.services.posts_payroll import preview_wages
+from fupin_desktop.services.posts.ledger_data import MissingAttendanceError, payroll_data
+from fupin_desktop.services.posts.attendance import fill_range
+from fupin_desktop.services.posts.payroll import preview_wages
 from tests.unit import _posts_data as d
 
 NOV = dt.date(2025, 11, 1)

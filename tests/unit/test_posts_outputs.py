@@ -9,17 +9,17 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from fupin_desktop.services.posts_export import export_attendance, export_bank, export_posts
-from fupin_desktop.services.attendance_import import import_attendance
-from fupin_desktop.services.posts_import import import_roster
+from fupin_desktop.services.posts.export import export_attendance, export_bank, export_posts
+from fupin_desktop.services.posts.attendance_import import import_attendance
+from fupin_desktop.services.posts.importing import import_roster
 from fupin_desktop.models import Member
 from fupin_desktop.models.posts import Assignment, WageSlip
 from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
-from fupin_desktop.services.posts_household_data import household_posts_section
+from fupin_desktop.services.posts.household_data import household_posts_section
 from fupin_desktop.reports.posts_ledgers import write_ledger
-from fupin_desktop.services.posts_ledger_data import posts_ledger_data
-from fupin_desktop.services.posts_attendance import fill_range, set_marks
-from fupin_desktop.services.posts_payroll import close_month
+from fupin_desktop.services.posts.ledger_data import posts_ledger_data
+from fupin_desktop.services.posts.attendance import fill_range, set_marks
+from fupin_desktop.services.posts.payroll import close_month
 from tests.unit import _posts_data as d
 
 OCT = dt.date(2025, 10, 1)

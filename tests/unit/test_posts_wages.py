@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from fupin_desktop.errors import UserError, ValidationError
 from fupin_desktop.models import AuditLog
 from fupin_desktop.models.posts import WageLine, WageRun, WageSlip
-from fupin_desktop.services.posts_attendance import list_corrections, set_marks
-from fupin_desktop.services.posts_inspections import InspectionInput, add_inspection, rectify
-from fupin_desktop.services.posts_payroll import (annual_summary, close_month, preview_wages,
+from fupin_desktop.services.posts.attendance import list_corrections, set_marks
+from fupin_desktop.services.posts.inspections import InspectionInput, add_inspection, rectify
+from fupin_desktop.services.posts.payroll import (annual_summary, close_month, preview_wages,
                                                   wage_run)
-from fupin_desktop.services.posts_rules import save_rules
+from fupin_desktop.services.posts.rules import save_rules
 from tests.unit import _posts_data as d
 
 OCT = dt.date(2025, 10, 1)

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from fupin_desktop import cli
 from fupin_desktop.errors import AccessError, UserError
 from fupin_desktop.models import AuditLog, EvidenceFile, Problem, ProblemEvent, Setting
-from fupin_desktop.services import problems as ps
-from fupin_desktop.services import users
+from fupin_desktop.services.problems import tracking as ps
+from fupin_desktop.services.users import accounts as users
 
 from ._problems_data import CODES, make_register
 
@@ -174,9 +174,9 @@ def test_problem_ledger_pdf_and_excel(capsys, reg, tmp_path):
 
 
 def test_the_years_problems_are_an_archive_item_of_their_own_category(reg, tmp_path, time_machine):
-    from fupin_desktop.services import archive_settings as cfg_mod
-    from fupin_desktop.services.archive_build import preview_item
-    from fupin_desktop.services.archive_plan import plan_year
+    from fupin_desktop.services.archive import settings as cfg_mod
+    from fupin_desktop.services.archive.build import preview_item
+    from fupin_desktop.services.archive.plan import plan_year
 
     time_machine.move_to(dt.datetime(2026, 11, 20, 9, 0))
     with reg.write() as s:

@@ -9,9 +9,10 @@ import pytest
 
 from fupin_desktop.models import Household, HouseholdIncome, Member, Village
 from fupin_desktop.models.base import utcnow
-from fupin_desktop.services import registry, settings
+from fupin_desktop.services.households import registry
+from fupin_desktop.services import settings
 from fupin_desktop.domain.idcard import check_char
-from fupin_desktop.services.registry import RegistryFilter as F
+from fupin_desktop.services.households.registry import RegistryFilter as F
 
 
 def make_id(birth: str, order: int) -> str:

@@ -63,7 +63,7 @@ def test_the_test_databases_have_every_hook(any_db):
 
 def test_every_way_the_program_opens_a_database_installs_every_hook(tmp_path):
     from fupin_desktop.cli.common import open_db_for
-    from fupin_desktop.services import archive_render
+    from fupin_desktop.services.archive import render as archive_render
     from fupin_desktop.services.opening import open_database
 
     opened = [open_database(str(tmp_path / "a.db")),  # GUI start-up, 打开数据库, tests, tools

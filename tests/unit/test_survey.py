@@ -14,7 +14,7 @@ from fupin_desktop import cli
 from fupin_desktop.domain import survey as qs
 from fupin_desktop.errors import InputError, ValidationError
 from fupin_desktop.models import Problem, Survey, SurveyAnswer
-from fupin_desktop.services import survey as svc
+from fupin_desktop.services.problems import survey as svc
 
 from ._problems_data import CODES, make_register
 

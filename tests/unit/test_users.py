@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from fupin_desktop import cli
 from fupin_desktop.errors import AccessError, ValidationError
 from fupin_desktop.models import AuditLog, Household, User
-from fupin_desktop.services import users
+from fupin_desktop.services.users import accounts as users
 
 
 def run(capsys, monkeypatch, db, *argv, user=None, password=None, stdin=None):
@@ -235,7 +235,7 @@ def test_a_conflict_names_the_clerk_who_saved_first(office):
 
     from fupin_desktop.database import Database
     from fupin_desktop.errors import ConflictError
-    from fupin_desktop.services import households
+    from fupin_desktop.services.households import edit as households
     from fupin_desktop.services.demo import generate_demo
 
     generate_demo(office, households=3, seed=1)
@@ -253,7 +253,7 @@ def test_a_conflict_names_the_clerk_who_saved_first(office):
 
 
 def test_an_auditor_opens_a_household_with_masked_numbers(office):
-    from fupin_desktop.services import households
+    from fupin_desktop.services.households import edit as households
     from fupin_desktop.services.demo import generate_demo
 
     generate_demo(office, households=3, seed=1)

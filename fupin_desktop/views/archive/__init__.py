@@ -1,0 +1,1 @@
+"""The 档案 tab: year plan, build and verify actions, registered items, archive settings."""

@@ -1,0 +1,1 @@
+"""The 医疗救助 tab: settlements, chronic-disease cards, signing, alerts, gaps, import/export."""

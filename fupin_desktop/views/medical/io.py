@@ -1,0 +1,325 @@
+"""导入… / 导出 Excel / 打印台账 of the medical tab. Each runs off the GUI thread through run_task
+(progress after 0.5 s, cancel) and ends with something the clerk can check: the import summary with
+its reject list (savable as Excel), a message naming the exported file, or the PDF opened in the
+system viewer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout,
+    QHeaderView, QLabel, QMessageBox, QPushButton, QRadioButton, QVBoxLayout, QWidget,
+)
+
+from ...domain.field_specs import label
+from ..common.context import AppContext, show_error
+from ..households.importing import fill_missing_names
+from ..common import print_preview
+from ..common.output_files import output_dir, remember_dir, safe_name
+from ..common.widgets import MedicalListModel, PeriodPicker, make_table
+from ..common.list_model import Column
+from ..common.tasks import run_task
+
+
+# -- import ------------------------------------------------------------------------------------
+class _Issue:
+    __slots__ = ("kind", "row", "code", "household_code", "name", "field", "message", "reject")
+
+    def __init__(self, kind: str, issue, field_labels: dict, reject: bool):
+        self.kind, self.reject = kind, reject
+        self.row, self.code, self.message = issue.row, issue.code, issue.message
+        self.household_code = issue.household_code or ""
+        self.name = issue.name or ""
+        self.field = field_labels.get(issue.field or "") or label(issue.field or "")
+
+
+class MedicalImportSummary(QDialog):
+    def __init__(self, result, source: str, parent: QWidget | None = None):
+        from ...importers.medical import COLUMNS
+
+        super().__init__(parent)
+        self.result = result
+        self.setWindowTitle(self.tr("Import Result"))
+        self.resize(920, 560)
+        c = result.counts
+        pairs = [(self.tr("Rows imported"), result.rows_imported),
+                 (self.tr("New settlements"), c.get("settlements_created", 0)),
+                 (self.tr("Settlements updated"), c.get("settlements_updated", 0)),
+                 (self.tr("Unchanged"), c.get("settlements_unchanged", 0)),
+                 (self.tr("Rows rejected"), result.rows_rejected),
+                 (self.tr("Rows with warnings"), len({i.row for i in result.warning_rows})),
+                 (self.tr("Blank or total rows skipped"), result.rows_skipped)]
+        grid = QGridLayout()
+        for i, (label, value) in enumerate(pairs):
+            number = QLabel(f"{value:,}")
+            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(QLabel(label), i // 4, (i % 4) * 2)
+            grid.addWidget(number, i // 4, (i % 4) * 2 + 1)
+        grid.setHorizontalSpacing(16)
+        grid.setColumnStretch(8, 1)
+        self.summary_text = "；".join(f"{label}：{value}" for label, value in pairs)
+        labels = {f: syn[0] for f, syn in COLUMNS.items() if syn}
+        self.issues = [_Issue(self.tr("Not imported"), i, labels, True)
+                       for i in sorted(result.rejects, key=lambda i: i.row)]
+        self.issues += [_Issue(self.tr("Warning"), i, labels, False)
+                        for i in sorted(result.warning_rows, key=lambda i: i.row)]
+        fill_missing_names(self.issues)
+        self.model = MedicalListModel([
+            Column("kind", self.tr("Issue type"), width=60),
+            Column("row", self.tr("Sheet row"), "int", width=50),
+            Column("name", self.tr("Full name"), width=70),
+            Column("household_code", self.tr("Household code"), "code", width=165),
+            Column("field", self.tr("Column in sheet"), width=100),
+            Column("message", self.tr("Reason"), width=400),
+        ], self)
+        self.model.highlight = lambda i: i.reject
+        self.model.set_rows(self.issues)
+        self.table = make_table(self.model)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        if len(self.issues) <= 2000:  # measuring rows costs time; long lists keep tooltips
+            self.table.resizeRowsToContents()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.save_button = QPushButton(self.tr("Save List…"))
+        self.save_button.setEnabled(bool(self.issues))
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.clicked.connect(lambda _checked=False: self.save_list())
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("File: %1").replace("%1", Path(source).name)))
+        layout.addLayout(grid)
+        if self.issues:
+            layout.addWidget(QLabel(self.tr("Rows that were not imported, or imported with a warning:")))
+            layout.addWidget(self.table, 1)
+        else:
+            self.table.hide()
+            layout.addStretch(1)
+        layout.addWidget(buttons)
+
+    @Slot()
+    def save_list(self, path: str | None = None) -> str | None:
+        from ...services.medical.importing import write_issue_report
+
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save Rejected Rows"), str(Path(output_dir()) / "医疗结算导入问题清单.xlsx"),
+                self.tr("Excel files (*.xlsx)"))
+        if not path:
+            return None
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        try:
+            write_issue_report(path, self.result)
+        except Exception as exc:  # noqa: BLE001 - shown to the clerk, details logged
+            show_error(self, exc)
+            return None
+        QMessageBox.information(self, self.tr("Saved"), self.tr("The list was saved to %1").replace("%1", path))
+        return path
+
+
+def start_import(parent: QWidget, ctx: AppContext, on_done=None, path: str | None = None):
+    """Ask for the sheet (unless given), import it off the GUI thread, show the summary."""
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(parent, QCoreApplication.translate("MedicalIO", "Import Medical Settlements"), output_dir(),
+                                              QCoreApplication.translate("MedicalIO", "Excel files (*.xlsx *.xlsm *.xls)"))
+    if not path:
+        return None
+    remember_dir(path)
+    from ...services.medical.importing import import_medical
+
+    def done(result):
+        if on_done is not None:
+            on_done(result)
+        dlg = MedicalImportSummary(result, path, parent)
+        parent.import_summary = dlg  # tests and the tab reach the open summary through this
+        dlg.open()
+
+    return run_task(parent, QCoreApplication.translate("MedicalIO", "Importing medical settlements…"),
+                    lambda progress: import_medical(ctx.db, path, progress=progress),
+                    on_result=done, on_error=lambda e: show_error(parent, e, QCoreApplication.translate("MedicalIO", "Import failed")))
+
+
+# -- export ------------------------------------------------------------------------------------
+class ExportDialog(QDialog):
+    def __init__(self, villages: list[tuple[int, str]], flt=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export Settlements to Excel"))
+        self.period = PeriodPicker(allow_all=True)
+        self.village = QComboBox()
+        self.village.addItem(self.tr("All villages"), None)
+        for vid, name in villages:
+            self.village.addItem(name, vid)
+        if flt is not None:
+            self.period.set_period(flt.period)
+            self.village.setCurrentIndex(max(0, self.village.findData(flt.village_id)))
+        self.masked = QCheckBox(self.tr("Mask ID numbers (for public notices)"))
+        form = QFormLayout()
+        form.addRow(self.tr("Period"), self.period)
+        form.addRow(self.tr("Village"), self.village)
+        form.addRow("", self.masked)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(400)
+
+
+def export_excel(parent: QWidget, ctx: AppContext, villages, flt=None, path: str | None = None,
+                 masked: bool | None = None):
+    """导出 Excel: ask period / village / masking (unless given), then write off the GUI thread."""
+    from ...services.medical.settlements import SettlementFilter
+
+    if path is None:
+        dlg = ExportDialog(villages, flt, parent)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        period, vid, masked = dlg.period.period(), dlg.village.currentData(), dlg.masked.isChecked()
+        vname = dlg.village.currentText() if vid else ""
+        name = safe_name(f"{vname}医疗救助结算明细{period.key if period else ''}"
+                         + ("_公示" if masked else "")) + ".xlsx"
+        path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("MedicalIO", "Export to Excel"), str(Path(output_dir()) / name),
+                                              QCoreApplication.translate("MedicalIO", "Excel files (*.xlsx)"))
+        if not path:
+            return None
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+    else:
+        period = flt.period if flt else None
+        vid = flt.village_id if flt else None
+        vname = dict(villages).get(vid, "") if vid else ""
+    remember_dir(path)
+    out = SettlementFilter(period=period, village_id=vid, order="ledger")
+    info = "　".join(x for x in (f"结算期间：{period.label}" if period else "",
+                                 f"行政村：{vname}" if vname else "",
+                                 "证件号码已打码（公示用）" if masked else "") if x)
+
+    def work(progress):
+        from ...services.medical.export import export_medical
+
+        progress(0, 0, QCoreApplication.translate("MedicalIO", "Writing the workbook…"))
+        return export_medical(ctx.db, path, out, masked=bool(masked), info=info)
+
+    def done(n):
+        QMessageBox.information(parent, QCoreApplication.translate("MedicalIO", "Export"), QCoreApplication.translate("MedicalIO", "%1 settlements saved to %2")
+                                .replace("%1", f"{n:,}").replace("%2", path))
+
+    return run_task(parent, QCoreApplication.translate("MedicalIO", "Exporting…"), work, on_result=done)
+
+
+# -- ledgers -----------------------------------------------------------------------------------
+class LedgerDialog(QDialog):
+    """Which ledger (医疗救助 / 慢性病卡 / 家庭医生签约), how grouped, which period and village."""
+
+    def __init__(self, villages: list[tuple[int, str]], kind: str = "medical", flt=None,
+                 parent: QWidget | None = None):
+        from ...reports.medical_ledgers import GROUPINGS, KINDS
+
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Print Medical Ledger"))
+        self.kind = QComboBox()
+        for key, title in KINDS.items():
+            self.kind.addItem(title, key)
+        self.by = QComboBox()
+        for key, title in GROUPINGS.items():
+            self.by.addItem(title, key)
+        self.period = PeriodPicker(allow_all=False)
+        self.village = QComboBox()
+        self.village.addItem(self.tr("All villages"), None)
+        for _vid, name in villages:
+            self.village.addItem(name, name)
+        self.below = QCheckBox(self.tr("Only settlements below the target ratio"))
+        self.gaps = QCheckBox()
+        self.pdf = QRadioButton(self.tr("PDF (to print)"))
+        self.xlsx = QRadioButton(self.tr("Excel workbook"))
+        self.pdf.setChecked(True)
+        if flt is not None:
+            if flt.period is not None:
+                self.period.set_period(flt.period)
+            name = dict(villages).get(flt.village_id)
+            self.village.setCurrentIndex(max(0, self.village.findData(name)))
+            self.below.setChecked(flt.below_target_only)
+        self.form = form = QFormLayout()
+        form.addRow(self.tr("Ledger kind"), self.kind)
+        form.addRow(self.tr("Grouping"), self.by)
+        form.addRow(self.tr("Period"), self.period)
+        form.addRow(self.tr("Village"), self.village)
+        form.addRow("", self.below)
+        form.addRow("", self.gaps)
+        form.addRow(self.tr("Format"), self.pdf)
+        form.addRow("", self.xlsx)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self._kind_changed()
+
+    def _kind_changed(self, *_a) -> None:
+        kind = self.kind.currentData()
+        self.form.setRowVisible(self.by, kind == "medical")
+        self.form.setRowVisible(self.below, kind == "medical")
+        self.form.setRowVisible(self.period, kind != "chronic")
+        self.form.setRowVisible(self.gaps, kind != "medical")
+        self.period.part.setEnabled(kind == "medical")  # the signing ledger is per year
+        self.gaps.setText(self.tr("Only chronic patients without a family doctor") if kind == "chronic"
+                          else self.tr("Only signings overdue for a follow-up"))
+        self.adjustSize()
+
+    def choice(self) -> dict:
+        kind = self.kind.currentData()
+        period = self.period.period()
+        if kind == "signing":
+            period = type(period)(period.year)  # the signing ledger is per year
+        return {"kind": kind, "title": self.kind.currentText(),
+                "by": self.by.currentData() if kind == "medical" else "settlement",
+                "period": period if kind != "chronic" else None,
+                "village": self.village.currentData(),
+                "below_target_only": kind == "medical" and self.below.isChecked(),
+                "gaps_only": kind != "medical" and self.gaps.isChecked(),
+                "ext": ".pdf" if self.pdf.isChecked() else ".xlsx"}
+
+
+def default_name(c: dict) -> str:
+    period = c["period"].key if c.get("period") is not None else ""
+    return safe_name(f"{c['village'] or ''}{c['title']}{period}") + c["ext"]
+
+
+def print_ledger(parent: QWidget, ctx: AppContext, villages, kind: str = "medical", flt=None):
+    dlg = LedgerDialog(villages, kind, flt, parent)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    c = dlg.choice()
+    filt = QCoreApplication.translate("MedicalIO", "PDF files (*.pdf)") if c["ext"] == ".pdf" else QCoreApplication.translate("MedicalIO", "Excel files (*.xlsx)")
+    path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("MedicalIO", "Save Ledger"),
+                                          str(Path(output_dir()) / default_name(c)), filt)
+    if not path:
+        return None
+    if not path.lower().endswith(c["ext"]):
+        path += c["ext"]
+    return render_ledger(parent, ctx, c, path)
+
+
+def render_ledger(parent: QWidget, ctx: AppContext, c: dict, path: str, open_after: bool = True):
+    """Render the chosen ledger to ``path`` off the GUI thread, then open it."""
+    from ...reports.medical_ledgers import render_medical_ledger
+    from ...services.medical.ledger_data import medical_ledger_data
+
+    def work(p):
+        data = medical_ledger_data(ctx.db, c["kind"], period=c["period"], village=c["village"],
+                                   by=c["by"], below_target_only=c["below_target_only"],
+                                   gaps_only=c["gaps_only"], progress=p)
+        return render_medical_ledger(data, path, progress=p)
+
+    remember_dir(path)
+    return run_task(parent, QCoreApplication.translate("MedicalIO", "Printing ledger…"), work,
+                    on_result=lambda _pages: (print_preview.open_result(parent, path, c.get("title", ""))
+                                              if open_after else None))

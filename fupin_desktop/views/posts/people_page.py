@@ -1,0 +1,163 @@
+"""人员: who holds which post, from when to when (在岗 / 离岗 / 撤销), with 上岗, open, 离岗 and
+撤销. Assignments made by exception (a failed eligibility rule) are tinted and show the reason."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+)
+
+from ...models.posts import ASSIGNMENT_STATUSES
+from ..common.context import show_error
+from ..common.widgets import current_record, make_table, set_villages, village_combo
+from .widgets import NOTICE, ColouredListModel
+from ..common.list_model import Column
+
+
+class PeoplePage(QWidget):
+    def __init__(self, ctx, notify, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.notify = ctx, notify
+        self.all_rows: list = []
+        self.village = village_combo(self.tr("All villages"))
+        self.status = QComboBox()
+        self.status.addItem(self.tr("All statuses"), None)
+        for s in ASSIGNMENT_STATUSES:
+            self.status.addItem(s, s)
+        self.status.setCurrentIndex(1)  # 在岗: what the clerk works with day to day
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search name, ID number, household code or post (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.count = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Village")))
+        top.addWidget(self.village)
+        top.addWidget(QLabel(self.tr("Status")))
+        top.addWidget(self.status)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        self.leave_button = QPushButton(self.tr("Leave Post…"))
+        self.revoke_button = QPushButton(self.tr("Revoke Post…"))
+        self.leave_button.clicked.connect(lambda: self.end_current("离岗"))
+        self.revoke_button.clicked.connect(lambda: self.end_current("撤销"))
+        actions = QHBoxLayout()
+        actions.addWidget(self.leave_button)
+        actions.addWidget(self.revoke_button)
+        actions.addStretch(1)
+        self.model = ColouredListModel([
+            Column("village_name", self.tr("Village"), width=80),
+            Column("worker_name", self.tr("Full name"), width=70),
+            Column("id_number", self.tr("ID number"), "code", width=165),
+            Column("household_code", self.tr("Household code"), "code", width=165),
+            Column("post_name", self.tr("Post"), width=180),
+            Column("post_type", self.tr("Post type"), width=80),
+            Column("wage_standard", self.tr("Wage standard"), "money", width=80),
+            Column("start_date", self.tr("Start date"), "date", width=90),
+            Column("end_date", self.tr("End date"), "date", width=90),
+            Column("status", self.tr("Status"), width=50),
+            Column("end_reason", self.tr("Reason for leaving"), width=120),
+            Column("agreement_no", self.tr("Agreement number"), "code", width=100),
+            Column("bank_account", self.tr("Bank account"), "code", width=170),
+            Column("override_reason", self.tr("Eligibility exception"), width=200),
+        ], self)
+        self.model.colour = lambda a: NOTICE if a.override_reason else None
+        self.model.tip = lambda a: (self.tr("Assigned by exception (%1): %2")
+                                    .replace("%1", a.override_rules or "")
+                                    .replace("%2", a.override_reason) if a.override_reason else None)
+        self.table = make_table(self.model)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+        self.timer = QTimer(self, singleShot=True, interval=150)
+        self.timer.timeout.connect(self._filter)
+        self.search.textEdited.connect(lambda _t: self.timer.start())
+        self.search.returnPressed.connect(self._search_enter)
+        self.village.currentIndexChanged.connect(lambda _i: self.reload())
+        self.status.currentIndexChanged.connect(lambda _i: self.reload())
+
+    def set_villages(self, villages) -> None:
+        set_villages(self.village, villages)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_enter(self) -> None:
+        self._filter()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+            self.table.setFocus()
+
+    def current(self):
+        return current_record(self.table)
+
+    def reload(self, keep=None) -> None:
+        from ...services.posts.assignments import list_assignments
+
+        cur = self.current()
+        keep = keep if keep is not None else (cur.id if cur is not None else None)
+        try:
+            self.all_rows = list_assignments(self.ctx.db, village_id=self.village.currentData(),
+                                             status=self.status.currentData())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self._filter(keep)
+
+    def _filter(self, keep=None) -> None:
+        text = self.search.text().strip().upper()
+        rows = [a for a in self.all_rows if not text or any(
+            text in (v or "").upper() for v in (a.worker_name, a.id_number, a.household_code,
+                                                 a.post_name))]
+        self.model.set_rows(rows)
+        self.count.setText(self.tr("%1 assignments").replace("%1", str(len(rows))))
+        row = next((i for i, a in enumerate(rows) if a.id == keep), 0 if rows else -1)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    # -- actions -----------------------------------------------------------------------------
+    def _posts(self):
+        from ...services.posts.assignments import list_posts
+
+        return list_posts(self.ctx.db)
+
+    def open_dialog(self, assignment=None, post_id: int | None = None):
+        from .assign_dialog import AssignDialog
+
+        try:
+            dlg = AssignDialog(self.ctx, self._posts(), assignment, self, post_id=post_id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return None
+        dlg.saved.connect(lambda view: self.notify("assignments", [view.id], self, view.id))
+        self.dialog = dlg  # tests reach the open dialog here
+        dlg.open()
+        return dlg
+
+    @Slot()
+    def new_record(self, post_id: int | None = None):
+        return self.open_dialog(None, post_id)
+
+    @Slot()
+    def open_current(self):
+        a = self.current()
+        return self.open_dialog(a) if a is not None else None
+
+    def end_current(self, status: str):
+        from .assign_dialog import EndDialog
+
+        a = self.current()
+        if a is None:
+            return None
+        dlg = EndDialog(self.ctx, a, status, self)
+        dlg.saved.connect(lambda view: self.notify("assignments", [view.id], self, view.id))
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    @Slot()
+    def delete_current(self) -> None:
+        self.end_current("撤销")

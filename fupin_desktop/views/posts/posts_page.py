@@ -1,0 +1,157 @@
+"""岗位: the posts of the township (name, type, village, duty area, wage standard, who holds
+them now) with the post form (new / open / delete with a reason)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ...models.posts import POST_TYPES
+from ..common.context import show_error
+from ..common.widgets import ask_reason, current_record, make_table, set_villages, village_combo
+from .widgets import ColouredListModel
+from ..common.list_model import Column
+
+POST_FIELDS = ("name", "post_type", "village_id", "duty_area", "wage_standard", "funding_source",
+               "required_days", "start_date", "end_date", "note")
+
+
+class PostsListPage(QWidget):
+    def __init__(self, ctx, notify, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.notify = ctx, notify
+        self.villages: list[tuple[int, str]] = []
+        self.all_rows: list = []
+        self.village = village_combo(self.tr("All villages"))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search post, duty area or holder (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.count = QLabel()
+        self.assign_button = QPushButton(self.tr("Assign Worker to Post…"))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Village")))
+        top.addWidget(self.village)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.assign_button)
+        top.addWidget(self.count)
+        self.model = ColouredListModel([
+            Column("village_name", self.tr("Village"), width=80),
+            Column("name", self.tr("Post name"), width=220),
+            Column("post_type", self.tr("Post type"), width=90),
+            Column("duty_area", self.tr("Duty area"), width=140),
+            Column("wage_standard", self.tr("Wage standard (yuan/month)"), "money", width=120),
+            Column("funding_source", self.tr("Funding source"), width=150),
+            Column("required_days", self.tr("Required days"), "int", width=80),
+            Column("start_date", self.tr("Post set up on"), "date", width=90),
+            Column("end_date", self.tr("Post ends on"), "date", width=90),
+            Column("holders", self.tr("Holders now"), width=140),
+        ], self)
+        self.model.colour = None
+        self.table = make_table(self.model)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self.timer = QTimer(self, singleShot=True, interval=150)
+        self.timer.timeout.connect(self._filter)
+        self.search.textEdited.connect(lambda _t: self.timer.start())
+        self.search.returnPressed.connect(self._search_enter)
+        self.village.currentIndexChanged.connect(lambda _i: self.reload())
+
+    def set_villages(self, villages) -> None:
+        self.villages = list(villages)
+        set_villages(self.village, villages)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_enter(self) -> None:
+        self._filter()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+            self.table.setFocus()
+
+    def current(self):
+        return current_record(self.table)
+
+    def reload(self, keep=None) -> None:
+        from ...services.posts.assignments import list_posts
+
+        cur = self.current()
+        keep = keep if keep is not None else (cur.id if cur is not None else None)
+        try:
+            self.all_rows = list_posts(self.ctx.db, village_id=self.village.currentData())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self._filter(keep)
+
+    def _filter(self, keep=None) -> None:
+        text = self.search.text().strip()
+        rows = [p for p in self.all_rows if not text or any(
+            text in (v or "") for v in (p.name, p.duty_area, p.holders, p.post_type))]
+        self.model.set_rows(rows)
+        self.count.setText(self.tr("%1 posts").replace("%1", str(len(rows))))
+        row = next((i for i, p in enumerate(rows) if p.id == keep), 0 if rows else -1)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    # -- editing -----------------------------------------------------------------------------
+    def _fields(self):
+        return [("name", self.tr("Post name"), "text", ()),
+                ("post_type", self.tr("Post type"), "choice", POST_TYPES),
+                ("village_id", self.tr("Village"), "lookup", tuple(self.villages)),
+                ("duty_area", self.tr("Duty area (streets, lanes, ponds…)"), "text", ()),
+                ("wage_standard", self.tr("Wage standard (yuan/month)"), "money", ()),
+                ("funding_source", self.tr("Funding source"), "text", ()),
+                ("required_days", self.tr("Required days per month (empty: the rule)"), "int", ()),
+                ("start_date", self.tr("Post set up on"), "date", ()),
+                ("end_date", self.tr("Post ends on"), "date", ()),
+                ("note", self.tr("Note"), "memo", ())]
+
+    def open_dialog(self, post=None):
+        from ...services.posts.assignments import PostInput, save_post
+        from ..common.record_dialog import MedicalRecordDialog
+
+        data = {k: getattr(post, k) for k in POST_FIELDS} if post is not None else {
+            "post_type": POST_TYPES[0], "village_id": self.village.currentData()}
+
+        def save(values):
+            if values.get("wage_standard") is None:
+                values["wage_standard"] = ""
+            return save_post(self.ctx.db, PostInput(**values), post.id if post else None,
+                             post.version if post else None)
+
+        title = self.tr("Post: %1").replace("%1", post.name) if post else self.tr("New Post")
+        dlg = MedicalRecordDialog(title, self._fields(), data, save, self)
+        dlg.saved.connect(lambda view: self.notify("posts", [view.id], self, view.id))
+        self.dialog = dlg  # tests reach the open dialog here
+        dlg.open()
+        return dlg
+
+    @Slot()
+    def new_record(self):
+        return self.open_dialog(None)
+
+    @Slot()
+    def open_current(self):
+        p = self.current()
+        return self.open_dialog(p) if p is not None else None
+
+    @Slot()
+    def delete_current(self) -> None:
+        from ...services.posts.assignments import delete_post
+
+        p = self.current()
+        if p is None:
+            return
+        reason = ask_reason(self, self.tr("Delete Post"), f"{p.village_name} {p.name}")
+        if reason is None:
+            return
+        try:
+            delete_post(self.ctx.db, p.id, reason)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.notify("posts", [p.id], self)
