@@ -2166,7 +2166,7 @@ Restore these households and import their rows?</source>
     </message>
 </context>
 <context>
-    <name>ImportSummaryDialog</name>
+    <name>ImportSummary</name>
     <message>
         <source>Import Result</source>
         <translation>导入结果</translation>
@@ -2174,6 +2174,74 @@ Restore these households and import their rows?</source>
     <message>
         <source>File: %1</source>
         <translation>文件：%1</translation>
+    </message>
+    <message>
+        <source>Month: %1</source>
+        <translation>月份：%1</translation>
+    </message>
+    <message>
+        <source>Not imported</source>
+        <translation>未导入</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Issue type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Sheet row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Household code</source>
+        <translation>户编号</translation>
+    </message>
+    <message>
+        <source>Column in sheet</source>
+        <translation>表格列</translation>
+    </message>
+    <message>
+        <source>Reason code</source>
+        <translation>原因代码</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Save List…</source>
+        <translation>保存清单…</translation>
+    </message>
+    <message>
+        <source>Rows that were not imported, or imported with a warning:</source>
+        <translation>未导入的行及有警告的行：</translation>
+    </message>
+    <message>
+        <source>Every row was imported.</source>
+        <translation>所有行均已导入。</translation>
+    </message>
+    <message>
+        <source>Rows imported</source>
+        <translation>导入行数</translation>
+    </message>
+    <message>
+        <source>Rows rejected</source>
+        <translation>未导入行数</translation>
+    </message>
+    <message>
+        <source>Rows with warnings</source>
+        <translation>有警告的行数</translation>
+    </message>
+    <message>
+        <source>Blank or total rows skipped</source>
+        <translation>跳过的空行及合计行</translation>
     </message>
     <message>
         <source>Households created</source>
@@ -2192,60 +2260,44 @@ Restore these households and import their rows?</source>
         <translation>更新成员数</translation>
     </message>
     <message>
-        <source>Rows imported</source>
-        <translation>导入行数</translation>
+        <source>New settlements</source>
+        <translation>新增结算</translation>
     </message>
     <message>
-        <source>Rows rejected</source>
-        <translation>未导入行数</translation>
+        <source>Settlements updated</source>
+        <translation>更新结算</translation>
     </message>
     <message>
-        <source>Blank or total rows skipped</source>
-        <translation>跳过的空行及合计行</translation>
+        <source>Unchanged</source>
+        <translation>未变化</translation>
     </message>
     <message>
-        <source>Not imported</source>
-        <translation>未导入</translation>
+        <source>New posts</source>
+        <translation>新建岗位</translation>
     </message>
     <message>
-        <source>Issue type</source>
-        <translation>类型</translation>
+        <source>New assignments</source>
+        <translation>新增上岗</translation>
     </message>
     <message>
-        <source>Sheet row</source>
-        <translation>行号</translation>
+        <source>Assignments updated</source>
+        <translation>更新上岗</translation>
     </message>
     <message>
-        <source>Full name</source>
-        <translation>姓名</translation>
+        <source>Assignments unchanged</source>
+        <translation>上岗无变化</translation>
     </message>
     <message>
-        <source>Field in sheet</source>
-        <translation>字段</translation>
+        <source>Workers' months entered</source>
+        <translation>新录入人月考勤</translation>
     </message>
     <message>
-        <source>Warning</source>
-        <translation>警告</translation>
+        <source>Workers' months replaced</source>
+        <translation>替换人月考勤</translation>
     </message>
     <message>
-        <source>Rows with warnings</source>
-        <translation>有警告的行数</translation>
-    </message>
-    <message>
-        <source>Household code</source>
-        <translation>户编号</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>Save List…</source>
-        <translation>保存清单…</translation>
-    </message>
-    <message>
-        <source>Rows that were not imported, or imported with a warning:</source>
-        <translation>未导入的行及有警告的行：</translation>
+        <source>Workers' months unchanged</source>
+        <translation>人月考勤无变化</translation>
     </message>
     <message>
         <source>Save Rejected Rows</source>
@@ -2867,101 +2919,6 @@ The current data is saved to a safety copy first.</source>
     <message>
         <source>Printing ledger…</source>
         <translation>正在生成台账…</translation>
-    </message>
-</context>
-<context>
-    <name>MedicalImportSummary</name>
-    <message>
-        <source>Import Result</source>
-        <translation>导入结果</translation>
-    </message>
-    <message>
-        <source>Rows imported</source>
-        <translation>导入行数</translation>
-    </message>
-    <message>
-        <source>New settlements</source>
-        <translation>新增结算</translation>
-    </message>
-    <message>
-        <source>Settlements updated</source>
-        <translation>更新结算</translation>
-    </message>
-    <message>
-        <source>Unchanged</source>
-        <translation>未变化</translation>
-    </message>
-    <message>
-        <source>Rows rejected</source>
-        <translation>未导入行数</translation>
-    </message>
-    <message>
-        <source>Rows with warnings</source>
-        <translation>有警告的行数</translation>
-    </message>
-    <message>
-        <source>Blank or total rows skipped</source>
-        <translation>跳过的空行及合计行</translation>
-    </message>
-    <message>
-        <source>Not imported</source>
-        <translation>未导入</translation>
-    </message>
-    <message>
-        <source>Warning</source>
-        <translation>警告</translation>
-    </message>
-    <message>
-        <source>Issue type</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>Sheet row</source>
-        <translation>行号</translation>
-    </message>
-    <message>
-        <source>Full name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <source>Household code</source>
-        <translation>户编号</translation>
-    </message>
-    <message>
-        <source>Column in sheet</source>
-        <translation>表格列</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>Save List…</source>
-        <translation>保存清单…</translation>
-    </message>
-    <message>
-        <source>File: %1</source>
-        <translation>文件：%1</translation>
-    </message>
-    <message>
-        <source>Rows that were not imported, or imported with a warning:</source>
-        <translation>未导入的行及有警告的行：</translation>
-    </message>
-    <message>
-        <source>Save Rejected Rows</source>
-        <translation>保存问题清单</translation>
-    </message>
-    <message>
-        <source>Excel files (*.xlsx)</source>
-        <translation>Excel 文件 (*.xlsx)</translation>
-    </message>
-    <message>
-        <source>Saved</source>
-        <translation>已保存</translation>
-    </message>
-    <message>
-        <source>The list was saved to %1</source>
-        <translation>清单已保存到 %1</translation>
     </message>
 </context>
 <context>
@@ -3624,117 +3581,6 @@ Reason (required):</source>
     <message>
         <source>Import failed</source>
         <translation>导入失败</translation>
-    </message>
-</context>
-<context>
-    <name>PostsImportSummary</name>
-    <message>
-        <source>Import Result</source>
-        <translation>导入结果</translation>
-    </message>
-    <message>
-        <source>New posts</source>
-        <translation>新建岗位</translation>
-    </message>
-    <message>
-        <source>New assignments</source>
-        <translation>新增上岗</translation>
-    </message>
-    <message>
-        <source>Assignments updated</source>
-        <translation>更新上岗</translation>
-    </message>
-    <message>
-        <source>Assignments unchanged</source>
-        <translation>上岗无变化</translation>
-    </message>
-    <message>
-        <source>Workers' months entered</source>
-        <translation>新录入人月考勤</translation>
-    </message>
-    <message>
-        <source>Workers' months replaced</source>
-        <translation>替换人月考勤</translation>
-    </message>
-    <message>
-        <source>Workers' months unchanged</source>
-        <translation>人月考勤无变化</translation>
-    </message>
-    <message>
-        <source>Rows imported</source>
-        <translation>导入行数</translation>
-    </message>
-    <message>
-        <source>Rows rejected</source>
-        <translation>未导入行数</translation>
-    </message>
-    <message>
-        <source>Rows with warnings</source>
-        <translation>有警告的行数</translation>
-    </message>
-    <message>
-        <source>Blank or total rows skipped</source>
-        <translation>跳过的空行及合计行</translation>
-    </message>
-    <message>
-        <source>File: %1</source>
-        <translation>文件：%1</translation>
-    </message>
-    <message>
-        <source>Month: %1</source>
-        <translation>月份：%1</translation>
-    </message>
-    <message>
-        <source>Not imported</source>
-        <translation>未导入</translation>
-    </message>
-    <message>
-        <source>Warning</source>
-        <translation>警告</translation>
-    </message>
-    <message>
-        <source>Issue type</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <source>Sheet row</source>
-        <translation>行号</translation>
-    </message>
-    <message>
-        <source>Full name</source>
-        <translation>姓名</translation>
-    </message>
-    <message>
-        <source>Column in sheet</source>
-        <translation>表格列</translation>
-    </message>
-    <message>
-        <source>Reason code</source>
-        <translation>原因代码</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>Save List…</source>
-        <translation>保存清单…</translation>
-    </message>
-    <message>
-        <source>Rows that were not imported, or imported with a warning:</source>
-        <translation>未导入的行及有警告的行：</translation>
-    </message>
-    <message>
-        <source>Every row was imported.</source>
-        <translation>所有行均已导入。</translation>
-    </message>
-    <message>
-        <source>Saved</source>
-        <translation>已保存</translation>
-    </message>
-    <message>
-        <source>The list was saved to %1</source>
-        <translation>清单已保存到 %1</translation>
     </message>
 </context>
 <context>

@@ -156,11 +156,11 @@ def test_the_summary_names_the_person_of_every_line(qtbot, db, samples):
     """A refused head row also warns its household 暂无户主: both lines show the head's name."""
     from fupin_desktop.services.households.importing import import_households
     from fupin_desktop.views.app import create_app
-    from fupin_desktop.views.households.importing import ImportSummaryDialog
+    from fupin_desktop.views.households.importing import household_import_summary
 
     create_app()
     result = import_households(db, str(samples / "national_export_messy.xlsx"))
-    dlg = ImportSummaryDialog(result, "national_export_messy.xlsx")
+    dlg = household_import_summary(result, "national_export_messy.xlsx")
     qtbot.addWidget(dlg)
     name_col = next(i for i, c in enumerate(dlg.model.columns) if c.key == "name")
     assert dlg.model.headerData(name_col, Qt.Orientation.Horizontal) == "姓名"

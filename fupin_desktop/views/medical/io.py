@@ -7,117 +7,36 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout,
-    QHeaderView, QLabel, QMessageBox, QPushButton, QRadioButton, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QMessageBox,
+    QRadioButton, QVBoxLayout, QWidget,
 )
 
-from ...domain.field_specs import label
-from ..common.context import AppContext, show_error
-from ..households.importing import fill_missing_names
 from ..common import print_preview
+from ..common.context import AppContext, show_error
+from ..common.import_summary import ImportSummary
 from ..common.output_files import output_dir, remember_dir, safe_name
-from ..common.widgets import MedicalListModel, PeriodPicker, make_table
-from ..common.list_model import Column
 from ..common.tasks import run_task
+from ..common.widgets import PeriodPicker
 
 
 # -- import ------------------------------------------------------------------------------------
-class _Issue:
-    __slots__ = ("kind", "row", "code", "household_code", "name", "field", "message", "reject")
+def medical_import_summary(result, source: str, parent: QWidget | None = None) -> ImportSummary:
+    """The summary of a settlements import, its columns named as the sheet names them."""
+    from ...importers.medical import COLUMNS
+    from ...services.medical.importing import write_issue_report
 
-    def __init__(self, kind: str, issue, field_labels: dict, reject: bool):
-        self.kind, self.reject = kind, reject
-        self.row, self.code, self.message = issue.row, issue.code, issue.message
-        self.household_code = issue.household_code or ""
-        self.name = issue.name or ""
-        self.field = field_labels.get(issue.field or "") or label(issue.field or "")
-
-
-class MedicalImportSummary(QDialog):
-    def __init__(self, result, source: str, parent: QWidget | None = None):
-        from ...importers.medical import COLUMNS
-
-        super().__init__(parent)
-        self.result = result
-        self.setWindowTitle(self.tr("Import Result"))
-        self.resize(920, 560)
-        c = result.counts
-        pairs = [(self.tr("Rows imported"), result.rows_imported),
-                 (self.tr("New settlements"), c.get("settlements_created", 0)),
-                 (self.tr("Settlements updated"), c.get("settlements_updated", 0)),
-                 (self.tr("Unchanged"), c.get("settlements_unchanged", 0)),
-                 (self.tr("Rows rejected"), result.rows_rejected),
-                 (self.tr("Rows with warnings"), len({i.row for i in result.warning_rows})),
-                 (self.tr("Blank or total rows skipped"), result.rows_skipped)]
-        grid = QGridLayout()
-        for i, (label, value) in enumerate(pairs):
-            number = QLabel(f"{value:,}")
-            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(QLabel(label), i // 4, (i % 4) * 2)
-            grid.addWidget(number, i // 4, (i % 4) * 2 + 1)
-        grid.setHorizontalSpacing(16)
-        grid.setColumnStretch(8, 1)
-        self.summary_text = "；".join(f"{label}：{value}" for label, value in pairs)
-        labels = {f: syn[0] for f, syn in COLUMNS.items() if syn}
-        self.issues = [_Issue(self.tr("Not imported"), i, labels, True)
-                       for i in sorted(result.rejects, key=lambda i: i.row)]
-        self.issues += [_Issue(self.tr("Warning"), i, labels, False)
-                        for i in sorted(result.warning_rows, key=lambda i: i.row)]
-        fill_missing_names(self.issues)
-        self.model = MedicalListModel([
-            Column("kind", self.tr("Issue type"), width=60),
-            Column("row", self.tr("Sheet row"), "int", width=50),
-            Column("name", self.tr("Full name"), width=70),
-            Column("household_code", self.tr("Household code"), "code", width=165),
-            Column("field", self.tr("Column in sheet"), width=100),
-            Column("message", self.tr("Reason"), width=400),
-        ], self)
-        self.model.highlight = lambda i: i.reject
-        self.model.set_rows(self.issues)
-        self.table = make_table(self.model)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        if len(self.issues) <= 2000:  # measuring rows costs time; long lists keep tooltips
-            self.table.resizeRowsToContents()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.save_button = QPushButton(self.tr("Save List…"))
-        self.save_button.setEnabled(bool(self.issues))
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button.clicked.connect(lambda _checked=False: self.save_list())
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("File: %1").replace("%1", Path(source).name)))
-        layout.addLayout(grid)
-        if self.issues:
-            layout.addWidget(QLabel(self.tr("Rows that were not imported, or imported with a warning:")))
-            layout.addWidget(self.table, 1)
-        else:
-            self.table.hide()
-            layout.addStretch(1)
-        layout.addWidget(buttons)
-
-    @Slot()
-    def save_list(self, path: str | None = None) -> str | None:
-        from ...services.medical.importing import write_issue_report
-
-        if not path:
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Save Rejected Rows"), str(Path(output_dir()) / "医疗结算导入问题清单.xlsx"),
-                self.tr("Excel files (*.xlsx)"))
-        if not path:
-            return None
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        try:
-            write_issue_report(path, self.result)
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk, details logged
-            show_error(self, exc)
-            return None
-        QMessageBox.information(self, self.tr("Saved"), self.tr("The list was saved to %1").replace("%1", path))
-        return path
+    c = result.counts
+    figures = [("rows_imported", result.rows_imported),
+               *((k, c.get(k, 0)) for k in ("settlements_created", "settlements_updated",
+                                            "settlements_unchanged")),
+               ("rows_rejected", result.rows_rejected),
+               ("rows_with_warnings", len({i.row for i in result.warning_rows})),
+               ("rows_skipped", result.rows_skipped)]
+    return ImportSummary(result, source, figures, list_name="医疗结算导入问题清单",
+                         field_labels={f: syn[0] for f, syn in COLUMNS.items() if syn},
+                         write=lambda path: write_issue_report(path, result), parent=parent)
 
 
 def start_import(parent: QWidget, ctx: AppContext, on_done=None, path: str | None = None):
@@ -133,7 +52,7 @@ def start_import(parent: QWidget, ctx: AppContext, on_done=None, path: str | Non
     def done(result):
         if on_done is not None:
             on_done(result)
-        dlg = MedicalImportSummary(result, path, parent)
+        dlg = medical_import_summary(result, path, parent)
         parent.import_summary = dlg  # tests and the tab reach the open summary through this
         dlg.open()
 

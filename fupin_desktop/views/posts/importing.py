@@ -10,20 +10,15 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, Slot
-from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QGridLayout, QHeaderView, QLabel, QMessageBox,
-    QPushButton, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QVBoxLayout, QWidget
 
-from ...domain.field_specs import label
 from ..common.context import AppContext, show_error
-from ..households.importing import fill_missing_names
-from ..common.widgets import make_table
-from .widgets import NOTICE, ColouredListModel
+from ..common.import_summary import ImportSummary
 from ..common.list_model import Column
 from ..common.tasks import run_task
-
+from ..common.widgets import make_table
+from .widgets import ColouredListModel
 
 
 def field_labels() -> dict[str, str]:
@@ -34,106 +29,22 @@ def field_labels() -> dict[str, str]:
     return {f: syn[0] for f, syn in {**ATTENDANCE, **ROSTER}.items() if syn}
 
 
-class _Issue:
-    __slots__ = ("kind", "row", "code", "name", "field", "message", "reject")
+def posts_import_summary(result, source: str, what: str, parent: QWidget | None = None) -> ImportSummary:
+    """The summary of a roster or attendance import (``what``: 岗位花名册 / 考勤)."""
+    from ...exporters.import_report import write_import_report
 
-    def __init__(self, kind: str, issue, reject: bool, labels: dict[str, str]):
-        self.kind, self.reject = kind, reject
-        self.row, self.code, self.message = issue.row, issue.code, issue.message
-        self.name = issue.name or ""
-        self.field = labels.get(issue.field or "") or label(issue.field or "")
-
-
-class PostsImportSummary(QDialog):
-    def __init__(self, result, source: str, what: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.result, self.what = result, what
-        self.setWindowTitle(self.tr("Import Result"))
-        self.resize(920, 560)
-        c = result.counts
-        counters = {
-            "posts_created": self.tr("New posts"),
-            "assignments_created": self.tr("New assignments"),
-            "assignments_updated": self.tr("Assignments updated"),
-            "assignments_unchanged": self.tr("Assignments unchanged"),
-            "months_created": self.tr("Workers' months entered"),
-            "months_replaced": self.tr("Workers' months replaced"),
-            "months_unchanged": self.tr("Workers' months unchanged"),
-        }
-        pairs = [(self.tr("Rows imported"), result.rows_imported)]
-        pairs += [(label, c[k]) for k, label in counters.items() if k in c]
-        pairs += [(self.tr("Rows rejected"), result.rows_rejected),
-                  (self.tr("Rows with warnings"), len({i.row for i in result.warning_rows})),
-                  (self.tr("Blank or total rows skipped"), result.rows_skipped)]
-        head = self.tr("File: %1").replace("%1", Path(source).name)
-        if c.get("month"):
-            head += "　" + self.tr("Month: %1").replace("%1", str(c["month"]))
-        grid = QGridLayout()
-        for i, (label, value) in enumerate(pairs):
-            number = QLabel(f"{value:,}")
-            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(QLabel(label), i // 4, (i % 4) * 2)
-            grid.addWidget(number, i // 4, (i % 4) * 2 + 1)
-        grid.setHorizontalSpacing(16)
-        grid.setColumnStretch(8, 1)
-        self.summary_text = "；".join(f"{label}：{value}" for label, value in pairs)
-        labels = field_labels()
-        self.issues = [_Issue(self.tr("Not imported"), i, True, labels)
-                       for i in sorted(result.rejects, key=lambda i: i.row)]
-        self.issues += [_Issue(self.tr("Warning"), i, False, labels)
-                        for i in sorted(result.warning_rows, key=lambda i: i.row)]
-        fill_missing_names(self.issues)
-        self.model = ColouredListModel([
-            Column("kind", self.tr("Issue type"), width=60),
-            Column("row", self.tr("Sheet row"), "int", width=50),
-            Column("name", self.tr("Full name"), width=70),
-            Column("field", self.tr("Column in sheet"), width=90),
-            Column("code", self.tr("Reason code"), "code", width=110),
-            Column("message", self.tr("Reason"), width=400),
-        ], self)
-        self.model.colour = lambda i: NOTICE if i.reject else None
-        self.model.set_rows(self.issues)
-        self.table = make_table(self.model)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
-        if len(self.issues) <= 2000:  # measuring rows costs time; long lists keep tooltips
-            self.table.resizeRowsToContents()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.save_button = QPushButton(self.tr("Save List…"))
-        self.save_button.setEnabled(bool(self.issues))
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button.clicked.connect(self.save_list)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        self.head = QLabel(head)
-        layout.addWidget(self.head)
-        layout.addLayout(grid)
-        if self.issues:
-            layout.addWidget(QLabel(self.tr("Rows that were not imported, or imported with a warning:")))
-            layout.addWidget(self.table, 1)
-        else:
-            self.table.hide()
-            layout.addWidget(QLabel(self.tr("Every row was imported.")))
-            layout.addStretch(1)
-        layout.addWidget(buttons)
-
-    @Slot()
-    def save_list(self) -> None:
-        from ...exporters.import_report import write_import_report
-        from .output import ask_path
-
-        path = ask_path(self, f"{self.what}导入问题清单", ".xlsx")
-        if not path:
-            return
-        try:
-            write_import_report(self.result, path, title=f"{self.what}导入问题清单",
-                                field_labels=field_labels())
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk, details logged
-            show_error(self, exc)
-            return
-        QMessageBox.information(self, self.tr("Saved"),
-                                self.tr("The list was saved to %1").replace("%1", path))
+    c = result.counts
+    counters = ("posts_created", "assignments_created", "assignments_updated",
+                "assignments_unchanged", "months_created", "months_replaced", "months_unchanged")
+    figures = [("rows_imported", result.rows_imported), *((k, c[k]) for k in counters if k in c),
+               ("rows_rejected", result.rows_rejected),
+               ("rows_with_warnings", len({i.row for i in result.warning_rows})),
+               ("rows_skipped", result.rows_skipped)]
+    labels, name = field_labels(), f"{what}导入问题清单"
+    return ImportSummary(
+        result, source, figures, list_name=name, field_labels=labels, month=c.get("month"),
+        household_codes=False, reason_codes=True, parent=parent,
+        write=lambda path: write_import_report(result, path, title=name, field_labels=labels))
 
 
 class _ChangeRow:
@@ -214,7 +125,7 @@ def start_import(parent: QWidget, ctx: AppContext, kind: str, on_done=None, path
     def done(result):
         if on_done is not None:
             on_done(result)
-        dlg = PostsImportSummary(result, path, what, parent)
+        dlg = posts_import_summary(result, path, what, parent)
         parent.import_summary = dlg  # tests and the tab reach the open summary here
         dlg.open()
 
