@@ -84,4 +84,22 @@ def write_atomic(target: Path, data: bytes, tmp_dir: Path | None = None) -> None
 
 def process_jobs(jobs: list[ItemJob]) -> list[ItemDone]:
     """Worker entry point: a chunk of jobs per task keeps inter-process traffic small."""
+    prefetch(jobs)
     return [process_job(j) for j in jobs]
+
+
+def prefetch(jobs: list[ItemJob]) -> None:
+    """Let renderers load a chunk's data in one go: a source that is a ``functools.partial`` of a
+    function with a ``prefetch`` attribute is handed, with the chunk's other sources of that
+    function, to ``prefetch(sources)`` first (one set of bulk queries for 25 household files
+    instead of 25). A failing prefetch changes nothing: each item then loads its own data."""
+    groups: dict = {}
+    for job in jobs:
+        fn = getattr(job.source, "func", None)
+        if fn is not None and callable(getattr(fn, "prefetch", None)):
+            groups.setdefault(fn, []).append(job.source)
+    for fn, sources in groups.items():
+        try:
+            fn.prefetch(sources)
+        except Exception:  # noqa: BLE001 - the items load (and report) their own data instead
+            pass

@@ -78,13 +78,43 @@ def render_ledger_item(url: str, kind: str, year: int, period: str | None, today
 
 def render_household_item(url: str, household_id: int, today_iso: str, year: int | None = None,
                           title: str | None = None) -> bytes:
-    """PDF bytes of one household's 一户一档 for ``year`` (as it stood on ``today``)."""
+    """PDF bytes of one household's 一户一档 for ``year`` (as it stood on ``today``); its data
+    comes from the chunk's prefetch when there was one."""
+    from ...reports.household_file import render_household_file
     from ..households.files import write_household_file
 
     buf = io.BytesIO()
-    write_household_file(database(url), household_id, buf, today=dt.date.fromisoformat(today_iso),
-                         year=year, title=title)
+    data = _PREFETCHED.pop((url, household_id, today_iso, year), None)
+    if data is not None:
+        render_household_file(data, buf, title)
+    else:
+        write_household_file(database(url), household_id, buf,
+                             today=dt.date.fromisoformat(today_iso), year=year, title=title)
     return buf.getvalue()
+
+
+# household files loaded ahead by the chunk's prefetch, taken (popped) by render_household_item
+_PREFETCHED: dict[tuple, object] = {}
+
+
+def _prefetch_household_files(sources) -> None:
+    """The data of a chunk's household files in the bulk queries of households/file_data.py
+    (one set per database, print date and year), for render_household_item to take."""
+    from ..households.file_data import household_files_data
+
+    _PREFETCHED.clear()  # what an earlier chunk left (an item that failed) is not kept
+    groups: dict[tuple, list[int]] = {}
+    for src in sources:
+        url, household_id, today_iso, *rest = src.args
+        groups.setdefault((url, today_iso, rest[0] if rest else None), []).append(household_id)
+    for (url, today_iso, year), ids in groups.items():
+        with database(url).read() as s:
+            files = household_files_data(s, ids, today=dt.date.fromisoformat(today_iso), year=year)
+        for f in files:
+            _PREFETCHED[(url, f.id, today_iso, year)] = f
+
+
+render_household_item.prefetch = _prefetch_household_files
 
 
 def render_registered_item(path: str, mime: str) -> bytes:

@@ -253,6 +253,10 @@ def household_files_data(session, ids: list[int], *, today: dt.date | None = Non
     unit = settings.township_info(session).unit
     sections = extra_sections()
     by_household = _grouped(((m.household_id, m) for m in recorded))
+    kw = {"as_of": as_of} if as_of is not None else {}
+    # a section with a ``batch`` (several households in one query per table) is read once here
+    batched = {fn: fn.batch(session, ids, **(kw if _accepts_as_of(fn) else {}))
+               for fn in sections if callable(getattr(fn, "batch", None))}
     out = []
     for hid in ids:
         h, village = found[hid]
@@ -265,9 +269,9 @@ def household_files_data(session, ids: list[int], *, today: dt.date | None = Non
                            mask_id, mask_phone) for m in rows]
         members.sort(key=lambda m: m.relation != "户主")
         head = _head(members)
-        kw = {"as_of": as_of} if as_of is not None else {}
         extra = [s for fn in sections
-                 for s in fn(session, hid, **(kw if _accepts_as_of(fn) else {}))]
+                 for s in (batched[fn][hid] if fn in batched
+                           else fn(session, hid, **(kw if _accepts_as_of(fn) else {})))]
         out.append(HouseholdFile(
             id=hid, household=_household(h, village, hstates.get(hid, h), mask_phone, mask_bank),
             head=head.name if head else None, current_head=current.name if current else None,

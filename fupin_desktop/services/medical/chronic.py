@@ -132,7 +132,8 @@ def list_chronic_cards(src, village_id: int | None = None, disease_id: int | Non
                        review_due_by: dt.date | None = None,
                        today: dt.date | None = None,
                        as_of: dt.date | None = None,
-                       historical: bool = False) -> list[ChronicCardRow]:
+                       historical: bool = False,
+                       household_ids: list[int] | None = None) -> list[ChronicCardRow]:
     """Cards (not deleted), by village and member. ``review_due_by``: 复审 due on or before.
 
     ``as_of`` (ledgers, the household file): the cards as they stood that day — issued by then,
@@ -161,6 +162,8 @@ def list_chronic_cards(src, village_id: int | None = None, disease_id: int | Non
             q = q.where(ChronicCard.status == status)
         if household_id is not None:
             q = q.where(Member.household_id == household_id)
+        if household_ids is not None:
+            q = q.where(Member.household_id.in_(household_ids))
         if member_id is not None:
             q = q.where(Member.id == member_id)
         if review_due_by is not None:

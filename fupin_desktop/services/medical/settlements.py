@@ -42,6 +42,7 @@ class SettlementFilter:
     below_target_only: bool = False
     member_id: int | None = None
     household_id: int | None = None
+    household_ids: tuple[int, ...] | None = None  # several households at once (the archive)
     text: str | None = None  # 姓名 / 证件号码 / 结算单据号 / 医疗机构 / 诊断
     include_deleted: bool = False
     order: str = "date"  # "date" (newest first, for the tab) | "ledger" (village, date)
@@ -160,6 +161,8 @@ def build_query(session: Session, flt: SettlementFilter, columns=_COLUMNS, aggre
         q = q.where(Settlement.member_id == flt.member_id)
     if flt.household_id is not None:
         q = q.where(Member.household_id == flt.household_id)
+    if flt.household_ids is not None:
+        q = q.where(Member.household_id.in_(flt.household_ids))
     if flt.text and flt.text.strip():
         like = f"%{flt.text.strip()}%"
         q = q.where(or_(Member.name.like(like), Member.id_number.like(like.upper()),

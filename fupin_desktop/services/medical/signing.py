@@ -97,7 +97,8 @@ def _to_rows(s: Session, q, as_of: dt.date | None = None) -> list[SigningRow]:
 def list_signings(src, village_id: int | None = None, text: str | None = None,
                   active_only: bool = False, household_id: int | None = None,
                   member_id: int | None = None, signed_in: tuple[dt.date, dt.date] | None = None,
-                  today: dt.date | None = None, as_of: dt.date | None = None) -> list[SigningRow]:
+                  today: dt.date | None = None, as_of: dt.date | None = None,
+                  household_ids: list[int] | None = None) -> list[SigningRow]:
     """Signings (not deleted) with their follow-up count and last follow-up date. ``as_of``:
     as they stood that day (signed by then, its follow-ups, running on it)."""
     today = as_of or today or dt.date.today()
@@ -109,6 +110,8 @@ def list_signings(src, village_id: int | None = None, text: str | None = None,
             q = q.where(Household.village_id == village_id)
         if household_id is not None:
             q = q.where(Member.household_id == household_id)
+        if household_ids is not None:
+            q = q.where(Member.household_id.in_(household_ids))
         if member_id is not None:
             q = q.where(Member.id == member_id)
         if active_only:
