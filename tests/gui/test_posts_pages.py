@@ -115,3 +115,29 @@ def test_rectifying_a_yellow_flag_of_a_closed_month_asks_for_a_reason(qtbot, tab
     assert list_inspections(db, month=OCT)[0].rectified
     (c,) = wage_run(db, OCT).corrections
     assert c.reason == "整改记录漏登" and c.amount == Decimal("50.00")
+
+
+def test_posts_ledger_dialog_hands_its_choices_to_the_writer(qtbot, tab, db, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from fupin_desktop.views.posts import output
+
+    with db.write() as s:
+        d.village(s, "东风村")
+        vid = d.village(s, "西岭村")
+    villages = [(vid - 1, "东风村"), (vid, "西岭村")]
+    calls = []
+    monkeypatch.setattr(output, "print_kind", lambda parent, ctx, kind, **k: calls.append((kind, k)))
+
+    def accept(dlg):
+        assert (dlg.month.month(), dlg.village.currentData()) == (OCT, vid)  # the tab's choices
+        assert dlg.month.isEnabled() and not dlg.year.isEnabled()
+        dlg.kind.setCurrentIndex(dlg.kind.findData("wages-annual"))
+        assert not dlg.month.isEnabled() and dlg.year.isEnabled()  # the 年度汇总 is per year
+        dlg.xlsx.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(output.PostsLedgerDialog, "exec", accept)
+    output.print_ledger(tab, tab.ctx, villages, OCT, vid)
+    assert calls == [("wages-annual", {"month": None, "year": 2025, "village": (vid, "西岭村"),
+                                        "ext": ".xlsx"})]
