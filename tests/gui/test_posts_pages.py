@@ -141,3 +141,35 @@ def test_posts_ledger_dialog_hands_its_choices_to_the_writer(qtbot, tab, db, mon
     output.print_ledger(tab, tab.ctx, villages, OCT, vid)
     assert calls == [("wages-annual", {"month": None, "year": 2025, "village": (vid, "西岭村"),
                                         "ext": ".xlsx"})]
+
+
+def test_enter_opens_and_delete_asks_for_a_reason(qtbot, tab, db, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from fupin_desktop.services.posts.assignments import PostInput, save_post
+    from fupin_desktop.views.common import list_page
+
+    _mid, _aid = d.worker(db, name="张三")  # a post with a holder
+    free = save_post(db, PostInput(name="东风村护路员", post_type="护路员",
+                                   wage_standard=Decimal("500"), village_id=list_posts(db)[0].village_id))
+    page = tab.show_page("posts")
+    page.reload(keep=free.id)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter opens the selected post
+    assert page.dialog.isVisible() and "东风村护路员" in page.dialog.windowTitle()
+    page.dialog.reject()
+
+    reasons = [None, "岗位撤销"]
+    monkeypatch.setattr(list_page, "ask_reason", lambda *a: reasons.pop(0))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    tab.delete_current()  # no reason given: kept
+    assert free.id in [p.id for p in list_posts(db)]
+    tab.delete_current()
+    assert [p.name for p in list_posts(db)] == ["东风村保洁员张三"]
+    assert page.model.rowCount() == 1 and page.current().name == "东风村保洁员张三"
+
+    reasons.append("重复")  # a post someone holds is refused, with the reason why
+    tab.delete_current()
+    assert len(shown) == 1 and "离岗" in shown[0]
+    assert page.model.rowCount() == 1
