@@ -173,3 +173,22 @@ def test_enter_opens_and_delete_asks_for_a_reason(qtbot, tab, db, monkeypatch):
     tab.delete_current()
     assert len(shown) == 1 and "离岗" in shown[0]
     assert page.model.rowCount() == 1
+
+
+def test_search_filters_the_loaded_rows_and_enter_goes_to_the_first_match(qtbot, tab, db):
+    d.worker(db, name="张三", post_type="保洁员")
+    d.worker(db, name="李四", post_type="护林员")
+    page = tab.show_page("people")
+    assert page.model.rowCount() == 2
+    li = next(page.model.record(i) for i in range(2) if page.model.record(i).worker_name == "李四")
+    page.focus_search()
+    qtbot.keyClicks(page.search, li.id_number[-8:].lower())  # an x typed finds an X
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)  # after typing pauses
+    assert page.count.text() == "1 条上岗记录"
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert page.table.hasFocus() and page.current().worker_name == "李四"
+    posts = tab.show_page("posts")
+    posts.reload()  # loaded with the tab, before the workers were added
+    posts.search.setText("护林")
+    qtbot.keyClick(posts.search, Qt.Key.Key_Return)
+    assert [posts.model.record(i).post_type for i in range(posts.model.rowCount())] == ["护林员"]

@@ -3,25 +3,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from ...models.posts import ASSIGNMENT_STATUSES
 from ..common.context import show_error
-from ..common.list_page import ListPage
 from ..common.widgets import make_table, village_combo
+from .local_search_page import LocalSearchPage
 from .widgets import NOTICE, ColouredListModel
 from ..common.list_model import Column
 
 
-class PeoplePage(ListPage):
+class PeoplePage(LocalSearchPage):
     CHANGE_KIND = "assignments"
+    SEARCHED = ("worker_name", "id_number", "household_code", "post_name")
 
     def __init__(self, ctx, notify, parent: QWidget | None = None):
         super().__init__(ctx, notify, parent)
-        self.all_rows: list = []
         self.village = village_combo(self.tr("All villages"))
         self.status = QComboBox()
         self.status.addItem(self.tr("All statuses"), None)
@@ -73,18 +73,9 @@ class PeoplePage(ListPage):
         layout.addLayout(top)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
-        self.timer = QTimer(self, singleShot=True, interval=150)
-        self.timer.timeout.connect(self._filter)
-        self.search.textEdited.connect(lambda _t: self.timer.start())
-        self.search.returnPressed.connect(self._search_enter)
+        self.search_loaded_rows()
         self.village.currentIndexChanged.connect(lambda _i: self.reload())
         self.status.currentIndexChanged.connect(lambda _i: self.reload())
-
-    def _search_enter(self) -> None:
-        self._filter()
-        if self.model.rowCount():
-            self.table.selectRow(0)
-            self.table.setFocus()
 
     def fetch(self) -> list:
         from ...services.posts.assignments import list_assignments
@@ -92,18 +83,8 @@ class PeoplePage(ListPage):
         return list_assignments(self.ctx.db, village_id=self.village.currentData(),
                                 status=self.status.currentData())
 
-    def show_rows(self, rows, keep) -> None:
-        self.all_rows = rows  # the search box filters them without a query
-        self._filter(keep)
-
-    def _filter(self, keep=None) -> None:
-        text = self.search.text().strip().upper()
-        rows = [a for a in self.all_rows if not text or any(
-            text in (v or "").upper() for v in (a.worker_name, a.id_number, a.household_code,
-                                                 a.post_name))]
-        self.model.set_rows(rows)
-        self.count.setText(self.tr("%1 assignments").replace("%1", str(len(rows))))
-        self.select_kept(rows, keep)
+    def count_text(self, n: int) -> str:
+        return self.tr("%1 assignments").replace("%1", str(n))
 
     # -- actions -----------------------------------------------------------------------------
     def _posts(self):

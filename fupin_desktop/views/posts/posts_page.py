@@ -3,12 +3,11 @@ them now) with the post form (new / open / delete with a reason)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...models.posts import POST_TYPES
-from ..common.list_page import ListPage
 from ..common.widgets import make_table, set_villages, village_combo
+from .local_search_page import LocalSearchPage
 from .widgets import ColouredListModel
 from ..common.list_model import Column
 
@@ -16,13 +15,13 @@ POST_FIELDS = ("name", "post_type", "village_id", "duty_area", "wage_standard", 
                "required_days", "start_date", "end_date", "note")
 
 
-class PostsListPage(ListPage):
+class PostsListPage(LocalSearchPage):
     CHANGE_KIND = "posts"
+    SEARCHED = ("name", "duty_area", "holders", "post_type")
 
     def __init__(self, ctx, notify, parent: QWidget | None = None):
         super().__init__(ctx, notify, parent)
         self.villages: list[tuple[int, str]] = []
-        self.all_rows: list = []
         self.village = village_combo(self.tr("All villages"))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search post, duty area or holder (Ctrl+F)"))
@@ -53,38 +52,20 @@ class PostsListPage(ListPage):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        self.timer = QTimer(self, singleShot=True, interval=150)
-        self.timer.timeout.connect(self._filter)
-        self.search.textEdited.connect(lambda _t: self.timer.start())
-        self.search.returnPressed.connect(self._search_enter)
+        self.search_loaded_rows()
         self.village.currentIndexChanged.connect(lambda _i: self.reload())
 
     def set_villages(self, villages) -> None:
         self.villages = list(villages)  # the post form offers them
         set_villages(self.village, villages)
 
-    def _search_enter(self) -> None:
-        self._filter()
-        if self.model.rowCount():
-            self.table.selectRow(0)
-            self.table.setFocus()
-
     def fetch(self) -> list:
         from ...services.posts.assignments import list_posts
 
         return list_posts(self.ctx.db, village_id=self.village.currentData())
 
-    def show_rows(self, rows, keep) -> None:
-        self.all_rows = rows  # the search box filters them without a query
-        self._filter(keep)
-
-    def _filter(self, keep=None) -> None:
-        text = self.search.text().strip()
-        rows = [p for p in self.all_rows if not text or any(
-            text in (v or "") for v in (p.name, p.duty_area, p.holders, p.post_type))]
-        self.model.set_rows(rows)
-        self.count.setText(self.tr("%1 posts").replace("%1", str(len(rows))))
-        self.select_kept(rows, keep)
+    def count_text(self, n: int) -> str:
+        return self.tr("%1 posts").replace("%1", str(n))
 
     # -- editing -----------------------------------------------------------------------------
     def _fields(self):
