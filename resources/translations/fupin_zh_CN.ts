@@ -1838,6 +1838,21 @@ Restore these households and import their rows?</source>
     </message>
 </context>
 <context>
+    <name>HouseholdLedgerDialog</name>
+    <message>
+        <source>Print Ledger</source>
+        <translation>打印台账</translation>
+    </message>
+    <message>
+        <source>Latest year</source>
+        <translation>最近年度</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+</context>
+<context>
     <name>HouseholdLists</name>
     <message>
         <source>Add…</source>
@@ -1882,14 +1897,6 @@ Restore these households and import their rows?</source>
 </context>
 <context>
     <name>HouseholdPrint</name>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Excel files (*.xlsx)</source>
-        <translation>Excel 文件 (*.xlsx)</translation>
-    </message>
     <message>
         <source>Save Ledger</source>
         <translation>保存台账</translation>
@@ -2601,16 +2608,8 @@ Why is the rectification changed?</source>
 <context>
     <name>LedgerDialog</name>
     <message>
-        <source>Print Ledger</source>
-        <translation>打印台账</translation>
-    </message>
-    <message>
         <source>All villages</source>
         <translation>全部行政村</translation>
-    </message>
-    <message>
-        <source>Latest year</source>
-        <translation>最近年度</translation>
     </message>
     <message>
         <source>PDF (to print)</source>
@@ -2629,36 +2628,8 @@ Why is the rectification changed?</source>
         <translation>行政村</translation>
     </message>
     <message>
-        <source>Year</source>
-        <translation>年度</translation>
-    </message>
-    <message>
         <source>Format</source>
         <translation>格式</translation>
-    </message>
-    <message>
-        <source>Print Medical Ledger</source>
-        <translation>打印医疗台账</translation>
-    </message>
-    <message>
-        <source>Only settlements below the target ratio</source>
-        <translation>只列政策范围内报销比例低于目标的结算</translation>
-    </message>
-    <message>
-        <source>Grouping</source>
-        <translation>汇总方式</translation>
-    </message>
-    <message>
-        <source>Period</source>
-        <translation>期间</translation>
-    </message>
-    <message>
-        <source>Only chronic patients without a family doctor</source>
-        <translation>只列未签约家庭医生的慢性病患者</translation>
-    </message>
-    <message>
-        <source>Only signings overdue for a follow-up</source>
-        <translation>只列超期未随访的签约</translation>
     </message>
 </context>
 <context>
@@ -2889,10 +2860,6 @@ The current data is saved to a safety copy first.</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <source>Excel files (*.xlsx)</source>
-        <translation>Excel 文件 (*.xlsx)</translation>
-    </message>
-    <message>
         <source>Writing the workbook…</source>
         <translation>正在写入 Excel…</translation>
     </message>
@@ -2909,16 +2876,39 @@ The current data is saved to a safety copy first.</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
         <source>Save Ledger</source>
         <translation>保存台账</translation>
     </message>
     <message>
         <source>Printing ledger…</source>
         <translation>正在生成台账…</translation>
+    </message>
+</context>
+<context>
+    <name>MedicalLedgerDialog</name>
+    <message>
+        <source>Print Medical Ledger</source>
+        <translation>打印医疗台账</translation>
+    </message>
+    <message>
+        <source>Only settlements below the target ratio</source>
+        <translation>只列政策范围内报销比例低于目标的结算</translation>
+    </message>
+    <message>
+        <source>Grouping</source>
+        <translation>汇总方式</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期间</translation>
+    </message>
+    <message>
+        <source>Only chronic patients without a family doctor</source>
+        <translation>只列未签约家庭医生的慢性病患者</translation>
+    </message>
+    <message>
+        <source>Only signings overdue for a follow-up</source>
+        <translation>只列超期未随访的签约</translation>
     </message>
 </context>
 <context>
@@ -3276,6 +3266,17 @@ Reason (required):</source>
     </message>
 </context>
 <context>
+    <name>OutputFiles</name>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+</context>
+<context>
     <name>OverviewTab</name>
     <message>
         <source>Overview</source>
@@ -3590,36 +3591,12 @@ Reason (required):</source>
         <translation>打印公益性岗位台账</translation>
     </message>
     <message>
-        <source>All villages</source>
-        <translation>全部行政村</translation>
-    </message>
-    <message>
-        <source>PDF (to print)</source>
-        <translation>PDF（用于打印）</translation>
-    </message>
-    <message>
-        <source>Excel workbook</source>
-        <translation>Excel 表格</translation>
-    </message>
-    <message>
-        <source>Ledger kind</source>
-        <translation>台账类型</translation>
-    </message>
-    <message>
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
         <source>Year</source>
         <translation>年度</translation>
-    </message>
-    <message>
-        <source>Village</source>
-        <translation>行政村</translation>
-    </message>
-    <message>
-        <source>Format</source>
-        <translation>格式</translation>
     </message>
 </context>
 <context>
@@ -3707,14 +3684,6 @@ Reason (required):</source>
 </context>
 <context>
     <name>PostsOutput</name>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Excel files (*.xlsx)</source>
-        <translation>Excel 文件 (*.xlsx)</translation>
-    </message>
     <message>
         <source>Save As</source>
         <translation>另存为</translation>

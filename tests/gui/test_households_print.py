@@ -55,7 +55,7 @@ def test_print_members_ledger_of_one_village_opens_the_pdf(qtbot, tab, demo_db, 
         assert dlg.village.currentData() == village  # the tab's village filter is the default
         dlg.kind.setCurrentIndex(dlg.kind.findData("members"))
 
-    _accept_with(monkeypatch, households_print.LedgerDialog, setup)
+    _accept_with(monkeypatch, households_print.HouseholdLedgerDialog, setup)
     out = tmp_path / "台账.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     tab.print_ledger()

@@ -99,3 +99,26 @@ def test_signing_page_shows_the_follow_ups_of_the_selected_signing(qtbot, tab, d
     page.table.selectRow(with_fu)
     assert page.fu_model.rowCount() == rows[with_fu].follow_up_count
     assert rows[with_fu].member_name in page.fu_title.text()
+
+
+def test_enter_opens_a_card_and_delete_asks_for_a_reason(qtbot, tab, demo_db, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from fupin_desktop.views.common import list_page
+
+    page = tab.show_page("chronic")
+    assert page.model.rowCount() > 1
+    card = page.current()
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter opens the selected card
+    assert page.dialog.isVisible() and card.member_name in page.dialog.windowTitle()
+    page.dialog.reject()
+
+    reasons = [None, "重复录入"]
+    monkeypatch.setattr(list_page, "ask_reason", lambda *a: reasons.pop(0))
+    ids = lambda: {c.id for c in mc.list_chronic_cards(demo_db)}  # noqa: E731
+    tab.delete_current()  # no reason given: kept
+    assert card.id in ids()
+    tab.delete_current()
+    assert card.id not in ids()
+    assert page.current() is not None and page.current().id != card.id  # the list follows

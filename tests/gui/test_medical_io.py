@@ -89,9 +89,9 @@ def test_export_writes_the_filtered_settlements_with_text_ids(qtbot, tab, demo_d
 
 def test_print_ledger_renders_the_chosen_ledger(qtbot, tab, demo_db, tmp_path):
     from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, page_count
-    from fupin_desktop.views.medical.io import LedgerDialog, render_ledger
+    from fupin_desktop.views.medical.io import MedicalLedgerDialog, render_ledger
 
-    dlg = LedgerDialog(tab._villages, "signing", None, tab)
+    dlg = MedicalLedgerDialog(tab._villages, "signing", None, tab)
     qtbot.addWidget(dlg)
     dlg.gaps.setChecked(True)
     c = dlg.choice()

@@ -115,3 +115,80 @@ def test_rectifying_a_yellow_flag_of_a_closed_month_asks_for_a_reason(qtbot, tab
     assert list_inspections(db, month=OCT)[0].rectified
     (c,) = wage_run(db, OCT).corrections
     assert c.reason == "整改记录漏登" and c.amount == Decimal("50.00")
+
+
+def test_posts_ledger_dialog_hands_its_choices_to_the_writer(qtbot, tab, db, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from fupin_desktop.views.posts import output
+
+    with db.write() as s:
+        d.village(s, "东风村")
+        vid = d.village(s, "西岭村")
+    villages = [(vid - 1, "东风村"), (vid, "西岭村")]
+    calls = []
+    monkeypatch.setattr(output, "print_kind", lambda parent, ctx, kind, **k: calls.append((kind, k)))
+
+    def accept(dlg):
+        assert (dlg.month.month(), dlg.village.currentData()) == (OCT, vid)  # the tab's choices
+        assert dlg.month.isEnabled() and not dlg.year.isEnabled()
+        dlg.kind.setCurrentIndex(dlg.kind.findData("wages-annual"))
+        assert not dlg.month.isEnabled() and dlg.year.isEnabled()  # the 年度汇总 is per year
+        dlg.xlsx.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(output.PostsLedgerDialog, "exec", accept)
+    output.print_ledger(tab, tab.ctx, villages, OCT, vid)
+    assert calls == [("wages-annual", {"month": None, "year": 2025, "village": (vid, "西岭村"),
+                                        "ext": ".xlsx"})]
+
+
+def test_enter_opens_and_delete_asks_for_a_reason(qtbot, tab, db, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from fupin_desktop.services.posts.assignments import PostInput, save_post
+    from fupin_desktop.views.common import list_page
+
+    _mid, _aid = d.worker(db, name="张三")  # a post with a holder
+    free = save_post(db, PostInput(name="东风村护路员", post_type="护路员",
+                                   wage_standard=Decimal("500"), village_id=list_posts(db)[0].village_id))
+    page = tab.show_page("posts")
+    page.reload(keep=free.id)
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter opens the selected post
+    assert page.dialog.isVisible() and "东风村护路员" in page.dialog.windowTitle()
+    page.dialog.reject()
+
+    reasons = [None, "岗位撤销"]
+    monkeypatch.setattr(list_page, "ask_reason", lambda *a: reasons.pop(0))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    tab.delete_current()  # no reason given: kept
+    assert free.id in [p.id for p in list_posts(db)]
+    tab.delete_current()
+    assert [p.name for p in list_posts(db)] == ["东风村保洁员张三"]
+    assert page.model.rowCount() == 1 and page.current().name == "东风村保洁员张三"
+
+    reasons.append("重复")  # a post someone holds is refused, with the reason why
+    tab.delete_current()
+    assert len(shown) == 1 and "离岗" in shown[0]
+    assert page.model.rowCount() == 1
+
+
+def test_search_filters_the_loaded_rows_and_enter_goes_to_the_first_match(qtbot, tab, db):
+    d.worker(db, name="张三", post_type="保洁员")
+    d.worker(db, name="李四", post_type="护林员")
+    page = tab.show_page("people")
+    assert page.model.rowCount() == 2
+    li = next(page.model.record(i) for i in range(2) if page.model.record(i).worker_name == "李四")
+    page.focus_search()
+    qtbot.keyClicks(page.search, li.id_number[-8:].lower())  # an x typed finds an X
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)  # after typing pauses
+    assert page.count.text() == "1 条上岗记录"
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert page.table.hasFocus() and page.current().worker_name == "李四"
+    posts = tab.show_page("posts")
+    posts.reload()  # loaded with the tab, before the workers were added
+    posts.search.setText("护林")
+    qtbot.keyClick(posts.search, Qt.Key.Key_Return)
+    assert [posts.model.record(i).post_type for i in range(posts.model.rowCount())] == ["护林员"]

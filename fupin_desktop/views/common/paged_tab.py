@@ -17,7 +17,8 @@ from .context import AppContext, show_error
 class PagedTab(BaseTab):
     """Subclasses set ``WATCHED`` (the ``ctx.changed`` kinds that can alter their pages), build
     ``self.pages`` (a QTabWidget), the actions ``new_action`` / ``open_action`` /
-    ``delete_action`` and return the pages those act on from ``editable_pages()``."""
+    ``delete_action`` and return the pages those act on from ``editable_pages()`` (list pages,
+    views/common/list_page.py), then call ``_open_on_enter()``."""
 
     WATCHED: frozenset[str] = frozenset()
 
@@ -43,6 +44,31 @@ class PagedTab(BaseTab):
 
     def editable_pages(self) -> tuple[QWidget, ...]:
         return ()
+
+    def _open_on_enter(self) -> None:
+        """Enter or a double click in an editable page's list does what 打开 does."""
+        for page in self.editable_pages():
+            page.table.activated.connect(lambda _i: self.open_current())
+
+    # -- actions on the page shown -----------------------------------------------------------
+    @Slot()
+    def new_record(self):
+        page = self.current_page()
+        return page.new_record() if page in self.editable_pages() else None
+
+    @Slot()
+    def open_current(self):
+        page = self.current_page()
+        return page.open_current() if page in self.editable_pages() else None
+
+    @Slot()
+    def delete_current(self):
+        page = self.current_page()
+        return page.delete_current() if page in self.editable_pages() else None
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.current_page().focus_search()
 
     # -- pages -------------------------------------------------------------------------------
     def _all_pages(self) -> list[QWidget]:

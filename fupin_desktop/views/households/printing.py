@@ -11,81 +11,48 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QMessageBox,
-    QRadioButton, QSpinBox, QVBoxLayout, QWidget,
+    QSpinBox, QVBoxLayout, QWidget,
 )
 
 from ..common import print_preview
 from ..common.context import AppContext
-# where outputs are saved and opened: shared with print_preview, medical_io and posts_output
-from ..common.output_files import open_file, output_dir, remember_dir, remember_folder, safe_name
+from ..common.ledger_dialog import LedgerDialog
+# where outputs are saved and opened: shared with print_preview, medical/io and posts/output
+from ..common.output_files import ask_save_path, open_file, output_dir, remember_folder
 from ..common.tasks import run_task
 
 
-class LedgerDialog(QDialog):
-    """Which ledger, which village, which year, PDF or Excel."""
+class HouseholdLedgerDialog(LedgerDialog):
+    """Which household ledger, which village, which year, PDF or Excel."""
 
     def __init__(self, villages: list[str], village: str | None = None, year: int | None = None,
                  parent: QWidget | None = None):
         from ...reports.household_ledgers import KINDS
 
-        super().__init__(parent)
+        super().__init__(KINDS, [(name, name) for name in villages], village, parent=parent)
         self.setWindowTitle(self.tr("Print Ledger"))
-        form = QFormLayout()
-        self.kind = QComboBox()
-        for key, title in KINDS.items():
-            self.kind.addItem(title, key)
-        self.village = QComboBox()
-        self.village.addItem(self.tr("All villages"), None)
-        for name in villages:
-            self.village.addItem(name, name)
-        if village:
-            self.village.setCurrentIndex(max(0, self.village.findData(village)))
         self.year = QSpinBox()
         self.year.setRange(1999, 2100)
         self.year.setSpecialValueText(self.tr("Latest year"))  # minimum = let the report choose
         self.year.setValue(year or 1999)
-        self.pdf = QRadioButton(self.tr("PDF (to print)"))
-        self.xlsx = QRadioButton(self.tr("Excel workbook"))
-        self.pdf.setChecked(True)
         self.setMinimumWidth(340)
-        form.addRow(self.tr("Ledger kind"), self.kind)
-        form.addRow(self.tr("Village"), self.village)
-        form.addRow(self.tr("Year"), self.year)
-        form.addRow(self.tr("Format"), self.pdf)
-        form.addRow("", self.xlsx)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        self.lay_out(self.village_row(), (self.tr("Year"), self.year))
 
     def choice(self) -> dict:
         year = self.year.value()
-        return {"kind": self.kind.currentData(), "title": self.kind.currentText(),
-                "village": self.village.currentData(),
-                "year": None if year == self.year.minimum() else year,
-                "ext": ".pdf" if self.pdf.isChecked() else ".xlsx"}
+        return {**super().choice(), "year": None if year == self.year.minimum() else year}
 
 
 def print_ledger(parent: QWidget, ctx: AppContext, villages: list[str], village: str | None = None,
                  year: int | None = None):
-    dlg = LedgerDialog(villages, village, year, parent)
+    dlg = HouseholdLedgerDialog(villages, village, year, parent)
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return None
     c = dlg.choice()
-    name = safe_name(f"{c['village'] or ''}{c['title']}{c['year'] or ''}") + c["ext"]
-    filt = (QCoreApplication.translate("HouseholdPrint", "PDF files (*.pdf)") if c["ext"] == ".pdf"
-            else QCoreApplication.translate("HouseholdPrint", "Excel files (*.xlsx)"))
-    path, _ = QFileDialog.getSaveFileName(
-        parent, QCoreApplication.translate("HouseholdPrint", "Save Ledger"),
-        str(Path(output_dir()) / name), filt)
+    path = ask_save_path(parent, QCoreApplication.translate("HouseholdPrint", "Save Ledger"),
+                         f"{c['village'] or ''}{c['title']}{c['year'] or ''}", c["ext"])
     if not path:
         return None
-    if not path.lower().endswith(c["ext"]):
-        path += c["ext"]
-    remember_dir(path)
     from ...services.households.ledger_data import write_household_ledger
 
     return run_task(parent, QCoreApplication.translate("HouseholdPrint", "Printing ledger…"),
@@ -130,17 +97,12 @@ def export_excel(parent: QWidget, ctx: AppContext, villages: list[str] = (),
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return None
     kind, masked, village = dlg.kind.currentData(), dlg.masked.isChecked(), dlg.village.currentData()
-    name = (safe_name(village or "") + ("户信息" if kind == "households" else "家庭成员")
-            + ("_公示" if masked else "") + ".xlsx")
-    path, _ = QFileDialog.getSaveFileName(
-        parent, QCoreApplication.translate("HouseholdPrint", "Export to Excel"),
-        str(Path(output_dir()) / name),
-        QCoreApplication.translate("HouseholdPrint", "Excel files (*.xlsx)"))
+    name = ((village or "") + ("户信息" if kind == "households" else "家庭成员")
+            + ("_公示" if masked else ""))
+    path = ask_save_path(parent, QCoreApplication.translate("HouseholdPrint", "Export to Excel"),
+                         name, ".xlsx")
     if not path:
         return None
-    if not path.lower().endswith(".xlsx"):
-        path += ".xlsx"
-    remember_dir(path)
     from ...services.households.export import export_households, export_members
 
     fn = export_households if kind == "households" else export_members
@@ -213,15 +175,9 @@ def print_household_files(parent: QWidget, ctx: AppContext, households: list[tup
                         lambda p: write_household_files(ctx.db, ids, folder, progress=p),
                         on_result=done)
     more = f"等{len(ids)}户" if len(ids) > 1 else ""
-    name = f"一户一档_{safe_name(households[0][1])}{more}.pdf"
-    path, _ = QFileDialog.getSaveFileName(
-        parent, QCoreApplication.translate("HouseholdPrint", "Save Household File"),
-        str(Path(output_dir()) / name),
-        QCoreApplication.translate("HouseholdPrint", "PDF files (*.pdf)"))
+    path = ask_save_path(parent, QCoreApplication.translate("HouseholdPrint", "Save Household File"),
+                         f"一户一档_{households[0][1]}{more}", ".pdf")
     if not path:
         return None
-    if not path.lower().endswith(".pdf"):
-        path += ".pdf"
-    remember_dir(path)
     return run_task(parent, title, lambda p: write_household_files(ctx.db, ids, path, progress=p),
                     on_result=lambda _r: print_preview.show_preview(parent, path, Path(path).stem))

@@ -50,14 +50,14 @@ class AlertsPage(QWidget):
         self.year_box.setSuffix(self.tr(" (year)"))
         self.year_box.setValue(dt.date.today().year)
         self.year_box.valueChanged.connect(self.reload)
-        self.village_box = village_combo(self.tr("All"))
-        self.village_box.currentIndexChanged.connect(self.reload)
+        self.village = village_combo(self.tr("All"))
+        self.village.currentIndexChanged.connect(self.reload)
         self.rule_label = QLabel()
         self.rule_label.setProperty("role", "hint")
         self.count_label = QLabel()
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        for label, w in ((self.tr("Year"), self.year_box), (self.tr("Village"), self.village_box)):
+        for label, w in ((self.tr("Year"), self.year_box), (self.tr("Village"), self.village)):
             lab = QLabel(label)
             lab.setBuddy(w)
             bar.addWidget(lab)
@@ -119,7 +119,7 @@ class AlertsPage(QWidget):
         self.show_details()
 
     def set_villages(self, villages) -> None:
-        set_villages(self.village_box, villages)
+        set_villages(self.village, villages)
 
     # -- computing ---------------------------------------------------------------------------
     @Slot()
@@ -130,7 +130,7 @@ class AlertsPage(QWidget):
         self._generation += 1
         gen = self._generation
         keep = keep if keep is not None else getattr(self.current(), "household_id", None)
-        year, vid, db = self.year_box.value(), self.village_box.currentData(), self.ctx.db
+        year, vid, db = self.year_box.value(), self.village.currentData(), self.ctx.db
         self.count_label.setText(self.tr("Computing…"))
         self.details.setText("")
         self.task = run_task(self, self.tr("Computing alerts…"),

@@ -14,17 +14,16 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...models.medical import CARD_STATUSES
-from ..common.context import AppContext, show_error
+from ..common.context import AppContext
+from ..common.list_page import ListPage
 from ..common.record_dialog import MedicalRecordDialog
 from ..common.widgets import (
     SEARCH_DEBOUNCE_MS,
     MedicalListModel,
-    ask_reason,
     choice_of,
     current_record,
     make_table,
     select_row,
-    set_villages,
     village_combo,
 )
 from ..common.list_model import Column
@@ -32,11 +31,12 @@ from ..common.list_model import Column
 REVIEW_SOON_DAYS = 30
 
 
-class ChronicPage(QWidget):
+class ChronicPage(ListPage):
+    CHANGE_KIND = "medical"
+
     def __init__(self, ctx: AppContext, notify, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx, self.notify = ctx, notify
-        self.village_box = village_combo(self.tr("All"))
+        super().__init__(ctx, notify, parent)
+        self.village = village_combo(self.tr("All"))
         self.disease_box = QComboBox()
         self.disease_box.addItem(self.tr("All"), None)
         self.status_box = QComboBox()
@@ -50,7 +50,7 @@ class ChronicPage(QWidget):
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self.search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
-        for box in (self.village_box, self.disease_box, self.status_box):
+        for box in (self.village, self.disease_box, self.status_box):
             box.currentIndexChanged.connect(self.reload)
         self.review_check.toggled.connect(self.reload)
         self.diseases_button = QPushButton(self.tr("Disease List…"))
@@ -58,7 +58,7 @@ class ChronicPage(QWidget):
         self.count_label = QLabel()
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        for label, w in ((self.tr("Village"), self.village_box), (self.tr("Disease"), self.disease_box),
+        for label, w in ((self.tr("Village"), self.village), (self.tr("Disease"), self.disease_box),
                          (self.tr("Status"), self.status_box)):
             lab = QLabel(label)
             lab.setBuddy(w)
@@ -86,14 +86,10 @@ class ChronicPage(QWidget):
         self.model.highlight = lambda r: not r.signed
         self.model.highlight_tip = self.tr("No family-doctor signing")
         self.table = make_table(self.model, sortable=False)
-        self.table.activated.connect(lambda _i: self.open_current())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
-
-    def set_villages(self, villages) -> None:
-        set_villages(self.village_box, villages)
 
     def _load_diseases(self) -> list:
         from ...services.medical.chronic import list_disease_types
@@ -109,36 +105,24 @@ class ChronicPage(QWidget):
         self.disease_box.blockSignals(False)
         return types_
 
-    @Slot()
-    def reload(self, *_args, keep: int | None = None) -> None:
+    def fetch(self) -> list:
         from ...services.medical.chronic import list_chronic_cards
 
-        self.search_timer.stop()
-        keep = keep if keep is not None else getattr(self.current(), "id", None)
-        try:
-            self._load_diseases()
-            due = (dt.date.today() + dt.timedelta(days=REVIEW_SOON_DAYS)
-                   if self.review_check.isChecked() else None)
-            rows = list_chronic_cards(self.ctx.db, village_id=self.village_box.currentData(),
-                                      disease_id=self.disease_box.currentData(),
-                                      status=self.status_box.currentData(),
-                                      text=self.search.text(), review_due_by=due)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
+        self.search_timer.stop()  # a reload for another reason takes the typed text too
+        self._load_diseases()
+        due = (dt.date.today() + dt.timedelta(days=REVIEW_SOON_DAYS)
+               if self.review_check.isChecked() else None)
+        return list_chronic_cards(self.ctx.db, village_id=self.village.currentData(),
+                                  disease_id=self.disease_box.currentData(),
+                                  status=self.status_box.currentData(),
+                                  text=self.search.text(), review_due_by=due)
+
+    def show_rows(self, rows, keep) -> None:
         self.model.set_rows(rows)
         unsigned = sum(1 for r in rows if not r.signed)
         self.count_label.setText(self.tr("%1 cards, %2 without a family doctor")
                                  .replace("%1", f"{len(rows):,}").replace("%2", f"{unsigned:,}"))
-        ids = [r.id for r in rows]
-        select_row(self.table, ids.index(keep) if keep in ids else 0)
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def current(self):
-        return current_record(self.table)
+        self.select_kept(rows, keep)
 
     # -- editing -----------------------------------------------------------------------------
     def _fields(self) -> list:
@@ -153,49 +137,34 @@ class ChronicPage(QWidget):
                 ("status", self.tr("Status"), "choice", CARD_STATUSES),
                 ("note", self.tr("Note"), "memo", ())]
 
-    def _dialog(self, title: str, data: dict, card_id=None, version=None) -> MedicalRecordDialog:
+    def open_dialog(self, card=None, member=None) -> MedicalRecordDialog:
+        """The card's form; a new card for ``member`` (a MemberChoice) when given."""
         from ...services.medical.chronic import save_chronic_card
         from ...services.medical.settlements import search_members
 
-        dlg = MedicalRecordDialog(
+        if card is None:
+            title = self.tr("New Chronic Disease Card")
+            data = {"member_id": member, "status": "有效"}
+        else:
+            title = self.tr("Chronic Disease Card of %1").replace("%1", card.member_name)
+            data = {**card.form_data(), "member_id": choice_of(card)}
+        card_id, version = (card.id, card.version) if card is not None else (None, None)
+        return self.show_dialog(MedicalRecordDialog(
             title, self._fields(), data,
             lambda d: save_chronic_card(self.ctx.db, d, card_id, version), self,
-            member_label=self.tr("Member"), search=lambda t: search_members(self.ctx.db, t))
-        dlg.saved.connect(lambda row: self.notify("medical", [row.id], self, row.id))
-        self.dialog = dlg  # tests reach the open dialog here
-        dlg.open()
-        return dlg
+            member_label=self.tr("Member"), search=lambda t: search_members(self.ctx.db, t)))
 
     @Slot()
     def new_record(self, member=None) -> MedicalRecordDialog:
-        return self._dialog(self.tr("New Chronic Disease Card"),
-                            {"member_id": member, "status": "有效"})
+        return self.open_dialog(None, member)
 
-    @Slot()
-    def open_current(self):
-        r = self.current()
-        if r is None:
-            return None
-        data = r.form_data()
-        data["member_id"] = choice_of(r)
-        return self._dialog(self.tr("Chronic Disease Card of %1").replace("%1", r.member_name),
-                            data, r.id, r.version)
+    def delete_prompt(self, card) -> tuple[str, str]:
+        return self.tr("Delete Card"), f"{card.member_name} {card.disease_name}"
 
-    @Slot()
-    def delete_current(self) -> None:
+    def delete_record(self, card, reason: str) -> None:
         from ...services.medical.chronic import delete_chronic_card
 
-        r = self.current()
-        if r is None:
-            return
-        reason = ask_reason(self, self.tr("Delete Card"), f"{r.member_name} {r.disease_name}")
-        if reason is None:
-            return
-        try:
-            delete_chronic_card(self.ctx.db, r.id, r.version, reason)
-        except UserError as exc:
-            show_error(self, exc)
-        self.notify("medical", [r.id], self, None)
+        delete_chronic_card(self.ctx.db, card.id, card.version, reason)
 
     @Slot()
     def edit_diseases(self) -> None:

@@ -23,14 +23,14 @@ class GapsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.loader = ListLoader(self, self.tr("Loading…"))
-        self.village_box = village_combo(self.tr("All"))
-        self.village_box.currentIndexChanged.connect(self.reload)
+        self.village = village_combo(self.tr("All"))
+        self.village.currentIndexChanged.connect(self.reload)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         lab = QLabel(self.tr("Village"))
-        lab.setBuddy(self.village_box)
+        lab.setBuddy(self.village)
         bar.addWidget(lab)
-        bar.addWidget(self.village_box)
+        bar.addWidget(self.village)
         bar.addStretch(1)
 
         self.unsigned_model = MedicalListModel([
@@ -84,14 +84,14 @@ class GapsPage(QWidget):
         layout.addWidget(self.splitter, 1)
 
     def set_villages(self, villages) -> None:
-        set_villages(self.village_box, villages)
+        set_villages(self.village, villages)
 
     @Slot()
     def reload(self, *_args, keep=None) -> None:
         from ...services.medical.settings import followup_months
         from ...services.medical.signing import chronic_without_signing, signings_without_followup
 
-        vid = self.village_box.currentData()
+        vid = self.village.currentData()
         db = self.ctx.db
 
         def fetch():

@@ -5,18 +5,17 @@ system viewer."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QMessageBox,
-    QRadioButton, QVBoxLayout, QWidget,
+    QVBoxLayout, QWidget,
 )
 
 from ..common import print_preview
 from ..common.context import AppContext, show_error
 from ..common.import_summary import ImportSummary
-from ..common.output_files import output_dir, remember_dir, safe_name
+from ..common.ledger_dialog import LedgerDialog
+from ..common.output_files import ask_save_path, output_dir, remember_dir
 from ..common.tasks import run_task
 from ..common.widgets import PeriodPicker
 
@@ -99,14 +98,11 @@ def export_excel(parent: QWidget, ctx: AppContext, villages, flt=None, path: str
             return None
         period, vid, masked = dlg.period.period(), dlg.village.currentData(), dlg.masked.isChecked()
         vname = dlg.village.currentText() if vid else ""
-        name = safe_name(f"{vname}医疗救助结算明细{period.key if period else ''}"
-                         + ("_公示" if masked else "")) + ".xlsx"
-        path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("MedicalIO", "Export to Excel"), str(Path(output_dir()) / name),
-                                              QCoreApplication.translate("MedicalIO", "Excel files (*.xlsx)"))
+        name = f"{vname}医疗救助结算明细{period.key if period else ''}" + ("_公示" if masked else "")
+        path = ask_save_path(parent, QCoreApplication.translate("MedicalIO", "Export to Excel"),
+                             name, ".xlsx")
         if not path:
             return None
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
     else:
         period = flt.period if flt else None
         vid = flt.village_id if flt else None
@@ -131,58 +127,32 @@ def export_excel(parent: QWidget, ctx: AppContext, villages, flt=None, path: str
 
 
 # -- ledgers -----------------------------------------------------------------------------------
-class LedgerDialog(QDialog):
+class MedicalLedgerDialog(LedgerDialog):
     """Which ledger (医疗救助 / 慢性病卡 / 家庭医生签约), how grouped, which period and village."""
 
     def __init__(self, villages: list[tuple[int, str]], kind: str = "medical", flt=None,
                  parent: QWidget | None = None):
         from ...reports.medical_ledgers import GROUPINGS, KINDS
 
-        super().__init__(parent)
+        # the ledgers take the village by name
+        village = dict(villages).get(flt.village_id) if flt is not None else None
+        super().__init__(KINDS, [(name, name) for _vid, name in villages], village, kind, parent)
         self.setWindowTitle(self.tr("Print Medical Ledger"))
-        self.kind = QComboBox()
-        for key, title in KINDS.items():
-            self.kind.addItem(title, key)
         self.by = QComboBox()
         for key, title in GROUPINGS.items():
             self.by.addItem(title, key)
         self.period = PeriodPicker(allow_all=False)
-        self.village = QComboBox()
-        self.village.addItem(self.tr("All villages"), None)
-        for _vid, name in villages:
-            self.village.addItem(name, name)
         self.below = QCheckBox(self.tr("Only settlements below the target ratio"))
         self.gaps = QCheckBox()
-        self.pdf = QRadioButton(self.tr("PDF (to print)"))
-        self.xlsx = QRadioButton(self.tr("Excel workbook"))
-        self.pdf.setChecked(True)
         if flt is not None:
             if flt.period is not None:
                 self.period.set_period(flt.period)
-            name = dict(villages).get(flt.village_id)
-            self.village.setCurrentIndex(max(0, self.village.findData(name)))
             self.below.setChecked(flt.below_target_only)
-        self.form = form = QFormLayout()
-        form.addRow(self.tr("Ledger kind"), self.kind)
-        form.addRow(self.tr("Grouping"), self.by)
-        form.addRow(self.tr("Period"), self.period)
-        form.addRow(self.tr("Village"), self.village)
-        form.addRow("", self.below)
-        form.addRow("", self.gaps)
-        form.addRow(self.tr("Format"), self.pdf)
-        form.addRow("", self.xlsx)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
         self.setMinimumWidth(420)
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
-        self._kind_changed()
+        self.lay_out((self.tr("Grouping"), self.by), (self.tr("Period"), self.period),
+                     self.village_row(), ("", self.below), ("", self.gaps))
 
-    def _kind_changed(self, *_a) -> None:
+    def kind_changed(self, *_a) -> None:
         kind = self.kind.currentData()
         self.form.setRowVisible(self.by, kind == "medical")
         self.form.setRowVisible(self.below, kind == "medical")
@@ -198,32 +168,28 @@ class LedgerDialog(QDialog):
         period = self.period.period()
         if kind == "signing":
             period = type(period)(period.year)  # the signing ledger is per year
-        return {"kind": kind, "title": self.kind.currentText(),
+        return {**super().choice(),
                 "by": self.by.currentData() if kind == "medical" else "settlement",
                 "period": period if kind != "chronic" else None,
-                "village": self.village.currentData(),
                 "below_target_only": kind == "medical" and self.below.isChecked(),
-                "gaps_only": kind != "medical" and self.gaps.isChecked(),
-                "ext": ".pdf" if self.pdf.isChecked() else ".xlsx"}
+                "gaps_only": kind != "medical" and self.gaps.isChecked()}
 
 
 def default_name(c: dict) -> str:
+    """The file name offered for the chosen ledger (without its extension)."""
     period = c["period"].key if c.get("period") is not None else ""
-    return safe_name(f"{c['village'] or ''}{c['title']}{period}") + c["ext"]
+    return f"{c['village'] or ''}{c['title']}{period}"
 
 
 def print_ledger(parent: QWidget, ctx: AppContext, villages, kind: str = "medical", flt=None):
-    dlg = LedgerDialog(villages, kind, flt, parent)
+    dlg = MedicalLedgerDialog(villages, kind, flt, parent)
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return None
     c = dlg.choice()
-    filt = QCoreApplication.translate("MedicalIO", "PDF files (*.pdf)") if c["ext"] == ".pdf" else QCoreApplication.translate("MedicalIO", "Excel files (*.xlsx)")
-    path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("MedicalIO", "Save Ledger"),
-                                          str(Path(output_dir()) / default_name(c)), filt)
+    path = ask_save_path(parent, QCoreApplication.translate("MedicalIO", "Save Ledger"),
+                         default_name(c), c["ext"])
     if not path:
         return None
-    if not path.lower().endswith(c["ext"]):
-        path += c["ext"]
     return render_ledger(parent, ctx, c, path)
 
 

@@ -13,28 +13,29 @@ from PySide6.QtWidgets import (
 
 from ...models.medical import CARE_TYPES
 from ..common.context import AppContext, show_error
+from ..common.list_page import ListPage
 from ..common.widgets import (
     SEARCH_DEBOUNCE_MS,
     PagedTableModel,
     PeriodPicker,
-    current_record,
     make_table,
     select_row,
-    set_villages,
     village_combo,
 )
 from ..common.list_model import Column
 
 
-class SettlementsPage(QWidget):
+class SettlementsPage(ListPage):
+    """Its rows are fetched a page at a time (``reload`` is its own); the settlement form is the
+    tab's (``MedicalTab._open_settlement``)."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, None, parent)
         self.household: tuple[int, str] | None = None  # (id, 户编号) when showing one household
         self.period = PeriodPicker(allow_all=True)
         self.period.changed.connect(self.reload)
-        self.village_box = village_combo(self.tr("All"))
-        self.village_box.currentIndexChanged.connect(self.reload)
+        self.village = village_combo(self.tr("All"))
+        self.village.currentIndexChanged.connect(self.reload)
         self.type_box = QComboBox()
         self.type_box.addItem(self.tr("All"), None)
         for t in CARE_TYPES:
@@ -61,7 +62,7 @@ class SettlementsPage(QWidget):
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        for label, w in ((self.tr("Period"), self.period), (self.tr("Village"), self.village_box),
+        for label, w in ((self.tr("Period"), self.period), (self.tr("Village"), self.village),
                          (self.tr("Type of care"), self.type_box)):
             lab = QLabel(label)
             lab.setBuddy(w)
@@ -106,9 +107,6 @@ class SettlementsPage(QWidget):
         layout.addWidget(self.totals_label)
 
     # -- filter ------------------------------------------------------------------------------
-    def set_villages(self, villages: list[tuple[int, str]]) -> None:
-        set_villages(self.village_box, villages)
-
     def set_household(self, household: tuple[int, str] | None) -> None:
         """Show only one household's settlements (from the alert list), or all again."""
         self.household = household
@@ -128,7 +126,7 @@ class SettlementsPage(QWidget):
         from ...services.medical.settlements import SettlementFilter
 
         return SettlementFilter(
-            period=self.period.period(), village_id=self.village_box.currentData(),
+            period=self.period.period(), village_id=self.village.currentData(),
             care_type=self.type_box.currentData(), below_target_only=self.below_check.isChecked(),
             household_id=self.household[0] if self.household else None,
             text=self.search.text().strip() or None)
@@ -189,18 +187,7 @@ class SettlementsPage(QWidget):
         self.reload()
         self.table.setFocus()
 
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
     # -- selection ---------------------------------------------------------------------------
-    def current(self):
-        return current_record(self.table)
-
-    def current_id(self) -> int | None:
-        r = self.current()
-        return r.id if r is not None else None
-
     def select_id(self, settlement_id: int) -> None:
         row = self.model.row_of(settlement_id)
         if row >= 0:

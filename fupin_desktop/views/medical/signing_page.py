@@ -11,16 +11,15 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ..common.context import AppContext, show_error
+from ..common.list_page import ListPage
 from ..common.record_dialog import MedicalRecordDialog
 from ..common.widgets import (
     SEARCH_DEBOUNCE_MS,
     MedicalListModel,
-    ask_reason,
     choice_of,
     current_record,
     make_table,
     select_row,
-    set_villages,
     village_combo,
 )
 from ..common.list_model import Column
@@ -28,12 +27,13 @@ from ..common.list_model import Column
 FOLLOW_UP_METHODS = ("上门", "电话", "门诊")
 
 
-class SigningPage(QWidget):
+class SigningPage(ListPage):
+    CHANGE_KIND = "medical"
+
     def __init__(self, ctx: AppContext, notify, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx, self.notify = ctx, notify
-        self.village_box = village_combo(self.tr("All"))
-        self.village_box.currentIndexChanged.connect(self.reload)
+        super().__init__(ctx, notify, parent)
+        self.village = village_combo(self.tr("All"))
+        self.village.currentIndexChanged.connect(self.reload)
         self.active_check = QCheckBox(self.tr("Running signings only"))
         self.active_check.setChecked(True)
         self.active_check.toggled.connect(self.reload)
@@ -47,9 +47,9 @@ class SigningPage(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         lab = QLabel(self.tr("Village"))
-        lab.setBuddy(self.village_box)
+        lab.setBuddy(self.village)
         bar.addWidget(lab)
-        bar.addWidget(self.village_box)
+        bar.addWidget(self.village)
         bar.addWidget(self.active_check)
         bar.addSpacing(12)
         bar.addWidget(self.search, 1)
@@ -72,7 +72,6 @@ class SigningPage(QWidget):
         self.model.highlight = lambda r: not r.active
         self.model.highlight_tip = self.tr("Signing has ended")
         self.table = make_table(self.model)
-        self.table.activated.connect(lambda _i: self.open_current())
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.show_follow_ups())
 
         self.fu_model = MedicalListModel([
@@ -109,33 +108,18 @@ class SigningPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
 
-    def set_villages(self, villages) -> None:
-        set_villages(self.village_box, villages)
-
-    @Slot()
-    def reload(self, *_args, keep: int | None = None) -> None:
+    def fetch(self) -> list:
         from ...services.medical.signing import list_signings
 
-        self.search_timer.stop()
-        keep = keep if keep is not None else getattr(self.current(), "id", None)
-        try:
-            rows = list_signings(self.ctx.db, village_id=self.village_box.currentData(),
-                                 text=self.search.text(), active_only=self.active_check.isChecked())
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
+        self.search_timer.stop()  # a reload for another reason takes the typed text too
+        return list_signings(self.ctx.db, village_id=self.village.currentData(),
+                             text=self.search.text(), active_only=self.active_check.isChecked())
+
+    def show_rows(self, rows, keep) -> None:
         self.model.set_rows(rows)
         self.count_label.setText(self.tr("%1 signings").replace("%1", f"{len(rows):,}"))
-        ids = [r.id for r in rows]
-        select_row(self.table, ids.index(keep) if keep in ids else 0)
+        self.select_kept(rows, keep)
         self.show_follow_ups()
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def current(self):
-        return current_record(self.table)
 
     def show_follow_ups(self) -> None:
         from ...services.medical.signing import list_follow_ups
@@ -167,48 +151,33 @@ class SigningPage(QWidget):
                 ("doctor_name", self.tr("Doctor"), "text", ()),
                 ("content", self.tr("Content"), "memo", ())]
 
-    def _dialog(self, title: str, data: dict, signing_id=None, version=None):
+    def open_dialog(self, signing=None, member=None):
+        """The signing's form; a new signing for ``member`` (a MemberChoice) when given."""
         from ...services.medical.settlements import search_members
         from ...services.medical.signing import save_signing
 
-        dlg = MedicalRecordDialog(
+        if signing is None:
+            title, data = self.tr("New Family-Doctor Signing"), {"member_id": member}
+        else:
+            title = self.tr("Family-Doctor Signing of %1").replace("%1", signing.member_name)
+            data = {**signing.form_data(), "member_id": choice_of(signing)}
+        signing_id, version = (signing.id, signing.version) if signing is not None else (None, None)
+        return self.show_dialog(MedicalRecordDialog(
             title, self.signing_fields(), data,
             lambda d: save_signing(self.ctx.db, d, signing_id, version), self,
-            member_label=self.tr("Member"), search=lambda t: search_members(self.ctx.db, t))
-        dlg.saved.connect(lambda row: self.notify("medical", [row.id], self, row.id))
-        self.dialog = dlg  # tests reach the open dialog here
-        dlg.open()
-        return dlg
+            member_label=self.tr("Member"), search=lambda t: search_members(self.ctx.db, t)))
 
     @Slot()
     def new_record(self, member=None):
-        return self._dialog(self.tr("New Family-Doctor Signing"), {"member_id": member})
+        return self.open_dialog(None, member)
 
-    @Slot()
-    def open_current(self):
-        r = self.current()
-        if r is None:
-            return None
-        data = r.form_data()
-        data["member_id"] = choice_of(r)
-        return self._dialog(self.tr("Family-Doctor Signing of %1").replace("%1", r.member_name),
-                            data, r.id, r.version)
+    def delete_prompt(self, signing) -> tuple[str, str]:
+        return self.tr("Delete Signing"), f"{signing.member_name} {signing.doctor_name}"
 
-    @Slot()
-    def delete_current(self) -> None:
+    def delete_record(self, signing, reason: str) -> None:
         from ...services.medical.signing import delete_signing
 
-        r = self.current()
-        if r is None:
-            return
-        reason = ask_reason(self, self.tr("Delete Signing"), f"{r.member_name} {r.doctor_name}")
-        if reason is None:
-            return
-        try:
-            delete_signing(self.ctx.db, r.id, r.version, reason)
-        except UserError as exc:
-            show_error(self, exc)
-        self.notify("medical", [r.id], self, None)
+        delete_signing(self.ctx.db, signing.id, signing.version, reason)
 
     # -- follow-ups --------------------------------------------------------------------------
     def follow_up_dialog(self, signing, fu=None) -> MedicalRecordDialog:

@@ -44,7 +44,7 @@ class MedicalTab(PagedTab):
                             (self.gaps, self.tr("Gap Lists")),
                             (self.alerts, self.tr("Illness Poverty Alerts"))):
             self.pages.addTab(page, title)
-        self.settlements.table.activated.connect(lambda _i: self.open_current())
+        self._open_on_enter()
         self.gaps.sign_requested.connect(self._sign_from_gap)
         self.gaps.follow_up_requested.connect(self._follow_up_from_gap)
         self.alerts.settlements_requested.connect(self._show_household_settlements)
@@ -103,24 +103,19 @@ class MedicalTab(PagedTab):
         self.pages.setTabText(4, f"{base} ({n_alerts})" if self.alerts not in self._stale else base)
 
     # -- actions on the page shown -----------------------------------------------------------
+    # a settlement opens in the tab's SettlementDialog; the other pages edit their own records
     @Slot()
     def new_record(self):
-        page = self.current_page()
-        if page is self.settlements:
+        if self.current_page() is self.settlements:
             return self._open_settlement(None)
-        if page in (self.chronic, self.signing):
-            return page.new_record()
-        return None
+        return super().new_record()
 
     @Slot()
     def open_current(self):
-        page = self.current_page()
-        if page is self.settlements:
-            r = page.current()
+        if self.current_page() is self.settlements:
+            r = self.settlements.current()
             return self._open_settlement(r.id) if r is not None else None
-        if page in (self.chronic, self.signing):
-            return page.open_current()
-        return None
+        return super().open_current()
 
     def _open_settlement(self, settlement_id: int | None, member=None):
         from .settlement_dialog import SettlementDialog
@@ -137,11 +132,10 @@ class MedicalTab(PagedTab):
 
     @Slot()
     def delete_current(self) -> None:
-        page = self.current_page()
-        if page is self.settlements:
+        if self.current_page() is self.settlements:
             self._delete_settlement()
-        elif page in (self.chronic, self.signing):
-            page.delete_current()
+        else:
+            super().delete_current()
 
     def _delete_settlement(self) -> None:
         from ...errors import UserError
@@ -160,10 +154,6 @@ class MedicalTab(PagedTab):
         except UserError as exc:
             show_error(self, exc)
         self.notify("medical", [r.id], self.settlements)
-
-    @Slot()
-    def focus_search(self) -> None:
-        self.current_page().focus_search()
 
     @Slot(object)
     def _sign_from_gap(self, member) -> None:

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 from ...models.posts import FLAGS
 from ...domain.posts_calendar import month_text
 from ..common.context import show_error
-from ..common.widgets import ask_reason, current_record, make_table, set_villages, village_combo
+from ..common.list_page import ListPage
+from ..common.widgets import make_table, village_combo
 from .widgets import OVERDUE, ColouredListModel, MonthPicker
 from ..common.list_model import Column
 
@@ -25,10 +26,11 @@ INSPECTION_FIELDS = ("assignment_id", "date", "inspector", "score", "flag", "pro
                      "rectified", "rectified_date")
 
 
-class InspectionsPage(QWidget):
+class InspectionsPage(ListPage):
+    CHANGE_KIND = "inspections"
+
     def __init__(self, ctx, notify, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx, self.notify = ctx, notify
+        super().__init__(ctx, notify, parent)
         self.month = MonthPicker()
         self.village = village_combo(self.tr("All villages"))
         self.flag = QComboBox()
@@ -76,31 +78,21 @@ class InspectionsPage(QWidget):
         self.village.currentIndexChanged.connect(lambda _i: self.reload())
         self.flag.currentIndexChanged.connect(lambda _i: self.reload())
 
-    def set_villages(self, villages) -> None:
-        set_villages(self.village, villages)
-
     def focus_search(self) -> None:
-        self.month.setFocus()
+        self.month.setFocus()  # no search box: the month is what the clerk changes
 
-    def current(self):
-        return current_record(self.table)
-
-    def reload(self, keep=None) -> None:
+    def fetch(self) -> list:
         from ...services.posts.inspections import list_inspections
 
-        cur = self.current()
-        keep = keep if keep is not None else (cur.id if cur is not None else None)
         flag = self.flag.currentData()
         overdue = flag == "overdue"
-        self.month.setEnabled(not overdue)
-        try:
-            rows = list_inspections(self.ctx.db, month=None if overdue else self.month.month(),
-                                    village_id=self.village.currentData(),
-                                    flag=None if overdue else flag,
-                                    overdue_on=dt.date.today() if overdue else None)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
+        self.month.setEnabled(not overdue)  # the overdue flags of every month
+        return list_inspections(self.ctx.db, month=None if overdue else self.month.month(),
+                                village_id=self.village.currentData(),
+                                flag=None if overdue else flag,
+                                overdue_on=dt.date.today() if overdue else None)
+
+    def show_rows(self, rows, keep) -> None:
         self.model.set_rows(rows)
         reds = sum(1 for i in rows if i.flag == "红旗")
         yellows = sum(1 for i in rows if i.flag == "黄旗")
@@ -108,9 +100,7 @@ class InspectionsPage(QWidget):
         self.count.setText(self.tr("%1 inspections · red flags %2 · yellow flags %3 (overdue %4)")
                            .replace("%1", str(len(rows))).replace("%2", str(reds))
                            .replace("%3", str(yellows)).replace("%4", str(late)))
-        row = next((i for i, r in enumerate(rows) if r.id == keep), 0 if rows else -1)
-        if row >= 0:
-            self.table.selectRow(row)
+        self.select_kept(rows, keep)
 
     # -- editing -----------------------------------------------------------------------------
     def _workers(self, month: dt.date, extra=None) -> tuple:
@@ -192,37 +182,15 @@ class InspectionsPage(QWidget):
 
         dlg.form["score"].edited.connect(show_grade)
         show_grade()
-        dlg.saved.connect(lambda view: self.notify("inspections", [view.id], self, view.id))
-        self.dialog = dlg  # tests reach the open dialog here
-        dlg.open()
-        return dlg
+        return self.show_dialog(dlg)
 
-    @Slot()
-    def new_record(self):
-        return self.open_dialog(None)
+    def delete_prompt(self, insp) -> tuple[str, str]:
+        return self.tr("Delete Inspection"), f"{insp.worker_name} {insp.date.isoformat()}"
 
-    @Slot()
-    def open_current(self):
-        i = self.current()
-        return self.open_dialog(i) if i is not None else None
-
-    @Slot()
-    def delete_current(self) -> None:
+    def delete_record(self, insp, reason: str) -> None:
         from ...services.posts.inspections import delete_inspection
 
-        i = self.current()
-        if i is None:
-            return
-        reason = ask_reason(self, self.tr("Delete Inspection"),
-                            f"{i.worker_name} {i.date.isoformat()}")
-        if reason is None:
-            return
-        try:
-            delete_inspection(self.ctx.db, i.id, reason)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
-        self.notify("inspections", [i.id], self)
+        delete_inspection(self.ctx.db, insp.id, reason)
 
     def _closed_month_reason(self, insp, rectified: bool, rectified_date):
         """None: no closed month is affected; False: the clerk cancelled; else the reason."""

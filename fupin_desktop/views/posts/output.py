@@ -8,18 +8,18 @@ message (and opened)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QMessageBox,
-    QRadioButton, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QMessageBox, QSpinBox,
+    QVBoxLayout, QWidget,
 )
 
 from ...domain.posts_calendar import month_text
 from ..common.context import AppContext, show_error
 from ..common import print_preview
-from ..common.output_files import output_dir, remember_dir, safe_name
+from ..common.ledger_dialog import LedgerDialog
+from ..common.output_files import ask_save_path
 from ..common.widgets import set_villages, village_combo
 from .widgets import MonthPicker
 from ..common.tasks import run_task
@@ -29,16 +29,7 @@ MONTHLY = ("attendance", "payroll", "payroll-notice")
 
 def ask_path(parent: QWidget, name: str, ext: str) -> str | None:
     """Where to save ``name`` (in the folder used last); None when cancelled."""
-    filt = (QCoreApplication.translate("PostsOutput", "PDF files (*.pdf)") if ext == ".pdf"
-            else QCoreApplication.translate("PostsOutput", "Excel files (*.xlsx)"))
-    path, _ = QFileDialog.getSaveFileName(parent, QCoreApplication.translate("PostsOutput", "Save As"),
-                                          str(Path(output_dir()) / (safe_name(name) + ext)), filt)
-    if not path:
-        return None
-    if not path.lower().endswith(ext):
-        path += ext
-    remember_dir(path)
-    return path
+    return ask_save_path(parent, QCoreApplication.translate("PostsOutput", "Save As"), name, ext)
 
 
 def file_name(kind: str, month: dt.date | None, year: int | None, village_name: str | None) -> str:
@@ -98,51 +89,33 @@ def confirm_missing_attendance(parent: QWidget, ctx: AppContext, month: dt.date,
     ) == QMessageBox.StandardButton.Yes
 
 
-class PostsLedgerDialog(QDialog):
-    """Which posts ledger, for which month / year and village, PDF or Excel."""
+class PostsLedgerDialog(LedgerDialog):
+    """Which posts ledger, for which month (the 年度汇总: which year) and village, PDF or Excel."""
 
     def __init__(self, villages, month: dt.date, village_id=None, kind: str = "posts",
                  parent: QWidget | None = None):
         from ...reports.posts_ledgers import KINDS
 
-        super().__init__(parent)
+        super().__init__(KINDS, [(name, vid) for vid, name in villages], village_id, kind, parent)
         self.setWindowTitle(self.tr("Print Posts Ledger"))
-        self.kind = QComboBox()
-        for key, title in KINDS.items():
-            self.kind.addItem(title, key)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.month = MonthPicker(month)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(month.year)
-        self.village = village_combo(self.tr("All villages"))
-        set_villages(self.village, villages)
-        self.village.setCurrentIndex(max(0, self.village.findData(village_id)))
-        self.pdf = QRadioButton(self.tr("PDF (to print)"))
-        self.xlsx = QRadioButton(self.tr("Excel workbook"))
-        self.pdf.setChecked(True)
-        form = QFormLayout()
-        form.addRow(self.tr("Ledger kind"), self.kind)
-        form.addRow(self.tr("Month"), self.month)
-        form.addRow(self.tr("Year"), self.year)
-        form.addRow(self.tr("Village"), self.village)
-        form.addRow(self.tr("Format"), self.pdf)
-        form.addRow("", self.xlsx)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        self._kind_changed()
+        self.lay_out((self.tr("Month"), self.month), (self.tr("Year"), self.year),
+                     self.village_row())
         self.setMinimumWidth(360)
 
-    def _kind_changed(self, *_a) -> None:
+    def kind_changed(self, *_a) -> None:
         annual = self.kind.currentData() == "wages-annual"
         self.month.setEnabled(not annual)
         self.year.setEnabled(annual)
+
+    def choice(self) -> dict:
+        annual = self.kind.currentData() == "wages-annual"
+        return {**super().choice(), "month": None if annual else self.month.month(),
+                "year": self.year.value() if annual else None,
+                "village_name": self.village.currentText()}
 
 
 def print_ledger(parent: QWidget, ctx: AppContext, villages, month: dt.date, village_id=None,
@@ -150,12 +123,9 @@ def print_ledger(parent: QWidget, ctx: AppContext, villages, month: dt.date, vil
     dlg = PostsLedgerDialog(villages, month, village_id, kind, parent)
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return None
-    kind = dlg.kind.currentData()
-    annual = kind == "wages-annual"
-    return print_kind(parent, ctx, kind, month=None if annual else dlg.month.month(),
-                      year=dlg.year.value() if annual else None,
-                      village=(dlg.village.currentData(), dlg.village.currentText()),
-                      ext=".pdf" if dlg.pdf.isChecked() else ".xlsx")
+    c = dlg.choice()
+    return print_kind(parent, ctx, c["kind"], month=c["month"], year=c["year"],
+                      village=(c["village"], c["village_name"]), ext=c["ext"])
 
 
 class PostsExportDialog(QDialog):

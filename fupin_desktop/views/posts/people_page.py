@@ -3,23 +3,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from ...models.posts import ASSIGNMENT_STATUSES
 from ..common.context import show_error
-from ..common.widgets import current_record, make_table, set_villages, village_combo
+from ..common.widgets import make_table, village_combo
+from .local_search_page import LocalSearchPage
 from .widgets import NOTICE, ColouredListModel
 from ..common.list_model import Column
 
 
-class PeoplePage(QWidget):
+class PeoplePage(LocalSearchPage):
+    CHANGE_KIND = "assignments"
+    SEARCHED = ("worker_name", "id_number", "household_code", "post_name")
+
     def __init__(self, ctx, notify, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx, self.notify = ctx, notify
-        self.all_rows: list = []
+        super().__init__(ctx, notify, parent)
         self.village = village_combo(self.tr("All villages"))
         self.status = QComboBox()
         self.status.addItem(self.tr("All statuses"), None)
@@ -71,52 +73,18 @@ class PeoplePage(QWidget):
         layout.addLayout(top)
         layout.addLayout(actions)
         layout.addWidget(self.table, 1)
-        self.timer = QTimer(self, singleShot=True, interval=150)
-        self.timer.timeout.connect(self._filter)
-        self.search.textEdited.connect(lambda _t: self.timer.start())
-        self.search.returnPressed.connect(self._search_enter)
+        self.search_loaded_rows()
         self.village.currentIndexChanged.connect(lambda _i: self.reload())
         self.status.currentIndexChanged.connect(lambda _i: self.reload())
 
-    def set_villages(self, villages) -> None:
-        set_villages(self.village, villages)
-
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-
-    def _search_enter(self) -> None:
-        self._filter()
-        if self.model.rowCount():
-            self.table.selectRow(0)
-            self.table.setFocus()
-
-    def current(self):
-        return current_record(self.table)
-
-    def reload(self, keep=None) -> None:
+    def fetch(self) -> list:
         from ...services.posts.assignments import list_assignments
 
-        cur = self.current()
-        keep = keep if keep is not None else (cur.id if cur is not None else None)
-        try:
-            self.all_rows = list_assignments(self.ctx.db, village_id=self.village.currentData(),
-                                             status=self.status.currentData())
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
-        self._filter(keep)
+        return list_assignments(self.ctx.db, village_id=self.village.currentData(),
+                                status=self.status.currentData())
 
-    def _filter(self, keep=None) -> None:
-        text = self.search.text().strip().upper()
-        rows = [a for a in self.all_rows if not text or any(
-            text in (v or "").upper() for v in (a.worker_name, a.id_number, a.household_code,
-                                                 a.post_name))]
-        self.model.set_rows(rows)
-        self.count.setText(self.tr("%1 assignments").replace("%1", str(len(rows))))
-        row = next((i for i, a in enumerate(rows) if a.id == keep), 0 if rows else -1)
-        if row >= 0:
-            self.table.selectRow(row)
+    def count_text(self, n: int) -> str:
+        return self.tr("%1 assignments").replace("%1", str(n))
 
     # -- actions -----------------------------------------------------------------------------
     def _posts(self):
@@ -132,19 +100,12 @@ class PeoplePage(QWidget):
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return None
-        dlg.saved.connect(lambda view: self.notify("assignments", [view.id], self, view.id))
-        self.dialog = dlg  # tests reach the open dialog here
-        dlg.open()
-        return dlg
+        return self.show_dialog(dlg)
 
     @Slot()
     def new_record(self, post_id: int | None = None):
+        """上岗, for the post chosen on the 岗位 page when given."""
         return self.open_dialog(None, post_id)
-
-    @Slot()
-    def open_current(self):
-        a = self.current()
-        return self.open_dialog(a) if a is not None else None
 
     def end_current(self, status: str):
         from .assign_dialog import EndDialog
@@ -152,12 +113,8 @@ class PeoplePage(QWidget):
         a = self.current()
         if a is None:
             return None
-        dlg = EndDialog(self.ctx, a, status, self)
-        dlg.saved.connect(lambda view: self.notify("assignments", [view.id], self, view.id))
-        self.dialog = dlg
-        dlg.open()
-        return dlg
+        return self.show_dialog(EndDialog(self.ctx, a, status, self))
 
     @Slot()
     def delete_current(self) -> None:
-        self.end_current("撤销")
+        self.end_current("撤销")  # an assignment is revoked, never deleted

@@ -3,12 +3,11 @@ them now) with the post form (new / open / delete with a reason)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ...models.posts import POST_TYPES
-from ..common.context import show_error
-from ..common.widgets import ask_reason, current_record, make_table, set_villages, village_combo
+from ..common.widgets import make_table, set_villages, village_combo
+from .local_search_page import LocalSearchPage
 from .widgets import ColouredListModel
 from ..common.list_model import Column
 
@@ -16,12 +15,13 @@ POST_FIELDS = ("name", "post_type", "village_id", "duty_area", "wage_standard", 
                "required_days", "start_date", "end_date", "note")
 
 
-class PostsListPage(QWidget):
+class PostsListPage(LocalSearchPage):
+    CHANGE_KIND = "posts"
+    SEARCHED = ("name", "duty_area", "holders", "post_type")
+
     def __init__(self, ctx, notify, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx, self.notify = ctx, notify
+        super().__init__(ctx, notify, parent)
         self.villages: list[tuple[int, str]] = []
-        self.all_rows: list = []
         self.village = village_combo(self.tr("All villages"))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search post, duty area or holder (Ctrl+F)"))
@@ -52,50 +52,20 @@ class PostsListPage(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        self.timer = QTimer(self, singleShot=True, interval=150)
-        self.timer.timeout.connect(self._filter)
-        self.search.textEdited.connect(lambda _t: self.timer.start())
-        self.search.returnPressed.connect(self._search_enter)
+        self.search_loaded_rows()
         self.village.currentIndexChanged.connect(lambda _i: self.reload())
 
     def set_villages(self, villages) -> None:
-        self.villages = list(villages)
+        self.villages = list(villages)  # the post form offers them
         set_villages(self.village, villages)
 
-    def focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
-
-    def _search_enter(self) -> None:
-        self._filter()
-        if self.model.rowCount():
-            self.table.selectRow(0)
-            self.table.setFocus()
-
-    def current(self):
-        return current_record(self.table)
-
-    def reload(self, keep=None) -> None:
+    def fetch(self) -> list:
         from ...services.posts.assignments import list_posts
 
-        cur = self.current()
-        keep = keep if keep is not None else (cur.id if cur is not None else None)
-        try:
-            self.all_rows = list_posts(self.ctx.db, village_id=self.village.currentData())
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
-        self._filter(keep)
+        return list_posts(self.ctx.db, village_id=self.village.currentData())
 
-    def _filter(self, keep=None) -> None:
-        text = self.search.text().strip()
-        rows = [p for p in self.all_rows if not text or any(
-            text in (v or "") for v in (p.name, p.duty_area, p.holders, p.post_type))]
-        self.model.set_rows(rows)
-        self.count.setText(self.tr("%1 posts").replace("%1", str(len(rows))))
-        row = next((i for i, p in enumerate(rows) if p.id == keep), 0 if rows else -1)
-        if row >= 0:
-            self.table.selectRow(row)
+    def count_text(self, n: int) -> str:
+        return self.tr("%1 posts").replace("%1", str(n))
 
     # -- editing -----------------------------------------------------------------------------
     def _fields(self):
@@ -124,34 +94,12 @@ class PostsListPage(QWidget):
                              post.version if post else None)
 
         title = self.tr("Post: %1").replace("%1", post.name) if post else self.tr("New Post")
-        dlg = MedicalRecordDialog(title, self._fields(), data, save, self)
-        dlg.saved.connect(lambda view: self.notify("posts", [view.id], self, view.id))
-        self.dialog = dlg  # tests reach the open dialog here
-        dlg.open()
-        return dlg
+        return self.show_dialog(MedicalRecordDialog(title, self._fields(), data, save, self))
 
-    @Slot()
-    def new_record(self):
-        return self.open_dialog(None)
+    def delete_prompt(self, post) -> tuple[str, str]:
+        return self.tr("Delete Post"), f"{post.village_name} {post.name}"
 
-    @Slot()
-    def open_current(self):
-        p = self.current()
-        return self.open_dialog(p) if p is not None else None
-
-    @Slot()
-    def delete_current(self) -> None:
+    def delete_record(self, post, reason: str) -> None:
         from ...services.posts.assignments import delete_post
 
-        p = self.current()
-        if p is None:
-            return
-        reason = ask_reason(self, self.tr("Delete Post"), f"{p.village_name} {p.name}")
-        if reason is None:
-            return
-        try:
-            delete_post(self.ctx.db, p.id, reason)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
-        self.notify("posts", [p.id], self)
+        delete_post(self.ctx.db, post.id, reason)

@@ -54,8 +54,7 @@ class PostsTab(PagedTab):
                             (self.inspections, self.tr("Inspections")),
                             (self.wages, self.tr("Wages"))):
             self.pages.addTab(page, title)
-        for page in (self.posts, self.people, self.inspections):
-            page.table.activated.connect(lambda _i, p=page: p.open_current())
+        self._open_on_enter()
         self.posts.assign_button.clicked.connect(self.assign_to_post)
         self.pages.currentChanged.connect(self._page_changed)
         self._build_actions()
@@ -100,31 +99,12 @@ class PostsTab(PagedTab):
 
     # -- actions on the page shown -----------------------------------------------------------
     @Slot()
-    def new_record(self):
-        page = self.current_page()
-        return page.new_record() if hasattr(page, "new_record") else None
-
-    @Slot()
     def assign_to_post(self):
         """岗位 page → 安排上岗 for the selected post, on the 人员 page."""
         post = self.posts.current()
         if post is None:
             return None
         return self.show_page("people").new_record(post.id)
-
-    @Slot()
-    def open_current(self):
-        page = self.current_page()
-        return page.open_current() if hasattr(page, "open_current") else None
-
-    @Slot()
-    def delete_current(self):
-        page = self.current_page()
-        return page.delete_current() if hasattr(page, "delete_current") else None
-
-    @Slot()
-    def focus_search(self) -> None:
-        self.current_page().focus_search()
 
     @Slot()
     def start_import(self, path: str | None = None):
