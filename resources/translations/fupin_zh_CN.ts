@@ -2125,6 +2125,10 @@ Restore these households and import their rows?</source>
         <translation>帮扶责任人</translation>
     </message>
     <message>
+        <source>Loading households…</source>
+        <translation>正在加载户信息…</translation>
+    </message>
+    <message>
         <source>Per-capita net income below the monitoring threshold</source>
         <translation>人均纯收入低于监测线</translation>
     </message>
@@ -2159,6 +2163,10 @@ Restore these households and import their rows?</source>
     <message>
         <source>Members</source>
         <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
     </message>
     <message>
         <source>Members of %1 (%2)</source>
