@@ -841,6 +841,10 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
 <context>
     <name>AttendancePage</name>
     <message>
+        <source>Loading attendance…</source>
+        <translation>正在加载考勤…</translation>
+    </message>
+    <message>
         <source>All villages</source>
         <translation>全部行政村</translation>
     </message>
@@ -887,6 +891,10 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
     <message>
         <source>Print Sign-in Sheet…</source>
         <translation>打印签到考勤表…</translation>
+    </message>
+    <message>
+        <source>Loading… marks can be entered once the month is shown</source>
+        <translation>正在加载…（本月考勤显示后才能标记）</translation>
     </message>
     <message>
         <source>%1 is closed (payroll printed). Changing its attendance needs a written reason; the difference is paid or recovered in the next open month.</source>
