@@ -893,8 +893,8 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
         <translation>打印签到考勤表…</translation>
     </message>
     <message>
-        <source>Loading… marks can be entered once the month is shown</source>
-        <translation>正在加载…（本月考勤显示后才能标记）</translation>
+        <source>Loading the attendance of %1… marks can be entered once it is shown</source>
+        <translation>正在加载%1的考勤…（显示后才能标记）</translation>
     </message>
     <message>
         <source>%1 is closed (payroll printed). Changing its attendance needs a written reason; the difference is paid or recovered in the next open month.</source>

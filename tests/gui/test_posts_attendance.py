@@ -268,3 +268,22 @@ def test_a_month_loads_in_a_worker_the_grid_takes_no_marks_meanwhile_and_the_new
     release.set()  # November ends last: dropped
     qtbot.waitUntil(lambda: not running_tasks(), timeout=10_000)
     assert page.model.grid.month == dec and page.view.isEnabled()
+
+
+def test_a_month_that_fails_to_load_leaves_the_grid_usable(qtbot, page, db, workers, monkeypatch):
+    """The error is shown and the grid (still the month before) takes marks again."""
+    from fupin_desktop.errors import UserError
+    from fupin_desktop.services.posts import attendance
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+
+    def broken(*_a, **_k):
+        raise UserError("数据库暂时无法读取，请稍后重试")
+
+    monkeypatch.setattr(attendance, "month_grid", broken)
+    page.month.set_month(dt.date(2025, 11, 1))
+    wait_loaded(qtbot, page)
+    assert warnings and "无法读取" in warnings[0]
+    assert page.view.isEnabled() and page.buttons["P"].isEnabled()
+    assert "正在加载" not in page.summary.text()

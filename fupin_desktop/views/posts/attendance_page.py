@@ -203,7 +203,11 @@ class AttendancePage(QWidget):
         self._set_loading(True)
         self.loader.load(lambda: month_grid(db, month, village_id=vid, search=search),
                          lambda grid: self._show_grid(grid, keep_aid, keep_col, then),
-                         failed=lambda: self._set_loading(False))
+                         failed=self._load_failed)
+
+    def _load_failed(self) -> None:
+        self._set_loading(False)  # the error was shown; the grid shown before stays usable
+        self._show_state()
 
     def _set_loading(self, busy: bool) -> None:
         """While a grid loads it takes no marks: the data on its way would replace them."""
@@ -214,7 +218,11 @@ class AttendancePage(QWidget):
             b.setEnabled(not busy)
         if busy:
             self.view.setCursor(Qt.CursorShape.BusyCursor)
-            self.summary.setText(self.tr("Loading… marks can be entered once the month is shown"))
+            self.banner.hide()  # it speaks of the month still greyed, not of the one coming
+            # the greyed grid is still the old month: say which one is coming
+            self.summary.setText(self.tr("Loading the attendance of %1… marks can be entered "
+                                         "once it is shown")
+                                 .replace("%1", month_text(self.month.month())))
         else:
             self.view.unsetCursor()
             self._update_summary()
