@@ -271,3 +271,23 @@ def test_a_page_scrolled_into_view_is_read_in_the_background(qtbot, tab, monkeyp
     release.set()
     wait_loaded(qtbot, tab)
     assert len(tab.model.index(39, code).data()) > 10
+
+
+def test_a_search_that_fails_shows_why_and_leaves_the_loading_state(qtbot, tab, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from fupin_desktop.errors import UserError
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+
+    def broken(*_a, **_k):
+        raise UserError("数据库暂时无法读取，请稍后重试")
+
+    monkeypatch.setattr(registry, "query", broken)
+    tab.filters.search.setText("罗")
+    tab.apply_filter()
+    wait_loaded(qtbot, tab)
+    assert warnings and "无法读取" in warnings[0]
+    assert tab.model.rowCount() == 40 and "40" in tab.filters.count_label.text()
+    assert tab.table.viewport().cursor().shape() != Qt.CursorShape.BusyCursor

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from .background_load import ListLoader
@@ -33,12 +33,17 @@ class BackgroundTableModel(LazyTableModel):
         self._owner, self._title = owner, title
         self.loader = ListLoader(owner, title)
         self._requested: set[int] = set()  # pages being fetched for the current ids
+        # pages a paint asked for are requested just after it: no task is started mid-paint,
+        # and the pages of one paint go out together
+        self._wanted: set[int] = set()
+        self._ask = QTimer(self, singleShot=True, interval=0)
+        self._ask.timeout.connect(self._ask_wanted)
         self._generation = 0  # bumped on every reset; older page results are dropped
 
     @property
     def pending(self) -> bool:
         """A query or a page fetch is still on its way (tests and the bench wait on this)."""
-        return self.loader.pending or bool(self._requested)
+        return self.loader.pending or bool(self._requested or self._wanted)
 
     def reload(self) -> None:
         if self._query is None:
@@ -55,6 +60,7 @@ class BackgroundTableModel(LazyTableModel):
         self._ids = list(ids)
         self._pages.clear()
         self._requested.clear()
+        self._wanted.clear()
         self._generation += 1
         self.fetches = 0
         if first:
@@ -71,8 +77,15 @@ class BackgroundTableModel(LazyTableModel):
             self._pages.move_to_end(page)
             return rows.get(self._ids[row])
         if page not in self._requested:
-            self._request(page)
+            self._wanted.add(page)
+            self._ask.start()
         return None  # painted as "…" until the page arrives
+
+    def _ask_wanted(self) -> None:
+        wanted, self._wanted = sorted(self._wanted - self._requested), set()
+        for page in wanted:
+            if page not in self._pages and page * self.PAGE < len(self._ids):
+                self._request(page)
 
     def _request(self, page: int) -> None:
         self._requested.add(page)

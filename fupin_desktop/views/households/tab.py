@@ -176,8 +176,9 @@ class HouseholdsTab(BaseTab):
         if busy:
             self.filters.count_label.setText(self.tr("Loading…"))
             self.table.viewport().setCursor(Qt.CursorShape.BusyCursor)
-        else:
+        else:  # shown, or failed (its error was shown): the count is of the rows on screen
             self.table.viewport().unsetCursor()
+            self.filters.show_count(self.model.rowCount())
 
     @Slot()
     def _note_current(self) -> None:
@@ -189,7 +190,6 @@ class HouseholdsTab(BaseTab):
     @Slot()
     def _list_arrived(self) -> None:
         keep, self._keep = self._keep, None
-        self.filters.show_count(self.model.rowCount())
         self.select_id(keep)
 
     def show_filtered(self, **filters) -> None:
