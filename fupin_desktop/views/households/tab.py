@@ -223,6 +223,8 @@ class HouseholdsTab(BaseTab):
         While a list loads, the household is also made current once it has arrived."""
         if self.model.loader.pending and household_id is not None:
             self._keep = household_id
+            if self.model.row_of(household_id) < 0:
+                return  # not in the rows on screen: no jump to the first row meanwhile
         row = self.model.row_of(household_id) if household_id is not None else -1
         if row < 0 and self.model.rowCount():
             row, household_id = 0, self.model.id_at(0)
