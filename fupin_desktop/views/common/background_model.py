@@ -50,7 +50,8 @@ class BackgroundTableModel(LazyTableModel):
             return super().reload()
         query, key, desc = self._query, self._sort_key(), self.descending
         self.loading.emit(True)
-        self.loader.load(lambda: query(key, desc), self._arrived, failed=lambda: self.loading.emit(False))
+        self.loader.load(lambda: query(key, desc), self._arrived,
+                         failed=lambda: self.loading.emit(False))
 
     def _arrived(self, result) -> None:
         ids = getattr(result, "ids", result)

@@ -166,9 +166,11 @@ class HouseholdsTab(BaseTab):
 
         self.filters.search_timer.stop()
         # read here, on the GUI thread: the worker gets plain values, never a widget
-        db, filt, year, page = self.ctx.db, self.filters.current_filter(), self.filters.year, self.model.PAGE
+        db, filt, year = self.ctx.db, self.filters.current_filter(), self.filters.year
+        page = self.model.PAGE
         self.model.set_query(
-            lambda key, desc: registry.query(db, filt, key or "code", desc, page_size=page, year=year),
+            lambda key, desc: registry.query(db, filt, key or "code", desc, page_size=page,
+                                             year=year),
             fetch=lambda ids: registry.rows(db, ids, year=year))
 
     @Slot(bool)
