@@ -841,6 +841,10 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
 <context>
     <name>AttendancePage</name>
     <message>
+        <source>Loading attendance…</source>
+        <translation>正在加载考勤…</translation>
+    </message>
+    <message>
         <source>All villages</source>
         <translation>全部行政村</translation>
     </message>
@@ -887,6 +891,10 @@ Item numbers (件号) and box numbers become fixed, as printed on the catalogue 
     <message>
         <source>Print Sign-in Sheet…</source>
         <translation>打印签到考勤表…</translation>
+    </message>
+    <message>
+        <source>Loading the attendance of %1… marks can be entered once it is shown</source>
+        <translation>正在加载%1的考勤…（显示后才能标记）</translation>
     </message>
     <message>
         <source>%1 is closed (payroll printed). Changing its attendance needs a written reason; the difference is paid or recovered in the next open month.</source>
@@ -2132,6 +2140,10 @@ Restore these households and import their rows?</source>
         <translation>帮扶责任人</translation>
     </message>
     <message>
+        <source>Loading households…</source>
+        <translation>正在加载户信息…</translation>
+    </message>
+    <message>
         <source>Per-capita net income below the monitoring threshold</source>
         <translation>人均纯收入低于监测线</translation>
     </message>
@@ -2166,6 +2178,10 @@ Restore these households and import their rows?</source>
     <message>
         <source>Members</source>
         <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在读取…</translation>
     </message>
     <message>
         <source>Members of %1 (%2)</source>

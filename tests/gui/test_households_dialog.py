@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from fupin_desktop.services.households import edit as households, registry
 from fupin_desktop.services import settings
+from tests.gui.waiting import wait_loaded
 
 
 @pytest.fixture
@@ -35,6 +36,7 @@ def tab(qtbot, demo_db):
     t.resize(1300, 800)
     t.show()
     qtbot.waitExposed(t)
+    wait_loaded(qtbot, t)  # the register is read in a worker once shown
     return t
 
 
@@ -42,6 +44,7 @@ def _open(qtbot, tab, row: int = 0, monitored: bool | None = None):
     if monitored is not None:
         box = tab.filters.category_box
         box.setCurrentIndex(box.findData("__any__" if monitored else "__none__"))
+        wait_loaded(qtbot, tab)
     tab.table.setFocus()
     tab.table.selectRow(row)
     qtbot.keyClick(tab.table, Qt.Key.Key_Return)  # Enter opens

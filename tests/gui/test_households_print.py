@@ -13,6 +13,7 @@ from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text, pag
 from fupin_desktop.services.households import registry
 from fupin_desktop.views.households import printing as households_print
 from fupin_desktop.views.common import print_preview
+from tests.gui.waiting import wait_loaded
 
 
 @pytest.fixture
@@ -26,6 +27,7 @@ def tab(qtbot, demo_db, monkeypatch, tmp_path):
     qtbot.addWidget(t)
     t.show()
     qtbot.waitExposed(t)
+    wait_loaded(qtbot, t)  # the register is read in a worker once shown
     t.opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: t.opened.append(url.toLocalFile()))
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate
 
+from tests.gui.waiting import wait_loaded
+
 
 def test_overview_tab_draws_and_saves_png(qtbot, window_for, demo_db, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
@@ -41,6 +43,7 @@ def test_clicking_a_bar_opens_the_list_behind_it(qtbot, window_for, demo_db, tmp
         w.show_tab("OverviewTab")
         chart = tab.charts[key]
         qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=chart.bar_center(index))
+        wait_loaded(qtbot, households)  # the register is read in a worker
 
     # a village: the register of that village, nothing else filtered
     village, n = tab.data.by_village[1]

@@ -15,6 +15,7 @@ from fupin_desktop.services.posts.attendance import list_corrections, month_grid
 from fupin_desktop.services.posts.payroll import close_month
 from fupin_desktop.views.posts.grid_model import FIXED
 from fupin_desktop.views.posts.widgets import ReasonDialog
+from tests.gui.waiting import wait_loaded
 from tests.unit import _posts_data as d
 
 OCT = dt.date(2025, 10, 1)
@@ -48,6 +49,7 @@ def page(qtbot, db, workers):
     qtbot.waitExposed(tab)
     p = tab.show_page("attendance")
     p.month.set_month(OCT)
+    wait_loaded(qtbot, p)  # the grid is read in a worker
     p.tab = tab
     return p
 
@@ -141,6 +143,7 @@ def test_a_closed_month_asks_for_a_reason_and_records_a_correction(qtbot, page, 
     set_marks(db, OCT, [(full, day, "P") for day in range(1, 23)] + [(full, 23, "A")])
     close_month(db, OCT, allow_missing_attendance=True, today=dt.date(2025, 11, 5))
     page.reload()
+    wait_loaded(qtbot, page)
     assert page.model.grid.closed and page.banner.isVisible()
     r = _row(page, full)
     # cancelling the reason changes nothing
@@ -178,6 +181,7 @@ def test_a_grid_changed_by_another_clerk_is_refused_and_reloaded(qtbot, page, db
     set_marks(db, OCT, [(full, 2, "S")])  # another clerk, meanwhile
     qtbot.keyClick(page.view, Qt.Key.Key_4)
     assert page.save_pending() is False
+    wait_loaded(qtbot, page)  # reloaded: what is stored
     assert warnings and "他人修改" in warnings[0]
     assert _cell(page, _row(page, full), 2).data() == "病"  # the grid shows what is stored
     assert {row.assignment_id: row for row in month_grid(db, OCT).rows}[full].marks[1] == "S"
@@ -187,8 +191,10 @@ def test_day_columns_keep_their_width_from_a_30_to_a_31_day_month(qtbot, page):
     from fupin_desktop.views.posts.grid_model import AttendanceView
 
     page.month.set_month(dt.date(2025, 11, 1))  # 30 days: column 31 is the 出勤 total
+    wait_loaded(qtbot, page)
     assert page.model.days == 30
     page.month.set_month(OCT)  # 31 days: column 31 is day 31 again
+    wait_loaded(qtbot, page)
     assert page.model.days == 31
     widths = {page.view.columnWidth(FIXED + day - 1) for day in range(1, 32)}
     assert widths == {AttendanceView.DAY_WIDTH}
@@ -207,6 +213,7 @@ def test_fill_a_range_skipping_sundays(qtbot, page, db, workers, monkeypatch):
 
     monkeypatch.setattr(FillDialog, "exec", fake_exec)
     page.fill()
+    wait_loaded(qtbot, page)
     by_id = {row.assignment_id: row for row in month_grid(db, OCT).rows}
     sundays = [day for day in range(1, 32) if dt.date(2025, 10, day).weekday() == 6]
     assert all(by_id[full].marks[day - 1] == "." for day in sundays)
@@ -214,3 +221,69 @@ def test_fill_a_range_skipping_sundays(qtbot, page, db, workers, monkeypatch):
     assert by_id[late].marks[:15] == "." * 15  # before the start: left alone
     assert by_id[late].present == sum(1 for day in range(16, 32) if day not in sundays)
     assert _total(page, _row(page, full), 0) == str(31 - len(sundays))  # the grid was reloaded
+
+
+def test_a_month_loads_in_a_worker_the_grid_takes_no_marks_meanwhile_and_the_newest_wins(
+        qtbot, page, db, workers, monkeypatch):
+    """Issue 11: the grid is read off the GUI thread. Marks typed before switching month are
+    saved first (as before); while the next month loads the grid is greyed with 正在加载… and
+    takes no marks (the arriving data would replace them); a month the clerk left before it
+    arrived is dropped."""
+    import threading
+    import time
+
+    from fupin_desktop.services.posts import attendance
+    from fupin_desktop.views.common.tasks import running_tasks
+
+    full, _late = workers
+    nov, dec = dt.date(2025, 11, 1), dt.date(2025, 12, 1)
+    release = threading.Event()
+    real = attendance.month_grid
+
+    def slow_grid(db_, month, *a, **k):
+        if month == nov:
+            release.wait(3)
+        return real(db_, month, *a, **k)
+
+    monkeypatch.setattr(attendance, "month_grid", slow_grid)
+    r = _row(page, full)
+    _go(qtbot, page, r, 1)
+    qtbot.keyClick(page.view, Qt.Key.Key_1)  # typed, not saved yet
+    assert page.model.pending
+    start = time.monotonic()
+    page.month.set_month(nov)
+    assert time.monotonic() - start < 1.5  # the window did not wait for November
+    assert month_grid(db, OCT).rows[_row(page, full)].marks[0] == "P"  # saved before leaving
+    assert page.loader.pending and not page.view.isEnabled()
+    assert "正在加载" in page.summary.text()
+    assert not page.buttons["P"].isEnabled() and not page.fill_button.isEnabled()
+    qtbot.wait(50)  # events flow while it loads
+    page.mark([(r, 2)], "P")  # a mark that reaches the page anyway is refused
+    assert not page.model.pending and page.model.grid.month == OCT
+
+    page.month.set_month(dec)  # the clerk moves on before November arrived
+    wait_loaded(qtbot, page)
+    assert page.model.grid.month == dec and page.view.isEnabled()
+    assert page.buttons["P"].isEnabled() and "正在加载" not in page.summary.text()
+    release.set()  # November ends last: dropped
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=10_000)
+    assert page.model.grid.month == dec and page.view.isEnabled()
+
+
+def test_a_month_that_fails_to_load_leaves_the_grid_usable(qtbot, page, db, workers, monkeypatch):
+    """The error is shown and the grid (still the month before) takes marks again."""
+    from fupin_desktop.errors import UserError
+    from fupin_desktop.services.posts import attendance
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+
+    def broken(*_a, **_k):
+        raise UserError("数据库暂时无法读取，请稍后重试")
+
+    monkeypatch.setattr(attendance, "month_grid", broken)
+    page.month.set_month(dt.date(2025, 11, 1))
+    wait_loaded(qtbot, page)
+    assert warnings and "无法读取" in warnings[0]
+    assert page.view.isEnabled() and page.buttons["P"].isEnabled()
+    assert "正在加载" not in page.summary.text()

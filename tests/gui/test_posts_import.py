@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from tests.gui.waiting import wait_loaded
+
 
 @pytest.fixture
 def tab(qtbot, db, samples):
@@ -65,6 +67,7 @@ def test_roster_then_attendance(qtbot, tab, samples, tmp_path, monkeypatch):
     att = tab.show_page("attendance")
     att.month.set_month(dt.date(2025, 10, 1))
     att.reload()
+    wait_loaded(qtbot, att)  # the grid is read in a worker
     assert all(r.present == 0 for r in att.model.rows)
     preview.accept()
     qtbot.waitUntil(lambda: getattr(tab, "import_task", None) is not None)
@@ -75,6 +78,7 @@ def test_roster_then_attendance(qtbot, tab, samples, tmp_path, monkeypatch):
     att = tab.show_page("attendance")
     att.month.set_month(dt.date(2025, 10, 1))
     att.reload()
+    wait_loaded(qtbot, att)  # the grid is read in a worker
     by_name = {r.worker_name: r for r in att.model.rows}
     assert (by_name["郭红"].present, by_name["郭红"].absent) == (25, 2)  # as the sheet says
 
@@ -92,4 +96,5 @@ def test_cancelling_the_attendance_preview_writes_nothing(qtbot, tab, samples):
     att = tab.show_page("attendance")
     att.month.set_month(dt.date(2025, 10, 1))
     att.reload()
+    wait_loaded(qtbot, att)  # the grid is read in a worker
     assert all(r.present == 0 for r in att.model.rows)

@@ -19,6 +19,7 @@ from fupin_desktop.reports.pdfcheck import all_fonts_embedded, extract_text
 from fupin_desktop.services.posts.attendance import set_marks
 from fupin_desktop.services.posts.payroll import is_month_closed
 from fupin_desktop.views.common import print_preview
+from tests.gui.waiting import wait_loaded
 from tests.unit import _posts_data as d
 
 OCT = dt.date(2025, 10, 1)
@@ -126,6 +127,7 @@ def test_close_month_and_print_the_payroll(qtbot, page, db, tmp_path, monkeypatc
     att = page.tab.show_page("attendance")
     att.month.set_month(OCT)
     att.reload()
+    wait_loaded(qtbot, att)  # the grid is read in a worker
     assert att.model.grid.closed and att.banner.isVisible()
 
 

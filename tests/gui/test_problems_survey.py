@@ -12,6 +12,7 @@ from fupin_desktop.services.problems import tracking as ps
 from fupin_desktop.services.problems import survey as svc
 
 from ..unit._problems_data import CODES, make_register
+from .waiting import wait_loaded
 
 
 @pytest.fixture
@@ -148,6 +149,7 @@ def test_households_tab_opens_the_survey_form_and_main_window_has_the_page(qtbot
     titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
     assert "问题整改" in titles
     tab = w.show_tab("HouseholdsTab")
+    wait_loaded(qtbot, tab)
     tab.select_id(tab.model.ids[0])
     tab.survey_action.trigger()
     assert tab.survey_dialog is not None and tab.survey_dialog.code in CODES

@@ -19,9 +19,11 @@ class ListLoader:
         self._generation = 0
         self.pending = False  # tests and the page wait on this
 
-    def load(self, fetch: Callable[[], T], show: Callable[[T], None]) -> None:
+    def load(self, fetch: Callable[[], T], show: Callable[[T], None],
+             failed: Callable[[], None] | None = None) -> None:
         """``fetch()`` in a worker (a read: closing the window drops it), ``show(result)`` on the
-        GUI thread if no newer load started meanwhile; an error is shown as any task's is."""
+        GUI thread if no newer load started meanwhile; an error is shown as any task's is, then
+        ``failed()`` lets the page leave its loading state."""
         self._generation += 1
         generation = self._generation
         self.pending = True
@@ -31,12 +33,14 @@ class ListLoader:
                 self.pending = False
                 show(result)
 
-        def failed(exc: BaseException) -> None:
+        def errored(exc: BaseException) -> None:
             if generation == self._generation:
                 self.pending = False
                 from .context import show_error
 
                 show_error(self.owner, exc)
+                if failed is not None:
+                    failed()
 
-        run_task(self.owner, self.title, lambda _progress: fetch(), on_result=done, on_error=failed,
+        run_task(self.owner, self.title, lambda _progress: fetch(), on_result=done, on_error=errored,
                  cancellable=False, quiet=True, read_only=True)

@@ -142,8 +142,12 @@ class LazyTableModel(_Cells, QAbstractTableModel):
         self.fetches = 0  # pages fetched since the last reset (tests and the bench read it)
 
     # -- querying ----------------------------------------------------------------------------
-    def set_query(self, query: Callable[[str | None, bool], list[int]]) -> None:
+    def set_query(self, query: Callable[[str | None, bool], list[int]],
+                  fetch: Callable[[list[int]], list] | None = None) -> None:
+        """A new filter; ``fetch`` replaces the row fetch when the rows depend on it too."""
         self._query = query
+        if fetch is not None:
+            self._fetch = fetch
         self.reload()
 
     def reload(self) -> None:
@@ -199,16 +203,24 @@ class LazyTableModel(_Cells, QAbstractTableModel):
             return None
         page = row // self.PAGE
         rows = self._pages.get(page)
-        if rows is None:
+        if not rows:  # not cached (or its background fetch failed: try once more, now)
             chunk = self._ids[page * self.PAGE:(page + 1) * self.PAGE]
-            rows = {self._row_id(r): r for r in self._fetch(chunk)}
-            self.fetches += 1
-            self._pages[page] = rows
-            while len(self._pages) > self.CACHE_PAGES:
-                self._pages.popitem(last=False)
+            rows = self._store(page, self._fetch(chunk))
         else:
             self._pages.move_to_end(page)
         return rows.get(self._ids[row])
+
+    def _store(self, page: int, fetched: list) -> dict[int, object]:
+        rows = {self._row_id(r): r for r in fetched}
+        self.fetches += 1
+        self._pages[page] = rows
+        while len(self._pages) > self.CACHE_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    def _painted_row(self, row: int):
+        """The row a paint asks for; a subclass may fetch it in the background instead."""
+        return self.record(row)
 
     # -- Qt ----------------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt override
@@ -224,7 +236,7 @@ class LazyTableModel(_Cells, QAbstractTableModel):
             return self.id_at(index.row())
         if role not in _ROLES:
             return None
-        return self._cell(self.record(index.row()), self.columns[index.column()], role)
+        return self._cell(self._painted_row(index.row()), self.columns[index.column()], role)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         return self._header(section, orientation, role)

@@ -9,10 +9,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableView, QToolBar, QVBoxLayout, QWidget,
 )
 
+from ..common.background_model import BackgroundTableModel
 from ..common.base_tab import BaseTab
 from ..common.context import AppContext, show_error
 from .filters import RegistryFilterBar
-from ..common.list_model import Column, LazyTableModel, ListTableModel
+from ..common.list_model import Column, ListTableModel
 
 
 class HouseholdsTab(BaseTab):
@@ -23,6 +24,7 @@ class HouseholdsTab(BaseTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self._villages: list[tuple[int, str]] = []
+        self._keep: int | None = None  # the household to make current when the list arrives
         self._build_actions()
         self.filters = RegistryFilterBar()
         self.filters.changed.connect(self.apply_filter)
@@ -96,9 +98,13 @@ class HouseholdsTab(BaseTab):
                    "per_capita_income", 110),
             Column("helper_name", self.tr("Helper"), "text", "helper", 90),
         ]
-        self.model = LazyTableModel(
-            cols, lambda ids: registry.rows(self.ctx.db, ids, year=self.filters.year),
-            parent=self)
+        # filter, sort and pages are read in workers: typing or scrolling never blocks the window
+        self.model = BackgroundTableModel(
+            cols, lambda ids: registry.rows(self.ctx.db, ids),  # replaced by each filter's
+            owner=self, title=self.tr("Loading households…"), parent=self)
+        self.model.loading.connect(self._loading)
+        self.model.arriving.connect(self._note_current)
+        self.model.loaded.connect(self._list_arrived)
         self.model.highlight = lambda r: bool(getattr(r, "below_threshold", False))
         self.model.highlight_tip = self.tr("Per-capita net income below the monitoring threshold")
         self.table = self._table(self.model)
@@ -159,15 +165,33 @@ class HouseholdsTab(BaseTab):
         from ...services.households import registry
 
         self.filters.search_timer.stop()
-        keep = self.current_id()
-        filt, year = self.filters.current_filter(), self.filters.year
-        try:
-            self.model.set_query(lambda key, desc: registry.ids(
-                self.ctx.db, filt, key or "code", desc, year=year))
-        except Exception as exc:  # noqa: BLE001 - a broken filter must not kill the tab
-            show_error(self, exc)
-            return
-        self.filters.show_count(self.model.rowCount())
+        # read here, on the GUI thread: the worker gets plain values, never a widget
+        db, filt, year = self.ctx.db, self.filters.current_filter(), self.filters.year
+        page = self.model.PAGE
+        self.model.set_query(
+            lambda key, desc: registry.query(db, filt, key or "code", desc, page_size=page,
+                                             year=year),
+            fetch=lambda ids: registry.rows(db, ids, year=year))
+
+    @Slot(bool)
+    def _loading(self, busy: bool) -> None:
+        if busy:
+            self.filters.count_label.setText(self.tr("Loading…"))
+            self.table.viewport().setCursor(Qt.CursorShape.BusyCursor)
+        else:  # shown, or failed (its error was shown): the count is of the rows on screen
+            self.table.viewport().unsetCursor()
+            self.filters.show_count(self.model.rowCount())
+
+    @Slot()
+    def _note_current(self) -> None:
+        # the row the clerk has now (they may have clicked while the list loaded), unless a
+        # caller asked for a household the arriving list will hold
+        if self._keep is None:
+            self._keep = self.current_id()
+
+    @Slot()
+    def _list_arrived(self) -> None:
+        keep, self._keep = self._keep, None
         self.select_id(keep)
 
     def show_filtered(self, **filters) -> None:
@@ -178,9 +202,7 @@ class HouseholdsTab(BaseTab):
 
     @Slot()
     def _search_enter(self) -> None:
-        self.apply_filter()
-        if self.model.rowCount() and self.current_id() is None:
-            self.table.selectRow(0)
+        self.apply_filter()  # the first match becomes current when the list arrives
         self.table.setFocus()
 
     @Slot()
@@ -199,7 +221,12 @@ class HouseholdsTab(BaseTab):
 
     def select_id(self, household_id: int | None) -> None:
         """Make ``household_id`` current (or the first row when it is not shown any more), so
-        Enter opens something and the members below always belong to the highlighted row."""
+        Enter opens something and the members below always belong to the highlighted row.
+        While a list loads, the household is also made current once it has arrived."""
+        if self.model.loader.pending and household_id is not None:
+            self._keep = household_id
+            if self.model.row_of(household_id) < 0:
+                return  # not in the rows on screen: no jump to the first row meanwhile
         row = self.model.row_of(household_id) if household_id is not None else -1
         if row < 0 and self.model.rowCount():
             row, household_id = 0, self.model.id_at(0)

@@ -6,6 +6,10 @@ once with the totals and are saved together a moment later (or with Ctrl+S, or w
 village or page changes) in one ``set_marks`` call that carries the grid's versions, so a grid
 another clerk changed meanwhile is refused instead of overwriting. A closed month asks for a
 written reason first; the service turns the change into a correction line of the next open month.
+
+The month's grid is read in a worker (only the newest load is shown). Marks typed before a reload
+are saved first, as always; while the grid loads it takes no marks (greyed, 正在加载…), since the
+arriving data would replace them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ...models.posts import (
     MARK_ABSENT, MARK_NONE, MARK_PERSONAL_LEAVE, MARK_PRESENT, MARK_SICK_LEAVE,
 )
 from ...domain.posts_calendar import LABELS, SYMBOLS, month_text
+from ..common.background_load import ListLoader
 from ..common.context import show_error
 from ..common.widgets import set_villages, village_combo
 from .grid_model import FIXED, AttendanceModel, AttendanceView
@@ -81,6 +86,8 @@ class AttendancePage(QWidget):
         super().__init__(parent)
         self.ctx, self.notify = ctx, notify
         self.reason: str | None = None  # written reason for changing a closed month
+        self.loader = ListLoader(self, self.tr("Loading attendance…"))
+        self._refocus = False  # the grid had the focus when a load greyed it
         self.month = MonthPicker()
         self.village = village_combo(self.tr("All villages"))
         self.search = QLineEdit()
@@ -166,7 +173,9 @@ class AttendancePage(QWidget):
         self.search.selectAll()
 
     def _search_enter(self) -> None:
-        self.reload()
+        self.reload(then=self._enter_grid)
+
+    def _enter_grid(self) -> None:
         if self.model.rowCount():
             self.view.setFocus()
             if not self.view.currentIndex().isValid():
@@ -177,8 +186,9 @@ class AttendancePage(QWidget):
         self.save_pending()
         self.reload()
 
-    def reload(self, keep=None) -> None:
-        """Load the grid for the month, village and search shown (unsaved marks are saved first)."""
+    def reload(self, keep=None, then=None) -> None:
+        """Load the grid for the month, village and search shown (unsaved marks are saved first);
+        ``then()`` runs once it is shown."""
         from ...services.posts.attendance import month_grid
 
         self.search_timer.stop()
@@ -187,13 +197,41 @@ class AttendancePage(QWidget):
         cur = self.view.currentIndex()
         keep_aid = self.model.rows[cur.row()].assignment_id if cur.isValid() and self.model.rows else None
         keep_col = cur.column() if cur.isValid() else FIXED
+        # plain values for the worker; a load started later (another month) replaces this one
+        db, month, vid = self.ctx.db, self.month.month(), self.village.currentData()
+        search = self.search.text().strip() or None
+        self._set_loading(True)
+        self.loader.load(lambda: month_grid(db, month, village_id=vid, search=search),
+                         lambda grid: self._show_grid(grid, keep_aid, keep_col, then),
+                         failed=self._load_failed)
+
+    def _load_failed(self) -> None:
+        self._set_loading(False)  # the error was shown; the grid shown before stays usable
+        self._show_state()
+
+    def _set_loading(self, busy: bool) -> None:
+        """While a grid loads it takes no marks: the data on its way would replace them."""
+        if busy and self.view.isEnabled():
+            self._refocus = self.view.hasFocus()
+        self.view.setEnabled(not busy)
+        for b in (*self.buttons.values(), self.fill_button):
+            b.setEnabled(not busy)
+        if busy:
+            self.view.setCursor(Qt.CursorShape.BusyCursor)
+            self.banner.hide()  # it speaks of the month still greyed, not of the one coming
+            # the greyed grid is still the old month: say which one is coming
+            self.summary.setText(self.tr("Loading the attendance of %1… marks can be entered "
+                                         "once it is shown")
+                                 .replace("%1", month_text(self.month.month())))
+        else:
+            self.view.unsetCursor()
+            self._update_summary()
+            if self._refocus:
+                self._refocus = False
+                self.view.setFocus()
+
+    def _show_grid(self, grid, keep_aid, keep_col, then) -> None:
         old_month = self.model.grid.month if self.model.grid is not None else None
-        try:
-            grid = month_grid(self.ctx.db, self.month.month(), village_id=self.village.currentData(),
-                              search=self.search.text().strip() or None)
-        except Exception as exc:  # noqa: BLE001 - shown, the tab stays usable
-            show_error(self, exc)
-            return
         if grid.month != old_month:
             self.reason = None  # a reason is given for one month's changes
         self.model.set_grid(grid)
@@ -203,7 +241,10 @@ class AttendancePage(QWidget):
             self.view.selectionModel().setCurrentIndex(
                 idx, QItemSelectionModel.SelectionFlag.ClearAndSelect)
             self.view.scrollTo(idx)
+        self._set_loading(False)
         self._show_state()
+        if then is not None:
+            then()
 
     def _show_state(self) -> None:
         grid = self.model.grid
@@ -247,7 +288,7 @@ class AttendancePage(QWidget):
 
     @Slot(list, str)
     def mark(self, cells: list, mark: str) -> None:
-        if self.model.grid is None or not cells:
+        if self.model.grid is None or not cells or self.loader.pending:
             return
         if not self._reason_for_closed_month():
             return
@@ -306,7 +347,7 @@ class AttendancePage(QWidget):
         from ...services.posts.attendance import fill_range
 
         grid = self.model.grid
-        if grid is None or not self.model.rows:
+        if grid is None or not self.model.rows or self.loader.pending:
             return
         cells = self.view.day_cells()
         rows = sorted({r for r, _d in cells})
