@@ -96,9 +96,14 @@ def build_package(
     state_path: Path | None = None,
     built_on: dt.date | None = None,
     existing_boxes: Sequence[Box] = (),
+    finalize: bool = True,
+    recheck: bool = True,
 ) -> BuildResult:
     """``existing_boxes``: a closed year's stored boxes, kept as printed; later items go into
-    new boxes after them (never a silent re-pack)."""
+    new boxes after them (never a silent re-pack). ``finalize=False``: stop once the items are
+    rendered and boxed (no catalogue, no bag: a second pass with the paper documents follows).
+    ``recheck=False``: an item whose fingerprint and size match the state is taken without
+    hashing it again (for that second pass: the first one has just hashed or written it)."""
     settings.validate()
     out_dir = Path(out_dir)
     state_path = state_path or default_state_path(out_dir)
@@ -136,7 +141,8 @@ def build_package(
         prev = state.get(code)
         target = Path(job.target)
         if prev and prev["fp"] == fps[code] and target.is_file() and \
-                target.stat().st_size == prev["size"] and bagit.file_sha256(target) == prev["sha256"]:
+                target.stat().st_size == prev["size"] and (
+                    not recheck or bagit.file_sha256(target) == prev["sha256"]):
             done[code] = ItemDone(code, prev["pages"], prev["sha256"], prev["size"])
         else:
             jobs.append(job)
@@ -171,6 +177,11 @@ def build_package(
     boxes = assign_boxes(numbered, settings.box_thickness_mm, settings.box_capacities,
                          category_order=settings.category_codes(),
                          retention_order=settings.retention_order, existing=existing_boxes)
+    if not finalize:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        times["total"] = time.perf_counter() - t0
+        return BuildResult(out_dir, numbered, boxes, box_problems(boxes, settings.box_capacities),
+                           rendered=len(jobs), skipped=skipped, seconds=times)
     digests = {f"data/{code}.pdf": d.sha256 for code, d in done.items()}
     others = _write_extras(extra_documents, data_dir, settings, digests, state, tmp_dir)
     _save_state(state_path, state)

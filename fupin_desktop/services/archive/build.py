@@ -101,7 +101,10 @@ def build_year(db, year: int, out_dir: Path | str, progress: Progress | None = N
             existing = core_boxes(stored_boxes(s, year), [p.item for p in plan.items])
         kw["existing_boxes"] = existing
     state = default_state_path(out_dir)
-    first = build_package(pitems, plan.settings, out_dir, progress, cancel, state_path=state, **kw)
+    # the first pass renders and boxes the items; the paper documents need its boxes, and the
+    # second pass writes them, the catalogue and the bag (trusting the items just checked)
+    first = build_package(pitems, plan.settings, out_dir, progress, cancel, state_path=state,
+                          finalize=False, **kw)
     _store_pages(db, plan, first.items)
     progress(len(pitems), len(pitems), "正在生成目录、盒脊和备考表…")
     # the paper documents show the boxes the catalogue XML lists (a closed year's changes are
@@ -109,7 +112,7 @@ def build_year(db, year: int, out_dir: Path | str, progress: Progress | None = N
     paper = make_paper(plan, first.items, first.boxes, box_notes(db, year))
     docs = extra_documents(paper)
     final = build_package(pitems, plan.settings, out_dir, progress, cancel, state_path=state,
-                          extra_documents=docs, **kw)
+                          extra_documents=docs, recheck=False, **kw)
     warnings = list(final.warnings)
     if plan.closed:
         warnings += _closed_changes(plan, final.items)
