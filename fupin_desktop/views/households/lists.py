@@ -88,8 +88,9 @@ class RecordDialog(QDialog):
         self.banner.setVisible(bool(text))
 
 
-class ListPage(QWidget):
-    """A table of records with 新增 / 编辑 buttons (Enter or double-click edits)."""
+class HouseholdListPage(QWidget):
+    """One of the household dialog's lists (members, measures, visits): a table of records with
+    新增 / 编辑 buttons (Enter or double-click edits)."""
 
     changed = Signal()
 
@@ -177,7 +178,7 @@ def visit_columns() -> list[Column]:
                    width=250)]
 
 
-class MeasuresPage(ListPage):
+class MeasuresPage(HouseholdListPage):
     def __init__(self, db, parent: QWidget | None = None):
         super().__init__(measure_columns(), parent)
         self.db = db
@@ -210,7 +211,7 @@ class MeasuresPage(ListPage):
         return update_measure(self.db, form, correction=correction)
 
 
-class VisitsPage(ListPage):
+class VisitsPage(HouseholdListPage):
     def __init__(self, db, parent: QWidget | None = None):
         super().__init__(visit_columns(), parent)
         self.db = db

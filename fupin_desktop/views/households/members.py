@@ -10,11 +10,11 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from ...models import MEMBER_STATUSES, RELATIONS
-from .lists import FieldSpec, ListPage, RecordDialog
+from .lists import FieldSpec, HouseholdListPage, RecordDialog
 from ..common.list_model import Column
 
 
-class MembersPage(ListPage):
+class MembersPage(HouseholdListPage):
     def __init__(self, db, parent: QWidget | None = None):
         super().__init__([
             Column("name", self.tr("Full name"), width=80),
