@@ -20,15 +20,16 @@ import functools
 import gc
 import os
 from collections.abc import Callable
-from operator import itemgetter
 
 from fupin_desktop.domain import field_specs as fs
 from fupin_desktop.importers.result import ImportIssue, ImportResult
 from fupin_desktop.importers.sheet import SheetReader, open_sheet
-from fupin_desktop.domain.bankcard import luhn_ok, normalize_account
+from fupin_desktop.domain.bankcard import luhn_ok
 from fupin_desktop.domain.idcard import check_fields
-from fupin_desktop.domain.normalize import (
-    clean_text, digits_text, parse_amount, parse_bool_cn, parse_date, parse_int,
+from fupin_desktop.domain.normalize import clean_text, digits_text, parse_bool_cn, parse_date
+from fupin_desktop.importers.national_cells import (
+    COMBO, COMBO_FIELDS, MEMBER_READERS, READERS, TEXT_READER, Bad, CellCache, free_text,
+    member_values, phone_text,
 )
 
 from fupin_desktop.importers.national_records import (  # noqa: F401 - re-exported
@@ -45,131 +46,7 @@ _I_NAME = _NH + M_FIELDS.index("name")
 _I_RELATION = M_FIELDS.index("relation")
 
 
-def _flag(v: object) -> bool:
-    """Measure columns hold 是 or nothing: empty (handled by the caller) means no."""
-    return bool(parse_bool_cn(v))
-
-
-def _phone(v: object) -> str | None:
-    return digits_text(v, "电话号码")
-
-
-def _account(v: object) -> str | None:
-    s = digits_text(v, "银行账号")
-    return normalize_account(s) or None if s else None
-
-
-# How each household field is read, and the warning code when it cannot be read.
-_READERS: dict[str, tuple[Callable[[object], object], str]] = {
-    "monitoring_date": (parse_date, "bad-date"),
-    "elimination_date": (parse_date, "bad-date"),
-    "family_size": (parse_int, "bad-number"),
-    "phone": (_phone, "bad-phone"),
-    "helper_phone": (_phone, "bad-phone"),
-    "bank_account": (_account, "bank-not-text"),
-    **{f: (parse_bool_cn, "bad-flag") for f in ("risk_eliminated", "dangerous_house",
-                                                "safe_water", "dibao", "tekun")},
-    **{f: (parse_amount, "bad-amount") for f in (
-        "per_capita_income", "elimination_per_capita", "net_income", "wage_income", "business_income", "property_income",
-        "transfer_income", "business_expense", "compliant_self_paid")},
-    **{f: (_flag, "bad-flag") for f in HOUSEHOLD_COLUMNS if f.startswith("measure_")},
-}
-_TEXT_READER = (clean_text, "bad-value")
 _PER_MEMBER_FLAGS = frozenset({"dibao", "tekun"})  # per member row (see _Parser.flags_of)
-
-
-def free_text(v: object) -> str | None:
-    """Free text (address, notes) kept as typed: trimmed, but no NFKC, so full-width
-    punctuation （，） survives a round trip through our own backup."""
-    if v.__class__ is str:
-        return v.strip() or None
-    return clean_text(v)
-
-
-_READERS.update({
-    "poverty_exit_year": (parse_int, "bad-number"),
-    "income_persons": (parse_int, "bad-number"),
-    **{f: (parse_bool_cn, "bad-flag") for f in ("food_secure", "clothing_secure",
-                                                "education_secure", "medical_secure",
-                                                "housing_secure")},
-    "address": (free_text, "bad-value"),
-    "note": (free_text, "bad-value"),
-})
-
-# member fields that are parsed (the rest are text): field -> (reader, warning code)
-_MEMBER_READERS: dict[str, tuple[Callable[[object], object], str]] = {
-    "work_months": (parse_int, "bad-number"),
-    "basic_medical_insurance": (parse_bool_cn, "bad-flag"),
-    "critical_illness_insurance": (parse_bool_cn, "bad-flag"),
-    "pension_insurance": (parse_bool_cn, "bad-flag"),
-    "member_phone": (_phone, "bad-phone"),
-    "employee_medical_insurance": (parse_bool_cn, "bad-flag"),
-    "out_of_school_reason": (clean_text, "bad-value"),
-}
-
-
-class _Bad:
-    """A cached parse failure: the same bad text on many rows warns on each of them."""
-
-    __slots__ = ("message",)
-
-    def __init__(self, message: str):
-        self.message = message
-
-
-class _Cache:
-    """Raw cell -> parsed value for one reader. Exports repeat the same few values (汉族, 初中,
-    是, 0.0, 12000.0) on every row; a dict lookup is cheaper than NFKC or Decimal each time.
-    ``bool`` cells bypass it (True == 1 would collide with the number 1)."""
-
-    __slots__ = ("fn", "data")
-
-    def __init__(self, fn: Callable[[object], object]):
-        self.fn = fn
-        self.data: dict[object, object] = {None: None, "": fn("") if fn is not _flag else False}
-
-    def __call__(self, raw: object) -> object:
-        if raw.__class__ is bool:
-            return self.compute(raw)
-        try:
-            return self.data[raw]
-        except KeyError:
-            return self.miss(raw)
-
-    def miss(self, raw: object) -> object:
-        value = self.compute(raw)
-        if len(self.data) < 50_000:
-            self.data[raw] = value
-        return value
-
-    def compute(self, raw: object) -> object:
-        try:
-            return self.fn(raw)
-        except ValueError as exc:
-            return _Bad(str(exc))
-
-
-def _member_values(id_type, ethnicity, relation, education, school, health, skill, months,
-                   medical, critical, pension) -> tuple:
-    """Normalised member columns 2–15 (all but name, ID, sex, birth date and phone), with
-    ``_Bad`` markers for values that cannot be read. Cached per distinct combination."""
-    out = []
-    for v in (id_type, ethnicity, relation, education, school, health, skill):
-        out.append(clean_text(v))
-    for v, fn in ((months, parse_int), (medical, parse_bool_cn), (critical, parse_bool_cn),
-                  (pension, parse_bool_cn)):
-        try:
-            out.append(fn(v))
-        except ValueError as exc:
-            out.append(_Bad(str(exc)))
-    return tuple(out)
-
-
-# member cells that make up the cache key of _member_values, by position in M_FIELDS
-_COMBO = itemgetter(1, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14)
-_COMBO_FIELDS = ("id_type", "ethnicity", "relation", "education", "school_status", "health",
-                 "labour_skill", "work_months", "basic_medical_insurance",
-                 "critical_illness_insurance", "pension_insurance")
 
 
 _spec_of = functools.lru_cache(maxsize=None)(fs.spec)  # field name -> its spec, looked up once
@@ -195,11 +72,11 @@ class _Parser:
         # (field, value) pairs that passed their spec unchanged: the same 汉族, 小学, 村名 and
         # amounts come back on most rows, so each is checked once (names are too varied to keep)
         self.passed: set[tuple[str, type, object]] = set()
-        caches: dict[Callable, _Cache] = {}
+        caches: dict[Callable, CellCache] = {}
 
-        def cached(fn: Callable[[object], object]) -> _Cache:
+        def cached(fn: Callable[[object], object]) -> CellCache:
             if fn not in caches:
-                caches[fn] = _Cache(fn)
+                caches[fn] = CellCache(fn)
             return caches[fn]
 
         present = reader.columns
@@ -208,11 +85,11 @@ class _Parser:
         self.hh_plan = []
         for i, f in enumerate(HH_FIELDS):
             if f in present and i != _I_CODE:
-                fn, warn_code = _READERS.get(f, _TEXT_READER)
+                fn, warn_code = READERS.get(f, TEXT_READER)
                 cache = cached(fn)
                 self.hh_plan.append((i, f, cache.data, cache, warn_code))
         self.combos: dict[tuple, tuple] = {}
-        self.phone = cached(_phone)
+        self.phone = cached(phone_text)
         self.flag = cached(parse_bool_cn)
         self.text = cached(clean_text)
         # 享受低保/特困 sit among the household columns but are the member's own on its row
@@ -229,7 +106,7 @@ class _Parser:
         if household:
             self.rejected_in[household] = self.rejected_in.get(household, 0) + 1
 
-    def bad_value(self, row: int, code: str, fname: str, bad: _Bad, household: str,
+    def bad_value(self, row: int, code: str, fname: str, bad: Bad, household: str,
                   name: str | None = None) -> None:
         self.warn(row, code, f"第{row}行“{self.h(fname)}”：{bad.message}；该项已留空，请核对后补录",
                   fname, household, name)
@@ -270,10 +147,10 @@ class _Parser:
             if v is None or v == "":
                 continue
             # the cache, inlined: this runs for every field of 40,000 households
-            value = known.get(v, _Bad) if v.__class__ is not bool else _Bad
-            if value is _Bad:
+            value = known.get(v, Bad) if v.__class__ is not bool else Bad
+            if value is Bad:
                 value = cache(v)
-            if value.__class__ is _Bad:
+            if value.__class__ is Bad:
                 self.bad_value(row, warn_code, fname, value, code)
                 continue
             if value.__class__ is not bool:
@@ -298,7 +175,7 @@ class _Parser:
             if v is None or v == "" or v == first[i] or fname in _PER_MEMBER_FLAGS:
                 continue
             new = read(v)
-            if new.__class__ is _Bad or new is None:
+            if new.__class__ is Bad or new is None:
                 continue  # a bad value on a repeated row is not worth a second warning
             if new.__class__ is not bool:
                 sp = fs.spec(fname)
@@ -339,7 +216,7 @@ class _Parser:
             if v is None or v == "":
                 continue
             value = self.flag(v)
-            if value.__class__ is _Bad:
+            if value.__class__ is Bad:
                 continue  # the household field warned about it already (first row) or skips it
             setattr(rec, fname, value)
             if value and not getattr(hh, fname):
@@ -381,11 +258,11 @@ class _Parser:
             return False
         self.seen_ids[idno] = (row, code)
 
-        key = _COMBO(m)
+        key = COMBO(m)
         # a boolean cell would hit the entry of 1/0 (True == 1): those rows skip the cache
         values = self.combos.get(key) if bool not in map(type, key) else None
         if values is None:
-            values = _member_values(*key)
+            values = member_values(*key)
             if len(self.combos) < 100_000 and bool not in map(type, key):
                 self.combos[key] = values
         tel = self.phone(phone) if phone else None
@@ -396,8 +273,8 @@ class _Parser:
             rec.out_of_school_reason = self.text(reason)
         if m[18] or m[19] or m[20]:  # 人员状态 etc.: only our own backups carry them
             self._status(rec, *m[18:21])
-        if (tel.__class__ is _Bad or _Bad in map(type, values)
-                or rec.employee_medical_insurance.__class__ is _Bad):
+        if (tel.__class__ is Bad or Bad in map(type, values)
+                or rec.employee_medical_insurance.__class__ is Bad):
             self._bad_member_values(rec)
         for fname in _SPEC_MEMBER_FIELDS:
             v = getattr(rec, fname)
@@ -433,17 +310,17 @@ class _Parser:
         try:
             rec.status_date = parse_date(status_date) if status_date else None
         except ValueError as exc:
-            self.bad_value(rec.row, "bad-date", "status_date", _Bad(str(exc)),
+            self.bad_value(rec.row, "bad-date", "status_date", Bad(str(exc)),
                            rec.household_code, rec.name)
         rec.status_note = free_text(status_note) if status_note else None
 
     def _bad_member_values(self, rec: MemberRecord) -> None:
         """Warn about (and empty) member cells that could not be read."""
-        for fname in (*_COMBO_FIELDS, "member_phone", "employee_medical_insurance"):
+        for fname in (*COMBO_FIELDS, "member_phone", "employee_medical_insurance"):
             value = getattr(rec, fname)
-            if value.__class__ is _Bad:
+            if value.__class__ is Bad:
                 setattr(rec, fname, None)
-                code = _MEMBER_READERS.get(fname, _TEXT_READER)[1]
+                code = MEMBER_READERS.get(fname, TEXT_READER)[1]
                 self.bad_value(rec.row, code, fname, value, rec.household_code, rec.name)
 
     def _check_sex(self, rec: MemberRecord, raw: object) -> None:
@@ -531,7 +408,7 @@ assert MEMBER_RECORD_FIELDS[6:] == ("id_type", "ethnicity", "relation", "educati
                                     "school_status", "health", "labour_skill",
                                     *_PARSED_MEMBER_FIELDS, *_EXTRA_MEMBER_FIELDS, "dibao", "tekun",
                                     "status", "status_date", "status_note")
-assert tuple(_MEMBER_READERS) == _PARSED_MEMBER_FIELDS + _EXTRA_MEMBER_FIELDS
+assert tuple(MEMBER_READERS) == _PARSED_MEMBER_FIELDS + _EXTRA_MEMBER_FIELDS
 
 
 def _is_blank_member(m: tuple) -> bool:
