@@ -47,7 +47,7 @@ except ImportError:  # pragma: no cover - depends on the installation
     import zlib as _zlib
 
 from .guard_cells import (REF, ROW_OR_CELL, TAG_START, attr_r, cell_ref, col_index, col_name,
-                          prefilter, prefixed_cell)
+                          native_scan, prefilter, prefixed_cell)
 from .guard_limits import DEFAULT_LIMITS, LIMIT_LABELS, MB, Limits, limits_from_env  # noqa: F401
 
 
@@ -350,31 +350,31 @@ class _Guard:
 
     def _sheet_fast(self, f, info: zipfile.ZipInfo, fig: SheetFigures) -> bool:
         """False when the sheet has irregular cells (then it must be read exactly)."""
-        search = None
-        exact = False
+        first_hit = None
+        exact = native_scan is not None  # the C pre-filter is the exact one, and cheaper
         misses = 0
         for buf, start, end in self._segments(f, info, fig):
-            if search is None:
+            if first_hit is None:
                 m = _ROOT.search(buf, start, end)
                 if m and m[1]:
                     return False  # a prefixed sheet (rare): its cells may be spelled either way
-                search = self._prefilter("", exact).search
+                first_hit = self._scanner(exact)
             if prefixed_cell(buf, start, end):
                 return False
             # a piece ends at a '>': a cell tag is cut only where a '>' sits inside one of its
             # values, and such a tag is a hit (its r is not the first attribute)
             pos = start
             while True:
-                m = search(buf, pos, end)
-                if m is None:
+                at = first_hit(buf, pos, end)
+                if at < 0:
                     break
-                if not self._candidate(buf, m.start(), end, fig):
+                if not self._candidate(buf, at, end, fig):
                     return False
-                pos = m.end()
+                pos = at + 2  # past '<c'
                 misses += 1
                 if misses > _CHEAP_MISSES and not exact:
                     exact = True
-                    search = self._prefilter("", exact).search
+                    first_hit = self._scanner(exact)
             # figures: the last cell of each piece (the limits are enforced above, exactly)
             last = buf.rfind(b" r=", max(start, buf.rfind(b"<c ", start, end)), end)
             ref = REF.match(buf, last + 1, end) if last >= 0 else None
@@ -382,6 +382,20 @@ class _Guard:
                 fig.last_row = max(fig.last_row, int(ref[2]))
                 fig.last_column = max(fig.last_column, col_index(ref[1].decode()))
         return True
+
+    def _scanner(self, exact: bool):
+        """``first_hit(buf, pos, end)``: where the next cell tag the pre-filter does not let
+        pass starts in ``buf[pos:end]``, or -1."""
+        lim = self.limits
+        if native_scan is not None:
+            cols, rows = lim.max_columns, lim.max_rows
+            return lambda buf, pos, end: native_scan(buf, pos, end, cols, rows)
+        search = self._prefilter("", exact).search
+
+        def first_hit(buf: bytes, pos: int, end: int) -> int:
+            m = search(buf, pos, end)
+            return -1 if m is None else m.start()
+        return first_hit
 
     def _prefilter(self, prefix: str, exact: bool) -> re.Pattern:
         key = (self.limits, prefix, exact)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from fupin_desktop.errors import InputError
+from fupin_desktop.importers import guard
 from fupin_desktop.importers.guard import Limits, check_workbook
 from tests.security._hostile import (
     header_rows, row, run_cli, sheet, simple_xlsx, valid_id, write_xlsx,
@@ -30,6 +31,21 @@ RSS_MB = 200
 # the child pays its own start-up (imports, opening the database) on top of the 2 s budget of
 # the guard itself, which is timed in-process below
 STARTUP_ALLOWANCE = 6
+
+
+def pytest_generate_tests(metafunc):
+    # the guard checked in-process runs with the C pre-filter and with the pure-Python one (a
+    # machine without a compiler); the CLI children use what is installed
+    if "db" not in metafunc.fixturenames:
+        metafunc.parametrize("scanner", ["c", "python"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def scanner(request, monkeypatch):
+    kind = getattr(request, "param", "c")
+    if kind == "python":
+        monkeypatch.setattr(guard, "native_scan", None)
+    return kind
 
 
 @pytest.fixture(scope="module")
