@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fupin_desktop.formats.fonts import (FAKE_BOLD_STROKE, FONT, FONT_MONO, Metrics, metrics,
                                          new_canvas, wrap_text)
+from fupin_desktop.formats.pdf_pages import compress_last_page
 
 MM = 72.0 / 25.4
 A4_LANDSCAPE = (841.8897637795277, 595.2755905511812)
@@ -80,7 +82,7 @@ class LedgerLayout:
     header_lines: list[list[str]]
     totals_lines: list[list[str]] | None
     nlines: list[int]  # lines per data row
-    widths: list  # per row: widths of each cell at 1 pt
+    widths: array  # each cell's width at 1 pt, row after row: cell (i, j) at i * ncols + j
     wrapped: dict  # row index -> per-cell list of lines (None: single line)
     pages: list = field(default_factory=list)  # per page: list of row index | (row, lo, hi)
     geometry: dict = field(default_factory=dict)
@@ -103,6 +105,8 @@ class LedgerLayout:
 
 
 def _norm_row(row, ncols: int, index: int) -> tuple:
+    if type(row) is tuple and len(row) == ncols and all(type(v) is str for v in row):
+        return row  # already text: the layout shares the spec's rows instead of copying them
     row = tuple("" if v is None else (v if type(v) is str else str(v)) for v in row)
     if len(row) != ncols:
         raise ValueError(f"ledger row {index} has {len(row)} cells, expected {ncols}")
@@ -152,17 +156,17 @@ def layout_ledger(spec: LedgerSpec, cancel: Callable[[], bool] | None = None) ->
 
     # Pass 1: every cell's width (1-pt units), and each column's widest value.
     natural = [0.0] * ncols
-    widths = []
+    widths = array("d")  # one flat array: a list of floats per row took 80 MB for 150,000 rows
     has_nl = set()
     fns = [m.cw.__getitem__ for m in ms]
     for i, row in enumerate(rows):
         if cancel is not None and not i & 4095 and cancel():
             raise RenderCancelled()
         ws = [sum(map(f, s)) for f, s in zip(fns, row)]
-        widths.append(ws)
         if "\n" in "".join(row):  # one check per row, not per cell
             has_nl.add(i)
-            ws[:] = [max(m.width(p) for p in s.split("\n")) for m, s in zip(ms, row)]
+            ws = [max(m.width(p) for p in s.split("\n")) for m, s in zip(ms, row)]
+        widths.extend(ws)
         for j, w in enumerate(ws):
             if w > natural[j]:
                 natural[j] = w
@@ -227,9 +231,10 @@ def layout_ledger(spec: LedgerSpec, cancel: Callable[[], bool] | None = None) ->
     # Pass 2: wrap the cells that do not fit (or hold newlines); count lines per row.
     nlines = [1] * len(rows)
     wrapped: dict[int, list] = {}
-    for i, ws in enumerate(widths):
+    for i in range(len(rows)):
         if cancel is not None and not i & 4095 and cancel():
             raise RenderCancelled()
+        ws = widths[i * ncols:(i + 1) * ncols]
         if i not in has_nl:
             for w, a in zip(ws, avails):
                 if w > a:
@@ -496,7 +501,7 @@ def _draw(lay: LedgerLayout, out, progress, cancel) -> None:
                 row = rows[i]
                 if wr is None:  # hot path: one line per cell
                     by = y - (rh - lead) / 2 - base_off
-                    ws = widths[i]
+                    base = i * ncols
                     for j in range(ncols):
                         s = row[j]
                         if s:
@@ -504,15 +509,15 @@ def _draw(lay: LedgerLayout, out, progress, cancel) -> None:
                             if a == 0:
                                 x = lx[j]
                             elif a == 2:
-                                x = rx[j] - ws[j] * fs
+                                x = rx[j] - widths[base + j] * fs
                             else:
-                                x = cx[j] - ws[j] * fs / 2
+                                x = cx[j] - widths[base + j] * fs / 2
                             T.append(f"1 0 0 1 {x:.2f} {by:.2f} Tm {encs[j](s)}")
                 else:
                     for j in range(ncols):
                         lines = wr[j]
                         if lines is None:
-                            T += cell_block(j, [row[j]], y, rh, widths[i][j])
+                            T += cell_block(j, [row[j]], y, rh, widths[i * ncols + j])
                         else:
                             T += cell_block(j, lines, y, rh)
             else:  # a slice of a row taller than a page
@@ -564,6 +569,7 @@ def _draw(lay: LedgerLayout, out, progress, cancel) -> None:
             + ("\n0.5 w " + " ".join(signoff_ops) + " S" if signoff_ops else "") + "\nQ"
         )
         c.showPage()
+        compress_last_page(c)  # a long ledger's pages held as text cost 170 MB
         if progress is not None and (p & 15) == 15:
             progress(p + 1, total)
     if cancel is not None and cancel():

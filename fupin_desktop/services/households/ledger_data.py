@@ -159,8 +159,15 @@ def _members_data(session, village_id, year, as_of=None) -> LedgerData:
                    case((Member.relation == "户主", 0), else_=1), Member.id))
     if village_id is not None:
         q = q.where(Household.village_id == village_id)
-    found = session.execute(q).all()
-    states = _member_statuses(session, as_of, None if village_id is None else [r[-1] for r in found])
+    if village_id is None:  # the whole township: streamed, no list of 150,000 result rows
+        found = session.execute(q.execution_options(yield_per=5000))
+        states = _member_statuses(session, as_of, None)
+    else:
+        found = session.execute(q).all()
+        states = _member_statuses(session, as_of, [r[-1] for r in found])
+    # a county's members repeat a few hundred villages, sexes, relations, levels...: each
+    # distinct value is kept once, not once per member (the rows were 224 MB for 150,000)
+    one = {}.setdefault
     rows, statuses = [], []
     for (vn, code, name, sex, idno, birth, rel, eth, edu, health, skill, months, status,
          sdate, phone, mid) in found:
@@ -171,8 +178,9 @@ def _members_data(session, village_id, year, as_of=None) -> LedgerData:
         status = status or NORMAL
         statuses.append(status)
         shown = f"{status}（{sdate.isoformat()}）" if status != NORMAL and sdate else status
-        rows.append((len(rows) + 1, vn, code, name, sex, idno, birth, rel, eth, edu, health, skill,
-                     months, shown, phone))
+        rows.append((len(rows) + 1, one(vn, vn), one(code, code), name, one(sex, sex), idno,
+                     one(birth, birth), one(rel, rel), one(eth, eth), one(edu, edu),
+                     one(health, health), one(skill, skill), months, one(shown, shown), phone))
     # 合计 counts the members the title is about (正常); the others are listed but counted apart
     counts = {c.status: c.count for c in count_by(statuses, MEMBER_STATUSES)}
     normal = counts.pop(NORMAL, 0)
