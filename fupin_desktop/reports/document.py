@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape
 
 from fupin_desktop.formats.fonts import (FAKE_BOLD_STROKE, FONT, FONT_MONO, metrics,
                                          register_fonts, wrap_text)
-from fupin_desktop.reports.ledger import MM, Column, fit_columns, write_output
+from fupin_desktop.reports.ledger import MM, Column, fit_columns, text_encoder, write_output
 
 A4 = (595.2755905511812, 841.8897637795277)
 BODY_SIZE = 10.5  # 五号
@@ -47,6 +47,16 @@ def _styles():
 
 def _para_text(text: str) -> str:
     return escape(text or "").replace("\n", "<br/>")
+
+
+def _encoders(canvas, font: str, size: float):
+    """The ledger's text encoder for ``font`` at ``size`` in this canvas's document (its
+    subsets are the document's), made once per document."""
+    cache = canvas.__dict__.setdefault("_fupin_encoders", {})
+    enc = cache.get((font, size))
+    if enc is None:
+        enc = cache[(font, size)] = text_encoder(font, size, canvas._doc)
+    return enc
 
 
 def _flowables():
@@ -185,6 +195,9 @@ def _flowables():
                              i in self.bold_rows, None))
                 y -= rh
             grid = []  # every rule, stroked last so no background covers it
+            encs = [_encoders(c, f, fs) for f in fonts]
+            ms = [metrics(f) for f in fonts]
+            text, tr = [f"{fs * FAKE_BOLD_STROKE:.3f} w", "0 Tr", f"{fs * 1.2:.2f} TL"], 0
             c.saveState()
             for pass_ in ("fill", "text"):
                 for lines_row, y_top, rh, shaded, bold, align in rows:
@@ -205,20 +218,29 @@ def _flowables():
                             continue
                         a = align or aligns[j]
                         mode = 2 if bold or shaded(j) else 0
-                        c.setFont(fonts[j], fs)
-                        c.setLineWidth(fs * FAKE_BOLD_STROKE)
+                        if mode != tr:
+                            text.append(f"{mode} Tr")
+                            tr = mode
+                        enc, m = encs[j], ms[j]
                         ty = y_top - (rh - len(lines) * lead) / 2 - base_off
                         for s in lines:
-                            if a == "right":
-                                c.drawRightString(right - pad, ty, s, mode=mode)
-                            elif a == "center":
-                                c.drawCentredString((left + right) / 2, ty, s, mode=mode)
-                            else:
-                                c.drawString(left + pad, ty, s, mode=mode)
+                            if s:
+                                if a == "right":
+                                    x = right - pad - m.width(s) * fs
+                                elif a == "center":
+                                    x = (left + right - m.width(s) * fs) / 2
+                                else:
+                                    x = left + pad
+                                # a text object per line ending with T*, as drawString
+                                # wrote it: text extraction keeps wrapped lines apart
+                                text.append(f"BT 1 0 0 1 {x:.2f} {ty:.2f} Tm {enc(s)} T* ET")
                             ty -= lead
                     if pass_ == "fill" and y_top - rh > 0.01:
                         grid.append((0, y_top - rh, w_total, y_top - rh))
                 c.setFillGray(0)
+            # the text as raw operators: drawString per line cost a third of a household
+            # file's rendering (a text object, a font lookup and a width each time)
+            c.addLiteral("\n".join(text))
             c.setLineWidth(0.4)
             c.lines(grid)
             c.setLineWidth(0.8)

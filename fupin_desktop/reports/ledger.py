@@ -343,7 +343,7 @@ def _paginate(lay: LedgerLayout, margin: float, reg: Metrics) -> None:
 _ESC = [chr(b) if 32 <= b < 127 and chr(b) not in "()\\" else "\\%03o" % b for b in range(256)]
 
 
-def _encoder(font_name: str, size: float, doc):
+def text_encoder(font_name: str, size: float, doc):
     """text -> PDF operators selecting the right subset(s) and showing the text (cached)."""
     from reportlab.pdfbase.pdfmetrics import getFont
 
@@ -415,7 +415,7 @@ def _draw(lay: LedgerLayout, out, progress, cancel) -> None:
                    subject=spec.subtitle)
     doc = c._doc
     reg = metrics(FONT)
-    enc_r, enc_m = _encoder(FONT, fs, doc), _encoder(FONT_MONO, fs, doc)
+    enc_r, enc_m = text_encoder(FONT, fs, doc), text_encoder(FONT_MONO, fs, doc)
     ncols = len(lay.col_w)
     encs = [enc_m if col.mono else enc_r for col in spec.columns]
     pad, lead, vpad = lay.cell_pad, g["lead"], g["vpad"]
@@ -430,7 +430,7 @@ def _draw(lay: LedgerLayout, out, progress, cancel) -> None:
     ms = [metrics(FONT_MONO) if col.mono else reg for col in spec.columns]
 
     def text_at(x, y, text, size=None):
-        e = enc_r(text) if size is None else _encoder(FONT, size, doc)(text)
+        e = enc_r(text) if size is None else text_encoder(FONT, size, doc)(text)
         return f"1 0 0 1 {x:.2f} {y:.2f} Tm {e}"
 
     def cell_block(j, lines, top, rh, widths_1pt=None, valign_mid=True, align=None):
