@@ -180,3 +180,37 @@ def test_a_rebuild_after_an_address_change_renders_that_household_file_only(town
     ledger = next(p for p in plan.items if p.item.key == f"ledger:households:{YEAR}")
     text = extract_text(tmp_path / "bag" / "data" / f"{plan.code(ledger)}.pdf").replace("\n", "")
     assert "13800002222" in text
+
+
+def test_tokens_follow_the_columns_read_on_each_database(any_db):
+    """The token query (audit rows grouped by table and action, updates' changed columns) on
+    SQLite and PostgreSQL alike."""
+    from fupin_desktop.services.archive.reads import ledger_tokens
+
+    with any_db.write() as s:
+        v = Village(name="甲村")
+        s.add(v)
+        s.flush()
+        h = Household(code="5227271008000001", village_id=v.id, household_type="脱贫户")
+        s.add(h)
+        s.flush()
+        hid = h.id
+
+    def tokens():
+        with any_db.read() as s:
+            return ledger_tokens(s)
+
+    t0 = tokens()
+    with any_db.write() as s:
+        s.get(Household, hid).address = "一组12号"
+    t1 = tokens()
+    assert t1 == t0  # no ledger prints the address
+    with any_db.write() as s:
+        s.get(Household, hid).phone = "13800001111"
+    t2 = tokens()
+    assert {k for k in t2 if t2[k] != t1[k]} == {"households", "monitoring"}
+    with any_db.write() as s:
+        s.add(Household(code="5227271008000002", village_id=v.id, household_type="脱贫户"))
+    t3 = tokens()  # a new row changes every ledger reading the table
+    assert {k for k in t3 if t3[k] != t2[k]} == {k for k, r in LEDGER_READS.items()
+                                                 if "households" in r}
