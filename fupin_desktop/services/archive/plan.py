@@ -19,6 +19,7 @@ from ...archive.model import RETENTION_NAMES, ArchiveItem, ArchiveSettings, Prob
 from ...archive.numbering import assign_numbers, item_code
 from ...models import ArchiveBox, ArchiveItemRecord, ArchivePageCache, ArchiveYear
 from . import items as gen
+from . import reads
 from . import render as archive_render
 from ..attachments import MIME_NAMES, attachment_path
 from .settings import ITEM_KINDS, ArchiveConfig, core_settings, load_config
@@ -95,7 +96,10 @@ def plan_year(db, year: int, *, persist: bool = False, workers: int | None = Non
         records = s.scalars(select(ArchiveItemRecord).where(
             ArchiveItemRecord.year == year, ArchiveItemRecord.deleted_at.is_(None))).all()
         cands = gen.generated_candidates(s, year, info.township, yr.archive_date)
-        g_all = gen.global_token(s, exclude_household_tables=False)
+        g_all = gen.global_token(s, exclude_household_tables=False)  # a kind reads.py lacks
+        ledger_tokens = reads.ledger_tokens(s, {k.removeprefix("ledger:") for k in
+                                                [*(c.kind for c in cands), *(r.kind for r in records)]
+                                                if k.startswith("ledger:")})
         g_other = gen.global_token(s, exclude_household_tables=True)
         hh_tokens = gen.household_tokens(s)
         boxed_mm = s.scalar(select(ArchiveBox.thickness_mm).where(ArchiveBox.year == year)
@@ -109,7 +113,9 @@ def plan_year(db, year: int, *, persist: bool = False, workers: int | None = Non
         if kind == "household-file":
             return gen.fingerprint(kind, ref_id, hh_tokens.get(ref_id, "gone"), g_other, date_iso,
                                    title)
-        return gen.fingerprint(kind, period, g_all, date_iso, title)
+        # a ledger: what its queries read (services/archive/reads.py)
+        return gen.fingerprint(kind, period, ledger_tokens.get(kind.removeprefix("ledger:"), g_all),
+                               date_iso, title)
 
     planned: list[PlannedItem] = []
     order: dict[str, tuple] = {}

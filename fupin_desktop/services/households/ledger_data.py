@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
+from sqlalchemy.orm import Bundle
 
 from ...domain.asof import NORMAL, count_by
 from ...domain.household_vocab import MEASURE_CATEGORIES, MEMBER_STATUSES
@@ -50,12 +51,23 @@ def default_income_year(session) -> int:
 
 @dataclass(frozen=True)
 class HouseholdRow:
-    """What a ledger prints of a household: its row, and 户类型, 监测 and 风险消除 as of the
-    ledger's day (as recorded without one)."""
+    """What a ledger prints of a household: its columns (``_HOUSEHOLD_COLUMNS``), and 户类型,
+    监测 and 风险消除 as of the ledger's day (as recorded without one)."""
 
-    h: Household
+    h: Row
     village: str
     on: asof_q.HouseholdOn
+
+
+# The household columns the ledgers print or decide on, selected by name rather than the whole
+# record: the year archive re-renders a ledger only when a column its queries read changes
+# (services/archive/reads.py), so a household's address, which no ledger prints, stays out.
+_HOUSEHOLD_COLUMNS = (
+    Household.id, Household.code, Household.household_type, Household.monitoring_category,
+    Household.monitoring_date, Household.risk_eliminated, Household.elimination_method,
+    Household.elimination_date, Household.risk1, Household.risk2, Household.risk3,
+    Household.risk4, Household.risk5, Household.phone, Household.helper_name,
+    *(getattr(Household, f"measure_{attr}") for attr, _cn in MEASURE_CATEGORIES))
 
 
 def _live_household(as_of):
@@ -66,7 +78,8 @@ def _live_household(as_of):
 
 def _households(session, village_id, monitored_only=False, as_of=None) -> list[HouseholdRow]:
     """The households ordered as printed (``as_of``: as they stood that day)."""
-    q = (select(Household, Village.name).join(Village, Household.village_id == Village.id)
+    q = (select(Bundle("h", *_HOUSEHOLD_COLUMNS), Village.name)
+         .join(Village, Household.village_id == Village.id)
          .where(_live_household(as_of))
          .order_by(Village.sort_order, Village.name, Household.code))
     if village_id is not None:
