@@ -225,22 +225,24 @@ def r17(t, ctx):
 
 @rule("R18", "因残风险但家中无残疾人", ERROR, "风险类型、健康状况、证件类型", "有因残风险但家中无残疾成员，请核实风险类型或成员健康状况。")
 def r18(t, ctx):
-    for i, (risks, ok) in enumerate(zip(t.risks, t.disabled)):
-        if not ok and "因残" in risks:
+    for i, risks in enumerate(t.risks):
+        if "因残" in risks and not t.disabled(i):
             yield i, None, "风险含因残，家中无残疾人"
 
 
 @rule("R19", "缺劳动力风险但劳动力占比超过四分之一", SUSPECT, "风险类型、劳动技能", "劳动力占比超过四分之一，请核实缺劳动力风险。")
 def r19(t, ctx):
-    for i, (mon, cl, risks, n, total) in enumerate(zip(t.mon, t.cleared, t.risks, t.labour_n, t.nact)):
-        if mon and cl == "否" and total and "缺劳动力" in risks and 4 * n > total:
-            yield i, None, f"劳动力{n}人/共{total}人"
+    for i, (mon, cl, risks, total) in enumerate(zip(t.mon, t.cleared, t.risks, t.nact)):
+        if mon and cl == "否" and total and "缺劳动力" in risks:
+            n = t.labour_count(i)
+            if 4 * n > total:
+                yield i, None, f"劳动力{n}人/共{total}人"
 
 
 @rule("R20", "务工就业不稳风险但家中无劳动力", SUSPECT, "风险类型、劳动技能", "家中无劳动力，请核实务工就业不稳风险。")
 def r20(t, ctx):
-    for i, (risks, n) in enumerate(zip(t.risks, t.labour_n)):
-        if not n and "因务工就业不稳" in risks:
+    for i, risks in enumerate(t.risks):
+        if "因务工就业不稳" in risks and not t.labour_count(i):
             yield i, None, "风险含因务工就业不稳，家中无劳动力"
 
 
@@ -269,7 +271,7 @@ def r23(t, ctx):
     for i, cl in enumerate(t.cleared):
         if cl == "是":
             why = [w for w, c in (("危房", t.danger[i] == "是"), ("饮水不安全", t.water[i] == "否"),
-                                  ("适龄儿童失学", t.child_out[i])) if c]
+                                  ("适龄儿童失学", t.child_out(i))) if c]
             if why:
                 yield i, None, "、".join(why)
 
@@ -331,11 +333,11 @@ _DEV = ("产业帮扶", "就业帮扶", "公益性岗位帮扶", "金融帮扶")
 
 @rule("R27", "有劳动力未落实开发式帮扶", SUSPECT, "劳动技能、帮扶措施", "有劳动力的监测户应落实产业、就业、公益性岗位或金融帮扶。")
 def r27(t, ctx):
-    for i, (mon, cl, meas, n) in enumerate(zip(t.mon, t.cleared, t.meas, t.labour_n)):
+    for i, (mon, cl, meas) in enumerate(zip(t.mon, t.cleared, t.meas)):
         if not (mon and cl == "否"):
             continue
         dev = any(k in meas for k in _DEV)
-        if n and not dev:
+        if not dev and t.labour_count(i):
             yield i, None, "有劳动力，无开发式帮扶"
         elif len(meas) == 1 and "综合保障" in meas:
             yield i, None, "仅有综合保障"
@@ -344,16 +346,20 @@ def r27(t, ctx):
 @rule("R28", "低保特困享受情况与帮扶措施不一致", ERROR, "享受低保、享受特困供养、综合保障", "成员享受低保或特困供养应与综合保障措施一致，请更正。")
 def r28(t, ctx):
     # only where a member enjoys 低保/特困 or a 综合保障 measure is recorded can they disagree
-    recorded = map(contains, t.meas, repeat("综合保障"))
-    maybe = map(and_, t.dt_any, map(or_, recorded, map(or_, t.dibao_yes, t.tekun_yes)))
-    for i in compress(range(t.n), maybe):
+    recorded = compress(range(t.n), map(contains, t.meas, repeat("综合保障")))
+    dibao_yes = t.households_with("dibao", lambda p: p.dibao == "是")
+    tekun_yes = t.households_with("tekun", lambda p: p.tekun == "是")
+    filled = t.profile_flag("dibao/tekun filled", lambda p: bool(p.dibao or p.tekun))
+    for i in sorted(dibao_yes.union(tekun_yes, recorded)):
+        dibao, tekun = i in dibao_yes, i in tekun_yes
+        if not (dibao or tekun or t.has_member(i, filled)):
+            continue
         meas = t.meas[i]
         support = meas.get("综合保障", "")
         if support == "综合保障":
             # recorded as a bare 是 (the export's measure column): what it holds is unknown, so only
             # "enjoys 低保/特困 but no 综合保障 at all" can be judged — never the reverse
             continue
-        dibao, tekun = t.dibao_yes[i], t.tekun_yes[i]
         if not support:
             kinds = [k for k, yes in (("低保", dibao), ("特困", tekun)) if yes]
             if kinds:
@@ -389,7 +395,7 @@ def r30(t, ctx):
     for i, meas in enumerate(t.meas):
         if not meas:
             continue
-        if "雨露计划" in meas.get("教育帮扶", "") and not t.voc[i]:
+        if "雨露计划" in meas.get("教育帮扶", "") and not t.voc(i):
             yield i, None, "雨露计划，无中职或高职高专在校生"
         inc = t.inc[i]
         if t.cleared[i] == "是" and "产业帮扶" in meas and inc is not None and (inc.business or 0) == 0:
