@@ -31,7 +31,14 @@ def _months_between(a: _dt.date, b: _dt.date) -> int:
 @rule("R01", "证件号码重复", ERROR, "证件号码（全部成员）", "同一证件号码出现在多条成员记录中，请核实并删除或更正重复的记录。")
 def r01(t, ctx):
     ids = ctx.all_ids
-    twice = list(map(gt, map(ids.get, t.all_id, repeat(0)), repeat(1)))  # C-level: most IDs occur once
+    if len(ids) <= 2 * len(t.all_id):
+        # the whole township: the IDs counted more than once (few, often none), then their records
+        dup = set(compress(ids, map(gt, ids.values(), repeat(1))))
+        if not dup:
+            return
+        twice = list(map(dup.__contains__, t.all_id))
+    else:  # a village's records against the township's counts: asked of its own IDs
+        twice = list(map(gt, map(ids.get, t.all_id, repeat(0)), repeat(1)))
     for i, x in zip(compress(t.all_hi, twice), compress(t.all_id, twice)):
         if x:
             yield i, x, f"证件号码在{ids[x]}条成员记录中出现"
