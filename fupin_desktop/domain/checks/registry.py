@@ -137,22 +137,49 @@ def r10(p, a, head_sex):
         return f"{p.school}，劳动技能{p.labour or '空'}"
 
 
-def _school_age_bad(school: str, a: int) -> bool:
+# R11: an in-school status's stage (tried in order), and the ages each stage fits (inclusive)
+_STAGE_AGES = (None, (None, 6), (6, 14), (12, 17), (15, 20), (20, None))
+
+
+def _school_stage(school: str) -> int:
     if school in ("学前教育", "学龄前儿童"):
-        return a >= 7
+        return 1
     if school.startswith("小学"):
-        return not 6 <= a <= 14
+        return 2
     if school.startswith(("七年级", "八年级", "九年级", "初中")):
-        return not 12 <= a <= 17
+        return 3
     if school.startswith(("高中", "中职")):
-        return not 15 <= a <= 20
+        return 4
     if school.startswith("硕士"):
-        return a < 20
-    return False
+        return 5
+    return 0  # any other status fits every age
+
+
+def _stage_fits(stage: int, a: int) -> bool:
+    lo, hi = _STAGE_AGES[stage]
+    return (lo is None or a >= lo) and (hi is None or a <= hi)
+
+
+def _school_age_bad(school: str, a: int) -> bool:
+    stage = _school_stage(school)
+    return bool(stage) and not _stage_fits(stage, a)
+
+
+# the engine's cases for R11 (rules.MemberCheck): stage k is bit k-1, so a member is looked at
+# only where the profile's stage is one the age does not fit
+def _r11_stage_bit(p) -> int:
+    stage = _school_stage(p.school)
+    return 1 << (stage - 1) if stage else 0
+
+
+def _r11_unfit_bits(a) -> int:
+    if a is None:
+        return 0
+    return sum(1 << (stage - 1) for stage in range(1, 6) if not _stage_fits(stage, a))
 
 
 @member_rule("R11", "在校生状况与年龄不符", SUSPECT, "出生日期、在校生状况", "在校生状况与年龄不符，请核实出生日期或在校生状况。",
-             when=lambda p: bool(p.school), ages=lambda a: a is not None)
+             when=_r11_stage_bit, ages=_r11_unfit_bits, cases=5)
 def r11(p, a, head_sex):
     if p.school and a is not None and _school_age_bad(p.school, a):
         return f"{a}岁，{p.school}"
@@ -165,9 +192,17 @@ def _r12_bad(e: str, a: int) -> bool:
     return (a < 18 and e.startswith(_HIGH_EDU)) or (16 <= a <= 22 and e in ("小学", "文盲或半文盲"))
 
 
+# R12's cases: 0, a higher degree (wrong under 18); 1, primary school or less (wrong at 16–22)
+def _r12_kind_bits(p) -> int:
+    return p.edu.startswith(_HIGH_EDU) | (p.edu in ("小学", "文盲或半文盲")) << 1
+
+
+def _r12_age_bits(a) -> int:
+    return 0 if a is None else (a < 18) | (16 <= a <= 22) << 1
+
+
 @member_rule("R12", "文化程度与年龄不符", SUSPECT, "出生日期、文化程度", "文化程度与年龄不符，请核实文化程度或出生日期。",
-             when=lambda p: p.edu.startswith(_HIGH_EDU) or p.edu in ("小学", "文盲或半文盲"),
-             ages=lambda a: a is not None and a <= 22)
+             when=_r12_kind_bits, ages=_r12_age_bits, cases=2)
 def r12(p, a, head_sex):
     if a is not None and p.edu and _r12_bad(p.edu, a):
         return f"{a}岁，文化程度{p.edu}"

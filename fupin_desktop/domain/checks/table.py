@@ -245,12 +245,15 @@ class Table:
 
 def _member_pass(t: Table, rules) -> dict[str, list]:
     checks = [r.member for r in rules]
-    pbits = [sum(1 << k for k, c in enumerate(checks) if c.when(p)) for p in t.profiles]
-    abits = {a: sum(1 << k for k, c in enumerate(checks) if c.ages(a)) for a in set(t.age)}
+    # each rule's cases get bits of their own: a member's bits are its profile's AND its age's
+    shift = list(accumulate((c.cases for c in checks), initial=0))
+    full = [(1 << c.cases) - 1 for c in checks]
+    pbits = [sum((int(c.when(p)) & f) << s for c, f, s in zip(checks, full, shift)) for p in t.profiles]
+    abits = {a: sum((int(c.ages(a)) & f) << s for c, f, s in zip(checks, full, shift)) for a in set(t.age)}
     bits = list(map(and_, map(pbits.__getitem__, t.pid), map(abits.__getitem__, t.age)))
     out: dict[str, list] = {r.code: [] for r in rules}
     # per distinct bit pattern, the (findings list, check) pairs to run
-    plan = {b: [(out[r.code], c.check) for k, (r, c) in enumerate(zip(rules, checks)) if b >> k & 1]
+    plan = {b: [(out[r.code], c.check) for r, c, f, s in zip(rules, checks, full, shift) if b >> s & f]
             for b in set(bits)}
     hs1 = [sex if n == 1 else "" for sex, n in zip(t.head_sex, t.heads)]
     profiles, pid, age, hi, ids = t.profiles, t.pid, t.age, t.hi, t.id
