@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 from itertools import chain, compress, repeat
-from operator import attrgetter, contains, is_not, itemgetter, not_, truth
+from operator import attrgetter, contains, is_not, itemgetter, not_
 
 from .data import ACTIVE, NO_LABOUR, Ledgers, age, norm
 from .rules import ERROR, SUSPECT, Finding, rule, township_rule
@@ -29,22 +29,22 @@ def _year_span(year: int):
     return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
 
 
-_LEDGERS = attrgetter("ledgers")
-_PARTS = ("assignments", "last_attendance", "settlements", "chronic_cards", "signings")
-
-
 def _with(t, what):
     """(index, household, ledgers) of the households whose ledgers hold ``what`` (gathered for
     every ledger part in one pass over the township, on first use)."""
     got = t.cache.get("with")
     if got is None:
         hs = t.households
-        leds = list(map(_LEDGERS, hs))
+        leds = [h.ledgers for h in hs]  # (a comprehension reads a slot faster than attrgetter)
         kept = list(map(is_not, leds, repeat(None)))
         rows = list(zip(compress(range(len(hs)), kept), compress(hs, kept), compress(leds, kept)))
-        kept_leds = list(compress(leds, kept))
-        got = t.cache["with"] = {part: list(compress(rows, map(truth, map(attrgetter(part), kept_leds))))
-                                 for part in _PARTS}
+        leds = list(compress(leds, kept))
+        got = t.cache["with"] = {
+            "assignments": list(compress(rows, [led.assignments for led in leds])),
+            "last_attendance": list(compress(rows, [led.last_attendance for led in leds])),
+            "settlements": list(compress(rows, [led.settlements for led in leds])),
+            "chronic_cards": list(compress(rows, [led.chronic_cards for led in leds])),
+            "signings": list(compress(rows, [led.signings for led in leds]))}
     return got[what]
 
 
@@ -166,7 +166,7 @@ class _InYear(dict):
         return got
 
 
-_SETTLED, _SELF_PAY, _SETTLEMENTS = attrgetter("settled"), attrgetter("self_pay"), attrgetter("settlements")
+_SETTLED = attrgetter("settled")
 
 
 def _year_settlements(t, ctx) -> dict[int, tuple]:
@@ -175,10 +175,10 @@ def _year_settlements(t, ctx) -> dict[int, tuple]:
     if got is None:
         in_year = _InYear(ctx.year).__getitem__
         rows = _with(t, "settlements")
-        leds = list(map(itemgetter(2), rows))
-        dates = set(map(_SETTLED, chain.from_iterable(map(_SETTLEMENTS, leds))))
+        settlements = [led.settlements for _i, _h, led in rows]
+        dates = {s.settled for s in chain.from_iterable(settlements)}
         if all(map(in_year, dates)):  # the usual case: every settlement read is of the year
-            got = t.cache["year_settlements"] = dict(zip(map(itemgetter(0), rows), map(_SETTLEMENTS, leds)))
+            got = t.cache["year_settlements"] = dict(zip(map(itemgetter(0), rows), settlements))
             return got
         got = t.cache["year_settlements"] = {}
         for i, _h, led in rows:
@@ -195,8 +195,12 @@ def _year_self_pay(t, ctx) -> dict[int, Decimal]:
     """Per household index: the self-paid total of its settlements of the check year (X07, X10)."""
     got = t.cache.get("year_self_pay")
     if got is None:
-        got = t.cache["year_self_pay"] = {i: sum(map(_SELF_PAY, rows), _ZERO)
-                                          for i, rows in _year_settlements(t, ctx).items()}
+        got = t.cache["year_self_pay"] = {}
+        for i, rows in _year_settlements(t, ctx).items():
+            total = _ZERO  # a plain loop: a sum() call per household costs more than its few adds
+            for s in rows:
+                total += s.self_pay
+            got[i] = total
     return got
 
 

@@ -38,10 +38,13 @@ def _always(_value) -> bool:
 class MemberCheck:
     """A rule over one normal member: ``check(profile, age, head_sex)`` gives the detail of a
     finding or None. ``when(profile)`` and ``ages(age)`` are conditions the finding needs (False
-    only where ``check`` could not find anything): they let the engine skip most members."""
+    only where ``check`` could not find anything): they let the engine skip most members. A rule
+    with several ``cases`` gives them as bits (case k: 1 << k) and needs a case both allow, so a
+    condition that couples the profile with the age (R11: each school stage its ages) is exact."""
     check: Callable[[Profile, int | None, str], str | None]
-    when: Callable[[Profile], bool] = _always
-    ages: Callable[[int | None], bool] = _always
+    when: Callable[[Profile], bool | int] = _always
+    ages: Callable[[int | None], bool | int] = _always
+    cases: int = 1
 
 
 RULES: list[Rule] = []
@@ -63,13 +66,13 @@ def township_rule(code, name, severity, reads, fix):
     return wrap
 
 
-def member_rule(code, name, severity, reads, fix, when=_always, ages=_always):
+def member_rule(code, name, severity, reads, fix, when=_always, ages=_always, cases=1):
     """A rule written for one member: ``check(profile, age, head_sex) -> detail | None``, where
     head_sex is the sex of the household's only head ("" unless it has exactly one)."""
     def wrap(check):
         def func(t, ctx):
             return t.member_findings(MEMBER_RULES)[code]
-        r = Rule(code, name, severity, reads, fix, func, MemberCheck(check, when, ages))
+        r = Rule(code, name, severity, reads, fix, func, MemberCheck(check, when, ages, cases))
         RULES.append(r)
         MEMBER_RULES.append(r)
         return check

@@ -4,7 +4,7 @@ lists, never calling norm()/age() per rule)."""
 from __future__ import annotations
 
 from collections import Counter, namedtuple
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import and_, attrgetter, eq, is_, itemgetter
 
 from .data import _SYNONYMS, ACTIVE, LABOUR, Context, Household, _norm_text, birth_from_id
@@ -50,16 +50,6 @@ class _Numbering(dict):
 
 
 PROFILES = _Profiles()
-_MEMBER_FIELDS = attrgetter("relation", "sex", "ethnicity", "health", "labour", "school", "education",
-                            "out_of_school_reason", "resident_insurance", "employee_insurance",
-                            "critical_insurance", "pension", "dibao", "tekun", "document_type", "disability_card")
-_BIRTH = attrgetter("birth_date")
-_NUMBER, _MEMBERS, _ID, _NAME, _STATUS = (attrgetter(a) for a in ("number", "members", "id_number", "name", "status"))
-_RISKS, _MEASURES, _INCOME = attrgetter("risks"), attrgetter("measures"), attrgetter("income")
-
-
-def _col(name: str, rows, getter=NORMED.__getitem__):
-    return list(map(getter, map(attrgetter(name), rows)))
 
 
 class _RiskSets(dict):
@@ -96,6 +86,26 @@ def _measures(given: dict[str, str]) -> dict[str, str]:
     return out
 
 
+_NO_MEASURES: dict[str, str] = {}
+
+
+def _clean_text(v) -> bool:
+    return bool(v) and v.__class__ is str and v == v.strip() and v not in _SYNONYMS
+
+
+def _measures_of(given: list) -> list[dict[str, str]]:
+    """_measures() of every household's measures. The loader's are clean: when every distinct
+    text is (one look at each), the dicts are taken as they are, with no call per household."""
+    kept = list(filter(None, given))
+    try:
+        texts = set(chain.from_iterable(map(dict.values, kept)))
+    except TypeError:  # not all dicts, or a text that is not hashable
+        texts = None
+    if texts is not None and all(map(_clean_text, texts)):
+        return [m or _NO_MEASURES for m in given]
+    return [_measures(m) if m else {} for m in given]
+
+
 class Table:
     """The township in columns. Members are numbered by their distinct Profile (``pid``): what a
     rule asks of a member's fields is asked once per profile and spread to the members by a
@@ -106,79 +116,114 @@ class Table:
         self.households = hs
         self.cache: dict[str, object] = {}  # what several rules derive once (cross.py)
         self.n = n = len(hs)
-        self.numbers = list(map(_NUMBER, hs))
-        # every member record (R01–R03, X rules find members by ID among all of them); built with
-        # C-level map/compress over the records, no Python loop per member
-        per_h = list(map(_MEMBERS, hs))
+        # a field of every record is read with a list comprehension, not map(attrgetter): Python 3.11
+        # specialises the slot read in the loop (half the cost of attrgetter's generic lookup)
+        self.numbers = [h.number for h in hs]
+        # every member record (R01–R03, X rules find members by ID among all of them); otherwise
+        # C-level map/compress over the records
+        per_h = [h.members for h in hs]
         allm = list(chain.from_iterable(per_h))
         self.all_hi = list(chain.from_iterable(map(repeat, range(n), map(len, per_h))))
-        self.all_id = list(map(_ID, allm))
-        self.all_status = list(map(_STATUS, allm))
-        # normal members (状态 正常): each one's fields read in one C call as a tuple, numbered by
-        # distinct tuple, normalised once per number
+        self.all_id = [m.id_number for m in allm]
+        self.all_status = [m.status for m in allm]
+        # normal members (状态 正常): each one's fields read as a tuple, numbered by distinct
+        # tuple, normalised once per number
         self.normal = normal = list(map(eq, self.all_status, repeat(ACTIVE)))
         am = list(compress(allm, normal))
         self.hi = hi = list(compress(self.all_hi, normal))
         self.id = list(compress(self.all_id, normal))
-        self.name = list(map(_NAME, am))
+        self.name = [m.name for m in am]
         numbering = _Numbering()
-        self.pid = list(map(numbering.__getitem__, map(_MEMBER_FIELDS, am)))
+        number = numbering.__getitem__
+        self.pid = [number((m.relation, m.sex, m.ethnicity, m.health, m.labour, m.school, m.education,  # Profile's order
+                            m.out_of_school_reason, m.resident_insurance, m.employee_insurance,
+                            m.critical_insurance, m.pension, m.dibao, m.tekun, m.document_type, m.disability_card))
+                    for m in am]
         self.profiles: list[Profile] = list(map(PROFILES.__getitem__, numbering))
         # ages on the check date, computed once per distinct birth date (from the ID where the
         # birth date is missing: a few members)
         on = ctx.as_of
         oy, omd = on.year, (on.month, on.day)
-        borns = list(map(_BIRTH, am))
+        borns = [m.birth_date for m in am]
         for j in compress(range(len(borns)), map(is_, borns, repeat(None))):
             borns[j] = birth_from_id(self.id[j])
         ages = {b: None if b is None else oy - b.year - (omd < (b.month, b.day)) for b in set(borns)}
         self.age = list(map(ages.__getitem__, borns))
         # households, normalised
-        self.htype = _col("household_type", hs)
-        self.mon = _col("monitor_type", hs)
-        self.cleared = _col("risk_cleared", hs)
-        self.method = _col("clear_method", hs)
-        self.danger = _col("dangerous_house", hs)
-        self.water = _col("safe_water", hs)
-        risk_sets = list(map(RISK_SETS.__getitem__, map(_RISKS, hs)))
+        g = NORMED.__getitem__
+        self.htype = [g(h.household_type) for h in hs]
+        self.mon = [g(h.monitor_type) for h in hs]
+        self.cleared = [g(h.risk_cleared) for h in hs]
+        self.method = [g(h.clear_method) for h in hs]
+        self.danger = [g(h.dangerous_house) for h in hs]
+        self.water = [g(h.safe_water) for h in hs]
+        g = RISK_SETS.__getitem__
+        risk_sets = [g(h.risks) for h in hs]
         self.risks = list(map(itemgetter(0), risk_sets))
         self.risk1 = list(map(itemgetter(1), risk_sets))
-        self.meas = [_measures(m) if m else {} for m in map(_MEASURES, hs)]  # read only, may be shared
-        self.inc = list(map(_INCOME, hs))
+        self.meas = _measures_of([h.measures for h in hs])  # read only, may be shared
+        self.inc = [h.income for h in hs]
         thr = ctx.threshold
         self.below = [thr is not None and inc is not None and inc.per_capita is not None and inc.per_capita < thr
                       for inc in self.inc]
-        # per household, over its normal members: counts and flags gathered with C-level
-        # compress/Counter over per-profile answers
-        rng = range(n)
-        flag = self.per_member
-
-        def count(mask) -> list[int]:
-            c = Counter(compress(hi, mask))
-            return list(map(c.get, rng, repeat(0)))
-
-        def any_of(mask) -> list[bool]:
-            return list(map(set(compress(hi, mask)).__contains__, rng))
-
+        # per household, over its normal members: the head count and sex for every household
+        # (R04, R05); the other aggregates are asked only of the few households a rule can flag
+        # (has_member/count_members below), over their members' slice of the columns
         c = Counter(hi)
+        rng = range(n)
         self.nact = list(map(c.get, rng, repeat(0)))
-        is_head = flag(lambda p: p.rel == "户主")
-        self.heads = count(is_head)
+        self.start = list(accumulate(self.nact, initial=0))  # hi is sorted: household i's members
+        is_head = self.per_member(lambda p: p.rel == "户主")
+        head_hi = list(compress(hi, is_head))
+        c = Counter(head_hi)
+        self.heads = list(map(c.get, rng, repeat(0)))
         # the last head's sex (R05 reads it only where there is one)
-        head_sex = dict(zip(compress(hi, is_head), compress(flag(attrgetter("sex")), is_head)))
+        head_sex = dict(zip(head_hi, map(attrgetter("sex"), map(self.profiles.__getitem__, compress(self.pid, is_head)))))
         self.head_sex = list(map(head_sex.get, rng, repeat("")))
-        self.labour_n = count(flag(lambda p: p.labour in LABOUR))
-        self.disabled = any_of(flag(lambda p: p.health == "残疾" and (not p.doc or "残疾" in p.doc or bool(p.card))))
-        school_age = {a: a is not None and 6 <= a <= 16 for a in ages.values()}
-        self.child_out = any_of(map(and_, map(school_age.__getitem__, self.age), flag(lambda p: not p.school)))
-        self.dt_any = any_of(flag(lambda p: bool(p.dibao or p.tekun)))
-        self.dibao_yes = any_of(flag(lambda p: p.dibao == "是"))
-        self.tekun_yes = any_of(flag(lambda p: p.tekun == "是"))
-        self.voc = any_of(flag(lambda p: p.school.startswith(_SCHOOL_VOC)))
+        self.school_age = {a: a is not None and 6 <= a <= 16 for a in ages.values()}
 
     def per_member(self, of_profile) -> list:
         """``of_profile(profile)`` for every normal member, computed once per distinct profile."""
-        return list(map(list(map(of_profile, self.profiles)).__getitem__, self.pid))
+        return self.per_member_of(list(map(of_profile, self.profiles)))
+
+    def profile_flag(self, name: str, of_profile) -> list:
+        """``of_profile(profile)`` for every distinct profile, by pid (computed once, by name)."""
+        key = "flag " + name
+        got = self.cache.get(key)
+        if got is None:
+            got = self.cache[key] = list(map(of_profile, self.profiles))
+        return got
+
+    def count_members(self, i: int, flag: list) -> int:
+        """How many normal members of household i have a per-profile ``flag`` (profile_flag)."""
+        return sum(map(flag.__getitem__, self.pid[self.start[i]:self.start[i + 1]]))
+
+    def has_member(self, i: int, flag: list) -> bool:
+        return any(map(flag.__getitem__, self.pid[self.start[i]:self.start[i + 1]]))
+
+    def households_with(self, name: str, of_profile) -> set[int]:
+        """The households with a normal member whose profile has the flag (one C-level pass)."""
+        return set(compress(self.hi, self.per_member_of(self.profile_flag(name, of_profile))))
+
+    def per_member_of(self, flag: list) -> list:
+        return list(map(flag.__getitem__, self.pid))
+
+    def labour_count(self, i: int) -> int:
+        return self.count_members(i, self.profile_flag("labour", lambda p: p.labour in LABOUR))
+
+    def disabled(self, i: int) -> bool:
+        return self.has_member(i, self.profile_flag(
+            "disabled", lambda p: p.health == "残疾" and (not p.doc or "残疾" in p.doc or bool(p.card))))
+
+    def voc(self, i: int) -> bool:
+        return self.has_member(i, self.profile_flag("voc", lambda p: p.school.startswith(_SCHOOL_VOC)))
+
+    def child_out(self, i: int) -> bool:
+        """A member of school age (6–16) out of school."""
+        not_school = self.profile_flag("not_school", lambda p: not p.school)
+        a, b = self.start[i], self.start[i + 1]
+        return any(map(and_, map(self.school_age.__getitem__, self.age[a:b]),
+                       map(not_school.__getitem__, self.pid[a:b])))
 
     def __getattr__(self, name):
         # a member column by field name (t.labour, t.school, …), built on first use
@@ -200,12 +245,15 @@ class Table:
 
 def _member_pass(t: Table, rules) -> dict[str, list]:
     checks = [r.member for r in rules]
-    pbits = [sum(1 << k for k, c in enumerate(checks) if c.when(p)) for p in t.profiles]
-    abits = {a: sum(1 << k for k, c in enumerate(checks) if c.ages(a)) for a in set(t.age)}
+    # each rule's cases get bits of their own: a member's bits are its profile's AND its age's
+    shift = list(accumulate((c.cases for c in checks), initial=0))
+    full = [(1 << c.cases) - 1 for c in checks]
+    pbits = [sum((int(c.when(p)) & f) << s for c, f, s in zip(checks, full, shift)) for p in t.profiles]
+    abits = {a: sum((int(c.ages(a)) & f) << s for c, f, s in zip(checks, full, shift)) for a in set(t.age)}
     bits = list(map(and_, map(pbits.__getitem__, t.pid), map(abits.__getitem__, t.age)))
     out: dict[str, list] = {r.code: [] for r in rules}
     # per distinct bit pattern, the (findings list, check) pairs to run
-    plan = {b: [(out[r.code], c.check) for k, (r, c) in enumerate(zip(rules, checks)) if b >> k & 1]
+    plan = {b: [(out[r.code], c.check) for r, c, f, s in zip(rules, checks, full, shift) if b >> s & f]
             for b in set(bits)}
     hs1 = [sex if n == 1 else "" for sex, n in zip(t.head_sex, t.heads)]
     profiles, pid, age, hi, ids = t.profiles, t.pid, t.age, t.hi, t.id
