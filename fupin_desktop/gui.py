@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
+from types import SimpleNamespace
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
+def _plain_args(argv: list[str]) -> SimpleNamespace | None:
+    """The usual command lines (nothing, ``--db URL``, ``--db=URL``, ``--no-first-run``) read
+    without argparse, whose import is 5 % of the time to a shown window; None for anything else
+    (``--help``, a mistake), which argparse then answers as always."""
+    args = SimpleNamespace(db=None, no_first_run=False)
+    rest = list(argv)
+    while rest:
+        a = rest.pop(0)
+        if a == "--no-first-run":
+            args.no_first_run = True
+        elif a == "--db" and rest and not rest[0].startswith("-"):
+            args.db = rest.pop(0)
+        elif a.startswith("--db=") and len(a) > 5:
+            args.db = a[5:]
+        else:
+            return None
+    return args
+
+
+def parse_args(argv: list[str]):
+    plain = _plain_args(argv)
+    if plain is not None:
+        return plain
+    import argparse
+
     p = argparse.ArgumentParser(prog="fupin-desktop", description="乡村振兴台账管理系统")
     p.add_argument("--db", metavar="URL", help="数据库地址（SQLite 文件或 postgresql://…）")
     p.add_argument("--no-first-run", action="store_true", help=argparse.SUPPRESS)
@@ -45,9 +69,10 @@ def setup_before_database(window):
 
 
 def main(argv: list[str] | None = None) -> int:
-    import multiprocessing
+    if getattr(sys, "frozen", False):  # a no-op unless frozen: not worth importing otherwise
+        import multiprocessing
 
-    multiprocessing.freeze_support()  # the archive renders in worker processes (frozen builds)
+        multiprocessing.freeze_support()  # the archive renders in worker processes (frozen builds)
     if argv is None:  # the real program, not a test
         from .paths import secure_umask
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib
 import logging
 import re
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
 )
@@ -18,13 +19,18 @@ from .common.base_tab import BaseTab
 from .common.context import AppContext, show_error
 from .common.tasks import run_task
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+# Nothing before the window is shown touches the Qt namespace (QtCore.Qt): its first use makes
+# every one of its ~100 enums, 30 ms, a quarter of the bare PySide window's start-up.
+
 log = logging.getLogger(__name__)
 
 P = QKeySequence.StandardKey.Print
 
 
-@dataclass(frozen=True)
-class TabSpec:
+class TabSpec(NamedTuple):
     """What the window shows of a tab before it is built: the caption and the 文件-menu entries
     (the attribute of each action on the tab, its text, its shortcut). The texts are the source
     texts of the tab's own ``tr()`` calls, translated in the tab's context, so they read exactly
@@ -111,8 +117,7 @@ class MainWindow(QMainWindow):
         self._pending: dict[str, list[tuple[str, QAction]]] = {}
         self.accounts = None
         self._build_menus()
-        self.db_label = QLabel()
-        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.db_label = QLabel()  # selectable once it shows the database (attach)
         self.count_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
@@ -129,6 +134,7 @@ class MainWindow(QMainWindow):
         """Add the tabs over the opened database (done once): the tab shown is built now, the
         others when first shown; the 文件 menu offers every tab's actions from the start."""
         self.ctx = ctx
+        self.db_label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
         for spec in TABS:
             self.tabs.addTab(_Placeholder(spec), spec.title())
             self._add_pending_actions(spec)
@@ -217,8 +223,10 @@ class MainWindow(QMainWindow):
     # -- menus -------------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None) -> QAction:
         act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(shortcut)
+        if shortcut is not None:  # a QKeySequence.StandardKey: the platform's keys for it
+            # (setShortcut(StandardKey) would give the first of them, and its overload
+            # resolution makes the whole Qt namespace before the window shows)
+            act.setShortcuts(shortcut)
         act.triggered.connect(lambda _checked=False, _slot=slot: _slot())  # never pass `checked` on
         return act
 
@@ -276,7 +284,7 @@ class MainWindow(QMainWindow):
             act = QAction(QCoreApplication.translate(spec.cls, text), self)
             if shortcut:
                 act.setShortcut(QKeySequence(shortcut[0]))
-                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # as the tab's
+                act.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)  # as the tab's
             act.triggered.connect(lambda _checked=False, s=spec, n=name: self._run_pending(s, n))
             menu = self._file_submenu_for(name)
             if menu not in used and menu.actions():
