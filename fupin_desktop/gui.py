@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 import sys
+from contextlib import contextmanager
 from types import SimpleNamespace
+
+# Python's own __import__, kept before PySide6 replaces it: PySide's, for its __feature__
+# switches, reads the source of every module imported after it for the text "PySide6".
+_PLAIN_IMPORT = builtins.__import__
+
+
+@contextmanager
+def _plain_imports():
+    """Import with Python's own __import__: for the storage stack (SQLAlchemy, the models, the
+    services), which never imports Qt (the "no-qt" and "layers" import contracts), so PySide has
+    nothing to note about it; 80 ms of CPU less on the way to the data. Only while nothing else
+    runs (before any task starts)."""
+    hooked = builtins.__import__
+    builtins.__import__ = _PLAIN_IMPORT
+    try:
+        yield
+    finally:
+        builtins.__import__ = hooked
 
 
 def _plain_args(argv: list[str]) -> SimpleNamespace | None:
@@ -122,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
             QTimer.singleShot(0, lambda: offer_first_run(window, ctx, answers))
 
     def open_and_attach() -> None:
+        with _plain_imports():  # the window is shown; no task runs yet
+            from . import audit_events, migrate  # noqa: F401 - SQLAlchemy, the models
+            from .services import opening  # noqa: F401
         from .views.startup import open_and_upgrade
 
         url = args.db or os.environ.get("FUPIN_DB_URL")
