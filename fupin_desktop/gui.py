@@ -88,6 +88,21 @@ def setup_before_database(window):
     return answers
 
 
+def _start_quick_check(url: str | None) -> None:
+    """The damaged-file check of the database about to be opened, begun on a thread (the
+    default file or a plain path; connect() checks any other itself)."""
+    from .sqlite_check import start
+
+    if not url:
+        from .paths import default_db_path
+
+        start(default_db_path())
+    elif "://" not in url:
+        from pathlib import Path
+
+        start(Path(url).expanduser().resolve())
+
+
 def main(argv: list[str] | None = None) -> int:
     if getattr(sys, "frozen", False):  # a no-op unless frozen: not worth importing otherwise
         import multiprocessing
@@ -142,12 +157,13 @@ def main(argv: list[str] | None = None) -> int:
             QTimer.singleShot(0, lambda: offer_first_run(window, ctx, answers))
 
     def open_and_attach() -> None:
+        url = args.db or os.environ.get("FUPIN_DB_URL")
+        _start_quick_check(url)  # on a thread, while SQLAlchemy is imported
         with _plain_imports():  # the window is shown; no task runs yet
             from . import audit_events, migrate  # noqa: F401 - SQLAlchemy, the models
             from .services import opening  # noqa: F401
         from .views.startup import open_and_upgrade
 
-        url = args.db or os.environ.get("FUPIN_DB_URL")
         answers = None
         if not url and not args.no_first_run and not quick_exit:
             answers = setup_before_database(window)
