@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .errors import AccessError, ConflictError, DamagedDatabaseError, DatabaseError
 from .paths import default_db_url
 from .session_hooks import listen_once
+from .sqlite_check import quick_check_file  # noqa: F401 - backup.py and connect() use it
 
 log = logging.getLogger(__name__)
 
@@ -60,26 +61,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
-
-
-def quick_check_file(path: Path) -> None:
-    """Raise DamagedDatabaseError unless ``path`` is a healthy SQLite database."""
-    try:
-        con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise DamagedDatabaseError(
-            f"数据库文件已损坏或不是本程序的数据库（{path.name}）：{exc}。"
-            "请从备份恢复（文件 → 恢复…），或选择其他数据库文件。"
-        ) from exc
-    if rows != [("ok",)]:
-        raise DamagedDatabaseError(
-            f"数据库文件已损坏（完整性检查未通过：{rows[0][0]}）。"
-            "为保护数据，程序不会打开它。请从备份恢复（文件 → 恢复…）。"
-        )
 
 
 def create_private_file(path: Path) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TypeVar
@@ -153,6 +152,8 @@ def write_atomic(target, write: Callable[[str], _T], *, suffix: str = ".part",
     target = os.fspath(target)
     folder = os.fspath(tmp_dir) if tmp_dir is not None else (os.path.dirname(target) or ".")
     os.makedirs(folder, exist_ok=True)
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(suffix=suffix, dir=folder)  # mode 0600
     os.close(fd)
     try:

@@ -18,10 +18,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, func, select
 
 from ..domain.asof import NORMAL, date_on, status_on
-from ..models import AuditLog, Household, Member
+from ..models import AuditLog, Household, HouseholdIncome, Member
+
+
+def default_year(session, as_of: dt.date) -> int:
+    """The income year outputs look at by default on ``as_of``: the latest year with incomes
+    up to as_of's year (as_of's year when there are none)."""
+    y = session.scalar(select(func.max(HouseholdIncome.year)).where(HouseholdIncome.year <= as_of.year))
+    return int(y) if y else as_of.year
 
 
 def cutoff(on: dt.date) -> dt.datetime:

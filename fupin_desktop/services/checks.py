@@ -13,6 +13,7 @@ from ..domain import checks as dc
 from ..models.household import MEASURE_CATEGORIES, Household, HouseholdIncome, Measure, Village
 from ..models.member import Member
 from . import settings
+from .asof import default_year
 from ..domain.masking import mask_id
 
 _FLAG_NAMES = {key: zh for key, zh in MEASURE_CATEGORIES}
@@ -88,11 +89,6 @@ def _columns(session, stmt) -> list[list]:
             table = {v: proc(v) for v in set(cols[k])}
             cols[k] = list(map(table.__getitem__, cols[k]))
     return cols
-
-
-def default_year(session, as_of: _dt.date) -> int:
-    y = session.scalar(select(func.max(HouseholdIncome.year)).where(HouseholdIncome.year <= as_of.year))
-    return int(y) if y else as_of.year
 
 
 def _scope(village: str | None, household_code: str | None):

@@ -54,7 +54,7 @@ def overview(db, as_of: _dt.date, year: int | None = None, with_findings: bool =
     from ..models.medical import Settlement
     from ..models.posts import Assignment, AttendanceMonth, Post
     from . import settings
-    from .checks import default_year, run_check
+    from .asof import default_year  # services.checks (the rules) only with_findings
     from .medical.settings import alert_thresholds
 
     live = Household.deleted_at.is_(None)
@@ -104,6 +104,8 @@ def overview(db, as_of: _dt.date, year: int | None = None, with_findings: bool =
         alerts = s.scalar(select(func.count()).select_from(per_household).where(per_household.c.paid >= line)) or 0
     findings = {}
     if with_findings:
+        from .checks import run_check
+
         result = run_check(db, as_of, year)
         findings = {k: v for k, v in result.counts().items() if v}
     return Overview(as_of, year, by_type, by_village, risk, income_bins, threshold, filled,

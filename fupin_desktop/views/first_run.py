@@ -257,8 +257,6 @@ def apply_answers(window, ctx, answers: SetupAnswers) -> None:
 
         load_demo(window, ctx)
     elif answers.start == IMPORT:
-        for tab in window.tab_widgets:
-            if hasattr(tab, "start_import"):
-                window.tabs.setCurrentWidget(tab)
-                tab.start_import()
-                break
+        tab = window.show_tab("HouseholdsTab")  # the register comes first
+        if tab is not None:
+            tab.start_import()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import re
 import logging
+import re
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
 )
@@ -17,24 +19,89 @@ from .common.base_tab import BaseTab
 from .common.context import AppContext, show_error
 from .common.tasks import run_task
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+# Nothing before the window is shown touches the Qt namespace (QtCore.Qt): its first use makes
+# every one of its ~100 enums, 30 ms, a quarter of the bare PySide window's start-up.
+
 log = logging.getLogger(__name__)
 
-# (module, class) of each tab in display order; a tab whose module is absent is not shown.
-# 总览 comes first: it is the first thing a clerk sees. Find a tab with MainWindow.tab(name), never
-# by its index.
+INTEGRITY_CHECK_DELAY_MS = 1500  # after attach(): see there
+
+P = QKeySequence.StandardKey.Print
+
+
+class TabSpec(NamedTuple):
+    """What the window shows of a tab before it is built: the caption and the 文件-menu entries
+    (the attribute of each action on the tab, its text, its shortcut). The texts are the source
+    texts of the tab's own ``tr()`` calls, translated in the tab's context, so they read exactly
+    as the built tab's; tests/gui/test_main_window.py checks that they match."""
+
+    module: str
+    cls: str
+    caption: str
+    file_actions: tuple[tuple, ...] = ()
+
+    def title(self) -> str:
+        return QCoreApplication.translate(self.cls, self.caption)
+
+    @property
+    def object_name(self) -> str:
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.cls).lower()  # households_tab, …
+
+    def load(self) -> type[BaseTab]:
+        return getattr(importlib.import_module(f"{__package__}.{self.module}"), self.cls)
+
+
+# Each tab in display order. 总览 comes first: it is the first thing a clerk sees. Only the tab
+# shown is built at start (and its module imported); the others when first shown or asked for
+# (``tab(name)``, a 文件-menu entry). Find a tab with MainWindow.tab(name), never by its index.
 TABS = (
-    ("overview_tab", "OverviewTab"),
-    ("households.tab", "HouseholdsTab"),
-    ("posts.tab", "PostsTab"),
-    ("medical.tab", "MedicalTab"),
-    ("archive.tab", "ArchiveTab"),
-    ("problems.tab", "ProblemsTab"),
-    ("checks_tab", "ChecksTab"),
+    TabSpec("overview_tab", "OverviewTab", "Overview"),
+    TabSpec("households.tab", "HouseholdsTab", "Households", (
+        ("import_action", "Import Households…"), ("export_action", "Export to Excel…"),
+        ("ledger_action", "Print Ledger…", P), ("file_action", "Household File…"),
+        ("settings_action", "Thresholds and Township…"))),
+    TabSpec("posts.tab", "PostsTab", "Public-Welfare Posts", (
+        ("import_roster_action", "Import Post Roster…"),
+        ("import_attendance_action", "Import Attendance Sheet…"),
+        ("export_action", "Export Posts to Excel…"), ("ledger_action", "Print Posts Ledger…", P),
+        ("rules_action", "Post Rules…"))),
+    TabSpec("medical.tab", "MedicalTab", "Medical Relief", (
+        ("import_action", "Import Medical Settlements…"),
+        ("export_action", "Export Settlements to Excel…"),
+        ("ledger_action", "Print Medical Ledger…", P),
+        ("settings_action", "Medical Relief Settings…"))),
+    TabSpec("archive.tab", "ArchiveTab", "Archives", (
+        ("build_action", "Build Package…", "Ctrl+B"), ("verify_action", "Check Package…"),
+        ("print_action", "Print Documents…", P))),
+    TabSpec("problems.tab", "ProblemsTab", "Problems"),
+    TabSpec("checks_tab", "ChecksTab", "Data Check"),
 )
 
 
-def _tab_classes() -> list[type[BaseTab]]:
-    return [getattr(importlib.import_module(f"{__package__}.{module}"), cls) for module, cls in TABS]
+class _Tabs(QTabWidget):
+    """The tab widget; ``widget(i)`` builds a tab not built yet, so no caller ever gets the
+    placeholder that stands in for it."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self._window = window
+
+    def widget(self, index: int) -> QWidget | None:  # noqa: D401 - QTabWidget override
+        placeholder = super().widget(index)
+        if isinstance(placeholder, _Placeholder):
+            return self._window._build(placeholder.spec)
+        return placeholder
+
+
+class _Placeholder(QWidget):
+    """Stands in the tab bar for a tab not built yet."""
+
+    def __init__(self, spec: TabSpec):
+        super().__init__()
+        self.spec = spec
 
 
 class MainWindow(QMainWindow):
@@ -44,13 +111,15 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx: AppContext | None = None
         self.setWindowTitle(self.tr("Rural Revitalisation Ledgers") + f" {__version__}")
-        self.tabs = QTabWidget(self)
+        self.tabs = _Tabs(self)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.tab_widgets: list[BaseTab] = []
+        self._built: dict[str, BaseTab] = {}  # class name → tab, in the order they were built
+        # class name → [(attribute, stand-in action)] of a tab not built yet, in the 文件 menu
+        self._pending: dict[str, list[tuple[str, QAction]]] = {}
+        self.accounts = None
         self._build_menus()
-        self.db_label = QLabel()
-        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.db_label = QLabel()  # selectable once it shows the database (attach)
         self.count_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
@@ -64,16 +133,15 @@ class MainWindow(QMainWindow):
             self._set_database_actions(False)
 
     def attach(self, ctx: AppContext) -> None:
-        """Build the tabs over the opened database (done once)."""
+        """Add the tabs over the opened database (done once): the tab shown is built now, the
+        others when first shown; the 文件 menu offers every tab's actions from the start."""
         self.ctx = ctx
-        settings = QSettings()
-        for cls in _tab_classes():
-            tab = cls(ctx, self)
-            tab.setObjectName(re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower())  # households_tab, …
-            self.tab_widgets.append(tab)
-            self.tabs.addTab(tab, cls.tab_title())
-            tab.restore_state(settings)
-            self._add_file_actions(tab)
+        self.db_label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        for spec in TABS:
+            self.tabs.addTab(_Placeholder(spec), spec.title())
+            self._add_pending_actions(spec)
+        self._build(TABS[self.tabs.currentIndex()])
+        self.tabs.currentChanged.connect(self._tab_shown)
         ctx.changed.connect(lambda *_: self._schedule_counts())
         ctx.database_replaced.connect(self._update_status)
         self._set_database_actions(True)
@@ -81,13 +149,74 @@ class MainWindow(QMainWindow):
 
         self.accounts = install_account_ui(self, ctx)
         self._update_status()
-        from .integrity import check_at_start  # audit hash chain, month seals (issue 12)
+        # the audit hash chain and the seals (issue 12) once the window has settled: the check
+        # holds the GIL for 0.13–0.18 s on 5,000 households, time the first tab's load and the
+        # tab built next need; its warning (if any) comes a moment later
+        QTimer.singleShot(INTEGRITY_CHECK_DELAY_MS, self, self._check_integrity)
 
-        check_at_start(self, ctx)
+    @Slot()
+    def _check_integrity(self) -> None:
+        from .integrity import check_at_start
+
+        check_at_start(self, self.ctx)
+
+    # -- tabs --------------------------------------------------------------------------------
+    @property
+    def tab_widgets(self) -> list[BaseTab]:
+        """Every tab in display order (building those not built yet)."""
+        return [self._build(spec) for spec in TABS if self.ctx is not None]
+
+    def built_tabs(self) -> list[BaseTab]:
+        """The tabs built so far (the others have never been shown)."""
+        return list(self._built.values())
+
+    def pending_file_actions(self) -> list[tuple[str, QAction]]:
+        """(attribute, action) of the 文件-menu entries that stand in for tabs not built yet."""
+        return [pair for pairs in self._pending.values() for pair in pairs]
+
+    def _spec(self, name: str) -> TabSpec | None:
+        return next((s for s in TABS if name in (s.cls, s.object_name)), None)
+
+    def _build(self, spec: TabSpec) -> BaseTab:
+        """The tab of ``spec``, built (and put in its placeholder's place) if not yet."""
+        tab = self._built.get(spec.cls)
+        if tab is not None:
+            return tab
+        cls = spec.load()
+        tab = cls(self.ctx, self)
+        tab.setObjectName(spec.object_name)
+        self._built[spec.cls] = tab
+        index = next(i for i in range(self.tabs.count())
+                     if getattr(QTabWidget.widget(self.tabs, i), "spec", None) is spec)
+        placeholder = QTabWidget.widget(self.tabs, index)
+        current = self.tabs.currentIndex() == index
+        blocked = self.tabs.blockSignals(True)  # one tab takes another's place: nothing changed
+        try:
+            self.tabs.insertTab(index, tab, spec.title())
+            if current:
+                self.tabs.setCurrentIndex(index)
+            self.tabs.removeTab(index + 1)
+        finally:
+            self.tabs.blockSignals(blocked)
+        placeholder.deleteLater()
+        tab.restore_state(QSettings())
+        self._add_file_actions(tab, self._pending.pop(spec.cls, []))
+        if self.accounts is not None:  # role gating and 显示完整号码 for what it brings
+            self.accounts.adopt(tab)
+        log.debug("built %s", spec.cls)
+        return tab
+
+    @Slot(int)
+    def _tab_shown(self, index: int) -> None:
+        page = QTabWidget.widget(self.tabs, index)
+        if isinstance(page, _Placeholder):
+            self._build(page.spec)
 
     def tab(self, name: str) -> BaseTab | None:
-        """The tab by class name (``HouseholdsTab``) or object name (``households_tab``)."""
-        return next((t for t in self.tab_widgets if type(t).__name__ == name or t.objectName() == name), None)
+        """The tab by class name (``HouseholdsTab``) or object name (``households_tab``),
+        built if it was not yet."""
+        spec = self._spec(name)
+        return self._build(spec) if spec is not None and self.ctx is not None else None
 
     def show_tab(self, name: str) -> BaseTab | None:
         """Bring the named tab to the front and return it."""
@@ -103,8 +232,10 @@ class MainWindow(QMainWindow):
     # -- menus -------------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None) -> QAction:
         act = QAction(text, self)
-        if shortcut is not None:
-            act.setShortcut(shortcut)
+        if shortcut is not None:  # a QKeySequence.StandardKey: the platform's keys for it
+            # (setShortcut(StandardKey) would give the first of them, and its overload
+            # resolution makes the whole Qt namespace before the window shows)
+            act.setShortcuts(shortcut)
         act.triggered.connect(lambda _checked=False, _slot=slot: _slot())  # never pass `checked` on
         return act
 
@@ -145,22 +276,65 @@ class MainWindow(QMainWindow):
                     ("file_action", "print_menu"))
 
     def _file_submenu(self, tab: QWidget, act: QAction):
-        name = next((n for n, v in vars(tab).items() if v is act), "")
+        return self._file_submenu_for(next((n for n, v in vars(tab).items() if v is act), ""))
+
+    def _file_submenu_for(self, name: str):
         for key, menu in self._FILE_GROUPS:
             if key in name:
                 return getattr(self, menu)
         return self.settings_menu
 
-    def _add_file_actions(self, tab: QWidget) -> None:
-        """A tab's file actions into 导入 ▸ / 导出 ▸ / 打印 ▸ / 设置 ▸, one section per tab."""
+    def _add_pending_actions(self, spec: TabSpec) -> None:
+        """A stand-in for each of a tab's file actions, where the tab's own will go: choosing
+        one builds the tab, which puts its actions in their place, and runs the tab's."""
+        pairs = []
+        used = set()
+        for name, text, *shortcut in spec.file_actions:
+            act = QAction(QCoreApplication.translate(spec.cls, text), self)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut[0]))
+                act.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)  # as the tab's
+            act.triggered.connect(lambda _checked=False, s=spec, n=name: self._run_pending(s, n))
+            menu = self._file_submenu_for(name)
+            if menu not in used and menu.actions():
+                menu.addSeparator()
+            used.add(menu)
+            menu.addAction(act)
+            menu.menuAction().setVisible(True)
+            pairs.append((name, act))
+        if pairs:
+            self._pending[spec.cls] = pairs
+
+    def _run_pending(self, spec: TabSpec, name: str) -> None:
+        act = getattr(self._build(spec), name, None)
+        if isinstance(act, QAction):
+            act.trigger()
+
+    def _add_file_actions(self, tab: QWidget, pending: list[tuple[str, QAction]] = ()) -> None:
+        """A tab's file actions into 导入 ▸ / 导出 ▸ / 打印 ▸ / 设置 ▸, one section per tab: in the
+        place of their stand-ins (``pending``), or after what the menus hold."""
+        stand_in = dict(pending)
         used = set()
         for act in getattr(tab, "file_actions", lambda: [])():
+            name = next((n for n, v in vars(tab).items() if v is act), "")
+            old = stand_in.pop(name, None)
+            if old is not None:
+                menu = self._file_submenu_for(name)
+                menu.insertAction(old, act)
+                menu.removeAction(old)
+                old.deleteLater()
+                used.add(menu)
+                continue
             menu = self._file_submenu(tab, act)
             if menu not in used and menu.actions():
                 menu.addSeparator()
             used.add(menu)
             menu.addAction(act)
             menu.menuAction().setVisible(True)
+        for name, old in stand_in.items():  # the tab no longer has it
+            log.warning("%s has no file action %s", type(tab).__name__, name)
+            self._file_submenu_for(name).removeAction(old)
+            old.deleteLater()
 
     def file_menu_actions(self) -> list[QAction]:
         """Every action of the 文件 menu and its submenus (what the clerk can pick there)."""
@@ -340,6 +514,6 @@ class MainWindow(QMainWindow):
             return
         s = QSettings()
         s.setValue("main/geometry", self.saveGeometry())
-        for tab in self.tab_widgets:
+        for tab in self.built_tabs():  # a tab never shown keeps what it saved last time
             tab.save_state(s)
         super().closeEvent(event)

@@ -72,6 +72,19 @@ def test_auditor_does_not_see_write_actions(window_for, office):
     assert tab.import_action.isVisible()
 
 
+def test_auditor_does_not_see_the_write_entries_of_tabs_not_built_yet(window_for, office):
+    users.login(office, "wang", "wang-pass-1")
+    w = window_for(office)
+    assert "HouseholdsTab" not in [type(t).__name__ for t in w.built_tabs()]
+    entries = {a.text(): a for a in w.file_menu_actions()}
+    assert not entries["导入户信息…"].isVisible() and not entries["岗位规则…"].isVisible()
+    assert not entries["生成数据包…"].isVisible()
+    assert entries["导出 Excel…"].isVisible() and entries["打印台账…"].isVisible()
+    users.login(office, "li", "li-pass-1")
+    w.accounts.refresh()
+    assert entries["导入户信息…"].isVisible() and entries["岗位规则…"].isVisible()
+
+
 def _first_member_ids(qtbot, w):
     tab = w.show_tab("HouseholdsTab")
     tab.table.selectRow(0)

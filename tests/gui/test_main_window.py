@@ -86,9 +86,11 @@ def test_the_file_menu_groups_its_items_in_submenus(window_for, db):
     assert "生成数据包…" in sub("导出(&X)") and "导出岗位 Excel…" in sub("导出(&X)")
     assert {"打印台账…", "一户一档…", "打印医疗台账…", "打印纸质文件…"} <= set(sub("打印(&P)"))
     assert sub("数据库(&D)") == ["打开数据库…", "连接服务器数据库…", "备份…", "恢复…"]
-    # every tab file action is still there, with its shortcut
+    # every tab file action is still there, with its shortcut (a tab once built puts its own
+    # actions in the place of the stand-ins the menu holds until then)
+    tabs = w.tab_widgets
     actions = {a.text(): a for a in w.file_menu_actions()}
-    for tab in w.tab_widgets:
+    for tab in tabs:
         for act in getattr(tab, "file_actions", list)():
             assert actions[act.text()] is act
     assert actions["打开数据库…"].shortcut().toString() == "Ctrl+O"
@@ -127,3 +129,63 @@ def test_ctrl_s_in_an_unchanged_household_dialog_saves_nothing(window_for, demo_
     with demo_db.read() as s:
         assert s.query(AuditLog).count() == before
     dlg.close()
+
+
+def test_only_the_tab_shown_is_built_at_start(window_for, db, qtbot):
+    w = window_for(db)
+    assert [type(t).__name__ for t in w.built_tabs()] == ["OverviewTab"]
+    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == [
+        "总览", "户信息", "公益性岗位", "医疗救助", "档案", "问题整改", "数据检查"]
+    # choosing a tab builds it, in its place, under its object name
+    w.tabs.setCurrentIndex(2)
+    posts = w.tabs.currentWidget()
+    assert type(posts).__name__ == "PostsTab" and posts.objectName() == "posts_tab"
+    assert w.tabs.indexOf(posts) == 2 and w.tabs.tabText(2) == "公益性岗位"
+    qtbot.waitUntil(posts.isVisible, timeout=10_000)
+    assert [type(t).__name__ for t in w.built_tabs()] == ["OverviewTab", "PostsTab"]
+    # asking for a tab builds it without showing it; tabs.widget(i) never hands out a stand-in
+    assert w.tab("medical_tab") is w.tabs.widget(3) and w.tabs.currentIndex() == 2
+    assert w.tab("NoSuchTab") is None
+
+
+def test_the_stand_in_menu_entries_match_the_tabs_actions(window_for, db):
+    """What the 文件 menu shows for a tab not built yet (main_window.TABS) is what the tab brings
+    once built: same entries, same order, same submenus, same shortcuts."""
+    from fupin_desktop.views.main_window import TABS
+
+    def menus():
+        return [[(a.text(), a.shortcut().toString(), a.isVisible()) for a in m.actions() if not a.isSeparator()]
+                for m in (w.import_menu, w.export_menu, w.print_menu, w.settings_menu)]
+
+    w = window_for(db)
+    before = menus()
+    stand_ins = {id(a) for _n, a in w.pending_file_actions()}
+    assert len(stand_ins) == sum(len(s.file_actions) for s in TABS) == 17
+    for spec in TABS:
+        assert w.tabs.tabText(TABS.index(spec)) == spec.title() == spec.load().tab_title()
+    w.tab_widgets  # build them all
+    assert not w.pending_file_actions()
+    assert menus() == before
+    assert not stand_ins & {id(a) for a in w.file_menu_actions()}
+
+
+def test_a_file_menu_entry_of_a_tab_not_built_yet_builds_it_and_runs(window_for, db, monkeypatch):
+    from fupin_desktop.views.households.tab import HouseholdsTab
+    from fupin_desktop.views.posts.tab import PostsTab
+
+    calls = []
+    monkeypatch.setattr(HouseholdsTab, "start_import", lambda self, path=None: calls.append(("hh", self)))
+    monkeypatch.setattr(PostsTab, "edit_rules", lambda self: calls.append(("rules", self)))
+    w = window_for(db)
+    entries = {a.text(): a for a in w.file_menu_actions()}
+    assert len(w.built_tabs()) == 1
+    entries["导入户信息…"].trigger()
+    assert calls == [("hh", w.tab("HouseholdsTab"))]
+    assert [type(t).__name__ for t in w.built_tabs()] == ["OverviewTab", "HouseholdsTab"]
+    assert w.tabs.currentIndex() == 0  # as before: the action runs on the tab, not shown
+    entries["岗位规则…"].trigger()
+    assert calls[-1] == ("rules", w.tab("PostsTab"))
+    # the built tabs' own actions took their stand-ins' places
+    now = {a.text(): a for a in w.file_menu_actions()}
+    assert now["导入户信息…"] is w.tab("HouseholdsTab").import_action
+    assert now["岗位规则…"] is w.tab("PostsTab").rules_action

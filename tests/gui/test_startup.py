@@ -56,3 +56,19 @@ def test_the_days_backup_runs_at_start(qtbot, db):
     startup.start_backup(None, db)
     qtbot.waitUntil(lambda: bool(autobackup.list_backups(db)), timeout=10000)
     assert autobackup.list_backups(db)[0].reason == "start"
+
+
+def test_the_usual_command_lines_read_as_argparse_reads_them(monkeypatch):
+    """gui.parse_args reads the usual command lines without importing argparse; the result is
+    argparse's, and anything else (--help, an abbreviation, a mistake) still goes to argparse."""
+    from fupin_desktop import gui
+
+    for argv in ([], ["--db", "x.db"], ["--db=postgresql://u@h/f", "--no-first-run"],
+                 ["--no-first-run", "--db", "a.db", "--db", "b.db"]):
+        plain = gui._plain_args(argv)
+        assert plain is not None, argv
+        monkeypatch.setattr(gui, "_plain_args", lambda _a: None)
+        assert vars(gui.parse_args(argv)) == vars(plain), argv
+        monkeypatch.undo()
+    for argv in (["--db"], ["--db", "-h"], ["--no"], ["--help"], ["x.db"]):
+        assert gui._plain_args(argv) is None, argv

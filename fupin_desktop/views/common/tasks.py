@@ -14,7 +14,8 @@ import threading
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 import shiboken6
 
@@ -72,7 +73,7 @@ class Task(QObject):
         if quiet:
             self.dialog.setMinimumDuration(2**31 - 1)
         self.dialog.setWindowTitle(title)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         if not quiet:
             self.dialog.setMinimumDuration(SHOW_AFTER_MS)
         self.dialog.setAutoClose(False)
@@ -80,9 +81,9 @@ class Task(QObject):
         if not cancellable:
             self.dialog.setCancelButton(None)
         self.dialog.canceled.connect(self.cancel)
-        self.signals.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
-        self.signals.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
-        self.signals.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        self.signals.progressed.connect(self._on_progress, QtCore.Qt.ConnectionType.QueuedConnection)
+        self.signals.finished.connect(self._on_finished, QtCore.Qt.ConnectionType.QueuedConnection)
+        self.signals.failed.connect(self._on_failed, QtCore.Qt.ConnectionType.QueuedConnection)
         self.result = None
         self.error: BaseException | None = None
         self.running = True
