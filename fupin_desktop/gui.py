@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import os
 import sys
+import time
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -147,8 +148,12 @@ def main(argv: list[str] | None = None) -> int:
             return
         ctx = AppContext(db)
         window.attach(ctx)
-        if quick_exit:
-            QTimer.singleShot(0, app.quit)
+        if quick_exit:  # once the first tab shows its data (30 s at most)
+            deadline = time.monotonic() + 30
+            poll = QTimer(window, interval=5)
+            poll.timeout.connect(lambda: (window.current_tab_loaded()
+                                          or time.monotonic() > deadline) and app.quit())
+            poll.start()
             return
         from .views.startup import start_backup
 

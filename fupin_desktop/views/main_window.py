@@ -218,6 +218,20 @@ class MainWindow(QMainWindow):
         spec = self._spec(name)
         return self._build(spec) if spec is not None and self.ctx is not None else None
 
+    def current_tab_loaded(self) -> bool:
+        """Whether the tab on screen shows its data (the overview its counts, a list its first
+        page): bench/bench_startup.py's "ready" waits for this."""
+        tab = self.tabs.currentWidget()
+        if tab is None or isinstance(tab, _Placeholder):
+            return False
+        if hasattr(tab, "data") and not callable(tab.data):
+            return tab.data is not None
+        for attr in ("loader", "model"):
+            inner = getattr(tab, attr, None)
+            if inner is not None and getattr(inner, "pending", False):
+                return False
+        return True
+
     def show_tab(self, name: str) -> BaseTab | None:
         """Bring the named tab to the front and return it."""
         tab = self.tab(name)

@@ -189,3 +189,16 @@ def test_a_file_menu_entry_of_a_tab_not_built_yet_builds_it_and_runs(window_for,
     now = {a.text(): a for a in w.file_menu_actions()}
     assert now["导入户信息…"] is w.tab("HouseholdsTab").import_action
     assert now["岗位规则…"] is w.tab("PostsTab").rules_action
+
+
+def test_current_tab_loaded_waits_for_the_overview_and_for_a_list(window_for, demo_db, qtbot):
+    """bench_startup's "ready" quits when this says the tab on screen shows its data."""
+    w = window_for(demo_db)
+    overview = w.tabs.currentWidget()
+    qtbot.waitUntil(w.current_tab_loaded, timeout=10_000)
+    assert overview.data is not None  # the counts arrived, not just the tab
+    overview.data = None
+    assert not w.current_tab_loaded()
+    tab = w.show_tab("HouseholdsTab")
+    qtbot.waitUntil(w.current_tab_loaded, timeout=10_000)
+    assert tab.model.rowCount() > 0
