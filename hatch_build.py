@@ -2,7 +2,8 @@
 
 Optional by design: where no C compiler or Python headers are at hand, the wheel is built
 without it and the guard uses its pure-Python pre-filter (the same hits, about 7x slower on a
-county's export). An editable install puts the module next to its source; a wheel carries it.
+county's export). The module is put next to its source (git ignores it), where an editable
+install and the tests run from the checkout find it, and a wheel carries a copy.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ class CustomBuildHook(BuildHookInterface):
             return
         self._tmp = tempfile.TemporaryDirectory(prefix="fupin-build-")
         try:
-            built = compile_extension(self.root, version == "editable", self._tmp.name)
+            # beside its source in every build: the tests, run from the checkout as README's
+            # test command does after a plain `pip install .`, import the package from there
+            built = compile_extension(self.root, True, self._tmp.name)
         except Exception as exc:  # noqa: BLE001 - any build failure: the pure-Python path
             self.app.display_warning(
                 f"{SOURCE} was not compiled ({type(exc).__name__}: {exc}); "
