@@ -289,9 +289,6 @@ class MainWindow(QMainWindow):
                     ("verify", "export_menu"), ("ledger", "print_menu"), ("print", "print_menu"),
                     ("file_action", "print_menu"))
 
-    def _file_submenu(self, tab: QWidget, act: QAction):
-        return self._file_submenu_for(next((n for n, v in vars(tab).items() if v is act), ""))
-
     def _file_submenu_for(self, name: str):
         for key, menu in self._FILE_GROUPS:
             if key in name:
@@ -309,15 +306,20 @@ class MainWindow(QMainWindow):
                 act.setShortcut(QKeySequence(shortcut[0]))
                 act.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)  # as the tab's
             act.triggered.connect(lambda _checked=False, s=spec, n=name: self._run_pending(s, n))
-            menu = self._file_submenu_for(name)
-            if menu not in used and menu.actions():
-                menu.addSeparator()
-            used.add(menu)
-            menu.addAction(act)
-            menu.menuAction().setVisible(True)
+            self._append_file_action(name, act, used)
             pairs.append((name, act))
         if pairs:
             self._pending[spec.cls] = pairs
+
+    def _append_file_action(self, name: str, act: QAction, used: set) -> None:
+        """``act`` at the end of its submenu, after a separator where this tab's section starts
+        (``used``: the submenus it already added to)."""
+        menu = self._file_submenu_for(name)
+        if menu not in used and menu.actions():
+            menu.addSeparator()
+        used.add(menu)
+        menu.addAction(act)
+        menu.menuAction().setVisible(True)
 
     def _run_pending(self, spec: TabSpec, name: str) -> None:
         act = getattr(self._build(spec), name, None)
@@ -339,12 +341,7 @@ class MainWindow(QMainWindow):
                 old.deleteLater()
                 used.add(menu)
                 continue
-            menu = self._file_submenu(tab, act)
-            if menu not in used and menu.actions():
-                menu.addSeparator()
-            used.add(menu)
-            menu.addAction(act)
-            menu.menuAction().setVisible(True)
+            self._append_file_action(name, act, used)
         for name, old in stand_in.items():  # the tab no longer has it
             log.warning("%s has no file action %s", type(tab).__name__, name)
             self._file_submenu_for(name).removeAction(old)
