@@ -110,8 +110,18 @@ def handle_exception(exc_type, exc, tb) -> None:
         _showing_crash = False
 
 
+# What the headless platform plugin (offscreen: tests, benchmarks, a server without a screen)
+# says about every top-level window: it cannot pass size hints to a window manager it has not
+# got. Nothing for a clerk or a developer to act on; logging it would fill the log, and opening
+# the log file for it costs 9 ms of every start (logsetup._LogFileHandler).
+_PLATFORM_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
 def _qt_message(mode, context, message: str) -> None:
     from PySide6.QtCore import QtMsgType
+
+    if message in _PLATFORM_NOISE:
+        return
 
     level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,

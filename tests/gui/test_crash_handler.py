@@ -62,6 +62,25 @@ def test_qt_warnings_go_to_the_log(qapp, caplog):
                for r in caplog.records)
 
 
+def test_the_headless_plugins_size_hint_notice_is_not_logged(qapp, caplog):
+    """Said for every window under the offscreen plugin: nothing to act on, and its log record
+    would open the log file on every start. Other warnings still reach the log."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from fupin_desktop.views import app as app_mod
+
+    previous = app_mod.install_crash_handlers()
+    try:
+        with caplog.at_level(logging.WARNING, logger="qt"):
+            qWarning("This plugin does not support propagateSizeHints()")
+            qWarning("This plugin does not support propagateSizeHints() (and more)")
+    finally:
+        qInstallMessageHandler(previous)
+        sys.excepthook = sys.__excepthook__
+    said = [r.getMessage() for r in caplog.records if r.name == "qt"]
+    assert len(said) == 1 and "(and more)" in said[0]
+
+
 def test_the_gui_entry_point_installs_the_handlers(tmp_path):
     """gui.main() runs with the hook in place (it quits at once when shown). In a process of its
     own: a second QApplication.exec() in the test process leaves later tests' tasks unfinished."""
