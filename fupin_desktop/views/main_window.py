@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from .. import __version__
 from .common.base_tab import BaseTab
@@ -23,7 +21,9 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
 # Nothing before the window is shown touches the Qt namespace (QtCore.Qt): its first use makes
-# every one of its ~100 enums, 30 ms, a quarter of the bare PySide window's start-up.
+# every one of its ~100 enums, 30 ms, a quarter of the bare PySide window's start-up. For the
+# same reason the dialogs (QFileDialog, QInputDialog, QMessageBox: 20 enums) are imported where
+# a menu action first needs them.
 
 log = logging.getLogger(__name__)
 
@@ -413,6 +413,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_database_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Open or Create Database"), "", self.tr("Database files (*.db)"),
             options=QFileDialog.Option.DontConfirmOverwrite)
@@ -421,6 +423,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_database_url(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         url, ok = QInputDialog.getText(
             self, self.tr("Connect to Server Database"),
             self.tr("PostgreSQL address, e.g. postgresql://user:password@server:5432/fupin"))
@@ -429,6 +433,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def backup(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         from ..backup import backup
 
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Backup Database"), "fupin-backup.db",
@@ -450,6 +456,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def restore(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from ..backup import restore
 
         from .restore_dialog import RestoreDialog
@@ -501,6 +509,8 @@ class MainWindow(QMainWindow):
     def _stop_running_tasks(self) -> bool:
         """Closing while an import, print or build runs: ask, then cancel and wait for it.
         Reads (a page filling itself, the overview's counts) are cancelled without asking."""
+        from PySide6.QtWidgets import QMessageBox
+
         from .common.tasks import cancel_and_wait, running_tasks
 
         busy = [t for t in running_tasks() if not t.read_only]

@@ -60,12 +60,11 @@ def test_restore_lists_the_automatic_backups_and_restores_the_chosen(
         return self.result()
 
     monkeypatch.setattr(restore_dialog.RestoreDialog, "exec", pick_oldest)
-    from fupin_desktop.views import main_window
+    from PySide6.QtWidgets import QMessageBox
 
-    monkeypatch.setattr(main_window.QMessageBox, "question",
-                        lambda *a, **k: main_window.QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     infos = []
-    monkeypatch.setattr(main_window.QMessageBox, "information", lambda *a, **k: infos.append(a))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: infos.append(a))
     w.restore()
     qtbot.waitUntil(lambda: bool(infos), timeout=20000)
     with db.read() as s:
