@@ -13,12 +13,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from .. import __version__
-from .common.base_tab import BaseTab
-from .common.context import AppContext, show_error
 from .common.tasks import run_task
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
+
+    from .common.base_tab import BaseTab
+    from .common.context import AppContext
 
 # Nothing before the window is shown touches the Qt namespace (QtCore.Qt): its first use makes
 # every one of its ~100 enums, 30 ms, a quarter of the bare PySide window's start-up. For the
@@ -394,6 +395,7 @@ class MainWindow(QMainWindow):
     # -- database actions --------------------------------------------------------------------
     def _switch_to(self, url: str) -> None:
         from ..services.opening import open_database
+        from .common.context import show_error
 
         def work(progress):
             progress(0, 0, self.tr("Opening database…"))

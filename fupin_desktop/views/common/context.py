@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ...errors import ConflictError, UserError
 from ...services.progress import Cancelled
@@ -32,6 +32,8 @@ class AppContext(QObject):
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
     """Clerk-facing error: the Chinese message for UserError; a short note for a bug (details logged)."""
+    from PySide6.QtWidgets import QMessageBox  # here: its enums are made on import (start-up)
+
     if isinstance(exc, Cancelled):
         QMessageBox.information(parent, title or QCoreApplication.translate("Errors", "Cancelled"), str(exc))
         return
