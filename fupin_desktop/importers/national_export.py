@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import gc
 import os
 from collections.abc import Callable
 
 from fupin_desktop.domain import field_specs as fs
+from fupin_desktop.domain.gc_pause import gc_paused
 from fupin_desktop.importers.result import ImportIssue, ImportResult
 from fupin_desktop.importers.sheet import SheetReader, open_sheet
 from fupin_desktop.domain.bankcard import luhn_ok
@@ -446,16 +446,8 @@ def parse_national_export(path: str | os.PathLike, today: _dt.date | None = None
     called every 2,000 data rows, for a progress dialog; raise from it to cancel.
     """
     reader = open_sheet(path, SPEC)
-    # Why: the loop allocates ~1M container objects that all stay alive (records, row tuples);
-    # the cyclic GC would rescan them again and again (a third of the parse time) and can free
-    # nothing, as these structures hold no cycles. Re-enabled however the parse ends.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # ~1M records and row tuples, all kept, no cycles (see gc_pause)
         return _parse(reader, today, progress)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _parse(reader: SheetReader, today: _dt.date | None,

@@ -35,6 +35,7 @@ from sqlalchemy import String, select
 
 from ...audit_events import record_bulk
 from ...domain.field_specs import label
+from ...domain.gc_pause import gc_paused
 from ...errors import ConflictError
 from ...importers.national_export import (
     HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, ParsedExport, parse_national_export,
@@ -158,7 +159,8 @@ def import_households(db, path: str | os.PathLike, *, progress: ProgressFn | Non
     from ..autobackup import before
 
     before(db, "import")
-    with db.write(reason=f"导入户信息：{name}") as session:
+    # the write builds a parameter row per record, kept until the driver has them all
+    with gc_paused(), db.write(reason=f"导入户信息：{name}") as session:
         w = _Writer(session, parsed, income_year, report, name, restore_deleted)
         w.run()
         if other_years:
