@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import insert, select, text
 
 from fupin_desktop.models import Household, HouseholdIncome, Village
-from fupin_desktop.services.bulk_sql import bulk_insert, bulk_update_versioned
+from fupin_desktop.services.bulk_sql import bulk_insert, bulk_insert_rows, bulk_update_versioned
 
 NOW = dt.datetime(2025, 11, 20, 10, 31, 7, 123456)
 
@@ -66,3 +66,47 @@ def test_versioned_update_refuses_a_stale_row(any_db):
         got = dict(s.execute(select(Household.code, Household.phone)).all())
         versions = dict(s.execute(select(Household.code, Household.version)).all())
     assert got == {"A": "1", "B": "13800000000"} and versions == {"A": 2, "B": 1}
+
+
+def test_tuple_rows_store_what_dict_rows_store(any_db):
+    """bulk_insert_rows (the members' path: tuples, processors run column by column) against
+    bulk_insert: a date column with None between values, the same value twice, a new value."""
+    keys = ["code", "village_id", "monitoring_date", "family_size", "version", "created_at",
+            "updated_at"]
+    dates = [dt.date(2024, 3, 1), None, dt.date(2024, 3, 1), dt.date(2023, 1, 9), None]
+    with any_db.write() as s:
+        s.add(Village(name="青石村"))
+        s.flush()
+        bulk_insert(s, Household.__table__,
+                    [dict(zip(keys, (f"D{i}", 1, d, i, 1, NOW, NOW))) for i, d in enumerate(dates)])
+        bulk_insert_rows(s, Household.__table__, keys,
+                         [(f"T{i}", 1, d, i, 1, NOW, NOW) for i, d in enumerate(dates)])
+    with any_db.read() as s:
+        raw = {r[0]: r[1:] for r in s.execute(text(
+            "SELECT code, monitoring_date, family_size, created_at FROM households"))}
+        orm = {h.code: h.monitoring_date for h in s.scalars(select(Household))}
+    for i, d in enumerate(dates):
+        assert raw[f"T{i}"] == raw[f"D{i}"]
+        assert orm[f"T{i}"] == d
+
+
+def test_member_texts_longer_than_their_column_are_cut_with_a_warning_each():
+    """The writer's last guard (the field specs refuse such values first): found column by
+    column, warned in file order (member, then field), cut to the column's length; a column
+    holding a non-text value is looked at value by value."""
+    from types import SimpleNamespace
+
+    from fupin_desktop.importers.result import ImportResult
+    from fupin_desktop.services.households.importing import _Writer
+
+    checked = [("name", "name", 4), ("work_months", "work_months", None), ("health", "health", 3)]
+    part = [SimpleNamespace(row=r, household_code="H1", name=f"人{r}") for r in (5, 6, 7)]
+    rows = [("张三李四王", 3, "残疾人"), ("李四", 2, "长期慢性病"), ("王五六七八", True, None)]
+    w = SimpleNamespace(res=ImportResult())
+    _Writer._truncate_long(w, part, rows, checked)
+    assert rows == [("张三李四", 3, "残疾人"), ("李四", 2, "长期慢"), ("王五六七", True, None)]
+    said = [(i.row, i.code, i.field) for i in w.res.warning_rows]
+    assert said == [(5, "too-long", "name"), (6, "too-long", "health"), (7, "too-long", "name")]
+    rows = [("张三", 3, 7)]  # a number where text belongs: looked at one by one, left alone
+    _Writer._truncate_long(w, part[:1], rows, checked)
+    assert rows == [("张三", 3, 7)]
