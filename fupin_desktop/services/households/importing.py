@@ -281,30 +281,36 @@ class _Writer:
     # -- households ----------------------------------------------------------------------
     def _households(self, villages: dict[str, int]) -> dict[str, int]:
         present, lengths = self.present, _lengths(Household)
+        fields = [f for f in HOUSEHOLD_FIELDS if f in present]
+        cols = [HOUSEHOLD_FIELDS[f] for f in fields]
+        codes, recs = list(self.p.households), list(self.p.households.values())
+        rows = list(map(_values_of(fields), recs))
+        for k, j in _too_long(rows, [lengths.get(c) for c in cols]):
+            rec, v = recs[k], rows[k][j]
+            cut = self._truncate(rec.first_row, codes[k], fields[j], v, lengths[cols[j]])
+            rows[k] = (*rows[k][:j], cut, *rows[k][j + 1:])
+        # a new household: every household column, the absent ones None
+        rest = [c for c in HOUSEHOLD_FIELDS.values() if c not in cols]
+        keys = [*cols, *rest, "village_id", "code", "version", "created_at", "updated_at"]
+        nones, stamp = (None,) * len(rest), (1, self.now, self.now)
         inserts, updates = [], []
-        for code, rec in self.p.households.items():
+        for code, rec, values in zip(codes, recs, rows):
             ex = self.hh.get(code)
-            vals = ({} if ex is not None and not rec.village
-                    else {"village_id": villages[(rec.village or MISSING_VILLAGE)[:60]]})
-            for f, col in HOUSEHOLD_FIELDS.items():
-                if f in present:
-                    v = getattr(rec, f)
-                    if v.__class__ is str and col in lengths and len(v) > lengths[col]:
-                        v = self._truncate(rec.first_row, code, f, v, lengths[col])
-                    vals[col] = v
             if ex is None:
-                row = dict.fromkeys(HOUSEHOLD_FIELDS.values())
-                row.update(vals, code=code)
-                inserts.append(row)
-            else:
-                ch = _changes(ex, vals)
-                if code in self.restored:  # an explicit None: _changes never writes one
-                    ch["deleted_at"] = (ex.deleted_at, None)
-                    ch["deleted_reason"] = (ex.deleted_reason, None)
-                if ch:
-                    updates.append((ex, ch, code))
+                inserts.append((*values, *nones, villages[(rec.village or MISSING_VILLAGE)[:60]],
+                                code, *stamp))
+                continue
+            vals = ({} if not rec.village
+                    else {"village_id": villages[(rec.village or MISSING_VILLAGE)[:60]]})
+            vals.update(zip(cols, values))
+            ch = _changes(ex, vals)
+            if code in self.restored:  # an explicit None: _changes never writes one
+                ch["deleted_at"] = (ex.deleted_at, None)
+                ch["deleted_reason"] = (ex.deleted_reason, None)
+            if ch:
+                updates.append((ex, ch, code))
         if inserts:
-            self._bulk_insert(Household, inserts)
+            bulk_insert_rows(self.s, Household.__table__, keys, inserts)
             self._audit_inserts("households", len(inserts))
         self._bulk_update(Household, "households", updates)
         self.res.counts["households_created"] = len(inserts)
@@ -440,7 +446,7 @@ class _Writer:
         checked = [(f, col, lengths.get(col)) for f, col in MEMBER_FIELDS.items() if f not in absent]
         fields = [f for f, _col, _n in checked]
         cols = [col for _f, col, _n in checked]
-        getter = attrgetter(*fields)  # a member's values in ``cols`` order, in C
+        getter = _values_of(fields)
         i_status = cols.index("status")
         keys = [*cols, "household_id", "id_number", "version", "created_at", "updated_at"]
         stamp = (1, self.now, self.now)
@@ -473,29 +479,13 @@ class _Writer:
         self.res.counts["members_updated"] = len(updates)
 
     def _truncate_long(self, part, rows: list[tuple], checked) -> None:
-        """Cut texts longer than their column to its length, each with a warning, in the order
-        a row-by-row pass gives (member, then field). Looked for column by column in C (the
-        longest value of each): a county's export has none, and 22 checks a member in Python
-        were a tenth of the write."""
-        hits = []
-        for j, (_f, _col, n) in enumerate(checked):
-            if not n:
-                continue
-            column = list(map(itemgetter(j), rows))
-            try:
-                longest = max(map(len, filter(None, column)), default=0)
-            except TypeError:  # not only texts in the column: look at each value
-                longest = n + 1
-            if longest > n:
-                hits += [(k, j) for k, v in enumerate(column) if v.__class__ is str and len(v) > n]
-        for k, j in sorted(hits):
+        """Cut member texts longer than their column (each with a warning, in file order)."""
+        for k, j in _too_long(rows, [n for _f, _col, n in checked]):
             f, _col, n = checked[j]
             m = part[k]
             self.res.warn(ImportIssue(m.row, "too-long", f"第{m.row}行“{label(f)}”超过{n}个字，"
                                       f"已截取前{n}个字，请核对", f, m.household_code, m.name))
-            values = list(rows[k])
-            values[j] = values[j][:n]
-            rows[k] = tuple(values)
+            rows[k] = (*rows[k][:j], rows[k][j][:n], *rows[k][j + 1:])
 
     # -- bulk statements -----------------------------------------------------------------
     def _bulk_insert(self, model, rows: list[dict]) -> None:
@@ -522,6 +512,36 @@ class _Writer:
         record_bulk(self.s, table, "update", [
             (str(ex.id), key, {c: [_plain(o), _plain(n)] for c, (o, n) in ch.items()})
             for ex, ch, key in updates])
+
+
+def _values_of(names: list[str]):
+    """A record's values of ``names`` as a tuple (attrgetter, in C, for two or more)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda rec: (one(rec),)
+    return lambda rec: ()
+
+
+def _too_long(rows: list[tuple], limits: list[int | None]) -> list[tuple[int, int]]:
+    """(row, column) of each text longer than its column's limit, in the order a row-by-row pass
+    meets them (row, then column). The writer's last guard, as the field specs refuse such texts
+    first: so looked for column by column in C (the longest value of each), not value by value
+    in Python (a tenth of the write at 150,000 members); a column holding other values than
+    texts is looked at one by one."""
+    hits = []
+    for j, n in enumerate(limits):
+        if not n:
+            continue
+        column = list(map(itemgetter(j), rows))
+        try:
+            longest = max(map(len, filter(None, column)), default=0)
+        except TypeError:  # a number or date among the texts
+            longest = n + 1
+        if longest > n:
+            hits += [(k, j) for k, v in enumerate(column) if v.__class__ is str and len(v) > n]
+    return sorted(hits)
 
 
 def _changes(ex, vals: dict) -> dict:
