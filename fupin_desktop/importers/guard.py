@@ -62,6 +62,10 @@ class SheetFigures:
     last_column: int = 0
     longest_cell: int = 0  # characters, of the cells over max_cell_chars bytes only (else 0)
     exact: bool = False  # rescanned cell by cell (irregular references)
+    # the merged ranges (<mergeCell ref>, after the rows), 0-based ((r0, c0), (r1, c1)) as
+    # calamine gives them: the streamed reader (xlsx_rows) needs them before the first row,
+    # and this pass is the one that reads the sheet to its end anyway
+    merges: list = field(default_factory=list)
 
 
 @dataclass
@@ -270,6 +274,7 @@ class _Guard:
         carry = tail = b""
         first = True
         run_max = self.limits.max_text_run
+        fig.merges = []  # a sheet read again (exactly) lists them again
         for chunk in _Stream(f, info, self).chunks():
             if first:
                 m = _DIMENSION.search(chunk, 0, 1 << 16)
@@ -299,6 +304,7 @@ class _Guard:
                 self._long_run(tail, carry)
             for piece in pieces:
                 self._runs(*piece, fig)
+                _merges(*piece, fig.merges)
                 yield piece
 
     def _runs(self, buf: bytes, start: int, stop: int, fig: SheetFigures) -> None:
@@ -517,6 +523,20 @@ def _zip_entry_count(f) -> int | None:
     if j >= 0 and len(tail) >= j + 40:
         count = max(count, struct.unpack("<Q", tail[j + 32:j + 40])[0])
     return count
+
+
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
+
+
+def _merges(buf: bytes, start: int, end: int, out: list) -> None:
+    """The merged ranges in ``buf[start:end]`` (a piece: no tag is cut) appended to ``out``."""
+    hit = buf.find(b"<mergeCell ", start, end)
+    if hit < 0:
+        return
+    for m in _MERGE.finditer(buf, hit, end):
+        c0, r0 = col_index(m[1].decode()) - 1, int(m[2]) - 1
+        c1, r1 = (col_index(m[3].decode()) - 1, int(m[4]) - 1) if m[3] else (c0, r0)
+        out.append(((r0, c0), (r1, c1)))
 
 
 def _parts(z: zipfile.ZipFile) -> tuple[set[str], str | None]:

@@ -22,6 +22,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+import zipfile
 
 from fupin_desktop.errors import InputError
 
@@ -93,7 +94,7 @@ class SheetRow:
     values: dict[str, object]
 
 
-def _open_workbook(path: Path):
+def _open_workbook(path: Path, measured: list | None = None):
     import python_calamine  # inside: keeps GUI start-up fast
 
     name = path.name
@@ -103,7 +104,9 @@ def _open_workbook(path: Path):
         raise InputError(f"不支持 CSV 文件“{name}”，请在 Excel 中另存为 .xlsx 后再导入")
     from fupin_desktop.importers.guard import check_workbook
 
-    check_workbook(path)  # size, zip-bomb and grid limits, before calamine allocates anything
+    report = check_workbook(path)  # size, zip-bomb and grid limits, before calamine allocates
+    if measured is not None:
+        measured.append(report)
     try:
         return python_calamine.CalamineWorkbook.from_path(os.fspath(path))
     except python_calamine.PasswordError:
@@ -112,6 +115,8 @@ def _open_workbook(path: Path):
         raise InputError(f"无法读取文件“{name}”：文件已损坏或不是 Excel 表格"
                          f"（支持 .xlsx、.xls、.ods）") from exc
 
+
+_HEAD_WIDTH = 2048  # columns of the first rows streamed to find the header (Excel has 16,384)
 
 # A vertical merge packed in one int: first row (20 bits) | column (14 bits) | last row (20 bits).
 # Sorted, these say which merges start at each row. Why packed: a merged national export has over
@@ -197,9 +202,12 @@ class SheetReader:
         self.path = Path(path)
         self.spec = spec
         self.skipped_rows: list[int] = []
-        wb = _open_workbook(self.path)
+        self._stream = None  # the StreamedWorkbook when the rows are streamed
+        measured: list = []
+        wb = _open_workbook(self.path, measured)
         try:
-            self._locate(wb)
+            if not self._locate_streamed(wb, measured[0]):
+                self._locate(wb)
         finally:
             wb.close()
 
@@ -209,53 +217,108 @@ class SheetReader:
 
         name = self.path.name
         metas = list(wb.sheets_metadata)
-        visible = python_calamine.SheetVisibleEnum.Visible
-        # visible sheets first, workbook order within
-        order = sorted(range(len(metas)), key=lambda i: (metas[i].visible != visible, i))
-        best = best_sheet = best_index = best_merges = None
-        for i in order:
-            if metas[i].typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue  # chart and macro sheets hold no table
+
+        def read(i):
             try:
                 sheet = wb.get_sheet_by_index(i)
             except python_calamine.CalamineError as exc:
                 raise InputError(f"无法读取文件“{name}”的工作表“{metas[i].name}”："
                                  "文件已损坏或格式不受支持") from exc
             if sheet.start is None:  # empty sheet (and iter_rows() would panic on it)
-                continue
+                return None
             head = sheet.to_python(skip_empty_area=False, nrows=self.spec.header_scan_rows)
             # a fresh Python list on every access: read once, pack, let it go
-            merges = _pack_merges(sheet.merged_cell_ranges or ())
+            return head, _pack_merges(sheet.merged_cell_ranges or ()), sheet
+
+        best, index, merges, sheet = self._pick(metas, read)
+        self._found(best, sheet and sheet.name, index, merges)
+        self._sheet = sheet
+        end = sheet.end
+        self.last_row: int = end[0] + 1 if end else self.header_row  # for progress bars
+
+    def _locate_streamed(self, wb, report) -> bool:
+        """As _locate, with each candidate sheet's first rows streamed (xlsx_rows) instead of
+        the whole sheet loaded; False where that cannot be done exactly (then _locate)."""
+        from . import xlsx_rows
+
+        if not xlsx_rows.available or self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            return False
+        metas = list(wb.sheets_metadata)
+        try:
+            book = xlsx_rows.StreamedWorkbook(self.path, [m.name for m in metas])
+        except (xlsx_rows.Unsupported, KeyError, ValueError, SyntaxError, OSError,
+                zipfile.BadZipFile):  # calamine reads it, or says what is wrong with it
+            return False
+        n = self.spec.header_scan_rows
+        figures = {fig.member: fig for fig in report.sheets}  # the guard read each to its end
+
+        def read(i):
+            name = metas[i].name
+            head = [[""] * _HEAD_WIDTH for _ in range(n)]
+            for r, values in book.rows(name, _HEAD_WIDTH, stop=n):
+                head[r - 1] = values
+            fig = figures.get(book.members[name])
+            ranges, last = (fig.merges, fig.last_row) if fig is not None else book.tail(name)
+            return head, _pack_merges(ranges), (name, last)
+
+        try:
+            best, index, merges, extra = self._pick(metas, read)
+        except xlsx_rows.Unsupported:
+            return False
+        name, last = extra or (None, None)
+        self._found(best, name, index, merges)
+        self._stream = book
+        self.last_row = max(last or 0, self.header_row)
+        return True
+
+    def _pick(self, metas, read) -> tuple:
+        """(header, sheet index, packed merges, what ``read`` said of the sheet) of the best
+        header among the worksheets, visible ones first, workbook order within; ``read(i)`` gives
+        a sheet's first rows, its merges and anything else, or None for an empty sheet."""
+        import python_calamine
+
+        visible = python_calamine.SheetVisibleEnum.Visible
+        order = sorted(range(len(metas)), key=lambda i: (metas[i].visible != visible, i))
+        best, chosen = None, (None, None, None)
+        for i in order:
+            if metas[i].typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue  # chart and macro sheets hold no table
+            got = read(i)
+            if got is None:
+                continue
+            head, merges, extra = got
             _fill_down(head, merges)
             cand = _find_header(head, self.spec)
             if cand is None:
                 continue
             if best is None or (not cand.missing_required, cand.score) > (
                     not best.missing_required, best.score):
-                best, best_sheet, best_index, best_merges = cand, sheet, i, merges
+                best, chosen = cand, (i, merges, extra)
             if not cand.missing_required:
                 break  # first sheet with a complete header is the data sheet
+        return (best, *chosen)
+
+    def _found(self, best, sheet_name, index, merges) -> None:
+        """The located table (or the Chinese message why there is none)."""
+        name = self.path.name
         if best is None or best.missing_required:
             wanted = "、".join(f"“{self._display(f)}”" for f in self.spec.columns
                               if f in set(self.spec.required))
             detail = ""
             if best is not None:
                 lacking = "、".join(f"“{self._display(f)}”" for f in best.missing_required)
-                detail = (f"（最接近的是工作表“{best_sheet.name}”第{best.row + 1}行，"
+                detail = (f"（最接近的是工作表“{sheet_name}”第{best.row + 1}行，"
                           f"缺少{lacking}列）")
             raise InputError(f"文件“{name}”中找不到{self.spec.what}的表头，表头应包含{wanted}等列"
                              f"{detail}。请确认选择了正确的文件")
-        self._sheet = best_sheet
-        self.sheet_name: str = best_sheet.name
-        self.sheet_index: int = best_index
+        self.sheet_name: str = sheet_name
+        self.sheet_index: int = index
         self.header_row: int = best.row + 1  # Excel numbering
         self.columns: dict[str, int] = best.columns  # field -> 0-based absolute column
         self.headers: dict[str, str] = best.headers  # field -> header text as in the file
         self.unknown_headers: list[str] = best.unknown
         self.missing: list[str] = [f for f in self.spec.columns if f not in best.columns]
-        end = best_sheet.end
-        self.last_row: int = end[0] + 1 if end else self.header_row  # for progress bars
-        self._merges: array = best_merges
+        self._merges: array = merges
 
     def _display(self, fname: str) -> str:
         syn = self.spec.columns.get(fname) or ()
@@ -278,9 +341,12 @@ class SheetReader:
         Skips and counts blank and total rows."""
         if not fields:
             raise ValueError("fields must not be empty")
-        sheet = self._sheet
-        col0 = sheet.start[1]  # iter_rows() rows start at the sheet's first used column
-        width = sheet.width
+        if self._stream is not None:  # absolute columns from A, as wide as the columns read
+            col0 = 0
+            width = max([*self.columns.values(), self.spec.total_scan_columns - 1]) + 1
+        else:
+            col0 = self._sheet.start[1]  # iter_rows() rows start at the sheet's first used column
+            width = self._sheet.width
         nf = len(fields)
         absent = width  # index of the None appended to every row, for absent columns
         idx = [self.columns[f] - col0 if f in self.columns else absent for f in fields]
@@ -308,7 +374,7 @@ class SheetReader:
         none_if_empty = {"": empty}.get
         convert = empty != ""
         r = -1
-        for row in sheet.iter_rows():  # row r of the iterator is absolute row r
+        for row in self._row_lists(width):  # row r of the iterator is absolute row r
             r += 1
             if r < first:
                 continue
@@ -346,6 +412,43 @@ class SheetReader:
                 vals = tuple(map(none_if_empty, vals, vals))
             yield r + 1, vals
         # blank rows after the last data row are formatting, not skipped data: not counted
+
+    def _row_lists(self, width: int) -> Iterator[list]:
+        """Every row from the sheet's first (absolute row 0 first), each a fresh list: calamine's
+        rows, or the streamed ones with the rows the sheet does not write filled in as empty.
+        Where the streamed read meets what it cannot read exactly, calamine reads the rest."""
+        if self._stream is None:
+            yield from self._sheet.iter_rows()
+            return
+        from .xlsx_rows import Unsupported
+
+        done = 0  # Excel rows given so far
+        try:
+            for number, values in self._stream.rows(self.sheet_name, width):
+                while done < number - 1:
+                    done += 1
+                    yield [""] * width
+                done = number
+                yield values
+        except Unsupported:
+            yield from self._calamine_rows_after(done, width)
+
+    def _calamine_rows_after(self, done: int, width: int) -> Iterator[list]:
+        """The rows after Excel row ``done``, read by calamine, as absolute ``width``-wide lists."""
+        import python_calamine
+
+        wb = python_calamine.CalamineWorkbook.from_path(os.fspath(self.path))
+        try:
+            sheet = wb.get_sheet_by_index(self.sheet_index)
+            if sheet.start is None:
+                return
+            pad = [""] * sheet.start[1]
+            for r, row in enumerate(sheet.iter_rows(), 1):
+                if r > done:
+                    full = pad + row
+                    yield full[:width] if len(full) >= width else full + [""] * (width - len(full))
+        finally:
+            wb.close()
 
     @property
     def rows_skipped(self) -> int:
