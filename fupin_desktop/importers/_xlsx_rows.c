@@ -19,10 +19,21 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 #include <string.h>
 
 static PyObject *Unsupported;  /* the exception */
 static PyObject *EMPTY;        /* '' */
+
+/* A short text's bytes and its str. Why not a dict of bytes: a key object made and freed for
+ * each of the millions of text cells cost a fifth of the decoding. */
+#define SLOT_BYTES 24
+#define SLOTS (1 << 17)
+struct slot {
+    unsigned char len;
+    char bytes[SLOT_BYTES];
+    PyObject *str;
+};
 
 typedef struct {
     PyObject_HEAD
@@ -30,25 +41,36 @@ typedef struct {
     long long stop;     /* no row past this one is decoded (0: all) */
     PyObject *sst;      /* list of str */
     PyObject *plain;    /* bytes: plain[s] == 1 for a style a number may have */
-    PyObject *cache;    /* dict: bytes of a short text -> its str (one object per value) */
+    struct slot *cache; /* short text -> its str (one object per value), open addressing */
     char *carry;        /* bytes after the last complete row */
     Py_ssize_t carry_len, carry_cap;
     char *text;         /* scratch for unescaped text */
     Py_ssize_t text_cap;
 } Rows;
 
-/* needle in p..end; the needles here are short and their first byte is rare in XML text
- * ('<', ' '), so memchr for it then memcmp beats memmem's set-up on these short spans */
-static const char *find(const char *p, const char *end, const char *needle, size_t n)
+/* needle in p..end. The spans searched here are short (a tag, a cell's content), where a plain
+ * loop beats memchr's and memcmp's call overhead, which was half of the decoding. */
+static inline const char *find(const char *p, const char *end, const char *needle, size_t n)
 {
-    while (end - p >= (Py_ssize_t)n) {
-        const char *q = memchr(p, needle[0], (size_t)(end - p) - n + 1);
-        if (q == NULL)
-            return NULL;
-        if (memcmp(q + 1, needle + 1, n - 1) == 0)
-            return q;
-        p = q + 1;
+    const char c0 = needle[0];
+    for (end -= n - 1; p < end; p++) {
+        if (*p != c0)
+            continue;
+        size_t i = 1;
+        while (i < n && p[i] == needle[i])
+            i++;
+        if (i == n)
+            return p;
     }
+    return NULL;
+}
+
+/* c in p..end, or NULL: an inline loop, for the same reason as find() */
+static inline const char *chr(const char *p, const char *end, char c)
+{
+    for (; p < end; p++)
+        if (*p == c)
+            return p;
     return NULL;
 }
 
@@ -60,7 +82,7 @@ static const char *attr(const char *p, const char *gt, const char *name, size_t 
     if (a == NULL)
         return NULL;
     a += n;
-    const char *q = memchr(a, '"', (size_t)(gt - a));
+    const char *q = chr(a, gt, '"');
     if (q == NULL)
         return NULL;
     *vend = q;
@@ -100,7 +122,7 @@ static int unescape(Rows *self, const char *p, const char *end, Py_ssize_t *len)
             p++;
             continue;
         }
-        const char *semi = memchr(p, ';', (size_t)(end - p));
+        const char *semi = chr(p, end, ';');
         if (semi == NULL || semi - p > 10) {
             PyErr_SetString(Unsupported, "bare ampersand");
             return -1;
@@ -181,7 +203,7 @@ static Py_ssize_t runs_text(Rows *self, const char *p, const char *end)
             p = t + 2;
             continue;
         }
-        const char *gt = memchr(t, '>', (size_t)(end - t));
+        const char *gt = chr(t, end, '>');
         if (gt == NULL)
             return len;
         if (gt[-1] == '/') {  /* <t/> */
@@ -215,26 +237,38 @@ static PyObject *text_object(Rows *self, Py_ssize_t len)
         Py_INCREF(EMPTY);
         return EMPTY;
     }
-    if (len > 24)
+    if (len > SLOT_BYTES || self->cache == NULL)
         return decode(self->text, len);
-    PyObject *key = PyBytes_FromStringAndSize(self->text, len);
-    if (key == NULL)
-        return NULL;
-    PyObject *s = PyDict_GetItemWithError(self->cache, key);
-    if (s != NULL) {
-        Py_DECREF(key);
-        Py_INCREF(s);
-        return s;
+    uint64_t h = 1469598103934665603ULL;  /* FNV-1a */
+    for (Py_ssize_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)self->text[i]) * 1099511628211ULL;
+    for (uint64_t probe = 0; probe < 8; probe++) {
+        struct slot *sl = &self->cache[(h + probe) & (SLOTS - 1)];
+        if (sl->str == NULL) {  /* a free slot: fill it */
+            PyObject *s = decode(self->text, len);
+            if (s == NULL)
+                return NULL;
+            sl->len = (unsigned char)len;
+            memcpy(sl->bytes, self->text, (size_t)len);
+            Py_INCREF(s);
+            sl->str = s;
+            return s;
+        }
+        if (sl->len == len && memcmp(sl->bytes, self->text, (size_t)len) == 0) {
+            Py_INCREF(sl->str);
+            return sl->str;
+        }
     }
-    if (PyErr_Occurred()) {
-        Py_DECREF(key);
-        return NULL;
-    }
-    s = decode(self->text, len);
-    if (s != NULL && PyDict_GET_SIZE(self->cache) < 200000 && PyDict_SetItem(self->cache, key, s) < 0)
-        Py_CLEAR(s);
-    Py_DECREF(key);
-    return s;
+    return decode(self->text, len);  /* a crowded neighbourhood: made anew */
+}
+
+static void free_cache(struct slot *cache)
+{
+    if (cache == NULL)
+        return;
+    for (Py_ssize_t i = 0; i < SLOTS; i++)
+        Py_XDECREF(cache[i].str);
+    PyMem_Free(cache);
 }
 
 static PyObject *unsupported(const char *why)
@@ -244,12 +278,19 @@ static PyObject *unsupported(const char *why)
 }
 
 /* One <c ...>...</c> (tag p..gt, content gt+1..cend): its value, or NULL (an exception set). */
-static PyObject *cell_value(Rows *self, const char *p, const char *gt, const char *cend)
+static PyObject *cell_value(Rows *self, const char *p, const char *gt, const char *cend,
+                            int shape, const char *fs, const char *fe)
 {
     const char *ve;
     const char *t = attr(p, gt, " t=\"", 4, &ve);
     Py_ssize_t tn = t ? ve - t : 0;
     if (t != NULL && tn == 9 && memcmp(t, "inlineStr", 9) == 0) {
+        if (shape == 2) {  /* <is><t>fs..fe</t></is> */
+            Py_ssize_t len = 0;
+            if (unescape(self, fs, fe, &len) < 0)
+                return NULL;
+            return text_object(self, len);
+        }
         const char *is = find(gt + 1, cend, "<is>", 4);
         if (is == NULL) {
             Py_INCREF(EMPTY);
@@ -259,10 +300,15 @@ static PyObject *cell_value(Rows *self, const char *p, const char *gt, const cha
         return len < 0 ? NULL : text_object(self, len);
     }
     /* the cached value <v>…</v> (a formula's <f> before it is ignored) */
-    const char *v = find(gt + 1, cend, "<v", 2);
+    const char *v = shape ? NULL : find(gt + 1, cend, "<v", 2);
     const char *vs = NULL, *vend = NULL;
-    if (v != NULL && (v[2] == '>' || v[2] == ' ')) {
-        const char *vgt = memchr(v, '>', (size_t)(cend - v));
+    if (shape == 1) {
+        vs = fs;
+        vend = fe;
+    } else if (shape == 2) {  /* <is> in a cell that is not an inline string */
+        return unsupported("inline text in another cell type");
+    } else if (v != NULL && (v[2] == '>' || v[2] == ' ')) {
+        const char *vgt = chr(v, cend, '>');
         if (vgt != NULL && vgt[-1] != '/') {
             vs = vgt + 1;
             vend = find(vs, cend, "</v>", 4);
@@ -357,7 +403,7 @@ static int parse_rows(Rows *self, const char *buf, Py_ssize_t n, PyObject *out)
             p = r + 4;
             continue;
         }
-        const char *gt = memchr(r, '>', (size_t)(end - r));
+        const char *gt = chr(r, end, '>');
         if (gt == NULL)
             return 0;
         const char *ve;
@@ -400,7 +446,7 @@ static int parse_rows(Rows *self, const char *buf, Py_ssize_t n, PyObject *out)
                 c += 2;
                 continue;
             }
-            const char *cgt = memchr(c, '>', (size_t)(rend - c));
+            const char *cgt = chr(c, rend, '>');
             if (cgt == NULL)
                 break;
             const char *re;
@@ -416,14 +462,30 @@ static int parse_rows(Rows *self, const char *buf, Py_ssize_t n, PyObject *out)
                 c = cgt + 1;
                 continue;
             }
-            const char *cend = find(cgt + 1, rend, "</c>", 4);
+            /* the two shapes nearly every cell has, <v>X</v></c> and <is><t>X</t></is></c>,
+             * read at once; any other content is searched for its parts */
+            const char *q = cgt + 1, *fs = NULL, *fe = NULL, *cend = NULL;
+            int shape = 0;
+            if (rend - q >= 3 && memcmp(q, "<v>", 3) == 0) {
+                const char *lt = chr(q + 3, rend, '<');
+                if (lt != NULL && rend - lt >= 8 && memcmp(lt, "</v></c>", 8) == 0) {
+                    shape = 1, fs = q + 3, fe = lt, cend = lt + 4;
+                }
+            } else if (rend - q >= 7 && memcmp(q, "<is><t>", 7) == 0) {
+                const char *lt = chr(q + 7, rend, '<');
+                if (lt != NULL && rend - lt >= 13 && memcmp(lt, "</t></is></c>", 13) == 0) {
+                    shape = 2, fs = q + 7, fe = lt, cend = lt + 9;
+                }
+            }
+            if (cend == NULL)
+                cend = find(cgt + 1, rend, "</c>", 4);
             if (cend == NULL) {
                 Py_DECREF(row);
                 PyErr_SetString(Unsupported, "cell not closed");
                 return -1;
             }
             if (col < self->width) {
-                PyObject *v = cell_value(self, c, cgt, cend);
+                PyObject *v = cell_value(self, c, cgt, cend, shape, fs, fe);
                 if (v == NULL) {
                     Py_DECREF(row);
                     return -1;
@@ -461,15 +523,20 @@ static int Rows_init(Rows *self, PyObject *args, PyObject *kw)
     Py_XSETREF(self->sst, sst);
     Py_INCREF(plain);
     Py_XSETREF(self->plain, plain);
-    Py_XSETREF(self->cache, PyDict_New());
-    return self->cache ? 0 : -1;
+    free_cache(self->cache);
+    self->cache = PyMem_Calloc(SLOTS, sizeof(struct slot));
+    if (self->cache == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
 }
 
 static void Rows_dealloc(Rows *self)
 {
     Py_XDECREF(self->sst);
     Py_XDECREF(self->plain);
-    Py_XDECREF(self->cache);
+    free_cache(self->cache);
     PyMem_Free(self->carry);
     PyMem_Free(self->text);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -560,7 +627,7 @@ static PyObject *shared_strings(PyObject *mod, PyObject *arg)
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
         return NULL;
     Rows scratch = {0};
-    scratch.cache = PyDict_New();
+    scratch.cache = PyMem_Calloc(SLOTS, sizeof(struct slot));
     PyObject *out = PyList_New(0);
     const char *p = view.buf, *end = p + view.len;
     while (out != NULL && scratch.cache != NULL) {
@@ -571,7 +638,7 @@ static PyObject *shared_strings(PyObject *mod, PyObject *arg)
             p = si + 3;
             continue;
         }
-        const char *gt = memchr(si, '>', (size_t)(end - si));
+        const char *gt = chr(si, end, '>');
         if (gt == NULL)
             break;
         PyObject *s;
@@ -591,7 +658,7 @@ static PyObject *shared_strings(PyObject *mod, PyObject *arg)
             Py_CLEAR(out);
         Py_XDECREF(s);
     }
-    Py_XDECREF(scratch.cache);
+    free_cache(scratch.cache);
     PyMem_Free(scratch.text);
     PyBuffer_Release(&view);
     return out;
