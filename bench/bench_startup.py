@@ -60,10 +60,12 @@ def main() -> int:
     timed([sys.executable, "-c", FLOOR], env)
     timed([sys.executable, "-m", "fupin_desktop", "--db", str(cache), "--no-first-run"], env)
     timed([sys.executable, "-m", "fupin_desktop", "--db", str(cache), "--no-first-run"], env_ready)
-    floor = [timed([sys.executable, "-c", FLOOR], env) for _ in range(a.runs)]
     cmd = [sys.executable, "-m", "fupin_desktop", "--db", str(cache), "--no-first-run"]
-    prog = [timed(cmd, env) for _ in range(a.runs)]
-    ready = [timed(cmd, env_ready) for _ in range(a.runs)]
+    floor, prog, ready = [], [], []
+    for _ in range(a.runs):  # interleaved: a change in the machine's load touches all three alike
+        floor.append(timed([sys.executable, "-c", FLOOR], env))
+        prog.append(timed(cmd, env))
+        ready.append(timed(cmd, env_ready))
     f, p, r = statistics.median(floor), statistics.median(prog), statistics.median(ready)
     print(f"floor (PySide6 + empty QMainWindow): {f:.3f} s (median of {a.runs})")
     print(f"fupin-desktop, main window shown   : {p:.3f} s  ratio {p / f:.2f}× "
