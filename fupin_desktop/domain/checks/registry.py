@@ -7,12 +7,11 @@ households are checked in well under a second."""
 from __future__ import annotations
 
 import datetime as _dt
-import gc
-from contextlib import contextmanager
 from itertools import compress, repeat
 from operator import and_, contains, eq, gt, or_
 from typing import Iterable
 
+from ..gc_pause import gc_paused
 from .data import LABOUR, NO_LABOUR, Context, Household
 # the rule table itself: cross.py registers X01–X12 into it too, without importing this module
 from .rules import ERROR, RULES, SUSPECT, TOWNSHIP_RULES, Finding, Rule, member_rule, rule
@@ -469,16 +468,3 @@ def _findings(code: str, found: list, number: dict) -> Iterable[Finding]:
     Finding() calls, without its Python-level __new__ per finding: 67,701 of them in a county)."""
     at, member, detail = zip(*found)
     return map(_new_tuple, repeat(Finding), zip(repeat(code), map(number.__getitem__, at), member, detail))
-
-
-@contextmanager
-def gc_paused():
-    """No cyclic garbage collection while the township's rows are built: they hold no cycles, and
-    with a million live objects each collection would rescan them all (half the check's time)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
